@@ -1,0 +1,58 @@
+// Package audit describes the audit log: every write leaves an entry saying
+// who did what to which record, with the record before and after.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"fugong"
+)
+
+// Entry is one audited write.
+type Entry struct {
+	ID       int64           `json:"id"`
+	At       time.Time       `json:"at"`
+	Actor    string          `json:"actor"`
+	Action   string          `json:"action"`
+	Entity   string          `json:"entity"`
+	EntityID string          `json:"entity_id"`
+	Before   json.RawMessage `json:"before"`
+	After    json.RawMessage `json:"after"`
+}
+
+// Filter selects entries to browse.
+type Filter struct {
+	Actor    string
+	Entity   string
+	EntityID string
+	Action   string
+	Page     int
+	PerPage  int
+}
+
+// Store reads the log; writes happen inside each module's transaction.
+type Store interface {
+	ListAudit(ctx context.Context, f Filter) ([]Entry, int, error)
+}
+
+// ActionNames are the Chinese names of the actions, for the admin's view.
+var ActionNames = map[string]string{
+	"create": "新增", "update": "修改", "import": "导入", "login": "登录", "logout": "退出",
+	"password": "修改密码",
+}
+
+// List returns a page of the log; only the admin may read it.
+func List(ctx context.Context, s Store, a fugong.Actor, f Filter) ([]Entry, int, error) {
+	if a.Role != fugong.RoleAdmin {
+		return nil, 0, fugong.NotFound("页面")
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PerPage < 1 || f.PerPage > 200 {
+		f.PerPage = 50
+	}
+	return s.ListAudit(ctx, f)
+}

@@ -1,0 +1,196 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+
+	"fugong"
+)
+
+// Store is what the registry needs from storage. Reads are limited to the
+// actor's scope; a record outside it is not found.
+type Store interface {
+	ListEnterprises(ctx context.Context, a fugong.Actor, f Filter) ([]Enterprise, int, error)
+	EachEnterprise(ctx context.Context, a fugong.Actor, f Filter, fn func(Enterprise) error) error
+	GetEnterprise(ctx context.Context, a fugong.Actor, uscc string) (Enterprise, error)
+	// FindEnterprises returns the stored records among usccs, whatever the scope:
+	// imports must know which codes exist anywhere to refuse a clash.
+	FindEnterprises(ctx context.Context, usccs []string) (map[string]Enterprise, error)
+	CreateEnterprise(ctx context.Context, a fugong.Actor, e Enterprise) (Enterprise, error)
+	UpdateEnterprise(ctx context.Context, a fugong.Actor, before, after Enterprise) (Enterprise, error)
+	// SaveEnterprises inserts or updates all records in one transaction.
+	SaveEnterprises(ctx context.Context, a fugong.Actor, es []Enterprise, progress func(done int)) (created, updated int, err error)
+}
+
+// Service applies the registry's rules on top of its store.
+type Service struct {
+	Store Store
+}
+
+// List returns a page of enterprises in the actor's scope and the total count.
+func (s *Service) List(ctx context.Context, a fugong.Actor, f Filter) ([]Enterprise, int, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, 0, err
+	}
+	if f.Page == 0 {
+		f.Page = 1
+	}
+	return s.Store.ListEnterprises(ctx, a, f)
+}
+
+// Each streams every enterprise matching f in the actor's scope (exports).
+func (s *Service) Each(ctx context.Context, a fugong.Actor, f Filter, fn func(Enterprise) error) error {
+	if err := f.Normalize(); err != nil {
+		return err
+	}
+	f.Page = 0
+	return s.Store.EachEnterprise(ctx, a, f, fn)
+}
+
+// Get returns one enterprise in the actor's scope.
+func (s *Service) Get(ctx context.Context, a fugong.Actor, uscc string) (Enterprise, error) {
+	code, msg := NormalizeUSCC(uscc)
+	if msg != "" {
+		return Enterprise{}, fugong.NotFound("企业")
+	}
+	return s.Store.GetEnterprise(ctx, a, code)
+}
+
+// Create registers a new enterprise.
+func (s *Service) Create(ctx context.Context, a fugong.Actor, e Enterprise) (Enterprise, error) {
+	if err := fugong.Invalid(e.Normalize()); err != nil {
+		return Enterprise{}, err
+	}
+	if err := CanCreate(a, e.Town); err != nil {
+		return Enterprise{}, err
+	}
+	return s.Store.CreateEnterprise(ctx, a, e)
+}
+
+// Update applies edit to the stored record and saves the result.
+func (s *Service) Update(ctx context.Context, a fugong.Actor, uscc string, edit func(*Enterprise) error) (Enterprise, error) {
+	before, err := s.Get(ctx, a, uscc)
+	if err != nil {
+		return Enterprise{}, err
+	}
+	after := before
+	if err := edit(&after); err != nil {
+		return Enterprise{}, err
+	}
+	if after.USCC != before.USCC {
+		return Enterprise{}, fugong.Errorf(fugong.EInvalid, "uscc", "统一社会信用代码不能修改")
+	}
+	if err := fugong.Invalid(after.Normalize()); err != nil {
+		return Enterprise{}, err
+	}
+	if err := CanEdit(a, before, after); err != nil {
+		return Enterprise{}, err
+	}
+	if len(ChangedFields(before, after)) == 0 {
+		return before, nil
+	}
+	return s.Store.UpdateEnterprise(ctx, a, before, after)
+}
+
+// RowError is one problem in one row of an imported file.
+type RowError struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (r RowError) String() string {
+	if r.Column == "" {
+		return fmt.Sprintf("第%d行：%s", r.Row, r.Message)
+	}
+	return fmt.Sprintf("第%d行，列“%s”：%s", r.Row, r.Column, r.Message)
+}
+
+// ImportRow is one data row of a file, as read by the sheet package.
+type ImportRow struct {
+	Row        int
+	Enterprise Enterprise
+	Columns    map[string]string // field → header as written in the file
+	Problems   []RowError        // cells that could not even be read (e.g. "abc" as a number)
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Created int        `json:"created"`
+	Updated int        `json:"updated"`
+	Bad     []RowError `json:"errors"`
+	BadRows []int      `json:"bad_rows"`
+}
+
+// ImportError is returned when a file has bad rows and nothing was stored.
+type ImportError struct{ Rows []RowError }
+
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("%d problems in the file, nothing imported", len(e.Rows))
+}
+
+// Import validates every row and stores the file as one transaction. Without
+// skipBad any bad row stores nothing and returns *ImportError; with it the
+// good rows are stored and the bad ones reported.
+func (s *Service) Import(ctx context.Context, a fugong.Actor, rows []ImportRow, skipBad bool, progress func(done int)) (ImportResult, error) {
+	if !a.WritesFor(ownerGroup) && a.Role != fugong.RoleTown {
+		return ImportResult{}, fugong.Errorf(fugong.EForbidden, "", "无权导入企业名单")
+	}
+	var res ImportResult
+	usccs := make([]string, 0, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		for _, p := range r.Enterprise.Normalize() {
+			r.Problems = append(r.Problems, RowError{Row: r.Row, Field: p.Field, Column: r.Columns[p.Field], Message: p.Message})
+		}
+		usccs = append(usccs, r.Enterprise.USCC)
+	}
+	existing, err := s.Store.FindEnterprises(ctx, usccs)
+	if err != nil {
+		return res, err
+	}
+	seen := map[string]int{}
+	var good []Enterprise
+	for i := range rows {
+		r := &rows[i]
+		e := r.Enterprise
+		if len(r.Problems) == 0 {
+			if first, dup := seen[e.USCC]; dup {
+				r.Problems = append(r.Problems, RowError{Row: r.Row, Field: "uscc", Column: r.Columns["uscc"],
+					Message: fmt.Sprintf("统一社会信用代码与第%d行重复", first)})
+			} else if err := importAllowed(a, existing, e); err != nil {
+				fe := fugong.AsError(err)
+				r.Problems = append(r.Problems, RowError{Row: r.Row, Field: fe.Field, Column: r.Columns[fe.Field], Message: fe.Message})
+			}
+		}
+		if e.USCC != "" {
+			if _, dup := seen[e.USCC]; !dup {
+				seen[e.USCC] = r.Row
+			}
+		}
+		if len(r.Problems) > 0 {
+			res.Bad = append(res.Bad, r.Problems...)
+			res.BadRows = append(res.BadRows, r.Row)
+			continue
+		}
+		good = append(good, e)
+	}
+	if len(res.Bad) > 0 && !skipBad {
+		return res, &ImportError{Rows: res.Bad}
+	}
+	res.Created, res.Updated, err = s.Store.SaveEnterprises(ctx, a, good, progress)
+	return res, err
+}
+
+func importAllowed(a fugong.Actor, existing map[string]Enterprise, e Enterprise) error {
+	before, ok := existing[e.USCC]
+	if !ok {
+		return CanCreate(a, e.Town)
+	}
+	if !a.CityWide() && before.Town != a.Town {
+		return fugong.Errorf(fugong.EConflict, "uscc", "该统一社会信用代码已在其他乡镇街道登记")
+	}
+	e.CreatedAt, e.UpdatedAt = before.CreatedAt, before.UpdatedAt
+	return CanEdit(a, before, e)
+}

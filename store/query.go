@@ -1,0 +1,65 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+
+	"fugong"
+)
+
+// where builds a WHERE clause with numbered placeholders, the one syntax both
+// engines bind ($1, $2, …).
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends a condition; each ? in it becomes the next $n.
+func (w *where) add(cond string, vals ...any) {
+	var b strings.Builder
+	i := 0
+	for _, r := range cond {
+		if r == '?' && i < len(vals) {
+			w.args = append(w.args, vals[i])
+			b.WriteString("$" + strconv.Itoa(len(w.args)))
+			i++
+			continue
+		}
+		b.WriteRune(r)
+	}
+	w.conds = append(w.conds, b.String())
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// next is the placeholder after the ones used so far.
+func (w *where) next(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+// enterpriseScope limits the enterprises (alias e) to the actor's scope. This
+// is the one place that decides which enterprises a role may see.
+func (w *where) enterpriseScope(a fugong.Actor) {
+	switch a.Role {
+	case fugong.RoleAdmin, fugong.RoleBureau:
+	case fugong.RoleTown:
+		w.add("e.town_code = ?", a.Town)
+	case fugong.RoleEnterprise:
+		w.add("e.uscc = ?", a.Enterprise)
+	case fugong.RoleCadre:
+		w.add("e.uscc IN (SELECT enterprise_uscc FROM cadre_pairings WHERE user_id = ?)", a.UserID)
+	default:
+		w.add("1 = 0")
+	}
+}
+
+// likeEscape escapes LIKE wildcards in user text (used with ESCAPE '\').
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

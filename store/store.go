@@ -1,0 +1,233 @@
+// Package store keeps fugong's data in SQLite (embedded, the default) or
+// PostgreSQL (production, shared by several instances). Both engines run the
+// same SQL text; the few real differences live in dialect.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"fugong"
+)
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is an open database. On SQLite writes go through one connection (SQLite
+// has one writer anyway; queuing in Go beats busy-waiting in the engine) and
+// reads through a pool; on PostgreSQL both are the same pool.
+type DB struct {
+	Engine string
+	w, r   *sql.DB
+	// Now is the clock every stored timestamp comes from; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to dsn: "sqlite:PATH" or "postgres://…".
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{Now: time.Now}
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		db.Engine = SQLite
+		err = db.openSQLite(strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db.Engine = Postgres
+		db.w, err = sql.Open("pgx", dsn)
+		if err == nil {
+			db.w.SetMaxOpenConns(20)
+			db.w.SetMaxIdleConns(20)
+			db.w.SetConnMaxIdleTime(5 * time.Minute)
+			db.r = db.w
+		}
+	default:
+		return nil, fmt.Errorf("store: --db must be sqlite:PATH or postgres://…, got %q", redact(dsn))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: cannot reach %s: %w", redact(dsn), err)
+	}
+	return db, nil
+}
+
+func (db *DB) openSQLite(path string) error {
+	if path == "" {
+		return errors.New("store: sqlite: needs a file path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return err
+		}
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	base := "file:" + path + "?"
+	var err error
+	if db.w, err = sql.Open("sqlite", base+q.Encode()); err != nil {
+		return err
+	}
+	db.w.SetMaxOpenConns(1)
+	db.w.SetMaxIdleConns(1)
+	db.w.SetConnMaxIdleTime(0)
+	q.Set("_txlock", "deferred")
+	q.Add("_pragma", "query_only(1)")
+	if db.r, err = sql.Open("sqlite", base+q.Encode()); err != nil {
+		return err
+	}
+	db.r.SetMaxOpenConns(4)
+	db.r.SetMaxIdleConns(4)
+	db.r.SetConnMaxIdleTime(0)
+	return nil
+}
+
+// redact hides a password in a DSN for messages.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Ping checks that the database answers (health checks).
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.w.PingContext(ctx); err != nil {
+		return err
+	}
+	return db.r.PingContext(ctx)
+}
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// now returns the clock's time in UTC at PostgreSQL's microsecond precision,
+// so a value reads back exactly as it was written on both engines.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// Tx is a write transaction. Helpers that need one take *Tx; exported DB
+// methods open it.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// write runs fn in a transaction and commits it, or rolls back on error.
+func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.now()}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	return sqlTx.Commit()
+}
+
+// audit records a write inside its transaction.
+func (tx *Tx) audit(a fugong.Actor, action, entity, id string, before, after any) error {
+	b, err := jsonOrNull(before)
+	if err != nil {
+		return err
+	}
+	af, err := jsonOrNull(after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(`INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tx.now, a.Username, action, entity, id, b, af)
+	return err
+}
+
+func jsonOrNull(v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// isUnique reports a unique or primary-key violation, by driver error code.
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// isForeignKey reports a foreign-key violation, by driver error code.
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
+// notFound maps sql.ErrNoRows to the application's not-found error.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fugong.NotFound(what)
+	}
+	return err
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
