@@ -48,11 +48,16 @@ func List(ctx context.Context, s Store, a fugong.Actor, f Filter) ([]Entry, int,
 	if a.Role != fugong.RoleAdmin {
 		return nil, 0, fugong.NotFound("页面")
 	}
+	f.Normalize()
+	return s.ListAudit(ctx, f)
+}
+
+// Normalize fills in the page defaults.
+func (f *Filter) Normalize() {
 	if f.Page < 1 {
 		f.Page = 1
 	}
 	if f.PerPage < 1 || f.PerPage > 200 {
 		f.PerPage = 50
 	}
-	return s.ListAudit(ctx, f)
 }

@@ -74,3 +74,32 @@ func ChangedFields(a, b Enterprise) []string {
 	add("status", a.Status != b.Status)
 	return out
 }
+
+// CanRegister reports whether the actor may register or import enterprises
+// at all; each record is still checked against CanCreate and CanEdit.
+func CanRegister(a fugong.Actor) bool {
+	return a.WritesFor(ownerGroup) || a.Role == fugong.RoleTown
+}
+
+// CanEditSome reports whether the actor may change any field of an
+// enterprise in their scope (the edit button).
+func CanEditSome(a fugong.Actor) bool {
+	return CanRegister(a) || a.Role == fugong.RoleEnterprise
+}
+
+// CanChangeField reports whether a form should let the actor change field.
+func CanChangeField(a fugong.Actor, field string, isNew bool) bool {
+	switch {
+	case isNew:
+		return field != "status" || a.WritesFor(ownerGroup)
+	case field == "uscc":
+		return false
+	case a.WritesFor(ownerGroup):
+		return true
+	case a.Role == fugong.RoleTown:
+		return field != "town" && field != "mujun_class"
+	case a.Role == fugong.RoleEnterprise:
+		return clerkFields[field]
+	}
+	return false
+}

@@ -20,7 +20,19 @@ type Store interface {
 	UpdateEnterprise(ctx context.Context, a fugong.Actor, before, after Enterprise) (Enterprise, error)
 	// SaveEnterprises inserts or updates all records in one transaction.
 	SaveEnterprises(ctx context.Context, a fugong.Actor, es []Enterprise, progress func(done int)) (created, updated int, err error)
+	// CountByTown counts the enterprises in scope per town and size class.
+	CountByTown(ctx context.Context, a fugong.Actor) ([]TownCount, error)
 }
+
+// TownCount is the number of enterprises of a town by size class.
+type TownCount struct {
+	Town  Town `json:"town"`
+	Above int  `json:"above"`
+	Below int  `json:"below"`
+}
+
+// Total is all enterprises of the town.
+func (c TownCount) Total() int { return c.Above + c.Below }
 
 // Service applies the registry's rules on top of its store.
 type Service struct {
@@ -133,16 +145,23 @@ func (e *ImportError) Error() string {
 // Import validates every row and stores the file as one transaction. Without
 // skipBad any bad row stores nothing and returns *ImportError; with it the
 // good rows are stored and the bad ones reported.
-func (s *Service) Import(ctx context.Context, a fugong.Actor, rows []ImportRow, skipBad bool, progress func(done int)) (ImportResult, error) {
-	if !a.WritesFor(ownerGroup) && a.Role != fugong.RoleTown {
+func (s *Service) Import(ctx context.Context, a fugong.Actor, rows []ImportRow, skipBad bool, progress func(done, total int)) (ImportResult, error) {
+	if !CanRegister(a) {
 		return ImportResult{}, fugong.Errorf(fugong.EForbidden, "", "无权导入企业名单")
 	}
 	var res ImportResult
 	usccs := make([]string, 0, len(rows))
 	for i := range rows {
 		r := &rows[i]
+		reported := map[string]bool{}
+		for _, p := range r.Problems {
+			reported[p.Field] = true
+		}
 		for _, p := range r.Enterprise.Normalize() {
-			r.Problems = append(r.Problems, RowError{Row: r.Row, Field: p.Field, Column: r.Columns[p.Field], Message: p.Message})
+			// A cell the reader could not parse is reported once, by the reader.
+			if !reported[p.Field] {
+				r.Problems = append(r.Problems, RowError{Row: r.Row, Field: p.Field, Column: r.Columns[p.Field], Message: p.Message})
+			}
 		}
 		usccs = append(usccs, r.Enterprise.USCC)
 	}
@@ -179,7 +198,11 @@ func (s *Service) Import(ctx context.Context, a fugong.Actor, rows []ImportRow, 
 	if len(res.Bad) > 0 && !skipBad {
 		return res, &ImportError{Rows: res.Bad}
 	}
-	res.Created, res.Updated, err = s.Store.SaveEnterprises(ctx, a, good, progress)
+	var stored func(int)
+	if progress != nil {
+		stored = func(done int) { progress(done, len(good)) }
+	}
+	res.Created, res.Updated, err = s.Store.SaveEnterprises(ctx, a, good, stored)
 	return res, err
 }
 
@@ -193,4 +216,9 @@ func importAllowed(a fugong.Actor, existing map[string]Enterprise, e Enterprise)
 	}
 	e.CreatedAt, e.UpdatedAt = before.CreatedAt, before.UpdatedAt
 	return CanEdit(a, before, e)
+}
+
+// CountByTown counts the enterprises in the actor's scope per town.
+func (s *Service) CountByTown(ctx context.Context, a fugong.Actor) ([]TownCount, error) {
+	return s.Store.CountByTown(ctx, a)
 }

@@ -217,3 +217,28 @@ func (db *DB) SaveEnterprises(ctx context.Context, a fugong.Actor, es []registry
 	})
 	return created, updated, err
 }
+
+// CountByTown counts active enterprises in scope per town and size class, in
+// the towns' order.
+func (db *DB) CountByTown(ctx context.Context, a fugong.Actor) ([]registry.TownCount, error) {
+	w := &where{}
+	w.enterpriseScope(a)
+	w.add("e.status = 'active'")
+	rows, err := db.r.QueryContext(ctx, `SELECT t.code, t.name,
+		sum(CASE WHEN e.size_class = 'above' THEN 1 ELSE 0 END),
+		sum(CASE WHEN e.size_class = 'below' THEN 1 ELSE 0 END)`+enterpriseFrom+w.String()+`
+		GROUP BY t.code, t.name, t.sort ORDER BY t.sort`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.TownCount
+	for rows.Next() {
+		var c registry.TownCount
+		if err := rows.Scan(&c.Town.Code, &c.Town.Name, &c.Above, &c.Below); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

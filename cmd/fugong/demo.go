@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"fugong"
+	"fugong/demo"
+)
+
+// loginsFile keeps the demo passwords beside the database: they are printed
+// at every start, and a hash cannot be printed back.
+const loginsFile = "demo-logins.txt"
+
+func (e *env) demo(ctx context.Context, args []string) error {
+	fs := e.flags("demo")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	data := fs.String("data", "./fugong-data", "data directory; the database is DATA/fugong.db")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*data, 0o750); err != nil {
+		return err
+	}
+	db, err := e.open(ctx, "sqlite:"+filepath.Join(*data, "fugong.db"), true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	bar := newBar(e.stderr, "生成演示数据")
+	logins, err := demo.Seed(ctx, db, func(done, total int) { bar.set(done, total) })
+	if err != nil {
+		return err
+	}
+	bar.finish()
+	path := filepath.Join(*data, loginsFile)
+	if logins != nil {
+		if err := writeLogins(path, logins); err != nil {
+			return err
+		}
+	}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		text = []byte("（演示账号文件 " + path + " 不存在：请用 fugong user add 添加用户）\n")
+	}
+	return e.listen(ctx, db, *addr, false, func(url string) {
+		fmt.Fprintf(e.stdout, "\n瑞安市经信局复工复产指挥平台（演示）\n打开 %s 用以下账号登录：\n\n%s\n", url, text)
+	})
+}
+
+func writeLogins(path string, logins []demo.Login) error {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "用户名\t密码\t角色\t范围")
+	for _, l := range logins {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Username, l.Password, fugong.RoleNames[l.Role], l.Scope)
+	}
+	tw.Flush()
+	return os.WriteFile(path, []byte(b.String()), 0o600)
+}
+
+// readLine reads one line (a password from --password-stdin).
+func readLine(r *bufio.Reader) (string, error) {
+	line, err := r.ReadString('\n')
+	if err != nil && line == "" {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

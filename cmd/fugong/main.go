@@ -1,0 +1,94 @@
+// Command fugong is the bureau's epidemic and resumption command platform:
+// one binary that serves the web UI and API, runs the demo city, migrates the
+// database and loads and exports enterprise lists.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		var ue usageError
+		if !errors.As(err, &ue) {
+			fmt.Fprintln(os.Stderr, "fugong:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// usageError is a mistake in the command line; its message was already printed.
+type usageError struct{ error }
+
+func exitCode(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `fugong — 瑞安市经信局复工复产指挥平台
+
+Usage:
+  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data]
+  fugong serve  [--addr ADDR] [--db DSN] [--migrate]
+  fugong migrate [--db DSN]
+  fugong user add --username U --role R [--town CODE] [--enterprise USCC] [--group NAME] [--group-leader] [--password-stdin]
+  fugong import enterprises [--db DSN] FILE [--skip-bad]
+  fugong export enterprises [--db DSN] --out FILE [--town CODE]
+  fugong version
+
+DSN is sqlite:PATH (the default, sqlite:fugong-data/fugong.db) or postgres://…
+Environment: FUGONG_DB (or FUGONG_DB_FILE), FUGONG_ADDR.
+`
+
+// run is the whole program, with its environment passed in so tests can call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	env := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{errors.New("no command")}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "demo":
+		return env.demo(ctx, rest)
+	case "serve":
+		return env.serve(ctx, rest)
+	case "migrate":
+		return env.migrate(ctx, rest)
+	case "user":
+		if len(rest) > 0 && rest[0] == "add" {
+			return env.userAdd(ctx, rest[1:])
+		}
+	case "import":
+		if len(rest) > 0 && rest[0] == "enterprises" {
+			return env.importEnterprises(ctx, rest[1:])
+		}
+	case "export":
+		if len(rest) > 0 && rest[0] == "enterprises" {
+			return env.exportEnterprises(ctx, rest[1:])
+		}
+	case "version":
+		fmt.Fprintln(stdout, "fugong", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Errorf("unknown command %q", args)}
+}

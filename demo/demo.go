@@ -1,0 +1,99 @@
+// Package demo fills an empty database with the demo city of Ruian (瑞安市)
+// at the scale of the report: 6,833 rated firms in 23 towns and one account
+// for every role, so `fugong demo` can show what the bureau sees.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fugong"
+	"fugong/account"
+	"fugong/registry"
+	"fugong/store"
+)
+
+// Login is a demo account and its password, printed at start.
+type Login struct {
+	Username, Password string
+	Role               fugong.Role
+	Scope              string // Chinese description: "全市", "塘下镇", the enterprise name, "信息统计组（组长）", …
+}
+
+// Seed fills db with the demo city when it holds no enterprises yet and
+// returns the accounts it created with their fresh random passwords. On a
+// database that already has enterprises it does nothing and returns (nil, nil).
+// progress, if non-nil, is called with (done, total) while enterprises are stored.
+func Seed(ctx context.Context, db *store.DB, progress func(done, total int)) ([]Login, error) {
+	if _, n, err := db.ListEnterprises(ctx, fugong.System, registry.Filter{Page: 1, PerPage: 1}); err != nil || n > 0 {
+		return nil, err
+	}
+	es, err := enterprises()
+	if err != nil {
+		return nil, err
+	}
+	var report func(int)
+	if progress != nil {
+		report = func(done int) { progress(done, len(es)) }
+	}
+	if _, _, err := db.SaveEnterprises(ctx, fugong.System, es, report); err != nil {
+		return nil, err
+	}
+	return createUsers(ctx, db, es)
+}
+
+// createUsers adds one account per role (one per work group for the bureau)
+// and pairs the cadre with its firms.
+func createUsers(ctx context.Context, db *store.DB, es []registry.Enterprise) ([]Login, error) {
+	clerkFirm := namedFirms[0].name
+	clerkUSCC, err := firmByName(es, clerkFirm)
+	if err != nil {
+		return nil, err
+	}
+	paired := cadreFirms(es)
+	bureau := func(name, display string, g fugong.Group, leader bool) (account.User, string) {
+		scope := fugong.GroupNames[g]
+		if leader {
+			scope += "（组长）"
+		}
+		return account.User{Username: name, DisplayName: display, Role: fugong.RoleBureau, Group: g, GroupLeader: leader}, scope
+	}
+	type entry struct {
+		u     account.User
+		scope string
+	}
+	var users []entry
+	add := func(u account.User, scope string) { users = append(users, entry{u, scope}) }
+	add(account.User{Username: "admin", DisplayName: "系统管理员", Role: fugong.RoleAdmin}, "全市")
+	add(bureau("tongji", "陈国伟", fugong.GroupStatistics, true))
+	add(bureau("ducha", "林晓峰", fugong.GroupInspection, false))
+	add(bureau("xietiao", "王丽芳", fugong.GroupCoordination, false))
+	add(bureau("wuzi", "李海军", fugong.GroupSupplies, false))
+	add(bureau("lianfang", "张燕", fugong.GroupPrevention, false))
+	add(account.User{Username: "tangxia", DisplayName: "黄志明", Role: fugong.RoleTown, Town: tangxia}, "塘下镇")
+	add(account.User{Username: "xianjiang", DisplayName: "周建华", Role: fugong.RoleTown, Town: xianjiang}, "仙降街道")
+	add(account.User{Username: "ganbu", DisplayName: "吴斌", Role: fugong.RoleCadre},
+		fmt.Sprintf("塘下镇结对企业%d家", len(paired)))
+	add(account.User{Username: "qiye", DisplayName: "郑秀英", Role: fugong.RoleEnterprise, Enterprise: clerkUSCC}, clerkFirm)
+	add(account.User{Username: "kakou", DisplayName: "薛俊杰", Role: fugong.RoleCheckpoint, Town: xianjiang}, "仙降街道卡口")
+
+	svc := account.Service{Store: db, Now: time.Now}
+	logins := make([]Login, 0, len(users))
+	for _, e := range users {
+		password := account.NewPassword()
+		u, err := svc.Create(ctx, fugong.System, e.u, password)
+		if err != nil {
+			return nil, fmt.Errorf("demo: user %s: %w", e.u.Username, err)
+		}
+		if u.Role == fugong.RoleCadre {
+			for _, uscc := range paired {
+				if err := db.PairCadre(ctx, fugong.System, uscc, u.ID); err != nil {
+					return nil, err
+				}
+			}
+		}
+		logins = append(logins, Login{Username: u.Username, Password: password, Role: u.Role, Scope: e.scope})
+	}
+	return logins, nil
+}

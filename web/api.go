@@ -1,0 +1,189 @@
+package web
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"fugong"
+	"fugong/account"
+	"fugong/audit"
+	"fugong/registry"
+)
+
+// decodeJSON reads a bounded JSON body into v, refusing unknown fields, and
+// names the offending field in the error where it can.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return fugong.Errorf(fugong.EInvalid, "", "请求体只能包含一个 JSON 对象")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return fugong.Errorf(fugong.EInvalid, "", "请求体不是有效的 JSON")
+	case errors.As(err, &te):
+		return fugong.Errorf(fugong.EInvalid, te.Field, "字段 %s 的类型应为 %s", te.Field, te.Type.String())
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json has no typed error for this; the field name is quoted at the end.
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return fugong.Errorf(fugong.EInvalid, f, "未知字段 %s", f)
+	}
+	return fugong.Errorf(fugong.EInvalid, "", "请求体无法解析")
+}
+
+// queryInt reads an optional non-negative integer query parameter.
+func queryInt(r *http.Request, name string) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fugong.Errorf(fugong.EInvalid, name, "%s 应为非负整数", name)
+	}
+	return n, nil
+}
+
+type listResponse[T any] struct {
+	Items   []T `json:"items"`
+	Total   int `json:"total"`
+	Page    int `json:"page,omitempty"`
+	PerPage int `json:"per_page,omitempty"`
+}
+
+//go:embed openapi.json
+var openAPI []byte
+
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(openAPI)
+}
+
+func apiNotFound(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	return fugong.NotFound("接口")
+}
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+	var req loginRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	token, u, err := s.Accounts.Login(r.Context(), req.Username, req.Password, clientIP(r), account.KindAPI)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"token": token, "user": u, "expires_at": s.Accounts.Now().Add(account.APISessionTTL).UTC().Format(time.RFC3339),
+	})
+}
+
+func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	ss, err := s.session(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Accounts.Logout(r.Context(), a, ss.token); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	ss, err := s.session(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ss.user)
+	return nil
+}
+
+func (s *Server) apiTowns(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	writeJSON(w, http.StatusOK, listResponse[registry.Town]{Items: registry.Towns, Total: len(registry.Towns)})
+	return nil
+}
+
+type userRequest struct {
+	account.User
+	Password string `json:"password"`
+}
+
+func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	if a.Role != fugong.RoleAdmin {
+		return fugong.NotFound("接口")
+	}
+	users, err := s.Accounts.Store.ListUsers(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listResponse[account.User]{Items: users, Total: len(users)})
+	return nil
+}
+
+func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	if a.Role != fugong.RoleAdmin {
+		return fugong.NotFound("接口")
+	}
+	var req userRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	req.User.ID, req.User.CreatedAt, req.User.Disabled = 0, time.Time{}, false
+	u, err := s.Accounts.Create(r.Context(), a, req.User, req.Password)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, u)
+	return nil
+}
+
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	f, err := auditFilter(r)
+	if err != nil {
+		return err
+	}
+	entries, total, err := audit.List(r.Context(), s.Audit, a, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listResponse[audit.Entry]{Items: entries, Total: total, Page: f.Page, PerPage: f.PerPage})
+	return nil
+}
+
+func auditFilter(r *http.Request) (audit.Filter, error) {
+	q := r.URL.Query()
+	f := audit.Filter{Actor: q.Get("actor"), Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action")}
+	var err error
+	if f.Page, err = queryInt(r, "page"); err != nil {
+		return f, err
+	}
+	f.PerPage, err = queryInt(r, "per_page")
+	return f, err
+}

@@ -1,0 +1,220 @@
+package web
+
+import (
+	"cmp"
+	"crypto/subtle"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"fugong"
+	"fugong/account"
+)
+
+const (
+	sessionCookie = "fugong_session"
+	csrfField     = "csrf"
+	csrfHeader    = "X-CSRF-Token"
+	maxJSONBody   = 1 << 20
+	maxUpload     = 20 << 20
+)
+
+// session is the authenticated caller of a request.
+type session struct {
+	user      account.User
+	token     string
+	viaCookie bool
+}
+
+func (ss *session) actor() fugong.Actor { return ss.user.Actor() }
+
+// session resolves the bearer token or session cookie of a request: nil when
+// there is none or it is no longer valid. It is called inside the route's
+// handler, not as outer middleware, so that the request the mux annotates with
+// its pattern stays the one the metrics read.
+func (s *Server) session(r *http.Request) (*session, error) {
+	token, viaCookie := "", false
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		token = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	} else if c, err := r.Cookie(sessionCookie); err == nil {
+		token, viaCookie = c.Value, true
+	}
+	if token == "" {
+		return nil, nil
+	}
+	u, _, err := s.Accounts.Authenticate(r.Context(), token)
+	if fugong.ErrorCode(err) == fugong.EUnauthorized {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &session{user: u, token: token, viaCookie: viaCookie}, nil
+}
+
+// csrfOK checks the form or header token of a cookie-authenticated unsafe
+// request; bearer-token requests carry no ambient credentials and need none.
+func csrfOK(r *http.Request, ss *session) bool {
+	if !ss.viaCookie || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	got := r.Header.Get(csrfHeader)
+	if got == "" {
+		got = r.PostFormValue(csrfField)
+	}
+	want := account.CSRFToken(ss.token)
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+type apiFunc func(w http.ResponseWriter, r *http.Request, a fugong.Actor) error
+
+// api wraps an API handler: it needs a session, a valid CSRF token when the
+// session came from a cookie, and turns returned errors into JSON.
+func (s *Server) api(fn apiFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ss, err := s.session(r)
+		if err != nil || ss == nil {
+			s.writeError(w, r, cmp.Or(err, error(fugong.Errorf(fugong.EUnauthorized, "", "请先登录"))))
+			return
+		}
+		if !csrfOK(r, ss) {
+			s.writeError(w, r, fugong.Errorf(fugong.EForbidden, csrfField, "CSRF 校验失败"))
+			return
+		}
+		if err := fn(w, r, ss.actor()); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+type uiFunc func(w http.ResponseWriter, r *http.Request, ss *session) error
+
+// ui wraps a page handler: without a session it sends the browser to the
+// login page; a form post needs its CSRF token; errors render as a page.
+func (s *Server) ui(fn uiFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ss, err := s.session(r)
+		if err != nil {
+			s.renderError(w, r, nil, err)
+			return
+		}
+		if ss == nil {
+			http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+		}
+		if !csrfOK(r, ss) {
+			s.renderError(w, r, ss, fugong.Errorf(fugong.EForbidden, csrfField, "页面已过期，请刷新后重新提交"))
+			return
+		}
+		if err := fn(w, r, ss); err != nil {
+			s.renderError(w, r, ss, err)
+		}
+	})
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, `\`) {
+		return "/"
+	}
+	return p
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (sw *statusWriter) WriteHeader(code int) {
+	if sw.status == 0 {
+		sw.status = code
+	}
+	sw.ResponseWriter.WriteHeader(code)
+}
+
+func (sw *statusWriter) Write(b []byte) (int, error) {
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	n, err := sw.ResponseWriter.Write(b)
+	sw.bytes += n
+	return n, err
+}
+
+func (sw *statusWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter }
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "fugong_http_requests_total", Help: "HTTP requests by route pattern and status code.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "fugong_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+// observe logs each request, counts it by route pattern, and turns a panic
+// into a logged 500 instead of a dropped connection.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				s.Logger.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					s.writeError(sw, r, fmt.Errorf("panic: %v", p))
+				}
+			}
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			elapsed := time.Since(start)
+			s.metrics.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
+			s.metrics.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+			s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "route", route,
+				"status", sw.status, "bytes", sw.bytes, "ms", elapsed.Milliseconds())
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes lists every route of the service in one place.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{}))
+	mux.Handle("GET /static/", staticFS())
+
+	for _, rt := range s.apiRoutes() {
+		mux.Handle(rt.method+" "+rt.path, rt.h)
+	}
+	mux.Handle("/api/", s.api(apiNotFound))
+
+	// HTML UI.
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.loginSubmit)
+	mux.Handle("POST /logout", s.ui(s.logout))
+	mux.Handle("GET /{$}", s.ui(s.home))
+	mux.Handle("GET /enterprises", s.ui(s.enterpriseList))
+	mux.Handle("GET /enterprises/new", s.ui(s.enterpriseNew))
+	mux.Handle("POST /enterprises", s.ui(s.enterpriseCreate))
+	mux.Handle("GET /enterprises/export", s.ui(s.enterpriseExport))
+	mux.Handle("GET /enterprises/import", s.ui(s.enterpriseImportPage))
+	mux.Handle("POST /enterprises/import", s.ui(s.enterpriseImport))
+	mux.Handle("GET /enterprises/{uscc}", s.ui(s.enterpriseDetail))
+	mux.Handle("GET /enterprises/{uscc}/edit", s.ui(s.enterpriseEdit))
+	mux.Handle("POST /enterprises/{uscc}/edit", s.ui(s.enterpriseUpdate))
+	mux.Handle("GET /users", s.ui(s.userList))
+	mux.Handle("POST /users", s.ui(s.userCreate))
+	mux.Handle("GET /audit", s.ui(s.auditPage))
+	mux.Handle("/", s.ui(uiNotFound))
+
+	var csrf http.CrossOriginProtection
+	return s.observe(securityHeaders(csrf.Handler(mux)))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.DB.Ping(r.Context()); err != nil {
+		s.Logger.Error("health check", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+type route struct {
+	method, path string
+	h            http.Handler
+}
+
+// apiRoutes is the JSON API. Every route here is described in openapi.json
+// and a test keeps the two in step.
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{"GET", "/api/v1/openapi.json", http.HandlerFunc(serveOpenAPI)},
+		{"POST", "/api/v1/sessions", http.HandlerFunc(s.apiLogin)},
+		{"DELETE", "/api/v1/sessions/current", s.api(s.apiLogout)},
+		{"GET", "/api/v1/me", s.api(s.apiMe)},
+		{"GET", "/api/v1/towns", s.api(s.apiTowns)},
+		{"GET", "/api/v1/enterprises", s.api(s.apiListEnterprises)},
+		{"POST", "/api/v1/enterprises", s.api(s.apiCreateEnterprise)},
+		{"GET", "/api/v1/enterprises/export", s.api(s.apiExportEnterprises)},
+		{"POST", "/api/v1/enterprises/import", s.api(s.apiImportEnterprises)},
+		{"GET", "/api/v1/enterprises/{uscc}", s.api(s.apiGetEnterprise)},
+		{"PATCH", "/api/v1/enterprises/{uscc}", s.api(s.apiPatchEnterprise)},
+		{"GET", "/api/v1/users", s.api(s.apiListUsers)},
+		{"POST", "/api/v1/users", s.api(s.apiCreateUser)},
+		{"GET", "/api/v1/audit", s.api(s.apiAudit)},
+	}
+}

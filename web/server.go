@@ -1,0 +1,67 @@
+// Package web serves fugong over HTTP: the server-rendered Chinese UI and the
+// JSON API under /api/v1, two handler trees over the same module services.
+package web
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"fugong/account"
+	"fugong/audit"
+	"fugong/registry"
+	"fugong/store"
+)
+
+//go:embed templates static openapi.json
+var assets embed.FS
+
+// Deps are the services the web layer serves.
+type Deps struct {
+	DB       *store.DB
+	Registry *registry.Service
+	Accounts *account.Service
+	Audit    audit.Store
+	Logger   *slog.Logger
+	// Metrics receives the HTTP metrics; /metrics serves it.
+	Metrics *prometheus.Registry
+	// SecureCookies marks cookies Secure (behind HTTPS).
+	SecureCookies bool
+}
+
+// Server holds the parsed templates and the deps.
+type Server struct {
+	Deps
+	pages   map[string]*template.Template
+	metrics *httpMetrics
+}
+
+// New returns the HTTP handler of the whole service. It parses every
+// template at once so a broken one fails at start, not on a request.
+func New(d Deps) (http.Handler, error) {
+	s := &Server{Deps: d}
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	if s.Metrics == nil {
+		s.Metrics = prometheus.NewRegistry()
+	}
+	var err error
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	s.metrics = newHTTPMetrics(s.Metrics)
+	return s.routes(), nil
+}
+
+func staticFS() http.Handler {
+	sub, err := fs.Sub(assets, "static")
+	if err != nil {
+		panic(err)
+	}
+	return http.StripPrefix("/static/", http.FileServerFS(sub))
+}

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"crypto/subtle"
+	"net/http"
+
+	"fugong"
+	"fugong/account"
+)
+
+// The login form has no session yet, so its CSRF token is a double-submit
+// cookie: a cross-site page can neither read nor set it.
+const loginCSRFCookie = "fugong_login_csrf"
+
+type loginPage struct {
+	basePage
+	Username string
+	Next     string
+	Error    string
+	Token    string
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if ss, _ := s.session(r); ss != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.showLogin(w, r, http.StatusOK, loginPage{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, p loginPage) {
+	p.basePage = s.base(nil, "登录", "")
+	p.Token = account.NewToken()
+	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: p.Token, Path: "/login", HttpOnly: true,
+		Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+	s.render(w, r, status, "login", p)
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	p := loginPage{Username: r.PostFormValue("username"), Next: safeNext(r.PostFormValue("next"))}
+	c, err := r.Cookie(loginCSRFCookie)
+	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue(csrfField))) != 1 {
+		p.Error = "页面已过期，请重新登录"
+		s.showLogin(w, r, http.StatusForbidden, p)
+		return
+	}
+	token, _, err := s.Accounts.Login(r.Context(), p.Username, r.PostFormValue("password"), clientIP(r), account.KindWeb)
+	if err != nil {
+		e := s.publicError(r, err)
+		p.Error = e.Message
+		s.showLogin(w, r, statusOf[e.Code], p)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(account.WebSessionTTL.Seconds())})
+	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Path: "/login", MaxAge: -1})
+	http.Redirect(w, r, p.Next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, ss *session) error {
+	if err := s.Accounts.Logout(r.Context(), ss.actor(), ss.token); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+type homePage struct {
+	basePage
+	Counts []townRow
+	Total  townRow
+}
+
+type townRow struct {
+	Code, Name          string
+	Above, Below, Total int
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request, ss *session) error {
+	counts, err := s.Registry.CountByTown(r.Context(), ss.actor())
+	if err != nil {
+		return err
+	}
+	p := homePage{basePage: s.base(ss, "首页", "/"), Total: townRow{Name: "合计"}}
+	for _, c := range counts {
+		p.Counts = append(p.Counts, townRow{c.Town.Code, c.Town.Name, c.Above, c.Below, c.Total()})
+		p.Total.Above += c.Above
+		p.Total.Below += c.Below
+	}
+	p.Total.Total = p.Total.Above + p.Total.Below
+	if ss.user.Role == fugong.RoleCheckpoint {
+		p.Counts = nil
+	}
+	s.render(w, r, http.StatusOK, "home", p)
+	return nil
+}
