@@ -1,8 +1,8 @@
 package web
 
 import (
-	"errors"
 	"cmp"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -60,12 +60,12 @@ func townsFor(a fugong.Actor) []registry.Town {
 
 type enterpriseFormPage struct {
 	basePage
-	New        bool
-	E          registry.Enterprise
-	Errors     map[string]string
-	Towns      []registry.Town
-	Editable   map[string]bool
-	FormError  string
+	New       bool
+	E         registry.Enterprise
+	Errors    map[string]string
+	Towns     []registry.Town
+	Editable  map[string]bool
+	FormError string
 }
 
 func (s *Server) enterpriseForm(ss *session, title string, isNew bool, e registry.Enterprise) enterpriseFormPage {
@@ -214,10 +214,10 @@ func (s *Server) enterpriseExport(w http.ResponseWriter, r *http.Request, ss *se
 
 type importPage struct {
 	basePage
-	Done   bool
-	Result registry.ImportResult
-	Rows   []registry.RowError
-	Error  string
+	Done    bool
+	Result  registry.ImportResult
+	Rows    []registry.RowError
+	Error   string
 	SkipBad bool
 }
 
