@@ -126,3 +126,23 @@ func (s *Service) Logout(ctx context.Context, a fugong.Actor, token string) erro
 }
 
 func normalizeName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// SetPassword replaces a user's password and ends their sessions (a forgotten
+// or leaked password). Only the admin may.
+func (s *Service) SetPassword(ctx context.Context, a fugong.Actor, username, password string) error {
+	if a.Role != fugong.RoleAdmin {
+		return fugong.Errorf(fugong.EForbidden, "", "只有系统管理员可以重置密码")
+	}
+	if err := CheckPasswordRules(password); err != nil {
+		return err
+	}
+	u, _, err := s.Store.UserByName(ctx, normalizeName(username))
+	if err != nil {
+		return err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.Store.SetPassword(ctx, a, u.ID, hash)
+}

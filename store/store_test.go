@@ -245,3 +245,39 @@ func TestSQLiteFileCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSetPasswordEndsSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := &account.Service{Store: db, Now: time.Now}
+		if _, err := svc.Create(ctx, fugong.System, account.User{Username: "zhang", Role: fugong.RoleCadre}, "old-password"); err != nil {
+			t.Fatal(err)
+		}
+		token, _, err := svc.Login(ctx, "zhang", "old-password", "127.0.0.1", account.KindAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cadre := fugong.Actor{Username: "zhang", Role: fugong.RoleCadre}
+		if err := svc.SetPassword(ctx, cadre, "zhang", "new-password"); fugong.ErrorCode(err) != fugong.EForbidden {
+			t.Fatalf("non-admin reset: %v", err)
+		}
+		if err := svc.SetPassword(ctx, fugong.System, "zhang", "short"); fugong.ErrorCode(err) != fugong.EInvalid {
+			t.Fatalf("short password: %v", err)
+		}
+		if err := svc.SetPassword(ctx, fugong.System, "nobody", "new-password"); fugong.ErrorCode(err) != fugong.ENotFound {
+			t.Fatalf("unknown user: %v", err)
+		}
+		if err := svc.SetPassword(ctx, fugong.System, "zhang", "new-password"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.Authenticate(ctx, token); fugong.ErrorCode(err) != fugong.EUnauthorized {
+			t.Fatalf("old session still valid: %v", err)
+		}
+		if _, _, err := svc.Login(ctx, "zhang", "old-password", "127.0.0.1", account.KindAPI); fugong.ErrorCode(err) != fugong.EUnauthorized {
+			t.Fatalf("old password: %v", err)
+		}
+		if _, _, err := svc.Login(ctx, "zhang", "new-password", "127.0.0.1", account.KindAPI); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -47,6 +47,7 @@ Usage:
   fugong serve  [--addr ADDR] [--db DSN] [--migrate]
   fugong migrate [--db DSN]
   fugong user add --username U --role R [--town CODE] [--enterprise USCC] [--group NAME] [--group-leader] [--password-stdin]
+  fugong user passwd --username U [--password-stdin]
   fugong import enterprises [--db DSN] FILE [--skip-bad]
   fugong export enterprises [--db DSN] --out FILE [--town CODE]
   fugong version
@@ -73,6 +74,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "user":
 		if len(rest) > 0 && rest[0] == "add" {
 			return env.userAdd(ctx, rest[1:])
+		}
+		if len(rest) > 0 && rest[0] == "passwd" {
+			return env.userPasswd(ctx, rest[1:])
 		}
 	case "import":
 		if len(rest) > 0 && rest[0] == "enterprises" {

@@ -30,13 +30,9 @@ func (e *env) userAdd(ctx context.Context, args []string) error {
 	if group != "" {
 		u.Group = account.GroupFromName(group)
 	}
-	password := account.NewPassword()
-	if *fromStdin {
-		p, err := readLine(bufio.NewReader(e.stdin))
-		if err != nil {
-			return errors.New("--password-stdin: no password on standard input")
-		}
-		password = p
+	password, err := e.password(*fromStdin)
+	if err != nil {
+		return err
 	}
 	db, err := e.open(ctx, *dsn, false)
 	if err != nil {
@@ -66,4 +62,44 @@ func describe(err error) error {
 		msg += fmt.Sprintf("\n  %s: %s", p.Field, p.Message)
 	}
 	return fmt.Errorf("%s%s", fe.Code, msg)
+}
+
+// password reads a password from standard input, or makes a random one.
+func (e *env) password(fromStdin bool) (string, error) {
+	if !fromStdin {
+		return account.NewPassword(), nil
+	}
+	p, err := readLine(bufio.NewReader(e.stdin))
+	if err != nil || p == "" {
+		return "", errors.New("--password-stdin: no password on standard input")
+	}
+	return p, nil
+}
+
+func (e *env) userPasswd(ctx context.Context, args []string) error {
+	fs := e.flags("user passwd")
+	dsn := e.dbFlag(fs)
+	username := fs.String("username", "", "login name")
+	fromStdin := fs.Bool("password-stdin", false, "read the new password from the first line of standard input")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	password, err := e.password(*fromStdin)
+	if err != nil {
+		return err
+	}
+	db, err := e.open(ctx, *dsn, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, accounts := services(db)
+	if err := accounts.SetPassword(ctx, fugong.System, *username, password); err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(e.stdout, "password of %s changed; their sessions have ended\n", *username)
+	if !*fromStdin {
+		fmt.Fprintf(e.stdout, "password: %s\n", password)
+	}
+	return nil
 }
