@@ -7,7 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
+
+	"golang.org/x/text/width"
 
 	"fugong"
 	"fugong/demo"
@@ -54,14 +55,46 @@ func (e *env) demo(ctx context.Context, args []string) error {
 }
 
 func writeLogins(path string, logins []demo.Login) error {
-	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "用户名\t密码\t角色\t范围")
+	rows := [][]string{{"用户名", "密码", "角色", "范围"}}
 	for _, l := range logins {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Username, l.Password, fugong.RoleNames[l.Role], l.Scope)
+		rows = append(rows, []string{l.Username, l.Password, fugong.RoleNames[l.Role], l.Scope})
 	}
-	tw.Flush()
-	return os.WriteFile(path, []byte(b.String()), 0o600)
+	return os.WriteFile(path, []byte(table(rows)), 0o600)
+}
+
+// table aligns columns by display width: a Chinese character takes two cells
+// of a terminal, which tabwriter does not know.
+func table(rows [][]string) string {
+	widths := map[int]int{}
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // readLine reads one line (a password from --password-stdin).
