@@ -105,11 +105,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	ss, err := s.session(r)
-	if err != nil {
-		return err
-	}
-	if err := s.Accounts.Logout(r.Context(), a, ss.token); err != nil {
+	if err := s.Accounts.Logout(r.Context(), a, sessionFrom(r.Context()).token); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -117,11 +113,7 @@ func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, a fugong.Acto
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	ss, err := s.session(r)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, ss.user)
+	writeJSON(w, http.StatusOK, sessionFrom(r.Context()).user)
 	return nil
 }
 

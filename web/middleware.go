@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"crypto/subtle"
 	"fmt"
 	"net"
@@ -33,6 +34,17 @@ type session struct {
 }
 
 func (ss *session) actor() fugong.Actor { return ss.user.Actor() }
+
+type ctxKey struct{}
+
+// sessionKey carries the session into API handlers that need more than the
+// actor (the token to end, the user to show).
+var sessionKey ctxKey
+
+func sessionFrom(ctx context.Context) *session {
+	ss, _ := ctx.Value(sessionKey).(*session)
+	return ss
+}
 
 // session resolves the bearer token or session cookie of a request: nil when
 // there is none or it is no longer valid. It is called inside the route's
@@ -87,6 +99,7 @@ func (s *Server) api(fn apiFunc) http.Handler {
 			s.writeError(w, r, fugong.Errorf(fugong.EForbidden, csrfField, "CSRF 校验失败"))
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey, ss))
 		if err := fn(w, r, ss.actor()); err != nil {
 			s.writeError(w, r, err)
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"fugong"
@@ -67,7 +68,7 @@ type auditPage struct {
 	Entries []audit.Entry
 	Total   int
 	Pages   int
-	Query   string
+	Query   template.URL
 	Actions map[string]string
 }
 
@@ -84,7 +85,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, ss *session) 
 	p.Pages = (p.Total + f.PerPage - 1) / f.PerPage
 	q := r.URL.Query()
 	q.Del("page")
-	p.Query = q.Encode()
+	p.Query = template.URL(q.Encode())
 	s.render(w, r, http.StatusOK, "audit", p)
 	return nil
 }

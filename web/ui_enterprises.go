@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,7 +21,7 @@ type enterpriseListPage struct {
 	Pages       int
 	Towns       []registry.Town
 	CanCreate   bool
-	Query       string // the filters without the page, for links
+	Query       template.URL // the filters without the page, already encoded for links
 	FilterError string
 }
 
@@ -43,7 +44,7 @@ func (s *Server) enterpriseList(w http.ResponseWriter, r *http.Request, ss *sess
 	p.Pages = (p.Total + f.PerPage - 1) / f.PerPage
 	q := r.URL.Query()
 	q.Del("page")
-	p.Query = q.Encode()
+	p.Query = template.URL(q.Encode())
 	s.render(w, r, http.StatusOK, "enterprises", p)
 	return nil
 }
