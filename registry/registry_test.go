@@ -164,10 +164,10 @@ func TestEditRules(t *testing.T) {
 			t.Errorf("%s: got %q (%v), want %q", tt.name, got, err, tt.code)
 		}
 	}
-	if err := CanCreate(town, "330381010"); codeOf(err) != fugong.EInvalid {
+	if err := CanCreate(town, Enterprise{Town: "330381010"}); codeOf(err) != fugong.EInvalid {
 		t.Errorf("town creating elsewhere: %v", err)
 	}
-	if err := CanCreate(clerk, "330381101"); codeOf(err) != fugong.EForbidden {
+	if err := CanCreate(clerk, Enterprise{Town: "330381101"}); codeOf(err) != fugong.EForbidden {
 		t.Errorf("clerk creating: %v", err)
 	}
 }

@@ -10,14 +10,17 @@ const ownerGroup = fugong.GroupStatistics
 // clerkFields are what an enterprise's own clerk may correct in its record.
 var clerkFields = map[string]bool{"address": true, "legal_rep": true, "contact_phone": true, "employees": true}
 
-// CanCreate reports whether the actor may register an enterprise in town.
-func CanCreate(a fugong.Actor, town string) error {
+// CanCreate reports whether the actor may register e.
+func CanCreate(a fugong.Actor, e Enterprise) error {
 	switch {
 	case a.WritesFor(ownerGroup):
 		return nil
 	case a.Role == fugong.RoleTown:
-		if town != a.Town {
+		if e.Town != a.Town {
 			return fugong.Errorf(fugong.EInvalid, "town", "只能登记本乡镇街道的企业")
+		}
+		if e.MujunClass != nil {
+			return fugong.Errorf(fugong.EForbidden, "mujun_class", "亩均等级由亩均论英雄评价产生，乡镇街道不能填写")
 		}
 		return nil
 	}
@@ -90,8 +93,10 @@ func CanEditSome(a fugong.Actor) bool {
 // CanChangeField reports whether a form should let the actor change field.
 func CanChangeField(a fugong.Actor, field string, isNew bool) bool {
 	switch {
+	case isNew && a.WritesFor(ownerGroup):
+		return true
 	case isNew:
-		return field != "status" || a.WritesFor(ownerGroup)
+		return field != "status" && field != "mujun_class"
 	case field == "uscc":
 		return false
 	case a.WritesFor(ownerGroup):

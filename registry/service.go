@@ -73,7 +73,7 @@ func (s *Service) Create(ctx context.Context, a fugong.Actor, e Enterprise) (Ent
 	if err := fugong.Invalid(e.Normalize()); err != nil {
 		return Enterprise{}, err
 	}
-	if err := CanCreate(a, e.Town); err != nil {
+	if err := CanCreate(a, e); err != nil {
 		return Enterprise{}, err
 	}
 	return s.Store.CreateEnterprise(ctx, a, e)
@@ -209,7 +209,7 @@ func (s *Service) Import(ctx context.Context, a fugong.Actor, rows []ImportRow, 
 func importAllowed(a fugong.Actor, existing map[string]Enterprise, e Enterprise) error {
 	before, ok := existing[e.USCC]
 	if !ok {
-		return CanCreate(a, e.Town)
+		return CanCreate(a, e)
 	}
 	if !a.CityWide() && before.Town != a.Town {
 		return fugong.Errorf(fugong.EConflict, "uscc", "该统一社会信用代码已在其他乡镇街道登记")

@@ -30,7 +30,13 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, p loginPage) {
 	p.basePage = s.base(nil, "登录", "")
-	p.Token = account.NewToken()
+	// Reuse the token the browser already holds: a second GET (another tab, a
+	// favicon request bounced here) must not void the form on screen.
+	if c, err := r.Cookie(loginCSRFCookie); err == nil && len(c.Value) >= 32 {
+		p.Token = c.Value
+	} else {
+		p.Token = account.NewToken()
+	}
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: p.Token, Path: "/login", HttpOnly: true,
 		Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	s.render(w, r, status, "login", p)
