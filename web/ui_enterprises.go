@@ -145,9 +145,7 @@ func (s *Server) enterpriseCreate(w http.ResponseWriter, r *http.Request, ss *se
 			return err
 		}
 	}
-	p.Errors = bad
-	p.FormError = "请修改标红的字段后再提交"
-	s.render(w, r, http.StatusBadRequest, "enterprise_form", p)
+	s.formFailed(w, r, p, bad)
 	return nil
 }
 
@@ -203,9 +201,7 @@ func (s *Server) enterpriseUpdate(w http.ResponseWriter, r *http.Request, ss *se
 			return err
 		}
 	}
-	p.Errors = bad
-	p.FormError = "请修改标红的字段后再提交"
-	s.render(w, r, http.StatusBadRequest, "enterprise_form", p)
+	s.formFailed(w, r, p, bad)
 	return nil
 }
 
@@ -252,4 +248,11 @@ func (s *Server) enterpriseImport(w http.ResponseWriter, r *http.Request, ss *se
 	}
 	s.render(w, r, status, "import", p)
 	return nil
+}
+
+// formFailed shows the enterprise form again with its field errors.
+func (s *Server) formFailed(w http.ResponseWriter, r *http.Request, p enterpriseFormPage, bad map[string]string) {
+	p.Errors = bad
+	p.FormError = "请修改标红的字段后再提交"
+	s.render(w, r, http.StatusBadRequest, "enterprise_form", p)
 }
