@@ -21,31 +21,36 @@ type Login struct {
 	Scope              string // Chinese description: "全市", "塘下镇", the enterprise name, "信息统计组（组长）", …
 }
 
-// Seed fills db with the demo city when it holds no enterprises yet and
-// returns the accounts it created with their fresh random passwords. On a
-// database that already has enterprises it does nothing and returns (nil, nil).
-// progress, if non-nil, is called with (done, total) while enterprises are stored.
-func Seed(ctx context.Context, db *store.DB, progress func(done, total int)) ([]Login, error) {
-	if _, n, err := db.ListEnterprises(ctx, fugong.System, registry.Filter{Page: 1, PerPage: 1}); err != nil || n > 0 {
-		return nil, err
-	}
+// Seed makes sure db holds the demo city: the enterprises are stored when
+// the database has none, and every demo account that is missing is created.
+// With resetPasswords, existing demo accounts get fresh passwords too (the
+// printed list was lost, or a first start was cut short). It returns the
+// accounts whose passwords it set. progress, if non-nil, is called with
+// (done, total) while enterprises are stored.
+func Seed(ctx context.Context, db *store.DB, progress func(done, total int), resetPasswords bool) ([]Login, error) {
 	es, err := enterprises()
 	if err != nil {
 		return nil, err
 	}
-	var report func(int)
-	if progress != nil {
-		report = func(done int) { progress(done, len(es)) }
-	}
-	if _, _, err := db.SaveEnterprises(ctx, fugong.System, es, report); err != nil {
+	_, n, err := db.ListEnterprises(ctx, fugong.System, registry.Filter{Page: 1, PerPage: 1})
+	if err != nil {
 		return nil, err
 	}
-	return createUsers(ctx, db, es)
+	if n == 0 {
+		var report func(int)
+		if progress != nil {
+			report = func(done int) { progress(done, len(es)) }
+		}
+		if _, _, err := db.SaveEnterprises(ctx, fugong.System, es, report); err != nil {
+			return nil, err
+		}
+	}
+	return ensureUsers(ctx, db, es, resetPasswords)
 }
 
-// createUsers adds one account per role (one per work group for the bureau)
-// and pairs the cadre with its firms.
-func createUsers(ctx context.Context, db *store.DB, es []registry.Enterprise) ([]Login, error) {
+// ensureUsers makes sure there is one account per role (one per work group
+// for the bureau) and the cadre is paired with its firms.
+func ensureUsers(ctx context.Context, db *store.DB, es []registry.Enterprise, reset bool) ([]Login, error) {
 	clerkFirm := namedFirms[0].name
 	clerkUSCC, err := firmByName(es, clerkFirm)
 	if err != nil {
@@ -79,19 +84,30 @@ func createUsers(ctx context.Context, db *store.DB, es []registry.Enterprise) ([
 	add(account.User{Username: "kakou", DisplayName: "薛俊杰", Role: fugong.RoleCheckpoint, Town: xianjiang}, "仙降街道卡口")
 
 	svc := account.Service{Store: db, Now: time.Now}
-	logins := make([]Login, 0, len(users))
+	var logins []Login
 	for _, e := range users {
 		password := account.NewPassword()
-		u, err := svc.Create(ctx, fugong.System, e.u, password)
-		if err != nil {
-			return nil, fmt.Errorf("demo: user %s: %w", e.u.Username, err)
-		}
-		if u.Role == fugong.RoleCadre {
-			for _, uscc := range paired {
-				if err := db.PairCadre(ctx, fugong.System, uscc, u.ID); err != nil {
-					return nil, err
+		u, _, err := db.UserByName(ctx, e.u.Username)
+		switch {
+		case fugong.ErrorCode(err) == fugong.ENotFound:
+			if u, err = svc.Create(ctx, fugong.System, e.u, password); err != nil {
+				return nil, fmt.Errorf("demo: user %s: %w", e.u.Username, err)
+			}
+			if u.Role == fugong.RoleCadre {
+				for _, uscc := range paired {
+					if err := db.PairCadre(ctx, fugong.System, uscc, u.ID); err != nil {
+						return nil, err
+					}
 				}
 			}
+		case err != nil:
+			return nil, err
+		case reset:
+			if err := svc.SetPassword(ctx, fugong.System, u.Username, password); err != nil {
+				return nil, err
+			}
+		default:
+			continue
 		}
 		logins = append(logins, Login{Username: u.Username, Password: password, Role: u.Role, Scope: e.scope})
 	}

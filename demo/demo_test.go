@@ -58,7 +58,7 @@ func TestSeed(t *testing.T) {
 		ctx := context.Background()
 		var lastDone, lastTotal int
 		start := time.Now()
-		logins, err := Seed(ctx, db, func(done, total int) { lastDone, lastTotal = done, total })
+		logins, err := Seed(ctx, db, func(done, total int) { lastDone, lastTotal = done, total }, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestSeed(t *testing.T) {
 			}
 		}
 
-		again, err := Seed(ctx, db, nil)
+		again, err := Seed(ctx, db, nil, false)
 		if again != nil || err != nil {
 			t.Errorf("second Seed = %v, %v; want nil, nil", again, err)
 		}
@@ -121,6 +121,14 @@ func TestSeed(t *testing.T) {
 		}
 
 		svc := account.Service{Store: db, Now: time.Now}
+		reset, err := Seed(ctx, db, nil, true)
+		if err != nil || len(reset) != len(logins) {
+			t.Fatalf("reset Seed = %d logins, %v; want %d", len(reset), err, len(logins))
+		}
+		if _, _, err := svc.Login(ctx, "admin", logins[0].Password, "10.9.9.9", account.KindWeb); fugong.ErrorCode(err) != fugong.EUnauthorized {
+			t.Errorf("the old admin password still works after a reset: %v", err)
+		}
+		logins = reset
 		actors := map[string]fugong.Actor{}
 		for _, l := range logins {
 			_, u, err := svc.Login(ctx, l.Username, l.Password, "127.0.0.1", account.KindWeb)

@@ -23,7 +23,7 @@ func demoDB(b *testing.B, engine string) *store.DB {
 		dsn = storetest.NewPostgres(b)
 	}
 	db := storetest.Open(b, dsn)
-	if _, err := demo.Seed(context.Background(), db, nil); err != nil {
+	if _, err := demo.Seed(context.Background(), db, nil, false); err != nil {
 		b.Fatal(err)
 	}
 	return db

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -20,9 +21,9 @@ const loginsFile = "demo-logins.txt"
 
 func (e *env) demo(ctx context.Context, args []string) error {
 	fs := e.flags("demo")
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	addr := fs.String("addr", cmp.Or(e.getenv("FUGONG_ADDR"), "127.0.0.1:8080"), "listen address (env FUGONG_ADDR)")
 	data := fs.String("data", "./fugong-data", "data directory; the database is DATA/fugong.db")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*data, 0o750); err != nil {
@@ -33,14 +34,23 @@ func (e *env) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	path := filepath.Join(*data, loginsFile)
+	_, statErr := os.Stat(path)
+	reset := statErr != nil
 	bar := newBar(e.stderr, "生成演示数据")
-	logins, err := demo.Seed(ctx, db, func(done, total int) { bar.set(done, total) })
+	logins, err := demo.Seed(ctx, db, bar.set, reset)
 	if err != nil {
 		return err
 	}
 	bar.finish()
-	path := filepath.Join(*data, loginsFile)
-	if logins != nil {
+	if len(logins) > 0 && !reset {
+		// Accounts were missing although the list exists: give every demo
+		// account a fresh password so the list printed below is whole.
+		if logins, err = demo.Seed(ctx, db, nil, true); err != nil {
+			return err
+		}
+	}
+	if len(logins) > 0 {
 		if err := writeLogins(path, logins); err != nil {
 			return err
 		}

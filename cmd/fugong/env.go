@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,35 +32,51 @@ func (e *env) flags(name string) *flag.FlagSet {
 }
 
 // parse parses flags wherever they stand among the positional arguments
-// ("import enterprises FILE --skip-bad" as well as "--skip-bad FILE").
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+// ("import enterprises FILE --skip-bad" as well as "--skip-bad FILE") and
+// refuses more positional arguments than the command takes.
+func parse(fs *flag.FlagSet, args []string, maxPos int) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
 			return nil, usageError{err}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
-			return pos, nil
+			break
 		}
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+	if len(pos) > maxPos {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), pos[maxPos])
+		return nil, usageError{fmt.Errorf("unexpected argument %q", pos[maxPos])}
+	}
+	return pos, nil
 }
 
+// errHelp is -h: the flags were printed; the command ends successfully.
+var errHelp = errors.New("help requested")
+
 // dbFlag adds --db with its environment default: FUGONG_DB, or the content
-// of the file FUGONG_DB_FILE names (a DSN with a password is a secret).
-func (e *env) dbFlag(fs *flag.FlagSet) *string {
+// of the file FUGONG_DB_FILE names (a DSN with a password is a secret). A
+// named file that cannot be read is an error, never a quiet fall back to
+// SQLite.
+func (e *env) dbFlag(fs *flag.FlagSet) (*string, error) {
 	def := e.getenv("FUGONG_DB")
 	if f := e.getenv("FUGONG_DB_FILE"); def == "" && f != "" {
-		if b, err := os.ReadFile(f); err == nil {
-			def = strings.TrimSpace(string(b))
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("FUGONG_DB_FILE: %w", err)
+		}
+		def = strings.TrimSpace(string(b))
+		if def == "" {
+			return nil, fmt.Errorf("FUGONG_DB_FILE: %s is empty", f)
 		}
 	}
-	if def == "" {
-		def = defaultDSN
-	}
-	return fs.String("db", def, "database: sqlite:PATH or postgres://… (env FUGONG_DB)")
+	return fs.String("db", cmp.Or(def, defaultDSN), "database: sqlite:PATH or postgres://… (env FUGONG_DB)"), nil
 }
 
 // open connects to the database and refuses an outdated schema.

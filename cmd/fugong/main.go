@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -17,7 +18,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
+	if err != nil && !errors.Is(err, errHelp) {
 		var ue usageError
 		if !errors.As(err, &ue) {
 			fmt.Fprintln(os.Stderr, "fugong:", err)
@@ -93,6 +94,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return usageError{fmt.Errorf("unknown command %q", args)}
+	fmt.Fprintf(stderr, "fugong: unknown command %q\n\n%s", strings.Join(args, " "), usage)
+	return usageError{fmt.Errorf("unknown command %q", strings.Join(args, " "))}
 }

@@ -20,10 +20,13 @@ import (
 func (e *env) serve(ctx context.Context, args []string) error {
 	fs := e.flags("serve")
 	addr := fs.String("addr", cmp.Or(e.getenv("FUGONG_ADDR"), "127.0.0.1:8080"), "listen address (env FUGONG_ADDR)")
-	dsn := e.dbFlag(fs)
+	dsn, err := e.dbFlag(fs)
+	if err != nil {
+		return err
+	}
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	db, err := e.open(ctx, *dsn, *migrate)
@@ -86,8 +89,11 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool
 
 func (e *env) migrate(ctx context.Context, args []string) error {
 	fs := e.flags("migrate")
-	dsn := e.dbFlag(fs)
-	if _, err := parse(fs, args); err != nil {
+	dsn, err := e.dbFlag(fs)
+	if err != nil {
+		return err
+	}
+	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	db, err := store.Open(ctx, *dsn)

@@ -13,9 +13,12 @@ import (
 
 func (e *env) importEnterprises(ctx context.Context, args []string) error {
 	fs := e.flags("import enterprises")
-	dsn := e.dbFlag(fs)
+	dsn, err := e.dbFlag(fs)
+	if err != nil {
+		return err
+	}
 	skipBad := fs.Bool("skip-bad", false, "import the good rows and write the bad ones to FILE.errors.xlsx/.csv")
-	pos, err := parse(fs, args)
+	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -64,7 +67,7 @@ func (e *env) importEnterprises(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "bad rows written to %s\n", out)
 	}
-	if res.Created+res.Updated == 0 && len(res.BadRows) > 0 {
+	if len(res.BadRows) > 0 && len(res.BadRows) == len(rows) {
 		return errors.New("nothing was imported: every row is bad")
 	}
 	return nil
@@ -80,10 +83,13 @@ func countRows(errs []registry.RowError) int {
 
 func (e *env) exportEnterprises(ctx context.Context, args []string) error {
 	fs := e.flags("export enterprises")
-	dsn := e.dbFlag(fs)
+	dsn, err := e.dbFlag(fs)
+	if err != nil {
+		return err
+	}
 	out := fs.String("out", "", "output file, .xlsx or .csv")
 	town := fs.String("town", "", "only this town (code or name)")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	if *out == "" {

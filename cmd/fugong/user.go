@@ -12,7 +12,10 @@ import (
 
 func (e *env) userAdd(ctx context.Context, args []string) error {
 	fs := e.flags("user add")
-	dsn := e.dbFlag(fs)
+	dsn, err := e.dbFlag(fs)
+	if err != nil {
+		return err
+	}
 	var u account.User
 	var role, group string
 	fs.StringVar(&u.Username, "username", "", "login name")
@@ -23,7 +26,7 @@ func (e *env) userAdd(ctx context.Context, args []string) error {
 	fs.StringVar(&group, "group", "", "work group (bureau staff): coordination, inspection, statistics, supplies, prevention or its Chinese name")
 	fs.BoolVar(&u.GroupLeader, "group-leader", false, "the user leads their work group")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	u.Role = fugong.Role(role)
@@ -78,10 +81,13 @@ func (e *env) password(fromStdin bool) (string, error) {
 
 func (e *env) userPasswd(ctx context.Context, args []string) error {
 	fs := e.flags("user passwd")
-	dsn := e.dbFlag(fs)
+	dsn, err := e.dbFlag(fs)
+	if err != nil {
+		return err
+	}
 	username := fs.String("username", "", "login name")
 	fromStdin := fs.Bool("password-stdin", false, "read the new password from the first line of standard input")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	password, err := e.password(*fromStdin)
