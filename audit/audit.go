@@ -22,6 +22,9 @@ type Entry struct {
 	After    json.RawMessage `json:"after"`
 }
 
+// MaxPerPage is the largest page of entries served.
+const MaxPerPage = 500
+
 // Filter selects entries to browse.
 type Filter struct {
 	Actor    string
@@ -57,7 +60,8 @@ func (f *Filter) Normalize() {
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	if f.PerPage < 1 || f.PerPage > 200 {
+	if f.PerPage < 1 {
 		f.PerPage = 50
 	}
+	f.PerPage = min(f.PerPage, MaxPerPage)
 }

@@ -162,3 +162,42 @@ func (e Enterprise) MujunString() string {
 	}
 	return *e.MujunClass
 }
+
+// Clone returns a copy that shares no memory with e, so editing one cannot
+// change the other.
+func (e Enterprise) Clone() Enterprise {
+	if e.MujunClass != nil {
+		c := *e.MujunClass
+		e.MujunClass = &c
+	}
+	return e
+}
+
+// keepMissing takes from stored every field that has no column in an
+// imported file (columns maps field → header).
+func (e *Enterprise) keepMissing(stored Enterprise, columns map[string]string) {
+	stored = stored.Clone()
+	for _, f := range Fields {
+		if _, ok := columns[f]; ok {
+			continue
+		}
+		switch f {
+		case "address":
+			e.Address = stored.Address
+		case "industry":
+			e.Industry = stored.Industry
+		case "legal_rep":
+			e.LegalRep = stored.LegalRep
+		case "contact_phone":
+			e.ContactPhone = stored.ContactPhone
+		case "employees":
+			e.Employees = stored.Employees
+		case "land_mu":
+			e.LandMu = stored.LandMu
+		case "mujun_class":
+			e.MujunClass = stored.MujunClass
+		case "status":
+			e.Status = stored.Status
+		}
+	}
+}

@@ -85,11 +85,11 @@ func (s *Service) Update(ctx context.Context, a fugong.Actor, uscc string, edit 
 	if err != nil {
 		return Enterprise{}, err
 	}
-	after := before
+	after := before.Clone()
 	if err := edit(&after); err != nil {
 		return Enterprise{}, err
 	}
-	if after.USCC != before.USCC {
+	if code, _ := NormalizeUSCC(after.USCC); code != before.USCC {
 		return Enterprise{}, fugong.Errorf(fugong.EInvalid, "uscc", "统一社会信用代码不能修改")
 	}
 	if err := fugong.Invalid(after.Normalize()); err != nil {
@@ -150,9 +150,21 @@ func (s *Service) Import(ctx context.Context, a fugong.Actor, rows []ImportRow, 
 		return ImportResult{}, fugong.Errorf(fugong.EForbidden, "", "无权导入企业名单")
 	}
 	var res ImportResult
-	usccs := make([]string, 0, len(rows))
+	usccs := make([]string, len(rows))
+	for i, r := range rows {
+		usccs[i], _ = NormalizeUSCC(r.Enterprise.USCC)
+	}
+	existing, err := s.Store.FindEnterprises(ctx, usccs)
+	if err != nil {
+		return res, err
+	}
 	for i := range rows {
 		r := &rows[i]
+		if before, ok := existing[usccs[i]]; ok {
+			// A list with fewer columns updates only what it has: the 亩均
+			// system's export carries no status, a town's sheet no 亩均 class.
+			r.Enterprise.keepMissing(before, r.Columns)
+		}
 		reported := map[string]bool{}
 		for _, p := range r.Problems {
 			reported[p.Field] = true
@@ -163,11 +175,6 @@ func (s *Service) Import(ctx context.Context, a fugong.Actor, rows []ImportRow, 
 				r.Problems = append(r.Problems, RowError{Row: r.Row, Field: p.Field, Column: r.Columns[p.Field], Message: p.Message})
 			}
 		}
-		usccs = append(usccs, r.Enterprise.USCC)
-	}
-	existing, err := s.Store.FindEnterprises(ctx, usccs)
-	if err != nil {
-		return res, err
 	}
 	seen := map[string]int{}
 	var good []Enterprise

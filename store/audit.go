@@ -34,7 +34,7 @@ func (db *DB) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Entry, int
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var out []audit.Entry
+	out := []audit.Entry{}
 	for rows.Next() {
 		var e audit.Entry
 		var before, after sql.NullString

@@ -56,7 +56,7 @@ func (db *DB) ListUsers(ctx context.Context) ([]account.User, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []account.User
+	out := []account.User{}
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {

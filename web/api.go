@@ -29,7 +29,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
-	if dec.More() {
+	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return fugong.Errorf(fugong.EInvalid, "", "请求体只能包含一个 JSON 对象")
 	}
 	return nil
@@ -161,6 +161,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, a fugong.Actor
 	if err != nil {
 		return err
 	}
+	f.Normalize()
 	entries, total, err := audit.List(r.Context(), s.Audit, a, f)
 	if err != nil {
 		return err

@@ -167,9 +167,9 @@ func (s *Server) exportEnterprises(w http.ResponseWriter, r *http.Request, a fug
 	})
 }
 
-// readUpload returns the uploaded file of a multipart form.
-func readUpload(w http.ResponseWriter, r *http.Request) (multipart.File, string, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+// readUpload returns the uploaded file of a multipart form (whose size
+// checkCSRF has already limited).
+func readUpload(r *http.Request) (multipart.File, string, error) {
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -182,7 +182,7 @@ func readUpload(w http.ResponseWriter, r *http.Request) (multipart.File, string,
 }
 
 func (s *Server) importEnterprises(w http.ResponseWriter, r *http.Request, a fugong.Actor) (registry.ImportResult, error) {
-	file, name, err := readUpload(w, r)
+	file, name, err := readUpload(r)
 	if err != nil {
 		return registry.ImportResult{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -70,18 +71,34 @@ func (s *Server) session(r *http.Request) (*session, error) {
 	return &session{user: u, token: token, viaCookie: viaCookie}, nil
 }
 
-// csrfOK checks the form or header token of a cookie-authenticated unsafe
+// checkCSRF checks the form or header token of a cookie-authenticated unsafe
 // request; bearer-token requests carry no ambient credentials and need none.
-func csrfOK(r *http.Request, ss *session) bool {
-	if !ss.viaCookie || r.Method == http.MethodGet || r.Method == http.MethodHead {
-		return true
+// The body is limited first, so that reading the form field cannot take an
+// unbounded upload, and an oversized one is reported as such.
+func checkCSRF(w http.ResponseWriter, r *http.Request, ss *session) error {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	if !ss.viaCookie {
+		return nil
 	}
 	got := r.Header.Get(csrfHeader)
 	if got == "" {
+		err := r.ParseMultipartForm(8 << 20)
+		if errors.Is(err, http.ErrNotMultipart) {
+			err = r.ParseForm()
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return fugong.Errorf(fugong.ETooLarge, "", "上传内容超过 %d MB 上限", maxUpload>>20)
+		}
 		got = r.PostFormValue(csrfField)
 	}
-	want := account.CSRFToken(ss.token)
-	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+	if subtle.ConstantTimeCompare([]byte(got), []byte(account.CSRFToken(ss.token))) != 1 {
+		return fugong.Errorf(fugong.EForbidden, csrfField, "页面已过期，请刷新后重新提交")
+	}
+	return nil
 }
 
 type apiFunc func(w http.ResponseWriter, r *http.Request, a fugong.Actor) error
@@ -95,8 +112,8 @@ func (s *Server) api(fn apiFunc) http.Handler {
 			s.writeError(w, r, cmp.Or(err, error(fugong.Errorf(fugong.EUnauthorized, "", "请先登录"))))
 			return
 		}
-		if !csrfOK(r, ss) {
-			s.writeError(w, r, fugong.Errorf(fugong.EForbidden, csrfField, "CSRF 校验失败"))
+		if err := checkCSRF(w, r, ss); err != nil {
+			s.writeError(w, r, err)
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey, ss))
@@ -121,11 +138,8 @@ func (s *Server) ui(fn uiFunc) http.Handler {
 			http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-		}
-		if !csrfOK(r, ss) {
-			s.renderError(w, r, ss, fugong.Errorf(fugong.EForbidden, csrfField, "页面已过期，请刷新后重新提交"))
+		if err := checkCSRF(w, r, ss); err != nil {
+			s.renderError(w, r, ss, err)
 			return
 		}
 		if err := fn(w, r, ss); err != nil {
