@@ -46,6 +46,11 @@ var ActionNames = map[string]string{
 	"password": "修改密码",
 }
 
+// EntityNames are the Chinese names of the audited records.
+var EntityNames = map[string]string{
+	"enterprise": "企业", "user": "用户", "session": "登录会话", "cadre_pairing": "干部结对",
+}
+
 // List returns a page of the log; only the admin may read it.
 func List(ctx context.Context, s Store, a fugong.Actor, f Filter) ([]Entry, int, error) {
 	if a.Role != fugong.RoleAdmin {

@@ -64,12 +64,13 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, ss *session)
 
 type auditPage struct {
 	basePage
-	Filter  audit.Filter
-	Entries []audit.Entry
-	Total   int
-	Pages   int
-	Query   template.URL
-	Actions map[string]string
+	Filter   audit.Filter
+	Entries  []audit.Entry
+	Total    int
+	Pages    int
+	Query    template.URL
+	Actions  map[string]string
+	Entities map[string]string
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, ss *session) error {
@@ -78,7 +79,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, ss *session) 
 		return err
 	}
 	f.Normalize()
-	p := auditPage{basePage: s.base(ss, "审计日志", "/audit"), Actions: audit.ActionNames, Filter: f}
+	p := auditPage{basePage: s.base(ss, "审计日志", "/audit"), Actions: audit.ActionNames, Entities: audit.EntityNames, Filter: f}
 	if p.Entries, p.Total, err = audit.List(r.Context(), s.Audit, ss.actor(), f); err != nil {
 		return err
 	}
