@@ -127,6 +127,10 @@ func (db *DB) DeleteSession(ctx context.Context, a fugong.Actor, tokenHash strin
 // RecordLoginFailure notes a failed login for throttling.
 func (db *DB) RecordLoginFailure(ctx context.Context, username, ip string) error {
 	return db.write(ctx, func(tx *Tx) error {
+		// Failures older than any throttling window only fill the table.
+		if _, err := tx.Exec(`DELETE FROM login_failures WHERE at < $1`, tx.now.Add(-24*time.Hour)); err != nil {
+			return err
+		}
 		_, err := tx.Exec(`INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)`, username, ip, tx.now)
 		return err
 	})
