@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"fugong"
 	"fugong/registry"
@@ -203,7 +204,12 @@ func (db *DB) SaveEnterprises(ctx context.Context, a fugong.Actor, es []registry
 					updated++
 				}
 			} else {
-				e.CreatedAt = tx.now
+				// A record may bring its registration time (the demo city's
+				// history); an imported row has none and is registered now.
+				if e.CreatedAt.IsZero() {
+					e.CreatedAt = tx.now
+				}
+				e.CreatedAt = e.CreatedAt.UTC().Truncate(time.Microsecond)
 				if err := tx.insertEnterprise(a, e); err != nil {
 					return err
 				}

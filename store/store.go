@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,6 +38,9 @@ type DB struct {
 	w, r   *sql.DB
 	// Now is the clock every stored timestamp comes from; tests replace it.
 	Now func() time.Time
+
+	commitOnce sync.Once
+	commits    *groupCommitter
 }
 
 // Open connects to dsn: "sqlite:PATH" or "postgres://…".
@@ -122,8 +126,11 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.r.PingContext(ctx)
 }
 
-// Close releases the connections.
+// Close stops the group committer and releases the connections.
 func (db *DB) Close() error {
+	if db.commits != nil {
+		db.commits.stop()
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())

@@ -1,0 +1,68 @@
+package daily
+
+import (
+	"fmt"
+	"time"
+
+	"fugong"
+)
+
+// DateLayout is how a report day is written: a civil date in Asia/Shanghai.
+const DateLayout = "2006-01-02"
+
+// ParseDate checks a YYYY-MM-DD day.
+func ParseDate(s string) (time.Time, error) {
+	d, err := time.ParseInLocation(DateLayout, s, fugong.Location)
+	if err != nil || d.Format(DateLayout) != s {
+		return time.Time{}, fugong.Errorf(fugong.EInvalid, "date", "日期应为 YYYY-MM-DD 格式的有效日期，收到“%s”", s)
+	}
+	return d, nil
+}
+
+// Today is the report day of t.
+func Today(t time.Time) string { return t.In(fugong.Location).Format(DateLayout) }
+
+// DefaultDeadline is the 16:00 by which towns report to the bureau.
+const DefaultDeadline = 16 * time.Hour
+
+// Deadline is the time of day reports are due, as an offset from midnight.
+type Deadline time.Duration
+
+// ParseDeadline reads "HH:MM".
+func ParseDeadline(s string) (Deadline, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fugong.Errorf(fugong.EInvalid, "deadline", "截止时间应为 HH:MM，如 16:00")
+	}
+	return Deadline(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute), nil
+}
+
+func (d Deadline) String() string {
+	return fmt.Sprintf("%02d:%02d", time.Duration(d)/time.Hour, time.Duration(d)%time.Hour/time.Minute)
+}
+
+// At is the deadline on day (YYYY-MM-DD).
+func (d Deadline) At(day string) time.Time {
+	t, _ := time.ParseInLocation(DateLayout, day, fugong.Location)
+	return t.Add(time.Duration(d))
+}
+
+// OnTime reports whether a report first submitted at first is on time for day.
+func (d Deadline) OnTime(day string, first time.Time) bool {
+	return !first.After(d.At(day))
+}
+
+// CheckDay refuses a report day in the future or before the enterprise was
+// registered (its record's creation day).
+func CheckDay(day string, now, registered time.Time) error {
+	if _, err := ParseDate(day); err != nil {
+		return err
+	}
+	if day > Today(now) {
+		return fugong.Errorf(fugong.EInvalid, "date", "不能填报未来日期（%s）", day)
+	}
+	if !registered.IsZero() && day < Today(registered) {
+		return fugong.Errorf(fugong.EInvalid, "date", "%s 早于企业登记日期 %s", day, Today(registered))
+	}
+	return nil
+}

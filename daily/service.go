@@ -1,0 +1,318 @@
+package daily
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"fugong"
+	"fugong/registry"
+)
+
+// The daily report is the statistics group's module (信息统计组).
+const ownerGroup = fugong.GroupStatistics
+
+// Submission is one PUT of a report, as the store receives it.
+type Submission struct {
+	USCC    string
+	Town    string // the enterprise's town, for the lock and the counters
+	Date    string
+	Figures Figures
+	// Key is the client's Idempotency-Key ("" for none); Hash identifies the
+	// request body, so a replay with another body is told apart.
+	Key, Hash string
+	OnTime    func(first time.Time) bool
+}
+
+// Result is what a stored submission answers.
+type Result struct {
+	Report  Report
+	Created bool // the day's first version
+}
+
+// Counts are completeness and the day's figures for an area.
+type Counts struct {
+	Expected  int `json:"expected"`
+	Received  int `json:"received"`
+	OnTime    int `json:"on_time"`
+	Late      int `json:"late"`
+	Totals    `json:"totals"`
+	SignedOff bool `json:"signed_off"`
+}
+
+// Totals add up the figures of the received reports.
+type Totals struct {
+	StaffTotal     int `json:"staff_total"`
+	StaffInCity    int `json:"staff_in_city"`
+	Returned       int `json:"returned_today"`
+	Persuaded      int `json:"persuaded_today"`
+	Refunded       int `json:"tickets_refunded_today"`
+	HubeiStaff     int `json:"hubei_staff"`
+	HubeiContacted int `json:"hubei_contacted_today"`
+	Quarantined    int `json:"quarantined"`
+	Fever          int `json:"fever"`
+	OnDuty         int `json:"on_duty"`
+	LettersSigned  int `json:"commitment_signed"`
+}
+
+// Rate is received as a share of expected, in percent.
+func (c Counts) Rate() float64 { return pct(c.Received, c.Expected) }
+
+// OnTimeRate is on-time reports as a share of expected, in percent.
+func (c Counts) OnTimeRate() float64 { return pct(c.OnTime, c.Expected) }
+
+func pct(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n) * 100 / float64(d)
+}
+
+// TownCounts are one town's counts for a day.
+type TownCounts struct {
+	Town registry.Town
+	Counts
+	SignedBy string
+	SignedAt time.Time
+}
+
+// Missing is an enterprise without a report for the day: a line of the call list.
+type Missing struct {
+	USCC         string `json:"uscc"`
+	Name         string `json:"name"`
+	Town         string `json:"town"`
+	TownName     string `json:"town_name"`
+	ContactPhone string `json:"contact_phone"`
+	LegalRep     string `json:"legal_rep"`
+	Cadre        string `json:"cadre"`
+	LastReport   string `json:"last_report"`
+	Followups    int    `json:"followups"`
+}
+
+// Store is what the daily report needs from storage.
+type Store interface {
+	Submit(ctx context.Context, a fugong.Actor, s Submission) (Result, error)
+	Report(ctx context.Context, uscc, date string) (Report, error)
+	Versions(ctx context.Context, uscc, date string) ([]Report, error)
+	LastReport(ctx context.Context, uscc, before string) (Report, error)
+	Completeness(ctx context.Context, a fugong.Actor, date string) ([]TownCounts, error)
+	Trend(ctx context.Context, a fugong.Actor, from, to string) (map[string]Counts, error)
+	Missing(ctx context.Context, a fugong.Actor, date, town string, page, perPage int) ([]Missing, int, error)
+	AddFollowup(ctx context.Context, a fugong.Actor, f Followup) (Followup, error)
+	Followups(ctx context.Context, uscc string) ([]Followup, error)
+	SignOff(ctx context.Context, a fugong.Actor, town, date string) (Signoff, error)
+	Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (Signoff, error)
+	Signoff(ctx context.Context, town, date string) (Signoff, error)
+	Deadline(ctx context.Context) (Deadline, error)
+	SetDeadline(ctx context.Context, a fugong.Actor, d Deadline) error
+}
+
+// Service applies the daily report's rules over its store and the registry.
+type Service struct {
+	Store    Store
+	Registry *registry.Service
+	Now      func() time.Time
+}
+
+// CanReport reports whether the actor may submit for an enterprise already
+// read in their scope: the clerk, the town, the paired cadre, the
+// statistics group.
+func CanReport(a fugong.Actor) bool {
+	switch a.Role {
+	case fugong.RoleEnterprise, fugong.RoleTown, fugong.RoleCadre:
+		return true
+	}
+	return a.WritesFor(ownerGroup)
+}
+
+// Submit validates and stores a report (a correction when the day already
+// has one), replaying the stored answer for a repeated Idempotency-Key.
+func (s *Service) Submit(ctx context.Context, a fugong.Actor, uscc, date string, f Figures, key string) (Result, error) {
+	e, err := s.Registry.Get(ctx, a, uscc)
+	if err != nil {
+		return Result{}, err
+	}
+	if !CanReport(a) {
+		return Result{}, fugong.Errorf(fugong.EForbidden, "", "无权填报日报")
+	}
+	if err := CheckDay(date, s.Now(), e.CreatedAt); err != nil {
+		return Result{}, err
+	}
+	if err := fugong.Invalid(f.Normalize()); err != nil {
+		return Result{}, err
+	}
+	if len(key) > 200 {
+		return Result{}, fugong.Errorf(fugong.EInvalid, "Idempotency-Key", "Idempotency-Key 不能超过200个字符")
+	}
+	deadline, err := s.Store.Deadline(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	body, _ := json.Marshal(struct {
+		USCC, Date string
+		Figures
+	}{e.USCC, date, f})
+	sum := sha256.Sum256(body)
+	return s.Store.Submit(ctx, a, Submission{USCC: e.USCC, Town: e.Town, Date: date, Figures: f,
+		Key: key, Hash: hex.EncodeToString(sum[:]), OnTime: func(first time.Time) bool { return deadline.OnTime(date, first) }})
+}
+
+// Get returns the latest version of a report, with its derived totals.
+func (s *Service) Get(ctx context.Context, a fugong.Actor, uscc, date string) (Report, error) {
+	e, err := s.Registry.Get(ctx, a, uscc)
+	if err != nil {
+		return Report{}, err
+	}
+	if _, err := ParseDate(date); err != nil {
+		return Report{}, err
+	}
+	return s.Store.Report(ctx, e.USCC, date)
+}
+
+// Versions returns every version of a day's report, oldest first.
+func (s *Service) Versions(ctx context.Context, a fugong.Actor, uscc, date string) ([]Report, error) {
+	e, err := s.Registry.Get(ctx, a, uscc)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ParseDate(date); err != nil {
+		return nil, err
+	}
+	return s.Store.Versions(ctx, e.USCC, date)
+}
+
+// Completeness is a day's reporting in the actor's scope: the city (the sum
+// of the towns in scope) and each town.
+type Completeness struct {
+	Date     string
+	Deadline Deadline
+	City     Counts
+	Towns    []TownCounts
+}
+
+// Completeness returns the day's completeness and timeliness.
+func (s *Service) Completeness(ctx context.Context, a fugong.Actor, date string) (Completeness, error) {
+	if _, err := ParseDate(date); err != nil {
+		return Completeness{}, err
+	}
+	d, err := s.Store.Deadline(ctx)
+	if err != nil {
+		return Completeness{}, err
+	}
+	towns, err := s.Store.Completeness(ctx, a, date)
+	if err != nil {
+		return Completeness{}, err
+	}
+	c := Completeness{Date: date, Deadline: d, Towns: towns}
+	for _, t := range towns {
+		c.City.add(t.Counts)
+	}
+	c.City.SignedOff = len(towns) > 0
+	for _, t := range towns {
+		c.City.SignedOff = c.City.SignedOff && t.SignedOff
+	}
+	return c, nil
+}
+
+func (c *Counts) add(o Counts) {
+	c.Expected += o.Expected
+	c.Received += o.Received
+	c.OnTime += o.OnTime
+	c.Late += o.Late
+	t, u := &c.Totals, o.Totals
+	t.StaffTotal += u.StaffTotal
+	t.StaffInCity += u.StaffInCity
+	t.Returned += u.Returned
+	t.Persuaded += u.Persuaded
+	t.Refunded += u.Refunded
+	t.HubeiStaff += u.HubeiStaff
+	t.HubeiContacted += u.HubeiContacted
+	t.Quarantined += u.Quarantined
+	t.Fever += u.Fever
+	t.OnDuty += u.OnDuty
+	t.LettersSigned += u.LettersSigned
+}
+
+// DayCounts are one day of a trend.
+type DayCounts struct {
+	Date string `json:"date"`
+	Counts
+}
+
+// MaxTrendDays bounds a trend's range.
+const MaxTrendDays = 366
+
+// Trend returns the scope's counts for every day of [from, to], days
+// without reports included as zeros.
+func (s *Service) Trend(ctx context.Context, a fugong.Actor, from, to string) ([]DayCounts, error) {
+	f, err := ParseDate(from)
+	if err != nil {
+		return nil, err
+	}
+	t, err := ParseDate(to)
+	if err != nil {
+		return nil, err
+	}
+	days := int(t.Sub(f).Hours()/24+0.5) + 1
+	if days < 1 || days > MaxTrendDays {
+		return nil, fugong.Errorf(fugong.EInvalid, "to", "日期范围应为1至%d天", MaxTrendDays)
+	}
+	byDay, err := s.Store.Trend(ctx, a, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var expected int
+	for _, c := range byDay {
+		expected = c.Expected
+		break
+	}
+	out := make([]DayCounts, 0, days)
+	for d := f; !d.After(t); d = d.AddDate(0, 0, 1) {
+		day := d.Format(DateLayout)
+		c, ok := byDay[day]
+		if !ok {
+			c.Expected = expected
+		}
+		out = append(out, DayCounts{Date: day, Counts: c})
+	}
+	return out, nil
+}
+
+// Missing returns a page of the enterprises in scope (and town, if given)
+// that have not reported for the day.
+func (s *Service) Missing(ctx context.Context, a fugong.Actor, date, town string, page, perPage int) ([]Missing, int, error) {
+	if _, err := ParseDate(date); err != nil {
+		return nil, 0, err
+	}
+	if town != "" {
+		t, ok := registry.TownByNameOrCode(town)
+		if !ok {
+			return nil, 0, fugong.Errorf(fugong.EInvalid, "town", "不是本市的乡镇街道")
+		}
+		town = t.Code
+	}
+	if page < 1 {
+		page = 1
+	}
+	if perPage < 0 || perPage > registry.MaxPerPage {
+		return nil, 0, fugong.Errorf(fugong.EInvalid, "per_page", "每页条数应在 1–500 之间")
+	}
+	if perPage == 0 {
+		perPage = registry.DefaultPerPage
+	}
+	return s.Store.Missing(ctx, a, date, town, page, perPage)
+}
+
+// SetDeadline changes the daily deadline; only the admin may.
+func (s *Service) SetDeadline(ctx context.Context, a fugong.Actor, hhmm string) error {
+	if a.Role != fugong.RoleAdmin {
+		return fugong.Errorf(fugong.EForbidden, "", "只有系统管理员可以修改截止时间")
+	}
+	d, err := ParseDeadline(hhmm)
+	if err != nil {
+		return err
+	}
+	return s.Store.SetDeadline(ctx, a, d)
+}

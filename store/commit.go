@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"fugong"
+	"fugong/daily"
+)
+
+// maxBatch bounds how many submissions share a transaction, so one commit
+// never holds the writer for long.
+const maxBatch = 512
+
+// groupCommitter batches concurrent daily-report submissions into one
+// transaction. While one batch commits, the next queues up; a lone request
+// commits alone at once, so latency is one commit and throughput is many
+// submissions per fsync.
+type groupCommitter struct {
+	db   *DB
+	reqs chan *pending
+	quit chan struct{}
+	done chan struct{}
+}
+
+type pending struct {
+	ctx  context.Context
+	a    fugong.Actor
+	s    daily.Submission
+	res  daily.Result
+	err  error
+	done chan struct{}
+}
+
+var errClosed = errors.New("store: closed")
+
+func (db *DB) committer() *groupCommitter {
+	db.commitOnce.Do(func() {
+		db.commits = &groupCommitter{db: db, reqs: make(chan *pending, maxBatch), quit: make(chan struct{}), done: make(chan struct{})}
+		go db.commits.loop()
+	})
+	return db.commits
+}
+
+func (c *groupCommitter) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (daily.Result, error) {
+	p := &pending{ctx: ctx, a: a, s: s, done: make(chan struct{})}
+	select {
+	case c.reqs <- p:
+	case <-c.quit:
+		return daily.Result{}, errClosed
+	case <-ctx.Done():
+		return daily.Result{}, ctx.Err()
+	}
+	// Wait for the commit even if the client goes away: once queued, the
+	// submission's fate is decided by the transaction, not the request.
+	<-p.done
+	return p.res, p.err
+}
+
+func (c *groupCommitter) stop() {
+	close(c.quit)
+	<-c.done
+}
+
+func (c *groupCommitter) loop() {
+	defer close(c.done)
+	for {
+		var first *pending
+		select {
+		case first = <-c.reqs:
+		case <-c.quit:
+			c.drain()
+			return
+		}
+		batch := []*pending{first}
+	collect:
+		for len(batch) < maxBatch {
+			select {
+			case p := <-c.reqs:
+				batch = append(batch, p)
+			default:
+				break collect
+			}
+		}
+		c.commit(batch)
+	}
+}
+
+// drain answers what is still queued at shutdown.
+func (c *groupCommitter) drain() {
+	for {
+		select {
+		case p := <-c.reqs:
+			p.err = errClosed
+			close(p.done)
+		default:
+			return
+		}
+	}
+}
+
+// commit runs a batch in one transaction, each submission in a savepoint.
+func (c *groupCommitter) commit(batch []*pending) {
+	err := c.db.write(context.Background(), func(tx *Tx) error {
+		for _, p := range batch {
+			if err := p.ctx.Err(); err != nil {
+				p.err = err
+				continue
+			}
+			if _, err := tx.Exec(`SAVEPOINT submission`); err != nil {
+				return err
+			}
+			ctx := context.WithoutCancel(p.ctx)
+			p.res, p.err = tx.submit(ctx, p.a, p.s)
+			if p.err != nil && isUnique(p.err) && p.s.Key != "" {
+				// Another instance stored the same key meanwhile: answer as
+				// its replay (or its conflict).
+				if _, err := tx.Exec(`ROLLBACK TO SAVEPOINT submission`); err != nil {
+					return err
+				}
+				p.res, p.err = tx.submit(ctx, p.a, p.s)
+			}
+			if p.err != nil {
+				if _, err := tx.Exec(`ROLLBACK TO SAVEPOINT submission`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.Exec(`RELEASE SAVEPOINT submission`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, p := range batch {
+		if err != nil && p.err == nil {
+			p.err, p.res = err, daily.Result{}
+		}
+		close(p.done)
+	}
+}

@@ -1,0 +1,333 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"time"
+
+	"fugong"
+	"fugong/daily"
+	"fugong/registry"
+)
+
+const countCols = `received, on_time, staff_total, staff_in_city, returned_today, persuaded_today,
+	tickets_refunded_today, hubei_staff, hubei_contacted_today, quarantined, fever, on_duty, commitment_signed`
+
+func countDest(c *daily.Counts) []any {
+	t := &c.Totals
+	return []any{&c.Received, &c.OnTime, &t.StaffTotal, &t.StaffInCity, &t.Returned, &t.Persuaded, &t.Refunded,
+		&t.HubeiStaff, &t.HubeiContacted, &t.Quarantined, &t.Fever, &t.OnDuty, &t.LettersSigned}
+}
+
+// sums is countCols added up over the raw reports (alias r), for scopes the
+// town counters do not fit (a cadre's or a clerk's enterprises).
+const sums = `count(*), coalesce(sum(CASE WHEN r.on_time THEN 1 ELSE 0 END), 0), coalesce(sum(r.staff_total), 0),
+	coalesce(sum(r.staff_in_city), 0), coalesce(sum(r.returned_today), 0), coalesce(sum(r.persuaded_today), 0),
+	coalesce(sum(r.tickets_refunded_today), 0), coalesce(sum(r.hubei_staff), 0), coalesce(sum(r.hubei_contacted_today), 0),
+	coalesce(sum(r.quarantined), 0), coalesce(sum(r.fever), 0), coalesce(sum(r.on_duty), 0),
+	coalesce(sum(CASE WHEN r.commitment_signed THEN 1 ELSE 0 END), 0)`
+
+// byTown reports whether the actor's scope is whole towns, so the counters
+// kept per town answer for it.
+func byTown(a fugong.Actor) bool { return a.CityWide() || a.Role == fugong.RoleTown }
+
+// Completeness returns, for each town in the actor's scope, the day's
+// expected, received and on-time reports, the figures' totals and sign-off.
+func (db *DB) Completeness(ctx context.Context, a fugong.Actor, date string) ([]daily.TownCounts, error) {
+	expected, err := db.expected(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]daily.Counts{}
+	w := &where{}
+	if byTown(a) {
+		w.add("date = ?", date)
+		if a.Role == fugong.RoleTown {
+			w.add("town_code = ?", a.Town)
+		}
+		rows, err := db.r.QueryContext(ctx, `SELECT town_code, `+countCols+` FROM daily_counts`+w.String(), w.args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var town string
+			var c daily.Counts
+			if err := rows.Scan(append([]any{&town}, countDest(&c)...)...); err != nil {
+				return nil, err
+			}
+			counts[town] = c
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	} else {
+		w.enterpriseScope(a)
+		w.add("r.date = ?", date)
+		rows, err := db.r.QueryContext(ctx, `SELECT r.town_code, `+sums+` FROM daily_reports r
+			JOIN enterprises e ON e.uscc = r.uscc`+w.String()+` GROUP BY r.town_code`, w.args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var town string
+			var c daily.Counts
+			if err := rows.Scan(append([]any{&town}, countDest(&c)...)...); err != nil {
+				return nil, err
+			}
+			counts[town] = c
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	signed, err := db.signoffs(ctx, date)
+	if err != nil {
+		return nil, err
+	}
+	var out []daily.TownCounts
+	for _, t := range registry.Towns {
+		n, inScope := expected[t.Code]
+		c, reported := counts[t.Code]
+		if !inScope && !reported {
+			continue
+		}
+		c.Expected = n
+		c.Late = c.Received - c.OnTime
+		s := signed[t.Code]
+		c.SignedOff = s.Signed
+		out = append(out, daily.TownCounts{Town: t, Counts: c, SignedBy: s.SignedBy, SignedAt: s.SignedAt})
+	}
+	return out, nil
+}
+
+// expected counts the active enterprises in scope per town.
+func (db *DB) expected(ctx context.Context, a fugong.Actor) (map[string]int, error) {
+	w := &where{}
+	w.enterpriseScope(a)
+	w.add("e.status = 'active'")
+	rows, err := db.r.QueryContext(ctx, `SELECT e.town_code, count(*) FROM enterprises e`+w.String()+` GROUP BY e.town_code`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var town string
+		var n int
+		if err := rows.Scan(&town, &n); err != nil {
+			return nil, err
+		}
+		out[town] = n
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) signoffs(ctx context.Context, date string) (map[string]daily.Signoff, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+signoffCols+` FROM town_signoffs WHERE date = $1`, date)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]daily.Signoff{}
+	for rows.Next() {
+		s, err := scanSignoff(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[s.Town] = s
+	}
+	return out, rows.Err()
+}
+
+// Trend returns the scope's counts per day over [from, to]; expected is
+// today's number of active enterprises for every day.
+func (db *DB) Trend(ctx context.Context, a fugong.Actor, from, to string) (map[string]daily.Counts, error) {
+	expected, err := db.expected(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, n := range expected {
+		total += n
+	}
+	w := &where{}
+	var q string
+	if byTown(a) {
+		w.add("date >= ?", from)
+		w.add("date <= ?", to)
+		if a.Role == fugong.RoleTown {
+			w.add("town_code = ?", a.Town)
+		}
+		q = `SELECT date, sum(received), sum(on_time), sum(staff_total), sum(staff_in_city), sum(returned_today),
+			sum(persuaded_today), sum(tickets_refunded_today), sum(hubei_staff), sum(hubei_contacted_today),
+			sum(quarantined), sum(fever), sum(on_duty), sum(commitment_signed) FROM daily_counts` + w.String() + ` GROUP BY date`
+	} else {
+		w.enterpriseScope(a)
+		w.add("r.date >= ?", from)
+		w.add("r.date <= ?", to)
+		q = `SELECT r.date, ` + sums + ` FROM daily_reports r JOIN enterprises e ON e.uscc = r.uscc` + w.String() + ` GROUP BY r.date`
+	}
+	rows, err := db.r.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]daily.Counts{}
+	for rows.Next() {
+		var date string
+		var c daily.Counts
+		if err := rows.Scan(append([]any{&date}, countDest(&c)...)...); err != nil {
+			return nil, err
+		}
+		c.Expected, c.Late = total, c.Received-c.OnTime
+		out[date] = c
+	}
+	return out, rows.Err()
+}
+
+// Missing lists the active enterprises in scope (and in town, if given)
+// without a report for the day: the call list, with the contact, the paired
+// cadre, the last report and the follow-ups so far.
+func (db *DB) Missing(ctx context.Context, a fugong.Actor, date, town string, page, perPage int) ([]daily.Missing, int, error) {
+	w := &where{}
+	w.enterpriseScope(a)
+	w.add("e.status = 'active'")
+	if town != "" {
+		w.add("e.town_code = ?", town)
+	}
+	w.add("NOT EXISTS (SELECT 1 FROM daily_reports r WHERE r.uscc = e.uscc AND r.date = ?)", date)
+	var total int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM enterprises e`+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	d := w.next(date)
+	q := `SELECT e.uscc, e.name, e.town_code, t.name, e.contact_phone, e.legal_rep, coalesce(u.display_name, u.username, ''),
+		coalesce((SELECT max(r.date) FROM daily_reports r WHERE r.uscc = e.uscc AND r.date < ` + d + `), ''),
+		(SELECT count(*) FROM followups f WHERE f.uscc = e.uscc AND f.date = ` + d + `)
+		FROM enterprises e JOIN towns t ON t.code = e.town_code
+		LEFT JOIN cadre_pairings p ON p.enterprise_uscc = e.uscc LEFT JOIN users u ON u.id = p.user_id` + w.String() +
+		` ORDER BY t.sort, e.name, e.uscc`
+	if perPage > 0 {
+		q += ` LIMIT ` + w.next(perPage) + ` OFFSET ` + w.next((page-1)*perPage)
+	}
+	rows, err := db.r.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []daily.Missing{}
+	for rows.Next() {
+		var m daily.Missing
+		if err := rows.Scan(&m.USCC, &m.Name, &m.Town, &m.TownName, &m.ContactPhone, &m.LegalRep, &m.Cadre, &m.LastReport, &m.Followups); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, m)
+	}
+	return out, total, rows.Err()
+}
+
+// AddFollowup logs a call or visit.
+func (db *DB) AddFollowup(ctx context.Context, a fugong.Actor, f daily.Followup) (daily.Followup, error) {
+	err := db.write(ctx, func(tx *Tx) error {
+		f.By, f.At = a.Username, tx.now
+		var promised any
+		if f.PromisedAt != nil {
+			promised = f.PromisedAt.UTC().Truncate(time.Microsecond)
+		}
+		if err := tx.QueryRow(`INSERT INTO followups (uscc, date, kind, outcome, note, promised_at, by_user, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, f.USCC, f.Date, f.Kind, f.Outcome, f.Note, promised, f.By, f.At).Scan(&f.ID); err != nil {
+			return err
+		}
+		return tx.audit(a, "create", "followup", f.USCC+"/"+f.Date, nil, f)
+	})
+	return f, err
+}
+
+// Followups returns an enterprise's follow-ups, newest first.
+func (db *DB) Followups(ctx context.Context, uscc string) ([]daily.Followup, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, uscc, date, kind, outcome, note, promised_at, by_user, at
+		FROM followups WHERE uscc = $1 ORDER BY at DESC, id DESC`, uscc)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []daily.Followup{}
+	for rows.Next() {
+		var f daily.Followup
+		var promised sql.NullTime
+		if err := rows.Scan(&f.ID, &f.USCC, &f.Date, &f.Kind, &f.Outcome, &f.Note, &promised, &f.By, &f.At); err != nil {
+			return nil, err
+		}
+		if promised.Valid {
+			f.PromisedAt = &promised.Time
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+const signoffCols = `town_code, date, signed, signed_by, signed_at, reopened_by, reopen_reason`
+
+func scanSignoff(s scanner) (daily.Signoff, error) {
+	var o daily.Signoff
+	err := s.Scan(&o.Town, &o.Date, &o.Signed, &o.SignedBy, &o.SignedAt, &o.ReopenedBy, &o.ReopenReason)
+	return o, err
+}
+
+// Signoff returns a town's sign-off of a day (not found if never signed).
+func (db *DB) Signoff(ctx context.Context, town, date string) (daily.Signoff, error) {
+	o, err := scanSignoff(db.r.QueryRowContext(ctx, `SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
+	return o, notFound(err, "确认记录")
+}
+
+// SignOff confirms a town's day; signing a signed day is a conflict.
+func (db *DB) SignOff(ctx context.Context, a fugong.Actor, town, date string) (daily.Signoff, error) {
+	var o daily.Signoff
+	err := db.write(ctx, func(tx *Tx) error {
+		before, err := scanSignoff(tx.QueryRow(`SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
+		switch {
+		case err == nil && before.Signed:
+			return fugong.Errorf(fugong.EConflict, "date", "%s 已确认，无需重复确认", date)
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		o = daily.Signoff{Town: town, Date: date, Signed: true, SignedBy: a.Username, SignedAt: tx.now}
+		if _, err := tx.Exec(`INSERT INTO town_signoffs (town_code, date, signed, signed_by, signed_at) VALUES ($1, $2, TRUE, $3, $4)
+			ON CONFLICT (town_code, date) DO UPDATE SET signed = TRUE, signed_by = excluded.signed_by, signed_at = excluded.signed_at`,
+			town, date, o.SignedBy, o.SignedAt); err != nil {
+			return err
+		}
+		var b any
+		if err == nil {
+			b = before
+		}
+		return tx.audit(a, "signoff", "town_day", town+"/"+date, b, o)
+	})
+	return o, err
+}
+
+// Reopen unlocks a signed day, keeping who reopened it and why.
+func (db *DB) Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (daily.Signoff, error) {
+	var o daily.Signoff
+	err := db.write(ctx, func(tx *Tx) error {
+		before, err := scanSignoff(tx.QueryRow(`SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
+		switch {
+		case errors.Is(err, sql.ErrNoRows) || (err == nil && !before.Signed):
+			return fugong.Errorf(fugong.EConflict, "date", "%s 尚未确认，无需重新打开", date)
+		case err != nil:
+			return err
+		}
+		o = before
+		o.Signed, o.ReopenedBy, o.ReopenReason = false, a.Username, reason
+		if _, err := tx.Exec(`UPDATE town_signoffs SET signed = FALSE, reopened_by = $1, reopen_reason = $2
+			WHERE town_code = $3 AND date = $4`, a.Username, reason, town, date); err != nil {
+			return err
+		}
+		return tx.audit(a, "reopen", "town_day", town+"/"+date, before, o)
+	})
+	return o, err
+}

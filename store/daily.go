@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"fugong"
+	"fugong/daily"
+)
+
+const figureCols = `staff_total, staff_in_city, returned_today, persuaded_today, tickets_refunded_today,
+	hubei_staff, hubei_contacted_today, quarantined, fever, on_duty, commitment_signed, note`
+
+func figureArgs(f daily.Figures) []any {
+	return []any{f.StaffTotal, f.StaffInCity, f.ReturnedToday, f.PersuadedToday, f.TicketsRefundedToday,
+		f.HubeiStaff, f.HubeiContactedToday, f.Quarantined, f.Fever, f.OnDuty, f.CommitmentSigned, f.Note}
+}
+
+func figureDest(f *daily.Figures) []any {
+	return []any{&f.StaffTotal, &f.StaffInCity, &f.ReturnedToday, &f.PersuadedToday, &f.TicketsRefundedToday,
+		&f.HubeiStaff, &f.HubeiContactedToday, &f.Quarantined, &f.Fever, &f.OnDuty, &f.CommitmentSigned, &f.Note}
+}
+
+// placeholders returns "$from, $from+1, …" for n values.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(from+i))
+	}
+	return b.String()
+}
+
+const reportCols = `uscc, date, version, ` + figureCols + `, first_at, submitted_at, submitted_by, on_time`
+
+func scanReport(s scanner) (daily.Report, error) {
+	var r daily.Report
+	dest := append([]any{&r.USCC, &r.Date, &r.Version}, figureDest(&r.Figures)...)
+	dest = append(dest, &r.FirstAt, &r.SubmittedAt, &r.SubmittedBy, &r.OnTime)
+	return r, s.Scan(dest...)
+}
+
+// Submit stores a report through the group committer: concurrent submissions
+// share one transaction (and one fsync), each inside its own savepoint so a
+// refused one leaves the others whole. It returns once the transaction has
+// committed.
+func (db *DB) Submit(ctx context.Context, a fugong.Actor, s daily.Submission) (daily.Result, error) {
+	return db.committer().submit(ctx, a, s)
+}
+
+// submit stores one submission inside tx.
+func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (daily.Result, error) {
+	if s.Key != "" {
+		var hash string
+		var version int
+		var created bool
+		err := tx.QueryRowContext(ctx, `SELECT hash, version, created FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+			a.UserID, s.Key).Scan(&hash, &version, &created)
+		switch {
+		case err == nil && hash != s.Hash:
+			return daily.Result{}, fugong.Errorf(fugong.EConflict, "Idempotency-Key", "该 Idempotency-Key 已用于另一份内容不同的日报")
+		case err == nil:
+			r, err := tx.reportVersion(ctx, s.USCC, s.Date, version)
+			return daily.Result{Report: r, Created: created}, err
+		case !errors.Is(err, sql.ErrNoRows):
+			return daily.Result{}, err
+		}
+	}
+	var locked bool
+	err := tx.QueryRowContext(ctx, `SELECT signed FROM town_signoffs WHERE town_code = $1 AND date = $2`, s.Town, s.Date).Scan(&locked)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return daily.Result{}, err
+	}
+	if locked {
+		return daily.Result{}, fugong.Errorf(fugong.EConflict, "date", "%s 的日报已由乡镇街道确认上报，需先重新打开才能修改", s.Date)
+	}
+	old, err := scanReport(tx.QueryRowContext(ctx, `SELECT `+reportCols+` FROM daily_reports WHERE uscc = $1 AND date = $2`, s.USCC, s.Date))
+	created := errors.Is(err, sql.ErrNoRows)
+	if err != nil && !created {
+		return daily.Result{}, err
+	}
+	r := daily.Report{USCC: s.USCC, Date: s.Date, Figures: s.Figures, Version: old.Version + 1,
+		SubmittedAt: tx.now, SubmittedBy: a.Username, FirstAt: old.FirstAt}
+	if created {
+		r.FirstAt = tx.now
+	}
+	r.OnTime = s.OnTime(r.FirstAt)
+	args := append([]any{r.USCC, r.Date, r.Version}, figureArgs(r.Figures)...)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO daily_report_versions (uscc, date, version, `+figureCols+`, submitted_at, submitted_by)
+		VALUES (`+placeholders(1, 15)+`, $16, $17)`, append(args, r.SubmittedAt, r.SubmittedBy)...); err != nil {
+		return daily.Result{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO daily_reports (uscc, date, version, `+figureCols+`, first_at, submitted_at, submitted_by, on_time, town_code)
+		VALUES (`+placeholders(1, 15)+`, $16, $17, $18, $19, $20)
+		ON CONFLICT (uscc, date) DO UPDATE SET version = excluded.version, staff_total = excluded.staff_total,
+			staff_in_city = excluded.staff_in_city, returned_today = excluded.returned_today,
+			persuaded_today = excluded.persuaded_today, tickets_refunded_today = excluded.tickets_refunded_today,
+			hubei_staff = excluded.hubei_staff, hubei_contacted_today = excluded.hubei_contacted_today,
+			quarantined = excluded.quarantined, fever = excluded.fever, on_duty = excluded.on_duty,
+			commitment_signed = excluded.commitment_signed, note = excluded.note,
+			submitted_at = excluded.submitted_at, submitted_by = excluded.submitted_by`,
+		append(args, r.FirstAt, r.SubmittedAt, r.SubmittedBy, r.OnTime, s.Town)...); err != nil {
+		return daily.Result{}, err
+	}
+	if err := tx.count(ctx, s.Town, s.Date, created, r, old); err != nil {
+		return daily.Result{}, err
+	}
+	if s.Key != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, hash, uscc, date, version, created, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.UserID, s.Key, s.Hash, r.USCC, r.Date, r.Version, created, tx.now); err != nil {
+			return daily.Result{}, err
+		}
+	}
+	action, before := "create", any(nil)
+	if !created {
+		action, before = "update", old.Figures
+	}
+	if err := tx.audit(a, action, "daily_report", r.USCC+"/"+r.Date, before, r.Figures); err != nil {
+		return daily.Result{}, err
+	}
+	return daily.Result{Report: r, Created: created}, nil
+}
+
+// count adds a report to its town's counters for the day: a new report once,
+// a correction by the difference from the version it replaces.
+func (tx *Tx) count(ctx context.Context, town, date string, created bool, r, old daily.Report) error {
+	received, onTime := 0, 0
+	if created {
+		received = 1
+		if r.OnTime {
+			onTime = 1
+		}
+	}
+	b2i := func(b bool) int {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	n, o := r.Figures, old.Figures
+	_, err := tx.ExecContext(ctx, `INSERT INTO daily_counts (date, town_code, received, on_time, staff_total, staff_in_city,
+		returned_today, persuaded_today, tickets_refunded_today, hubei_staff, hubei_contacted_today, quarantined, fever,
+		on_duty, commitment_signed) VALUES (`+placeholders(1, 15)+`)
+		ON CONFLICT (date, town_code) DO UPDATE SET received = daily_counts.received + excluded.received,
+			on_time = daily_counts.on_time + excluded.on_time,
+			staff_total = daily_counts.staff_total + excluded.staff_total,
+			staff_in_city = daily_counts.staff_in_city + excluded.staff_in_city,
+			returned_today = daily_counts.returned_today + excluded.returned_today,
+			persuaded_today = daily_counts.persuaded_today + excluded.persuaded_today,
+			tickets_refunded_today = daily_counts.tickets_refunded_today + excluded.tickets_refunded_today,
+			hubei_staff = daily_counts.hubei_staff + excluded.hubei_staff,
+			hubei_contacted_today = daily_counts.hubei_contacted_today + excluded.hubei_contacted_today,
+			quarantined = daily_counts.quarantined + excluded.quarantined,
+			fever = daily_counts.fever + excluded.fever,
+			on_duty = daily_counts.on_duty + excluded.on_duty,
+			commitment_signed = daily_counts.commitment_signed + excluded.commitment_signed`,
+		date, town, received, onTime, n.StaffTotal-o.StaffTotal, n.StaffInCity-o.StaffInCity,
+		n.ReturnedToday-o.ReturnedToday, n.PersuadedToday-o.PersuadedToday, n.TicketsRefundedToday-o.TicketsRefundedToday,
+		n.HubeiStaff-o.HubeiStaff, n.HubeiContactedToday-o.HubeiContactedToday, n.Quarantined-o.Quarantined,
+		n.Fever-o.Fever, n.OnDuty-o.OnDuty, b2i(n.CommitmentSigned)-b2i(o.CommitmentSigned))
+	return err
+}
+
+// reportVersion reads one stored version with the day's first time and
+// on-time flag.
+func (tx *Tx) reportVersion(ctx context.Context, uscc, date string, version int) (daily.Report, error) {
+	return scanVersion(tx.QueryRowContext(ctx, versionQuery+` AND v.version = $3`, uscc, date, version))
+}
+
+const versionQuery = `SELECT v.uscc, v.date, v.version, ` + prefixedFigureCols + `, r.first_at, v.submitted_at, v.submitted_by, r.on_time
+	FROM daily_report_versions v JOIN daily_reports r ON r.uscc = v.uscc AND r.date = v.date
+	WHERE v.uscc = $1 AND v.date = $2`
+
+const prefixedFigureCols = `v.staff_total, v.staff_in_city, v.returned_today, v.persuaded_today, v.tickets_refunded_today,
+	v.hubei_staff, v.hubei_contacted_today, v.quarantined, v.fever, v.on_duty, v.commitment_signed, v.note`
+
+func scanVersion(s scanner) (daily.Report, error) {
+	r, err := scanReport(s)
+	return r, notFound(err, "日报")
+}
+
+// Report returns the latest version of a day's report with its cumulative
+// figures since the first report.
+func (db *DB) Report(ctx context.Context, uscc, date string) (daily.Report, error) {
+	r, err := scanReport(db.r.QueryRowContext(ctx, `SELECT `+reportCols+` FROM daily_reports WHERE uscc = $1 AND date = $2`, uscc, date))
+	if err != nil {
+		return r, notFound(err, "日报")
+	}
+	err = db.r.QueryRowContext(ctx, `SELECT coalesce(sum(returned_today), 0), coalesce(sum(persuaded_today), 0),
+		coalesce(sum(tickets_refunded_today), 0) FROM daily_reports WHERE uscc = $1 AND date <= $2`, uscc, date).
+		Scan(&r.ReturnedTotal, &r.PersuadedTotal, &r.RefundedTotal)
+	return r, err
+}
+
+// Versions returns every version of a day's report, oldest first.
+func (db *DB) Versions(ctx context.Context, uscc, date string) ([]daily.Report, error) {
+	rows, err := db.r.QueryContext(ctx, versionQuery+` ORDER BY v.version`, uscc, date)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []daily.Report{}
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// LastReport returns the latest report of an enterprise before a day (the
+// form is prefilled from it).
+func (db *DB) LastReport(ctx context.Context, uscc, before string) (daily.Report, error) {
+	r, err := scanReport(db.r.QueryRowContext(ctx, `SELECT `+reportCols+` FROM daily_reports
+		WHERE uscc = $1 AND date < $2 ORDER BY date DESC LIMIT 1`, uscc, before))
+	return r, notFound(err, "日报")
+}
+
+// Deadline returns the report deadline setting.
+func (db *DB) Deadline(ctx context.Context) (daily.Deadline, error) {
+	var v string
+	err := db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'report_deadline'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return daily.Deadline(daily.DefaultDeadline), nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return daily.ParseDeadline(v)
+}
+
+// SetDeadline changes the report deadline.
+func (db *DB) SetDeadline(ctx context.Context, a fugong.Actor, d daily.Deadline) error {
+	return db.setSetting(ctx, a, "report_deadline", d.String())
+}
+
+func (db *DB) setSetting(ctx context.Context, a fugong.Actor, key, value string) error {
+	return db.write(ctx, func(tx *Tx) error {
+		var before sql.NullString
+		if err := tx.QueryRow(`SELECT value FROM settings WHERE key = $1`, key).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO settings (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+			return err
+		}
+		var b any
+		if before.Valid {
+			b = before.String
+		}
+		return tx.audit(a, "update", "setting", key, b, value)
+	})
+}

@@ -1,0 +1,163 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"fugong"
+	"fugong/daily"
+	"fugong/registry"
+	"fugong/store"
+	"fugong/store/storetest"
+)
+
+func submission(e registry.Enterprise, date string, f daily.Figures, key string) daily.Submission {
+	d := daily.Deadline(daily.DefaultDeadline)
+	return daily.Submission{USCC: e.USCC, Town: e.Town, Date: date, Figures: f, Key: key, Hash: fmt.Sprint(f),
+		OnTime: func(first time.Time) bool { return d.OnTime(date, first) }}
+}
+
+func TestDailySubmitVersionsLockAndKeys(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e, err := db.CreateEnterprise(ctx, fugong.System, ent(t, "MD1000001", "塘下镇", "日报企业"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		clerk := fugong.Actor{UserID: 7, Username: "clerk", Role: fugong.RoleEnterprise, Enterprise: e.USCC}
+		morning := time.Date(2020, 2, 10, 9, 0, 0, 0, fugong.Location)
+		db.Now = func() time.Time { return morning }
+		f := daily.Figures{StaffTotal: 28, StaffInCity: 20, ReturnedToday: 2, OnDuty: 3}
+		res, err := db.Submit(ctx, clerk, submission(e, "2020-02-10", f, "k1"))
+		if err != nil || !res.Created || res.Report.Version != 1 || !res.Report.OnTime {
+			t.Fatalf("first: %+v %v", res, err)
+		}
+		again, err := db.Submit(ctx, clerk, submission(e, "2020-02-10", f, "k1"))
+		if err != nil || !again.Created || again.Report.Version != 1 {
+			t.Fatalf("replay: %+v %v", again, err)
+		}
+		f2 := f
+		f2.ReturnedToday = 3
+		if _, err := db.Submit(ctx, clerk, submission(e, "2020-02-10", f2, "k1")); fugong.ErrorCode(err) != fugong.EConflict {
+			t.Fatalf("same key, other body: %v", err)
+		}
+		db.Now = func() time.Time { return morning.Add(8 * time.Hour) } // 17:00, after the deadline
+		res, err = db.Submit(ctx, clerk, submission(e, "2020-02-10", f2, "k2"))
+		if err != nil || res.Created || res.Report.Version != 2 || !res.Report.OnTime {
+			t.Fatalf("correction after the deadline keeps on_time: %+v %v", res, err)
+		}
+		vs, err := db.Versions(ctx, e.USCC, "2020-02-10")
+		if err != nil || len(vs) != 2 || vs[0].ReturnedToday != 2 || vs[1].ReturnedToday != 3 {
+			t.Fatalf("versions %+v %v", vs, err)
+		}
+		late, err := db.Submit(ctx, clerk, submission(e, "2020-02-11", f, "")) // first sent 2020-02-10 17:00 for the 11th: on time
+		if err != nil || !late.Report.OnTime {
+			t.Fatalf("%+v %v", late, err)
+		}
+		db.Now = func() time.Time { return morning.AddDate(0, 0, 2).Add(8 * time.Hour) }
+		late, err = db.Submit(ctx, clerk, submission(e, "2020-02-12", f, ""))
+		if err != nil || late.Report.OnTime {
+			t.Fatalf("17:00 on the day is late: %+v %v", late, err)
+		}
+		r, err := db.Report(ctx, e.USCC, "2020-02-12")
+		if err != nil || r.ReturnedTotal != 3+2+2 {
+			t.Fatalf("cumulative returned: %+v %v", r, err)
+		}
+
+		town := fugong.Actor{Username: "tangxia", Role: fugong.RoleTown, Town: e.Town}
+		if _, err := db.SignOff(ctx, town, e.Town, "2020-02-12"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SignOff(ctx, town, e.Town, "2020-02-12"); fugong.ErrorCode(err) != fugong.EConflict {
+			t.Fatalf("second sign-off: %v", err)
+		}
+		if _, err := db.Submit(ctx, clerk, submission(e, "2020-02-12", f2, "")); fugong.ErrorCode(err) != fugong.EConflict {
+			t.Fatalf("locked day: %v", err)
+		}
+		if _, err := db.Reopen(ctx, town, e.Town, "2020-02-12", "企业更正数据"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Submit(ctx, clerk, submission(e, "2020-02-12", f2, "")); err != nil {
+			t.Fatalf("after reopening: %v", err)
+		}
+
+		comp, err := db.Completeness(ctx, fugong.System, "2020-02-12")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tx daily.TownCounts
+		for _, c := range comp {
+			if c.Town.Code == e.Town {
+				tx = c
+			}
+		}
+		if tx.Expected != 1 || tx.Received != 1 || tx.OnTime != 0 || tx.Late != 1 || tx.Totals.Returned != 3 || tx.SignedOff {
+			t.Fatalf("completeness %+v", tx)
+		}
+		missing, total, err := db.Missing(ctx, fugong.System, "2020-02-13", "", 1, 10)
+		if err != nil || total != 1 || missing[0].USCC != e.USCC || missing[0].LastReport != "2020-02-12" {
+			t.Fatalf("missing %+v %d %v", missing, total, err)
+		}
+	})
+}
+
+// Concurrent submissions go through the group committer; the counters must
+// agree with the reports whatever the batching.
+func TestDailyConcurrentSubmissions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var es []registry.Enterprise
+		for i := range 40 {
+			e := ent(t, fmt.Sprintf("MC%07d", i), registry.Towns[i%3].Code, fmt.Sprintf("并发企业%d", i))
+			es = append(es, e)
+		}
+		if _, _, err := db.SaveEnterprises(ctx, fugong.System, es, nil); err != nil {
+			t.Fatal(err)
+		}
+		a := fugong.Actor{UserID: 1, Username: "tongji", Role: fugong.RoleBureau, Group: fugong.GroupStatistics}
+		var wg sync.WaitGroup
+		errs := make(chan error, 200)
+		for round := range 3 {
+			for i, e := range es {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					f := daily.Figures{StaffTotal: 10, StaffInCity: 5, ReturnedToday: round + 1, Fever: i % 2}
+					// The same key sent twice: stored once.
+					key := fmt.Sprintf("%s-%d", e.USCC, round)
+					for range 2 {
+						if _, err := db.Submit(ctx, a, submission(e, "2020-02-10", f, key)); err != nil {
+							errs <- err
+						}
+					}
+				}()
+			}
+			wg.Wait()
+		}
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		comp, err := db.Completeness(ctx, fugong.System, "2020-02-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		received, returned, fever := 0, 0, 0
+		for _, c := range comp {
+			received += c.Received
+			returned += c.Totals.Returned
+			fever += c.Totals.Fever
+		}
+		if received != 40 || returned != 40*3 || fever != 20 {
+			t.Fatalf("received %d returned %d fever %d", received, returned, fever)
+		}
+		for _, e := range es[:3] {
+			if vs, _ := db.Versions(ctx, e.USCC, "2020-02-10"); len(vs) != 3 {
+				t.Errorf("%s has %d versions, want 3", e.USCC, len(vs))
+			}
+		}
+	})
+}
