@@ -36,6 +36,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /users", s.ui(s.userList))
 	mux.Handle("POST /users", s.ui(s.userCreate))
 	mux.Handle("GET /audit", s.ui(s.auditPage))
+	// Daily reports (M2).
 	mux.Handle("/", s.ui(uiNotFound))
 
 	var csrf http.CrossOriginProtection
@@ -75,5 +76,6 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/users", s.api(s.apiListUsers)},
 		{"POST", "/api/v1/users", s.api(s.apiCreateUser)},
 		{"GET", "/api/v1/audit", s.api(s.apiAudit)},
+		// Daily reports (M2).
 	}
 }

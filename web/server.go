@@ -13,6 +13,7 @@ import (
 
 	"fugong/account"
 	"fugong/audit"
+	"fugong/daily"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -25,6 +26,7 @@ type Deps struct {
 	DB       *store.DB
 	Registry *registry.Service
 	Accounts *account.Service
+	Daily    *daily.Service
 	Audit    audit.Store
 	Logger   *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.

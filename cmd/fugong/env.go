@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"fugong/account"
+	"fugong/daily"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -109,6 +110,8 @@ func (e *env) open(ctx context.Context, dsn string, migrate bool) (*store.DB, er
 	return db, nil
 }
 
-func services(db *store.DB) (*registry.Service, *account.Service) {
-	return &registry.Service{Store: db}, &account.Service{Store: db, Now: db.Now}
+// services builds the module services over one database.
+func services(db *store.DB) (*registry.Service, *account.Service, *daily.Service) {
+	reg := &registry.Service{Store: db}
+	return reg, &account.Service{Store: db, Now: db.Now}, &daily.Service{Store: db, Registry: reg, Now: db.Now}
 }

@@ -52,8 +52,8 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool
 			}
 			return 1
 		}))
-	regSvc, accSvc := services(db)
-	h, err := web.New(web.Deps{DB: db, Registry: regSvc, Accounts: accSvc, Audit: db, Logger: logger, Metrics: reg, SecureCookies: secure})
+	regSvc, accSvc, dailySvc := services(db)
+	h, err := web.New(web.Deps{DB: db, Registry: regSvc, Accounts: accSvc, Daily: dailySvc, Audit: db, Logger: logger, Metrics: reg, SecureCookies: secure})
 	if err != nil {
 		return err
 	}

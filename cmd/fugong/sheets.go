@@ -45,7 +45,7 @@ func (e *env) importEnterprises(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	reg, _ := services(db)
+	reg, _, _ := services(db)
 	bar := newBar(e.stderr, "导入企业")
 	res, err := reg.Import(ctx, fugong.System, rows, *skipBad, bar.set)
 	bar.finish()
@@ -101,7 +101,7 @@ func (e *env) exportEnterprises(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	reg, _ := services(db)
+	reg, _, _ := services(db)
 	tmp := *out + ".part"
 	f, err := os.Create(tmp)
 	if err != nil {

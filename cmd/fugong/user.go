@@ -42,7 +42,7 @@ func (e *env) userAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	_, accounts := services(db)
+	_, accounts, _ := services(db)
 	created, err := accounts.Create(ctx, fugong.System, u, password)
 	if err != nil {
 		return describe(err)
@@ -99,7 +99,7 @@ func (e *env) userPasswd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	_, accounts := services(db)
+	_, accounts, _ := services(db)
 	if err := accounts.SetPassword(ctx, fugong.System, *username, password); err != nil {
 		return describe(err)
 	}
