@@ -100,6 +100,11 @@ func (f *Figures) Normalize() []fugong.Problem {
 		}
 	}
 	atMost := func(field string, v int, limitField string, limit int) {
+		for _, p := range ps {
+			if p.Field == limitField {
+				return // the limit is itself wrong: one message is enough
+			}
+		}
 		if v > limit {
 			bad(field, "不能超过"+FieldLabels[limitField]+"（"+strconv.Itoa(limit)+"）")
 		}
