@@ -94,11 +94,13 @@ type Missing struct {
 // Store is what the daily report needs from storage.
 type Store interface {
 	Submit(ctx context.Context, a fugong.Actor, s Submission) (Result, error)
+	// SubmitAll stores every submission in one transaction, all or nothing.
+	SubmitAll(ctx context.Context, a fugong.Actor, subs []Submission) ([]Result, error)
 	Report(ctx context.Context, uscc, date string) (Report, error)
 	Versions(ctx context.Context, uscc, date string) ([]Report, error)
 	LastReport(ctx context.Context, uscc, before string) (Report, error)
 	Completeness(ctx context.Context, a fugong.Actor, date string) ([]TownCounts, error)
-	Trend(ctx context.Context, a fugong.Actor, from, to string) (map[string]Counts, error)
+	Trend(ctx context.Context, a fugong.Actor, from, to string) (days map[string]Counts, expected int, err error)
 	Missing(ctx context.Context, a fugong.Actor, date, town string, page, perPage int) ([]Missing, int, error)
 	AddFollowup(ctx context.Context, a fugong.Actor, f Followup) (Followup, error)
 	Followups(ctx context.Context, uscc string) ([]Followup, error)
@@ -259,14 +261,9 @@ func (s *Service) Trend(ctx context.Context, a fugong.Actor, from, to string) ([
 	if days < 1 || days > MaxTrendDays {
 		return nil, fugong.Errorf(fugong.EInvalid, "to", "日期范围应为1至%d天", MaxTrendDays)
 	}
-	byDay, err := s.Store.Trend(ctx, a, from, to)
+	byDay, expected, err := s.Store.Trend(ctx, a, from, to)
 	if err != nil {
 		return nil, err
-	}
-	var expected int
-	for _, c := range byDay {
-		expected = c.Expected
-		break
 	}
 	out := make([]DayCounts, 0, days)
 	for d := f; !d.After(t); d = d.AddDate(0, 0, 1) {

@@ -145,10 +145,10 @@ func (db *DB) signoffs(ctx context.Context, date string) (map[string]daily.Signo
 
 // Trend returns the scope's counts per day over [from, to]; expected is
 // today's number of active enterprises for every day.
-func (db *DB) Trend(ctx context.Context, a fugong.Actor, from, to string) (map[string]daily.Counts, error) {
+func (db *DB) Trend(ctx context.Context, a fugong.Actor, from, to string) (map[string]daily.Counts, int, error) {
 	expected, err := db.expected(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	total := 0
 	for _, n := range expected {
@@ -173,7 +173,7 @@ func (db *DB) Trend(ctx context.Context, a fugong.Actor, from, to string) (map[s
 	}
 	rows, err := db.r.QueryContext(ctx, q, w.args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	out := map[string]daily.Counts{}
@@ -181,12 +181,12 @@ func (db *DB) Trend(ctx context.Context, a fugong.Actor, from, to string) (map[s
 		var date string
 		var c daily.Counts
 		if err := rows.Scan(append([]any{&date}, countDest(&c)...)...); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		c.Expected, c.Late = total, c.Received-c.OnTime
 		out[date] = c
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // Missing lists the active enterprises in scope (and in town, if given)
@@ -205,7 +205,7 @@ func (db *DB) Missing(ctx context.Context, a fugong.Actor, date, town string, pa
 		return nil, 0, err
 	}
 	d := w.next(date)
-	q := `SELECT e.uscc, e.name, e.town_code, t.name, e.contact_phone, e.legal_rep, coalesce(u.display_name, u.username, ''),
+	q := `SELECT e.uscc, e.name, e.town_code, t.name, e.contact_phone, e.legal_rep, coalesce(nullif(u.display_name, ''), u.username, ''),
 		coalesce((SELECT max(r.date) FROM daily_reports r WHERE r.uscc = e.uscc AND r.date < ` + d + `), ''),
 		(SELECT count(*) FROM followups f WHERE f.uscc = e.uscc AND f.date = ` + d + `)
 		FROM enterprises e JOIN towns t ON t.code = e.town_code
@@ -288,6 +288,9 @@ func (db *DB) Signoff(ctx context.Context, town, date string) (daily.Signoff, er
 func (db *DB) SignOff(ctx context.Context, a fugong.Actor, town, date string) (daily.Signoff, error) {
 	var o daily.Signoff
 	err := db.write(ctx, func(tx *Tx) error {
+		if err := tx.lockTown(ctx, town, true); err != nil {
+			return err
+		}
 		before, err := scanSignoff(tx.QueryRow(`SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
 		switch {
 		case err == nil && before.Signed:

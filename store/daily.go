@@ -71,6 +71,9 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 			return daily.Result{}, err
 		}
 	}
+	if err := tx.lockTown(ctx, s.Town, false); err != nil {
+		return daily.Result{}, err
+	}
 	var locked bool
 	err := tx.QueryRowContext(ctx, `SELECT signed FROM town_signoffs WHERE town_code = $1 AND date = $2`, s.Town, s.Date).Scan(&locked)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -89,7 +92,10 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 	if created {
 		r.FirstAt = tx.now
 	}
-	r.OnTime = s.OnTime(r.FirstAt)
+	r.OnTime = old.OnTime
+	if created {
+		r.OnTime = s.OnTime(r.FirstAt)
+	}
 	args := append([]any{r.USCC, r.Date, r.Version}, figureArgs(r.Figures)...)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO daily_report_versions (uscc, date, version, `+figureCols+`, submitted_at, submitted_by)
 		VALUES (`+placeholders(1, 15)+`, $16, $17)`, append(args, r.SubmittedAt, r.SubmittedBy)...); err != nil {
@@ -257,4 +263,20 @@ func (db *DB) setSetting(ctx context.Context, a fugong.Actor, key, value string)
 		}
 		return tx.audit(a, "update", "setting", key, b, value)
 	})
+}
+
+// lockTown serialises a town's report writes against its sign-off on
+// PostgreSQL, where instances write concurrently: submissions share the
+// town's row lock, a sign-off takes it alone, so no report commits into a day
+// being signed. SQLite has one writer and needs nothing.
+func (tx *Tx) lockTown(ctx context.Context, town string, exclusive bool) error {
+	if tx.db.Engine != Postgres {
+		return nil
+	}
+	mode := "SHARE"
+	if exclusive {
+		mode = "UPDATE"
+	}
+	_, err := tx.ExecContext(ctx, `SELECT 1 FROM towns WHERE code = $1 FOR `+mode, town)
+	return err
 }

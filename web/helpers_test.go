@@ -14,12 +14,14 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"fugong"
 	"fugong/account"
+	"fugong/daily"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -51,9 +53,34 @@ var fixtureEnterprises = []struct{ key, org, town, size, name string }{
 	{"xianA", "MA2CCCC03", townXianjiang, registry.SizeBelow, "瑞安市仙降鞋业有限公司"},
 }
 
+// testClock is the clock of a test server: the real time until a test
+// sets it, then that time.
+type testClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at.IsZero() {
+		return time.Now()
+	}
+	return c.at
+}
+
+// Set fixes the clock at t.
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = t
+}
+
 // testEnv is one engine's server with a user of every role logged in.
 type testEnv struct {
 	db     *store.DB
+	daily  *daily.Service
+	clock  *testClock // the store's and the daily service's clock
 	srv    *httptest.Server
 	users  map[string]account.User // by role key
 	tokens map[string]string       // API bearer token by role key
@@ -63,15 +90,25 @@ type testEnv struct {
 
 // newEnv serves a fresh server over db with the fixture enterprises and one
 // user of each role, each logged in through the API.
-func newEnv(t *testing.T, db *store.DB) *testEnv {
+func newEnv(t *testing.T, db *store.DB) *testEnv { return newEnvAt(t, db, time.Time{}) }
+
+// newEnvAt is newEnv with the store's and the daily service's clock fixed
+// at start (the real time if start is zero) before anything is stored, so
+// the fixture enterprises are registered then.
+func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	h, err := New(Deps{DB: db, Registry: &registry.Service{Store: db}, Accounts: &account.Service{Store: db, Now: time.Now},
-		Audit: db, Logger: slog.New(slog.DiscardHandler)})
+	clock := &testClock{at: start}
+	db.Now = clock.Now
+	reg := &registry.Service{Store: db}
+	dailySvc := &daily.Service{Store: db, Registry: reg, Now: clock.Now}
+	h, err := New(Deps{DB: db, Registry: reg, Accounts: &account.Service{Store: db, Now: time.Now},
+		Daily: dailySvc, Audit: db, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{db: db, srv: httptest.NewServer(h), users: map[string]account.User{}, tokens: map[string]string{}, ents: map[string]string{}}
+	e := &testEnv{db: db, daily: dailySvc, clock: clock, srv: httptest.NewServer(h),
+		users: map[string]account.User{}, tokens: map[string]string{}, ents: map[string]string{}}
 	t.Cleanup(e.srv.Close)
 
 	for _, f := range fixtureEnterprises {
@@ -371,8 +408,11 @@ func (b *browser) do(t testing.TB, method, path string, p payload, header http.H
 	})
 }
 
-// pathFor fills a route's {uscc} with the code of fixture key.
+// pathFor fills a route's {uscc} with the code of fixture key, its {date}
+// with today (on the environment's clock) and its town {code} with 塘下镇.
 func (e *testEnv) pathFor(route, key string) string {
+	route = strings.Replace(route, "{date}", e.today(), 1)
+	route = strings.Replace(route, "{code}", townTangxia, 1)
 	if !strings.Contains(route, "{uscc}") {
 		return route
 	}
@@ -382,3 +422,6 @@ func (e *testEnv) pathFor(route, key string) string {
 	}
 	return strings.Replace(route, "{uscc}", code, 1)
 }
+
+// today is the report day on the environment's clock.
+func (e *testEnv) today() string { return daily.Today(e.clock.Now()) }

@@ -1,0 +1,386 @@
+package web
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"time"
+
+	"fugong"
+	"fugong/daily"
+	"fugong/registry"
+)
+
+// figuresInput is a report body. Every count is required: a field left out
+// must not be stored as a zero nobody reported. The letter flag and the note
+// may be left out (not signed, no note).
+type figuresInput struct {
+	StaffTotal           *int    `json:"staff_total"`
+	StaffInCity          *int    `json:"staff_in_city"`
+	ReturnedToday        *int    `json:"returned_today"`
+	PersuadedToday       *int    `json:"persuaded_today"`
+	TicketsRefundedToday *int    `json:"tickets_refunded_today"`
+	HubeiStaff           *int    `json:"hubei_staff"`
+	HubeiContactedToday  *int    `json:"hubei_contacted_today"`
+	Quarantined          *int    `json:"quarantined"`
+	Fever                *int    `json:"fever"`
+	OnDuty               *int    `json:"on_duty"`
+	CommitmentSigned     *bool   `json:"commitment_signed"`
+	Note                 *string `json:"note"`
+}
+
+// figures returns the report's figures (a missing count as zero) and the
+// counts that are missing, in daily.CountFields order.
+func (in figuresInput) figures() (daily.Figures, []fugong.Problem) {
+	var f daily.Figures
+	var missing []fugong.Problem
+	got := []*int{in.StaffTotal, in.StaffInCity, in.ReturnedToday, in.PersuadedToday, in.TicketsRefundedToday,
+		in.HubeiStaff, in.HubeiContactedToday, in.Quarantined, in.Fever, in.OnDuty}
+	for i, c := range f.Counts() {
+		if got[i] == nil {
+			field := daily.CountFields[i]
+			missing = append(missing, fugong.Problem{Field: field, Message: "请填写" + daily.FieldLabels[field]})
+			continue
+		}
+		*c = *got[i]
+	}
+	if in.CommitmentSigned != nil {
+		f.CommitmentSigned = *in.CommitmentSigned
+	}
+	if in.Note != nil {
+		f.Note = *in.Note
+	}
+	return f, missing
+}
+
+// apiPutReport submits an enterprise's report for a day: 201 for the day's
+// first version, 200 for a correction (or the replay of either under the
+// same Idempotency-Key).
+func (s *Server) apiPutReport(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	var in figuresInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	uscc, date := r.PathValue("uscc"), r.PathValue("date")
+	f, missing := in.figures()
+	if len(missing) > 0 {
+		return s.refuseIncomplete(r.Context(), a, uscc, date, f, missing)
+	}
+	res, err := s.Daily.Submit(r.Context(), a, uscc, date, f, r.Header.Get("Idempotency-Key"))
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	w.Header().Set("Location", "/api/v1/enterprises/"+res.Report.USCC+"/reports/"+res.Report.Date)
+	writeJSON(w, status, submitted{Report: res.Report})
+	return nil
+}
+
+// refuseIncomplete answers a report with counts left out the way Submit
+// would have answered a bad one, in the same order: out of scope, not
+// allowed, a bad day, then every field problem (the rules the given figures
+// break first, then the missing counts).
+func (s *Server) refuseIncomplete(ctx context.Context, a fugong.Actor, uscc, date string, f daily.Figures, missing []fugong.Problem) error {
+	e, err := s.Daily.Registry.Get(ctx, a, uscc)
+	if err != nil {
+		return err
+	}
+	if !daily.CanReport(a) {
+		return fugong.Errorf(fugong.EForbidden, "", "无权填报日报")
+	}
+	if err := daily.CheckDay(date, s.Daily.Now(), e.CreatedAt); err != nil {
+		return err
+	}
+	var ps []fugong.Problem
+	isMissing := map[string]bool{}
+	for _, p := range missing {
+		isMissing[p.Field] = true
+	}
+	for _, p := range f.Normalize() {
+		if !isMissing[p.Field] {
+			ps = append(ps, p)
+		}
+	}
+	return fugong.Invalid(append(ps, missing...))
+}
+
+// submitted is a stored version as PUT answers it: without the cumulative
+// figures, which GET derives. Reading them back would cost every submission
+// two more queries, a good part of what a submission costs at all.
+type submitted struct {
+	daily.Report
+	ReturnedTotal  *int `json:"returned_total,omitempty"`
+	PersuadedTotal *int `json:"persuaded_total,omitempty"`
+	RefundedTotal  *int `json:"tickets_refunded_total,omitempty"`
+}
+
+func (s *Server) apiGetReport(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	rep, err := s.Daily.Get(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) apiReportVersions(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	vs, err := s.Daily.Versions(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listResponse[daily.Report]{Items: vs, Total: len(vs)})
+	return nil
+}
+
+// queryDay reads an optional YYYY-MM-DD query parameter, def when absent.
+func queryDay(r *http.Request, name, def string) (string, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	if _, err := daily.ParseDate(v); err != nil {
+		return "", fugong.Errorf(fugong.EInvalid, name, "%s 应为 YYYY-MM-DD 格式的有效日期，收到“%s”", name, v)
+	}
+	return v, nil
+}
+
+// today is the report day now, on the daily service's clock.
+func (s *Server) reportToday() string { return daily.Today(s.Daily.Now()) }
+
+// pct rounds a rate in percent to one decimal.
+func roundPct(x float64) float64 { return math.Round(x*10) / 10 }
+
+// dayCountsJSON are completeness and the figures' totals for an area.
+type dayCountsJSON struct {
+	Expected   int          `json:"expected"`
+	Received   int          `json:"received"`
+	OnTime     int          `json:"on_time"`
+	Late       int          `json:"late"`
+	Rate       float64      `json:"rate"`
+	OnTimeRate float64      `json:"on_time_rate"`
+	Totals     daily.Totals `json:"totals"`
+}
+
+func dayCountsJSONOf(c daily.Counts) dayCountsJSON {
+	return dayCountsJSON{Expected: c.Expected, Received: c.Received, OnTime: c.OnTime, Late: c.Late,
+		Rate: roundPct(c.Rate()), OnTimeRate: roundPct(c.OnTimeRate()), Totals: c.Totals}
+}
+
+type townCompletenessJSON struct {
+	Town       string       `json:"town"`
+	Name       string       `json:"name"`
+	Expected   int          `json:"expected"`
+	Received   int          `json:"received"`
+	OnTime     int          `json:"on_time"`
+	Late       int          `json:"late"`
+	SignedOff  bool         `json:"signed_off"`
+	SignedBy   string       `json:"signed_by"`
+	SignedAt   *time.Time   `json:"signed_at"`
+	Rate       float64      `json:"rate"`
+	OnTimeRate float64      `json:"on_time_rate"`
+	Totals     daily.Totals `json:"totals"`
+}
+
+type completenessJSON struct {
+	Date     string                 `json:"date"`
+	Deadline string                 `json:"deadline"`
+	City     dayCountsJSON          `json:"city"`
+	Towns    []townCompletenessJSON `json:"towns"`
+}
+
+// apiCompleteness is a day's reporting in the caller's scope, the city (of
+// the towns in scope) and per town, with each town's sign-off.
+func (s *Server) apiCompleteness(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	date, err := queryDay(r, "date", s.reportToday())
+	if err != nil {
+		return err
+	}
+	c, err := s.Daily.Completeness(r.Context(), a, date)
+	if err != nil {
+		return err
+	}
+	out := completenessJSON{Date: c.Date, Deadline: c.Deadline.String(), City: dayCountsJSONOf(c.City), Towns: []townCompletenessJSON{}}
+	for _, t := range c.Towns {
+		tc := townCompletenessJSON{Town: t.Town.Code, Name: t.Town.Name, Expected: t.Expected, Received: t.Received,
+			OnTime: t.OnTime, Late: t.Late, SignedOff: t.SignedOff,
+			Rate: roundPct(t.Rate()), OnTimeRate: roundPct(t.OnTimeRate()), Totals: t.Totals}
+		// A reopened day keeps who signed it last in the store; it is not signed now.
+		if t.SignedOff {
+			at := t.SignedAt
+			tc.SignedBy, tc.SignedAt = t.SignedBy, &at
+		}
+		out.Towns = append(out.Towns, tc)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type trendDayJSON struct {
+	Date     string       `json:"date"`
+	Expected int          `json:"expected"`
+	Received int          `json:"received"`
+	OnTime   int          `json:"on_time"`
+	Late     int          `json:"late"`
+	Totals   daily.Totals `json:"totals"`
+}
+
+// trendDays is the default span of a trend: the 30 days ending today.
+const trendDays = 30
+
+func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	to, err := queryDay(r, "to", s.reportToday())
+	if err != nil {
+		return err
+	}
+	end, _ := daily.ParseDate(to)
+	from, err := queryDay(r, "from", end.AddDate(0, 0, -(trendDays-1)).Format(daily.DateLayout))
+	if err != nil {
+		return err
+	}
+	days, err := s.Daily.Trend(r.Context(), a, from, to)
+	if err != nil {
+		return err
+	}
+	items := make([]trendDayJSON, 0, len(days))
+	for _, d := range days {
+		items = append(items, trendDayJSON{Date: d.Date, Expected: d.Expected, Received: d.Received, OnTime: d.OnTime, Late: d.Late, Totals: d.Totals})
+	}
+	writeJSON(w, http.StatusOK, listResponse[trendDayJSON]{Items: items, Total: len(items)})
+	return nil
+}
+
+// apiMissing is the call list: the enterprises in scope without a report
+// for the day.
+func (s *Server) apiMissing(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	date, err := queryDay(r, "date", s.reportToday())
+	if err != nil {
+		return err
+	}
+	page, err := queryInt(r, "page")
+	if err != nil {
+		return err
+	}
+	perPage, err := queryInt(r, "per_page")
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Daily.Missing(r.Context(), a, date, r.URL.Query().Get("town"), page, perPage)
+	if err != nil {
+		return err
+	}
+	if page < 1 {
+		page = 1
+	}
+	if perPage == 0 {
+		perPage = registry.DefaultPerPage
+	}
+	writeJSON(w, http.StatusOK, listResponse[daily.Missing]{Items: items, Total: total, Page: page, PerPage: perPage})
+	return nil
+}
+
+// signoffTownCode is the {code} of a sign-off route, a town of the city.
+func signoffTownCode(r *http.Request) (string, error) {
+	t, ok := registry.TownByCode(r.PathValue("code"))
+	if !ok {
+		return "", fugong.NotFound("乡镇街道")
+	}
+	return t.Code, nil
+}
+
+func (s *Server) apiSignOff(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	town, err := signoffTownCode(r)
+	if err != nil {
+		return err
+	}
+	o, err := s.Daily.SignOff(r.Context(), a, town, r.PathValue("date"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, o)
+	return nil
+}
+
+func (s *Server) apiReopen(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	town, err := signoffTownCode(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	o, err := s.Daily.Reopen(r.Context(), a, town, r.PathValue("date"), in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+// followupJSON is a follow-up as a client sends it; promised_at is RFC 3339.
+type followupJSON struct {
+	Date       string  `json:"date"`
+	Kind       string  `json:"kind"`
+	Outcome    string  `json:"outcome"`
+	Note       string  `json:"note"`
+	PromisedAt *string `json:"promised_at"`
+}
+
+func (s *Server) apiAddFollowup(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	var in followupJSON
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	f := daily.Followup{Date: in.Date, Kind: in.Kind, Outcome: in.Outcome, Note: in.Note}
+	if in.PromisedAt != nil && *in.PromisedAt != "" {
+		t, err := time.Parse(time.RFC3339, *in.PromisedAt)
+		if err != nil {
+			return fugong.Errorf(fugong.EInvalid, "promised_at", "承诺时间应为 RFC 3339 格式，如 2020-02-10T15:00:00+08:00")
+		}
+		f.PromisedAt = &t
+	}
+	f, err := s.Daily.AddFollowup(r.Context(), a, r.PathValue("uscc"), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, f)
+	return nil
+}
+
+func (s *Server) apiListFollowups(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	fs, err := s.Daily.Followups(r.Context(), a, r.PathValue("uscc"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listResponse[daily.Followup]{Items: fs, Total: len(fs)})
+	return nil
+}
+
+type deadlineJSON struct {
+	Deadline string `json:"deadline"`
+}
+
+func (s *Server) apiGetDeadline(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	d, err := s.Daily.Store.Deadline(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, deadlineJSON{d.String()})
+	return nil
+}
+
+func (s *Server) apiPutDeadline(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	var in deadlineJSON
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.Daily.SetDeadline(r.Context(), a, in.Deadline); err != nil {
+		return err
+	}
+	return s.apiGetDeadline(w, r, a)
+}
