@@ -77,5 +77,17 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/users", s.api(s.apiCreateUser)},
 		{"GET", "/api/v1/audit", s.api(s.apiAudit)},
 		// Daily reports (M2).
+		{"PUT", "/api/v1/enterprises/{uscc}/reports/{date}", s.api(s.apiPutReport)},
+		{"GET", "/api/v1/enterprises/{uscc}/reports/{date}", s.api(s.apiGetReport)},
+		{"GET", "/api/v1/enterprises/{uscc}/reports/{date}/versions", s.api(s.apiReportVersions)},
+		{"POST", "/api/v1/enterprises/{uscc}/followups", s.api(s.apiAddFollowup)},
+		{"GET", "/api/v1/enterprises/{uscc}/followups", s.api(s.apiListFollowups)},
+		{"GET", "/api/v1/reports/completeness", s.api(s.apiCompleteness)},
+		{"GET", "/api/v1/reports/trend", s.api(s.apiTrend)},
+		{"GET", "/api/v1/reports/missing", s.api(s.apiMissing)},
+		{"POST", "/api/v1/towns/{code}/signoffs/{date}", s.api(s.apiSignOff)},
+		{"POST", "/api/v1/towns/{code}/signoffs/{date}/reopen", s.api(s.apiReopen)},
+		{"GET", "/api/v1/settings/deadline", s.api(s.apiGetDeadline)},
+		{"PUT", "/api/v1/settings/deadline", s.api(s.apiPutDeadline)},
 	}
 }
