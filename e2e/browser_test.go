@@ -30,6 +30,7 @@ import (
 
 	"fugong"
 	"fugong/account"
+	"fugong/daily"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/store/storetest"
@@ -146,10 +147,12 @@ func startServer(t *testing.T, db *store.DB) *httptest.Server {
 	t.Helper()
 	logs := &syncBuffer{}
 	logOnFailure(t, "server log", logs)
+	reg := &registry.Service{Store: db}
 	h, err := web.New(web.Deps{
 		DB:       db,
-		Registry: &registry.Service{Store: db},
+		Registry: reg,
 		Accounts: &account.Service{Store: db, Now: time.Now},
+		Daily:    &daily.Service{Store: db, Registry: reg, Now: time.Now},
 		Audit:    db,
 		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
 	})

@@ -11,6 +11,7 @@ import (
 
 	"fugong"
 	"fugong/account"
+	"fugong/daily"
 	"fugong/registry"
 )
 
@@ -30,11 +31,16 @@ type navItem struct {
 // nav lists the pages that exist and that the user can use.
 func nav(u account.User) []navItem {
 	items := []navItem{{"/", "首页"}, {"/enterprises", "企业名录"}}
+	if u.Role == fugong.RoleEnterprise {
+		items = append(items, navItem{"/report", "日报填报"})
+	} else if dailyScope(u.Actor()) {
+		items = append(items, navItem{"/reports", "每日日报"})
+	}
 	if registry.CanRegister(u.Actor()) {
 		items = append(items, navItem{"/enterprises/import", "批量导入"})
 	}
 	if u.Role == fugong.RoleAdmin {
-		items = append(items, navItem{"/users", "用户管理"}, navItem{"/audit", "审计日志"})
+		items = append(items, navItem{"/users", "用户管理"}, navItem{"/audit", "审计日志"}, navItem{"/settings", "系统设置"})
 	}
 	return items
 }
@@ -68,9 +74,12 @@ var funcs = template.FuncMap{
 	"mu":   func(f float64) string { return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") },
 	"add":  func(a, b int) int { return a + b },
 	"json": func(b []byte) string { return string(b) },
+	// canReport: the user may fill in an enterprise's daily report.
+	"canReport": func(u *account.User) bool { return u != nil && daily.CanReport(u.Actor()) },
 }
 
-// parsePages parses each page together with the layout.
+// parsePages parses each page together with the layout and the partials
+// that pages share.
 func parsePages() (map[string]*template.Template, error) {
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
@@ -82,7 +91,7 @@ func parsePages() (map[string]*template.Template, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", n)
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}

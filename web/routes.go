@@ -37,6 +37,17 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /users", s.ui(s.userCreate))
 	mux.Handle("GET /audit", s.ui(s.auditPage))
 	// Daily reports (M2).
+	mux.Handle("GET /report", s.ui(s.reportMine))
+	mux.Handle("GET /enterprises/{uscc}/reports", s.ui(s.reportOfToday))
+	mux.Handle("GET /enterprises/{uscc}/reports/{date}", s.ui(s.reportForm))
+	mux.Handle("POST /enterprises/{uscc}/reports/{date}", s.ui(s.reportSubmit))
+	mux.Handle("GET /reports", s.ui(s.reportsPage))
+	mux.Handle("POST /towns/{code}/signoffs/{date}", s.ui(s.signoffCreate))
+	mux.Handle("POST /towns/{code}/signoffs/{date}/reopen", s.ui(s.signoffReopen))
+	mux.Handle("GET /reports/missing", s.ui(s.missingList))
+	mux.Handle("POST /enterprises/{uscc}/followups", s.ui(s.followupCreate))
+	mux.Handle("GET /settings", s.ui(s.settingsForm))
+	mux.Handle("POST /settings", s.ui(s.settingsSave))
 	mux.Handle("/", s.ui(uiNotFound))
 
 	var csrf http.CrossOriginProtection

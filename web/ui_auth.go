@@ -77,6 +77,7 @@ type homePage struct {
 	basePage
 	Counts []townRow
 	Total  townRow
+	Daily  *homeDaily
 }
 
 type townRow struct {
@@ -98,6 +99,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, ss *session) error
 	p.Total.Total = p.Total.Above + p.Total.Below
 	if ss.user.Role == fugong.RoleCheckpoint {
 		p.Counts = nil
+	}
+	if p.Daily, err = s.homeDaily(r.Context(), ss.actor()); err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, "home", p)
 	return nil
