@@ -1,6 +1,6 @@
 // Command fugong is the bureau's epidemic and resumption command platform:
 // one binary that serves the web UI and API, runs the demo city, migrates the
-// database and loads and exports enterprise lists.
+// database and loads and exports enterprise lists and daily reports.
 package main
 
 import (
@@ -50,7 +50,9 @@ Usage:
   fugong user add --username U --role R [--town CODE] [--enterprise USCC] [--group NAME] [--group-leader] [--password-stdin]
   fugong user passwd --username U [--password-stdin]
   fugong import enterprises [--db DSN] FILE [--skip-bad]
+  fugong import reports [--db DSN] FILE [--skip-bad] [--date YYYY-MM-DD]
   fugong export enterprises [--db DSN] --out FILE [--town CODE]
+  fugong bench  [--db DSN] [--enterprises N] [--days D] [--concurrency C] [--duration 10s] [--requests N] [--keep] [--reuse] [--cpuprofile FILE]
   fugong version
 
 DSN is sqlite:PATH (the default, sqlite:fugong-data/fugong.db) or postgres://…
@@ -83,10 +85,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(rest) > 0 && rest[0] == "enterprises" {
 			return env.importEnterprises(ctx, rest[1:])
 		}
+		if len(rest) > 0 && rest[0] == "reports" {
+			return env.importReports(ctx, rest[1:])
+		}
 	case "export":
 		if len(rest) > 0 && rest[0] == "enterprises" {
 			return env.exportEnterprises(ctx, rest[1:])
 		}
+	case "bench":
+		return env.bench(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "fugong", version)
 		return nil

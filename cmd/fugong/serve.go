@@ -41,19 +41,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 // set, is printed once the address is known.
 func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool, banner func(url string)) error {
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers."},
-		func() float64 {
-			c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			if db.Ping(c) != nil {
-				return 0
-			}
-			return 1
-		}))
-	regSvc, accSvc, dailySvc := services(db)
-	h, err := web.New(web.Deps{DB: db, Registry: regSvc, Accounts: accSvc, Daily: dailySvc, Audit: db, Logger: logger, Metrics: reg, SecureCookies: secure})
+	h, err := newHandler(db, logger, secure)
 	if err != nil {
 		return err
 	}
@@ -69,6 +57,8 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool
 	if banner != nil {
 		banner(url)
 	}
+	stopReminders := startReminders(ctx, db, logger)
+	defer stopReminders()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -85,6 +75,24 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool
 		return err
 	}
 	return nil
+}
+
+// newHandler builds the whole HTTP stack over db: the services, the web
+// layer and its metrics. serve and bench both use it.
+func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers."},
+		func() float64 {
+			c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if db.Ping(c) != nil {
+				return 0
+			}
+			return 1
+		}))
+	regSvc, accSvc, dailySvc := services(db)
+	return web.New(web.Deps{DB: db, Registry: regSvc, Accounts: accSvc, Daily: dailySvc, Audit: db, Logger: logger, Metrics: reg, SecureCookies: secure})
 }
 
 func (e *env) migrate(ctx context.Context, args []string) error {

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+
+	"fugong/loadtest"
+	"fugong/store"
+)
+
+// bench is the load tool: a generated city, the real server stack
+// in-process, concurrent report submissions and the report queries timed.
+// The work is in package loadtest.
+func (e *env) bench(ctx context.Context, args []string) error {
+	fs := e.flags("bench")
+	cfg := loadtest.Config{Out: e.stdout, Log: e.stderr}
+	fs.StringVar(&cfg.DSN, "db", "", "sqlite:PATH (a new file) or postgres://… (a fresh database is created on that server and dropped at the end); default: a temporary SQLite file")
+	fs.BoolVar(&cfg.Keep, "keep", false, "keep the generated database")
+	fs.BoolVar(&cfg.Reuse, "reuse", false, "run on the database --db names, kept by an earlier run, without generating")
+	fs.IntVar(&cfg.Enterprises, "enterprises", 100_000, "enterprises to generate")
+	fs.IntVar(&cfg.Days, "days", 30, "days of report history before today")
+	fs.IntVar(&cfg.Concurrency, "concurrency", 64, "concurrent HTTP clients")
+	fs.DurationVar(&cfg.Duration, "duration", 10e9, "how long each load phase runs")
+	fs.IntVar(&cfg.Requests, "requests", 0, "stop each load phase after this many requests (0: only --duration)")
+	fs.Float64Var(&cfg.Corrections, "corrections", 0.05, "share of submissions that correct an earlier one")
+	fs.IntVar(&cfg.QueryRuns, "query-runs", 7, "timed runs of each query (after one warm-up)")
+	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the submission phase to FILE")
+	serverLog := fs.String("server-log", "", "write the server's request log to FILE (default: formatted and discarded)")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *serverLog != "" {
+		f, err := os.Create(*serverLog)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.ServerLog = f
+	}
+	cfg.Handler = func(db *store.DB, logger *slog.Logger) (http.Handler, error) { return newHandler(db, logger, false) }
+	_, err := loadtest.Run(ctx, cfg)
+	return err
+}

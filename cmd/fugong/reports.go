@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"fugong"
+	"fugong/daily"
+	"fugong/sheet"
+)
+
+// importReports loads a file of daily reports collected by phone, acting as
+// the system.
+func (e *env) importReports(ctx context.Context, args []string) error {
+	fs := e.flags("import reports")
+	dsn, err := e.dbFlag(fs)
+	if err != nil {
+		return err
+	}
+	skipBad := fs.Bool("skip-bad", false, "import the good rows and write the bad ones to FILE.errors.xlsx/.csv")
+	date := fs.String("date", "", "the report day (YYYY-MM-DD) of rows without a date column or cell")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(e.stderr, "usage: fugong import reports [--db DSN] FILE [--skip-bad] [--date YYYY-MM-DD]")
+		return usageError{errors.New("need exactly one file")}
+	}
+	path := pos[0]
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, t, err := sheet.ReadReports(f, path, *date)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("%s: no row has any report figures; nothing to import", path)
+	}
+	db, err := e.open(ctx, *dsn, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, _, svc := services(db)
+	bar := newBar(e.stderr, "导入日报")
+	res, err := svc.ImportProgress(ctx, fugong.System, rows, *skipBad, bar.set)
+	bar.finish()
+	var ie *daily.ImportError
+	if errors.As(err, &ie) {
+		for _, re := range ie.Rows {
+			fmt.Fprintln(e.stderr, re)
+		}
+		return fmt.Errorf("%s: %d problems in %d rows; nothing was imported (fix them, or pass --skip-bad)", path, len(ie.Rows), countRows(ie.Rows))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: %d reports created, %d corrected, %d bad rows", path, res.Created, res.Updated, len(res.BadRows))
+	if empty := len(t.Rows) - len(rows); empty > 0 {
+		fmt.Fprintf(e.stdout, ", %d rows without figures skipped", empty)
+	}
+	fmt.Fprintln(e.stdout)
+	if len(res.Bad) > 0 {
+		out, err := sheet.WriteErrorFile(path, t, res.Bad)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "bad rows written to %s\n", out)
+	}
+	if res.Created+res.Updated == 0 {
+		return errors.New("nothing was imported: every row is bad")
+	}
+	return nil
+}
