@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
+	"strings"
 
 	"fugong"
 	"fugong/daily"
@@ -101,6 +104,11 @@ func (c *groupCommitter) drain() {
 
 // commit runs a batch in one transaction, each submission in a savepoint.
 func (c *groupCommitter) commit(batch []*pending) {
+	// One order for every batch (town, then enterprise) keeps two instances'
+	// batches from taking the same counter rows in opposite orders.
+	slices.SortStableFunc(batch, func(x, y *pending) int {
+		return cmp.Or(strings.Compare(x.s.Town, y.s.Town), strings.Compare(x.s.USCC, y.s.USCC))
+	})
 	err := c.db.write(context.Background(), func(tx *Tx) error {
 		for _, p := range batch {
 			if err := p.ctx.Err(); err != nil {
@@ -112,9 +120,10 @@ func (c *groupCommitter) commit(batch []*pending) {
 			}
 			ctx := context.WithoutCancel(p.ctx)
 			p.res, p.err = tx.submit(ctx, p.a, p.s)
-			if p.err != nil && isUnique(p.err) && p.s.Key != "" {
-				// Another instance stored the same key meanwhile: answer as
-				// its replay (or its conflict).
+			for try := 0; try < 3 && p.err != nil && (isUnique(p.err) || isDeadlock(p.err)); try++ {
+				// Another instance stored the same report or key meanwhile,
+				// or crossed our locks: after its commit this one becomes a
+				// correction (or a replay, or the key's conflict).
 				if _, err := tx.Exec(`ROLLBACK TO SAVEPOINT submission`); err != nil {
 					return err
 				}

@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"fugong"
 	"fugong/daily"
@@ -40,13 +37,6 @@ func (db *DB) SubmitAll(ctx context.Context, a fugong.Actor, subs []daily.Submis
 
 // maxAttempts bounds how often SubmitAll runs a batch that lost a race.
 const maxAttempts = 5
-
-// isDeadlock reports a PostgreSQL deadlock or serialization failure, by
-// error code; SQLite's single writer has neither.
-func isDeadlock(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
-}
 
 func (db *DB) submitAll(ctx context.Context, a fugong.Actor, subs []daily.Submission) ([]daily.Result, error) {
 	out := make([]daily.Result, len(subs))

@@ -161,3 +161,51 @@ func TestDailyConcurrentSubmissions(t *testing.T) {
 		}
 	})
 }
+
+// Two instances on one PostgreSQL database racing the same enterprise and
+// day, without idempotency keys: every submission lands as a version, the
+// day is counted once.
+func TestDailySameReportAcrossInstances(t *testing.T) {
+	dsn := storetest.NewPostgres(t)
+	a, b := storetest.Open(t, dsn), storetest.Open(t, dsn)
+	ctx := context.Background()
+	e, err := a.CreateEnterprise(ctx, fugong.System, ent(t, "MR0000001", "塘下镇", "竞争企业"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clerk := fugong.Actor{UserID: 3, Username: "clerk", Role: fugong.RoleEnterprise, Enterprise: e.USCC}
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		db := a
+		if i%2 == 1 {
+			db = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f := daily.Figures{StaffTotal: 10, StaffInCity: 5, Fever: i % 3}
+			if _, err := db.Submit(ctx, clerk, submission(e, "2020-02-10", f, "")); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if vs, err := a.Versions(ctx, e.USCC, "2020-02-10"); err != nil || len(vs) != 40 {
+		t.Fatalf("%d versions, %v", len(vs), err)
+	}
+	comp, err := a.Completeness(ctx, fugong.System, "2020-02-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := a.Report(ctx, e.USCC, "2020-02-10")
+	for _, c := range comp {
+		if c.Town.Code == e.Town && (c.Received != 1 || c.Totals.Fever != r.Fever) {
+			t.Fatalf("counted %+v, latest fever %d", c.Counts, r.Fever)
+		}
+	}
+}

@@ -210,6 +210,13 @@ func isForeignKey(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23503"
 }
 
+// isDeadlock reports a deadlock or serialization failure PostgreSQL resolved
+// by aborting us: the statement may be retried.
+func isDeadlock(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
 // notFound maps sql.ErrNoRows to the application's not-found error.
 func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
