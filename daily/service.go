@@ -313,3 +313,16 @@ func (s *Service) SetDeadline(ctx context.Context, a fugong.Actor, hhmm string) 
 	}
 	return s.Store.SetDeadline(ctx, a, d)
 }
+
+// AllMissing returns every enterprise in scope (and town) without a report
+// for the day, for the call list download.
+func (s *Service) AllMissing(ctx context.Context, a fugong.Actor, date, town string) ([]Missing, error) {
+	if _, _, err := s.Missing(ctx, a, date, town, 1, 1); err != nil {
+		return nil, err
+	}
+	if t, ok := registry.TownByNameOrCode(town); ok {
+		town = t.Code
+	}
+	items, _, err := s.Store.Missing(ctx, a, date, town, 1, 0)
+	return items, err
+}

@@ -45,6 +45,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /towns/{code}/signoffs/{date}", s.ui(s.signoffCreate))
 	mux.Handle("POST /towns/{code}/signoffs/{date}/reopen", s.ui(s.signoffReopen))
 	mux.Handle("GET /reports/missing", s.ui(s.missingList))
+	mux.Handle("GET /reports/missing/export", s.ui(s.uiCallList))
+	mux.Handle("GET /reports/template", s.ui(s.uiReportTemplate))
+	mux.Handle("GET /reports/import", s.ui(s.reportImportPage))
+	mux.Handle("POST /reports/import", s.ui(s.reportImport))
 	mux.Handle("POST /enterprises/{uscc}/followups", s.ui(s.followupCreate))
 	mux.Handle("GET /settings", s.ui(s.settingsForm))
 	mux.Handle("POST /settings", s.ui(s.settingsSave))
@@ -96,6 +100,9 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/reports/completeness", s.api(s.apiCompleteness)},
 		{"GET", "/api/v1/reports/trend", s.api(s.apiTrend)},
 		{"GET", "/api/v1/reports/missing", s.api(s.apiMissing)},
+		{"GET", "/api/v1/reports/missing/export", s.api(s.apiCallList)},
+		{"GET", "/api/v1/reports/template", s.api(s.apiReportTemplate)},
+		{"POST", "/api/v1/reports/import", s.api(s.apiImportReports)},
 		{"POST", "/api/v1/towns/{code}/signoffs/{date}", s.api(s.apiSignOff)},
 		{"POST", "/api/v1/towns/{code}/signoffs/{date}/reopen", s.api(s.apiReopen)},
 		{"GET", "/api/v1/settings/deadline", s.api(s.apiGetDeadline)},

@@ -168,6 +168,13 @@ var scopeCases = []scopeCase{
 		body: reopenBody, want: by(200, 403, 403, 200, 404, 404, 404)},
 	{method: "POST", route: signoffRoute + "/reopen", note: "仙降, signed", path: reopenPath(townXianjiang), setup: signedDays(townXianjiang),
 		body: reopenBody, want: by(200, 403, 403, 404, 404, 404, 404)},
+	// Batch entry and the sheets: everyone downloads their own scope's call
+	// list and template; a row out of the uploader's scope is a bad row (400),
+	// and roles that do not report may not upload (403).
+	{method: "GET", route: "/api/v1/reports/missing/export", want: every(200)},
+	{method: "GET", route: "/api/v1/reports/template", want: every(200)},
+	{method: "POST", route: "/api/v1/reports/import", note: "row for tangA", body: reportsFileFor("tangA"), want: by(200, 200, 403, 200, 200, 400, 403)},
+	{method: "POST", route: "/api/v1/reports/import", note: "row for xianA", body: reportsFileFor("xianA"), want: by(200, 200, 403, 400, 400, 400, 403)},
 	{method: "GET", route: "/api/v1/settings/deadline", want: every(200)},
 	{method: "PUT", route: "/api/v1/settings/deadline", body: func(*testing.T, *testEnv, string) payload { return rawJSON(`{"deadline":"16:00"}`) },
 		want: by(200, 403, 403, 403, 403, 403, 403)},
@@ -179,6 +186,16 @@ const (
 )
 
 func reportBody(*testing.T, *testEnv, string) payload { return jsonBody(validFigures()) }
+
+// reportsFileFor is a batch-entry CSV with today's report of the fixture
+// enterprise key.
+func reportsFileFor(key string) func(*testing.T, *testEnv, string) payload {
+	return func(t *testing.T, e *testEnv, role string) payload {
+		csv := "统一社会信用代码,日期,职工总数,在瑞人数,当日返温人数,当日劝返人数,当日劝退票人数,湖北籍人数,当日联系湖北籍人数,隔离人数,发热人数,值守人数,已签承诺书\n" +
+			e.ents[key] + "," + e.today() + ",20,10,1,0,0,0,0,0,0,2,是\n"
+		return upload(t, "reports.csv", csv, nil)
+	}
+}
 
 func followupBody(*testing.T, *testEnv, string) payload {
 	return rawJSON(`{"kind":"phone","outcome":"no_answer","note":"无人接听"}`)

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"fugong"
+	"fugong/daily"
+	"fugong/registry"
+	"fugong/sheet"
+)
+
+// download sets the headers of a spreadsheet download named name (Chinese
+// allowed), with an ASCII fallback for old browsers.
+func download(w http.ResponseWriter, name, ascii, format string) {
+	ctype := "text/csv; charset=utf-8"
+	if format == "xlsx" {
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"; filename*=UTF-8''%s`, ascii, format, url.PathEscape(name)))
+}
+
+// callList writes the non-reporters of a day in the actor's scope as a sheet
+// for the phone calls (不漏一企).
+func (s *Server) callList(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	date, town := r.URL.Query().Get("date"), r.URL.Query().Get("town")
+	if date == "" {
+		date = daily.Today(s.Daily.Now())
+	}
+	items, err := s.Daily.AllMissing(r.Context(), a, date, town)
+	if err != nil {
+		return err
+	}
+	name := "未报企业催报名单-" + date + "." + format
+	download(w, name, "missing-"+date, format)
+	return sheet.WriteCallList(w, name, date, items)
+}
+
+// reportTemplate writes the batch-entry template: one row per enterprise in
+// the actor's scope (and town), the day prefilled.
+func (s *Server) reportTemplate(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	date := r.URL.Query().Get("date")
+	if date == "" {
+		date = daily.Today(s.Daily.Now())
+	}
+	if _, err := daily.ParseDate(date); err != nil {
+		return err
+	}
+	var es []registry.Enterprise
+	err = s.Registry.Each(r.Context(), a, registry.Filter{Town: r.URL.Query().Get("town"), Status: registry.StatusActive},
+		func(e registry.Enterprise) error {
+			es = append(es, e)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	name := "日报导入模板-" + date + "." + format
+	download(w, name, "report-template-"+date, format)
+	return sheet.WriteReportTemplate(w, name, date, es)
+}
+
+// importReports reads an uploaded sheet of reports and stores it.
+func (s *Server) importReports(r *http.Request, a fugong.Actor) (daily.ImportResult, error) {
+	file, name, err := readUpload(r)
+	if err != nil {
+		return daily.ImportResult{}, err
+	}
+	defer file.Close()
+	date := r.FormValue("date")
+	if date != "" {
+		if _, err := daily.ParseDate(date); err != nil {
+			return daily.ImportResult{}, err
+		}
+	}
+	rows, _, err := sheet.ReadReports(file, name, date)
+	if err != nil {
+		return daily.ImportResult{}, fileError(err)
+	}
+	skipBad := r.FormValue("skip_bad") == "true"
+	return s.Daily.Import(r.Context(), a, rows, skipBad)
+}
+
+func (s *Server) apiCallList(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	return s.callList(w, r, a)
+}
+
+func (s *Server) apiReportTemplate(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	return s.reportTemplate(w, r, a)
+}
+
+func (s *Server) apiImportReports(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	res, err := s.importReports(r, a)
+	var ie *daily.ImportError
+	if errors.As(err, &ie) {
+		writeJSON(w, http.StatusBadRequest, map[string]errorBody{"error": {Code: fugong.EInvalid, Field: "file",
+			Message: fmt.Sprintf("文件有 %d 处错误，未导入任何数据", len(ie.Rows)), Rows: ie.Rows}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) uiCallList(w http.ResponseWriter, r *http.Request, ss *session) error {
+	return s.callList(w, r, ss.actor())
+}
+
+func (s *Server) uiReportTemplate(w http.ResponseWriter, r *http.Request, ss *session) error {
+	return s.reportTemplate(w, r, ss.actor())
+}
+
+type reportImportPage struct {
+	basePage
+	Date    string
+	Done    bool
+	Result  daily.ImportResult
+	Rows    []registry.RowError
+	Error   string
+	SkipBad bool
+}
+
+// canBatchReport: the town and the statistics group load reports by the sheet.
+func canBatchReport(a fugong.Actor) bool {
+	return a.Role == fugong.RoleTown || a.WritesFor(fugong.GroupStatistics)
+}
+
+func (s *Server) reportImportPage(w http.ResponseWriter, r *http.Request, ss *session) error {
+	if !canBatchReport(ss.actor()) {
+		return fugong.NotFound("页面")
+	}
+	s.render(w, r, http.StatusOK, "report_import", reportImportPage{basePage: s.base(ss, "批量导入日报", "/reports"), Date: s.today()})
+	return nil
+}
+
+func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, ss *session) error {
+	if !canBatchReport(ss.actor()) {
+		return fugong.NotFound("页面")
+	}
+	p := reportImportPage{basePage: s.base(ss, "批量导入日报", "/reports"), Date: r.FormValue("date"), SkipBad: r.FormValue("skip_bad") == "true"}
+	res, err := s.importReports(r, ss.actor())
+	status := http.StatusOK
+	var ie *daily.ImportError
+	switch {
+	case err == nil:
+		p.Done, p.Result, p.Rows = true, res, res.Bad
+	case errors.As(err, &ie):
+		p.Rows, p.Error, status = ie.Rows, "文件有错误，未导入任何数据。请修改后重新上传，或勾选“跳过错误行”。", http.StatusBadRequest
+	default:
+		pe := s.publicError(r, err)
+		if pe.Code == fugong.EInternal {
+			return err
+		}
+		p.Error, status = pe.Message, statusOf[pe.Code]
+	}
+	s.render(w, r, status, "report_import", p)
+	return nil
+}

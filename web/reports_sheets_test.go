@@ -1,0 +1,78 @@
+package web
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"fugong/store"
+	"fugong/store/storetest"
+)
+
+// The town downloads its template, fills one row, uploads it, and the call
+// list no longer names that enterprise.
+func TestReportSheetsRoundTrip(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		day := e.today()
+		r := e.as(t, roleTown, "GET", "/api/v1/reports/template?date="+day, payload{})
+		if r.status != 200 {
+			t.Fatalf("template: %d %s", r.status, r.body)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet := f.GetSheetList()[0]
+		rows, err := f.GetRows(sheet)
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("template rows %v %v", rows, err)
+		}
+		for _, row := range rows[1:] {
+			for _, cell := range row {
+				if cell == e.ents["xianA"] {
+					t.Fatal("the town's template lists another town's enterprise")
+				}
+			}
+		}
+		// Fill the row of tangA: find its line and the count columns.
+		header := rows[0]
+		line := -1
+		for i, row := range rows {
+			if len(row) > 0 && strings.Contains(strings.Join(row, ","), e.ents["tangA"]) {
+				line = i + 1
+			}
+		}
+		if line < 0 {
+			t.Fatal("tangA is not in the template")
+		}
+		values := map[string]any{"职工总数": 30, "在瑞人数": 20, "当日返温人数": 1, "当日劝返人数": 0, "当日劝退票人数": 0,
+			"湖北籍人数": 1, "当日联系湖北籍人数": 1, "隔离人数": 0, "发热人数": 0, "值守人数": 2, "已签承诺书": "是"}
+		filled := 0
+		for col, h := range header {
+			if v, ok := values[strings.TrimSpace(h)]; ok {
+				cell, _ := excelize.CoordinatesToCellName(col+1, line)
+				f.SetCellValue(sheet, cell, v)
+				filled++
+			}
+		}
+		if filled != len(values) {
+			t.Fatalf("template header %v: filled %d of %d columns", header, filled, len(values))
+		}
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		r = e.as(t, roleTown, "POST", "/api/v1/reports/import", upload(t, "filled.xlsx", buf.String(), nil))
+		if r.status != 200 || !strings.Contains(string(r.body), `"created":1`) {
+			t.Fatalf("import: %d %s", r.status, r.body)
+		}
+		r = e.as(t, roleTown, "GET", "/api/v1/reports/missing/export?format=csv&date="+day, payload{})
+		if r.status != 200 || strings.Contains(string(r.body), e.ents["tangA"]) || !strings.Contains(string(r.body), e.ents["tangB"]) {
+			t.Fatalf("call list after the import: %d\n%s", r.status, r.body)
+		}
+	})
+}
