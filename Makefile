@@ -20,10 +20,7 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 
 test: deps vet
-	@set -o pipefail; $(GO) test -count=1 -v ./... 2>&1 | tee .test.log | grep -E '^(ok|FAIL|---|panic:|\s+\S+_test\.go:)' ; status=$$?; \
-	if grep -q -- '--- SKIP' .test.log; then echo "FAIL: tests skipped (a skipped backend or browser test is a failed requirement):"; grep -- '--- SKIP' .test.log; exit 1; fi; \
-	passed=$$(grep -c -- '--- PASS' .test.log); failed=$$(grep -c -- '--- FAIL' .test.log); \
-	echo "$$passed passed, $$failed failed"; exit $$status
+	@bash scripts/test.sh
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
