@@ -138,6 +138,9 @@ type ImportResult struct {
 // ImportError is returned when a file has bad rows and nothing was stored.
 type ImportError struct{ Rows []RowError }
 
+// RowErrors lists the file's problems.
+func (e *ImportError) RowErrors() []RowError { return e.Rows }
+
 func (e *ImportError) Error() string {
 	return fmt.Sprintf("%d problems in the file, nothing imported", len(e.Rows))
 }

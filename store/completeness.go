@@ -40,49 +40,22 @@ func (db *DB) Completeness(ctx context.Context, a fugong.Actor, date string) ([]
 	if err != nil {
 		return nil, err
 	}
-	counts := map[string]daily.Counts{}
 	w := &where{}
+	var q string
 	if byTown(a) {
 		w.add("date = ?", date)
 		if a.Role == fugong.RoleTown {
 			w.add("town_code = ?", a.Town)
 		}
-		rows, err := db.r.QueryContext(ctx, `SELECT town_code, `+countCols+` FROM daily_counts`+w.String(), w.args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var town string
-			var c daily.Counts
-			if err := rows.Scan(append([]any{&town}, countDest(&c)...)...); err != nil {
-				return nil, err
-			}
-			counts[town] = c
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		q = `SELECT town_code, ` + countCols + ` FROM daily_counts` + w.String()
 	} else {
 		w.enterpriseScope(a)
 		w.add("r.date = ?", date)
-		rows, err := db.r.QueryContext(ctx, `SELECT r.town_code, `+sums+` FROM daily_reports r
-			JOIN enterprises e ON e.uscc = r.uscc`+w.String()+` GROUP BY r.town_code`, w.args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var town string
-			var c daily.Counts
-			if err := rows.Scan(append([]any{&town}, countDest(&c)...)...); err != nil {
-				return nil, err
-			}
-			counts[town] = c
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		q = `SELECT r.town_code, ` + sums + ` FROM daily_reports r JOIN enterprises e ON e.uscc = r.uscc` + w.String() + ` GROUP BY r.town_code`
+	}
+	counts, err := db.countsBy(ctx, q, w.args)
+	if err != nil {
+		return nil, err
 	}
 	signed, err := db.signoffs(ctx, date)
 	if err != nil {
@@ -102,6 +75,25 @@ func (db *DB) Completeness(ctx context.Context, a fugong.Actor, date string) ([]
 		out = append(out, daily.TownCounts{Town: t, Counts: c, SignedBy: s.SignedBy, SignedAt: s.SignedAt})
 	}
 	return out, nil
+}
+
+// countsBy runs a query whose rows are a key (a town, a day) and countCols.
+func (db *DB) countsBy(ctx context.Context, q string, args []any) (map[string]daily.Counts, error) {
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]daily.Counts{}
+	for rows.Next() {
+		var key string
+		var c daily.Counts
+		if err := rows.Scan(append([]any{&key}, countDest(&c)...)...); err != nil {
+			return nil, err
+		}
+		out[key] = c
+	}
+	return out, rows.Err()
 }
 
 // expected counts the active enterprises in scope per town.
@@ -171,22 +163,15 @@ func (db *DB) Trend(ctx context.Context, a fugong.Actor, from, to string) (map[s
 		w.add("r.date <= ?", to)
 		q = `SELECT r.date, ` + sums + ` FROM daily_reports r JOIN enterprises e ON e.uscc = r.uscc` + w.String() + ` GROUP BY r.date`
 	}
-	rows, err := db.r.QueryContext(ctx, q, w.args...)
+	out, err := db.countsBy(ctx, q, w.args)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := map[string]daily.Counts{}
-	for rows.Next() {
-		var date string
-		var c daily.Counts
-		if err := rows.Scan(append([]any{&date}, countDest(&c)...)...); err != nil {
-			return nil, 0, err
-		}
+	for day, c := range out {
 		c.Expected, c.Late = total, c.Received-c.OnTime
-		out[date] = c
+		out[day] = c
 	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // Missing lists the active enterprises in scope (and in town, if given)

@@ -181,7 +181,7 @@ func readUpload(r *http.Request) (multipart.File, string, error) {
 	return file, hdr.Filename, nil
 }
 
-func (s *Server) importEnterprises(w http.ResponseWriter, r *http.Request, a fugong.Actor) (registry.ImportResult, error) {
+func (s *Server) importEnterprises(r *http.Request, a fugong.Actor) (registry.ImportResult, error) {
 	file, name, err := readUpload(r)
 	if err != nil {
 		return registry.ImportResult{}, err
@@ -204,11 +204,21 @@ func fileError(err error) error {
 }
 
 func (s *Server) apiImportEnterprises(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	res, err := s.importEnterprises(w, r, a)
-	var ie *registry.ImportError
-	if errors.As(err, &ie) {
+	res, err := s.importEnterprises(r, a)
+	return answerImport(w, res, err)
+}
+
+// badFile is an import that stored nothing because of the rows it lists.
+type badFile interface{ RowErrors() []registry.RowError }
+
+// answerImport answers an API import: its result, or 400 with every bad row
+// when the file stored nothing.
+func answerImport(w http.ResponseWriter, res any, err error) error {
+	var bad badFile
+	if errors.As(err, &bad) {
+		rows := bad.RowErrors()
 		writeJSON(w, http.StatusBadRequest, map[string]errorBody{"error": {Code: fugong.EInvalid, Field: "file",
-			Message: fmt.Sprintf("文件有 %d 处错误，未导入任何数据", len(ie.Rows)), Rows: ie.Rows}})
+			Message: fmt.Sprintf("文件有 %d 处错误，未导入任何数据", len(rows)), Rows: rows}})
 		return nil
 	}
 	if err != nil {
@@ -216,4 +226,21 @@ func (s *Server) apiImportEnterprises(w http.ResponseWriter, r *http.Request, a 
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// importOutcome is what an import page shows for err: the bad rows, a
+// message and the status; an internal error is returned for the error page.
+func (s *Server) importOutcome(r *http.Request, err error) (rows []registry.RowError, msg string, status int, internal error) {
+	var bad badFile
+	switch {
+	case err == nil:
+		return nil, "", http.StatusOK, nil
+	case errors.As(err, &bad):
+		return bad.RowErrors(), "文件有错误，未导入任何数据。请修改后重新上传，或勾选“跳过错误行”。", http.StatusBadRequest, nil
+	}
+	pe := s.publicError(r, err)
+	if pe.Code == fugong.EInternal {
+		return nil, "", 0, err
+	}
+	return nil, pe.Message, statusOf[pe.Code], nil
 }

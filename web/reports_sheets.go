@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -102,17 +101,7 @@ func (s *Server) apiReportTemplate(w http.ResponseWriter, r *http.Request, a fug
 
 func (s *Server) apiImportReports(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	res, err := s.importReports(r, a)
-	var ie *daily.ImportError
-	if errors.As(err, &ie) {
-		writeJSON(w, http.StatusBadRequest, map[string]errorBody{"error": {Code: fugong.EInvalid, Field: "file",
-			Message: fmt.Sprintf("文件有 %d 处错误，未导入任何数据", len(ie.Rows)), Rows: ie.Rows}})
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, res)
-	return nil
+	return answerImport(w, res, err)
 }
 
 func (s *Server) uiCallList(w http.ResponseWriter, r *http.Request, ss *session) error {
@@ -152,19 +141,13 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, ss *sessio
 	}
 	p := reportImportPage{basePage: s.base(ss, "批量导入日报", "/reports"), Date: r.FormValue("date"), SkipBad: r.FormValue("skip_bad") == "true"}
 	res, err := s.importReports(r, ss.actor())
-	status := http.StatusOK
-	var ie *daily.ImportError
-	switch {
-	case err == nil:
+	rows, msg, status, internal := s.importOutcome(r, err)
+	if internal != nil {
+		return internal
+	}
+	p.Rows, p.Error = rows, msg
+	if err == nil {
 		p.Done, p.Result, p.Rows = true, res, res.Bad
-	case errors.As(err, &ie):
-		p.Rows, p.Error, status = ie.Rows, "文件有错误，未导入任何数据。请修改后重新上传，或勾选“跳过错误行”。", http.StatusBadRequest
-	default:
-		pe := s.publicError(r, err)
-		if pe.Code == fugong.EInternal {
-			return err
-		}
-		p.Error, status = pe.Message, statusOf[pe.Code]
 	}
 	s.render(w, r, status, "report_import", p)
 	return nil

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -231,20 +230,14 @@ func (s *Server) enterpriseImport(w http.ResponseWriter, r *http.Request, ss *se
 		return fugong.NotFound("页面")
 	}
 	p := importPage{basePage: s.base(ss, "批量导入企业", "/enterprises/import"), SkipBad: r.FormValue("skip_bad") == "true"}
-	res, err := s.importEnterprises(w, r, ss.actor())
-	status := http.StatusOK
-	var ie *registry.ImportError
-	switch {
-	case err == nil:
+	res, err := s.importEnterprises(r, ss.actor())
+	rows, msg, status, internal := s.importOutcome(r, err)
+	if internal != nil {
+		return internal
+	}
+	p.Rows, p.Error = rows, msg
+	if err == nil {
 		p.Done, p.Result, p.Rows = true, res, res.Bad
-	case errors.As(err, &ie):
-		p.Rows, p.Error, status = ie.Rows, "文件有错误，未导入任何数据。请修改后重新上传，或勾选“跳过错误行”。", http.StatusBadRequest
-	default:
-		pe := s.publicError(r, err)
-		if pe.Code == fugong.EInternal {
-			return err
-		}
-		p.Error, status = pe.Message, statusOf[pe.Code]
 	}
 	s.render(w, r, status, "import", p)
 	return nil
