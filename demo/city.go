@@ -208,6 +208,7 @@ func (g *gen) firm(t town, ind string, above bool) registry.Enterprise {
 		LegalRep:     g.person(),
 		ContactPhone: mobilePrefixes[r.IntN(len(mobilePrefixes))] + fmt.Sprintf("%08d", r.IntN(100_000_000)),
 		Status:       registry.StatusActive,
+		CreatedAt:    registered,
 	}
 	// Squared draws skew sizes towards the small end, as real firms are.
 	s, l := r.Float64(), r.Float64()

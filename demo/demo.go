@@ -1,6 +1,7 @@
 // Package demo fills an empty database with the demo city of Ruian (瑞安市)
-// at the scale of the report: 6,833 rated firms in 23 towns and one account
-// for every role, so `fugong demo` can show what the bureau sees.
+// at the scale of the report: 6,833 rated firms in 23 towns, a month of
+// their daily reports and one account for every role, so `fugong demo` can
+// show what the bureau sees.
 package demo
 
 import (
@@ -21,12 +22,14 @@ type Login struct {
 	Scope              string // Chinese description: "全市", "塘下镇", the enterprise name, "信息统计组（组长）", …
 }
 
-// Seed makes sure db holds the demo city: the enterprises are stored when
-// the database has none, and every demo account that is missing is created.
+// Seed makes sure db holds the demo city: the enterprises and 30 days of
+// their daily reports (and today's so far) are stored when the database has
+// no enterprises, and every demo account that is missing is created.
 // With resetPasswords, existing demo accounts get fresh passwords too (the
 // printed list was lost, or a first start was cut short). It returns the
 // accounts whose passwords it set. progress, if non-nil, is called with
-// (done, total) while enterprises are stored.
+// (done, total) while enterprises and then reports are stored; total counts
+// both.
 func Seed(ctx context.Context, db *store.DB, progress func(done, total int), resetPasswords bool) ([]Login, error) {
 	es, err := enterprises()
 	if err != nil {
@@ -37,12 +40,24 @@ func Seed(ctx context.Context, db *store.DB, progress func(done, total int), res
 		return nil, err
 	}
 	if n == 0 {
-		var report func(int)
-		if progress != nil {
-			report = func(done int) { progress(done, len(es)) }
-		}
-		if _, _, err := db.SaveEnterprises(ctx, fugong.System, es, report); err != nil {
+		clerk, err := firmByName(es, namedFirms[0].name)
+		if err != nil {
 			return nil, err
+		}
+		deadline, err := db.Deadline(ctx)
+		if err != nil {
+			return nil, err
+		}
+		reports := history(es, clerk, db.Now(), deadline)
+		total := len(es) + len(reports)
+		if progress == nil {
+			progress = func(int, int) {}
+		}
+		if _, _, err := db.SaveEnterprises(ctx, fugong.System, es, func(done int) { progress(done, total) }); err != nil {
+			return nil, err
+		}
+		if err := loadHistory(ctx, db, es, reports, func(done int) { progress(len(es)+done, total) }); err != nil {
+			return nil, fmt.Errorf("demo: report history: %w", err)
 		}
 	}
 	return ensureUsers(ctx, db, es, resetPasswords)

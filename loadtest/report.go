@@ -60,8 +60,8 @@ func (r *Result) Print(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", q.Name, ms(q.First), ms(q.Median), ms(q.Min), ms(q.Max), q.Runs)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nmemory after loading: RSS %s; at the end: RSS %s, peak RSS %s, Go heap in use %s, Go runtime total %s\n",
-		mib(r.AfterLoad.RSS), mib(r.End.RSS), mib(r.End.PeakRSS), mib(r.End.HeapInuse), mib(r.End.GoSys))
+	fmt.Fprintf(w, "\nmemory: generating and loading peaked at RSS %s; serving and querying at RSS %s (now %s, Go heap in use %s, Go runtime total %s)\n",
+		mib(r.AfterLoad.PeakRSS), mib(r.End.PeakRSS), mib(r.End.RSS), mib(r.End.HeapInuse), mib(r.End.GoSys))
 	fmt.Fprintln(w, r.Summary())
 }
 
@@ -87,14 +87,18 @@ func (r *Result) Summary() string {
 	if noop.Rate() > 0 {
 		ratio = 100 * sub.Rate() / noop.Rate()
 	}
+	queries, queryVerdict := "queries not timed", "not timed"
+	if len(r.Queries) > 0 {
+		queries = fmt.Sprintf("completeness %s, trend30 %s, trend90 %s, missing %s", ms(q["completeness today"]),
+			ms(q["trend 30 days"]), ms(q["trend 90 days"]), ms(q["missing today, page 1"]))
+		queryVerdict = verdict(worst < TargetQuery)
+	}
 	return fmt.Sprintf("summary: %s %s×%d c=%d: %s submissions/s, p99 %s, %d errors (%.0f %% of no-op %s/s); "+
-		"completeness %s, trend30 %s, trend90 %s, missing %s; peak RSS %s — targets: ≥%s/s %s, p99<%v %s, "+
-		"completeness/trend<%v %s, memory<1GiB %s",
+		"%s; serving peak RSS %s — targets: ≥%s/s %s, p99<%v %s, completeness/trend<%v %s, memory<1GiB %s",
 		r.Engine, thousands(r.Enterprises), r.Days, r.Concurrency, thousands(int(sub.Rate())), ms(sub.P99), sub.Errors,
-		ratio, thousands(int(noop.Rate())), ms(q["completeness today"]), ms(q["trend 30 days"]), ms(q["trend 90 days"]),
-		ms(q["missing today, page 1"]), mib(r.End.PeakRSS),
+		ratio, thousands(int(noop.Rate())), queries, mib(r.End.PeakRSS),
 		thousands(TargetRate), verdict(sub.Rate() >= TargetRate), TargetP99, verdict(sub.P99 < TargetP99 && sub.Requests > 0),
-		TargetQuery, verdict(worst < TargetQuery && len(r.Queries) > 0), verdict(r.End.PeakRSS < TargetMemory))
+		TargetQuery, queryVerdict, verdict(r.End.PeakRSS < TargetMemory))
 }
 
 // thousands writes n with thin separators: 12,345.

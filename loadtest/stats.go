@@ -60,6 +60,11 @@ func ReadMemory() Memory {
 	return m
 }
 
+// resetPeak starts the kernel's peak-RSS count (VmHWM) afresh, so the
+// serving phases' peak is not the generation's. It does nothing where the
+// kernel does not allow it.
+func resetPeak() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
 // procStatusKB reads a "Key:   123 kB" line of /proc/self/status.
 func procStatusKB(status []byte, key string) int64 {
 	sc := bufio.NewScanner(bytes.NewReader(status))

@@ -349,3 +349,14 @@ func (db *DB) ClearDay(ctx context.Context, date string) error {
 		return nil
 	})
 }
+
+// Analyze refreshes PostgreSQL's planner statistics after a bulk load, as
+// autovacuum would shortly after one. SQLite is left as the service runs
+// it, without statistics.
+func (db *DB) Analyze(ctx context.Context) error {
+	if db.Engine != Postgres {
+		return nil
+	}
+	_, err := db.w.ExecContext(ctx, `ANALYZE`)
+	return err
+}
