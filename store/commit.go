@@ -39,6 +39,7 @@ var errClosed = errors.New("store: closed")
 
 func (db *DB) committer() *groupCommitter {
 	db.commitOnce.Do(func() {
+		db.prepareSubmit(context.Background())
 		db.commits = &groupCommitter{db: db, reqs: make(chan *pending, maxBatch), quit: make(chan struct{}), done: make(chan struct{})}
 		go db.commits.loop()
 	})
@@ -115,29 +116,34 @@ func (c *groupCommitter) commit(batch []*pending) {
 				p.err = err
 				continue
 			}
-			if _, err := tx.Exec(`SAVEPOINT submission`); err != nil {
+			if _, err := tx.Exec(qSavepoint); err != nil {
 				return err
 			}
 			ctx := context.WithoutCancel(p.ctx)
+			mark := len(tx.counts) // this submission's counter changes start here
 			p.res, p.err = tx.submit(ctx, p.a, p.s)
 			for try := 0; try < 3 && p.err != nil && (isUnique(p.err) || isDeadlock(p.err)); try++ {
 				// Another instance stored the same report or key meanwhile,
 				// or crossed our locks: after its commit this one becomes a
 				// correction (or a replay, or the key's conflict).
-				if _, err := tx.Exec(`ROLLBACK TO SAVEPOINT submission`); err != nil {
+				if _, err := tx.Exec(qRollbackTo); err != nil {
 					return err
 				}
+				tx.counts = tx.counts[:mark]
 				p.res, p.err = tx.submit(ctx, p.a, p.s)
 			}
 			if p.err != nil {
-				if _, err := tx.Exec(`ROLLBACK TO SAVEPOINT submission`); err != nil {
+				if _, err := tx.Exec(qRollbackTo); err != nil {
 					return err
 				}
+				tx.counts = tx.counts[:mark]
 			}
-			if _, err := tx.Exec(`RELEASE SAVEPOINT submission`); err != nil {
+			if _, err := tx.Exec(qRelease); err != nil {
 				return err
 			}
 		}
+		// write adds the batch's counter changes, summed: one upsert per
+		// day and town instead of one per submission.
 		return nil
 	})
 	for _, p := range batch {
@@ -147,3 +153,9 @@ func (c *groupCommitter) commit(batch []*pending) {
 		close(p.done)
 	}
 }
+
+const (
+	qSavepoint  = `SAVEPOINT submission`
+	qRelease    = `RELEASE SAVEPOINT submission`
+	qRollbackTo = `ROLLBACK TO SAVEPOINT submission`
+)

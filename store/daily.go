@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,7 +61,7 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 		var hash string
 		var version int
 		var created bool
-		err := tx.QueryRowContext(ctx, `SELECT hash, version, created FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+		err := tx.QueryRowContext(ctx, qKeyLookup,
 			a.UserID, s.Key).Scan(&hash, &version, &created)
 		switch {
 		case err == nil && hash != s.Hash:
@@ -75,14 +77,14 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 		return daily.Result{}, err
 	}
 	var locked bool
-	err := tx.QueryRowContext(ctx, `SELECT signed FROM town_signoffs WHERE town_code = $1 AND date = $2`, s.Town, s.Date).Scan(&locked)
+	err := tx.QueryRowContext(ctx, qSignedLookup, s.Town, s.Date).Scan(&locked)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return daily.Result{}, err
 	}
 	if locked {
 		return daily.Result{}, fugong.Errorf(fugong.EConflict, "date", "%s 的日报已由乡镇街道确认上报，需先重新打开才能修改", s.Date)
 	}
-	old, err := scanReport(tx.QueryRowContext(ctx, `SELECT `+reportCols+` FROM daily_reports WHERE uscc = $1 AND date = $2`, s.USCC, s.Date))
+	old, err := scanReport(tx.QueryRowContext(ctx, qLatestReport, s.USCC, s.Date))
 	created := errors.Is(err, sql.ErrNoRows)
 	if err != nil && !created {
 		return daily.Result{}, err
@@ -97,28 +99,15 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 		r.OnTime = s.OnTime(r.FirstAt)
 	}
 	args := append([]any{r.USCC, r.Date, r.Version}, figureArgs(r.Figures)...)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO daily_report_versions (uscc, date, version, `+figureCols+`, submitted_at, submitted_by)
-		VALUES (`+placeholders(1, 15)+`, $16, $17)`, append(args, r.SubmittedAt, r.SubmittedBy)...); err != nil {
+	if _, err := tx.ExecContext(ctx, qInsertVersion, append(args, r.SubmittedAt, r.SubmittedBy)...); err != nil {
 		return daily.Result{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO daily_reports (uscc, date, version, `+figureCols+`, first_at, submitted_at, submitted_by, on_time, town_code)
-		VALUES (`+placeholders(1, 15)+`, $16, $17, $18, $19, $20)
-		ON CONFLICT (uscc, date) DO UPDATE SET version = excluded.version, staff_total = excluded.staff_total,
-			staff_in_city = excluded.staff_in_city, returned_today = excluded.returned_today,
-			persuaded_today = excluded.persuaded_today, tickets_refunded_today = excluded.tickets_refunded_today,
-			hubei_staff = excluded.hubei_staff, hubei_contacted_today = excluded.hubei_contacted_today,
-			quarantined = excluded.quarantined, fever = excluded.fever, on_duty = excluded.on_duty,
-			commitment_signed = excluded.commitment_signed, note = excluded.note,
-			submitted_at = excluded.submitted_at, submitted_by = excluded.submitted_by`,
-		append(args, r.FirstAt, r.SubmittedAt, r.SubmittedBy, r.OnTime, s.Town)...); err != nil {
+	if _, err := tx.ExecContext(ctx, qUpsertReport, append(args, r.FirstAt, r.SubmittedAt, r.SubmittedBy, r.OnTime, s.Town)...); err != nil {
 		return daily.Result{}, err
 	}
-	if err := tx.count(ctx, s.Town, s.Date, created, r, old); err != nil {
-		return daily.Result{}, err
-	}
+	tx.count(s.Town, s.Date, created, r, old)
 	if s.Key != "" {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, hash, uscc, date, version, created, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.UserID, s.Key, s.Hash, r.USCC, r.Date, r.Version, created, tx.now); err != nil {
+		if _, err := tx.ExecContext(ctx, qInsertKey, a.UserID, s.Key, s.Hash, r.USCC, r.Date, r.Version, created, tx.now); err != nil {
 			return daily.Result{}, err
 		}
 	}
@@ -133,8 +122,9 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 }
 
 // count adds a report to its town's counters for the day: a new report once,
-// a correction by the difference from the version it replaces.
-func (tx *Tx) count(ctx context.Context, town, date string, created bool, r, old daily.Report) error {
+// a correction by the difference from the version it replaces. The change is
+// kept in the transaction and written with the batch (writeCounts).
+func (tx *Tx) count(town, date string, created bool, r, old daily.Report) {
 	received, onTime := 0, 0
 	if created {
 		received = 1
@@ -149,27 +139,10 @@ func (tx *Tx) count(ctx context.Context, town, date string, created bool, r, old
 		return 0
 	}
 	n, o := r.Figures, old.Figures
-	_, err := tx.ExecContext(ctx, `INSERT INTO daily_counts (date, town_code, received, on_time, staff_total, staff_in_city,
-		returned_today, persuaded_today, tickets_refunded_today, hubei_staff, hubei_contacted_today, quarantined, fever,
-		on_duty, commitment_signed) VALUES (`+placeholders(1, 15)+`)
-		ON CONFLICT (date, town_code) DO UPDATE SET received = daily_counts.received + excluded.received,
-			on_time = daily_counts.on_time + excluded.on_time,
-			staff_total = daily_counts.staff_total + excluded.staff_total,
-			staff_in_city = daily_counts.staff_in_city + excluded.staff_in_city,
-			returned_today = daily_counts.returned_today + excluded.returned_today,
-			persuaded_today = daily_counts.persuaded_today + excluded.persuaded_today,
-			tickets_refunded_today = daily_counts.tickets_refunded_today + excluded.tickets_refunded_today,
-			hubei_staff = daily_counts.hubei_staff + excluded.hubei_staff,
-			hubei_contacted_today = daily_counts.hubei_contacted_today + excluded.hubei_contacted_today,
-			quarantined = daily_counts.quarantined + excluded.quarantined,
-			fever = daily_counts.fever + excluded.fever,
-			on_duty = daily_counts.on_duty + excluded.on_duty,
-			commitment_signed = daily_counts.commitment_signed + excluded.commitment_signed`,
-		date, town, received, onTime, n.StaffTotal-o.StaffTotal, n.StaffInCity-o.StaffInCity,
-		n.ReturnedToday-o.ReturnedToday, n.PersuadedToday-o.PersuadedToday, n.TicketsRefundedToday-o.TicketsRefundedToday,
-		n.HubeiStaff-o.HubeiStaff, n.HubeiContactedToday-o.HubeiContactedToday, n.Quarantined-o.Quarantined,
-		n.Fever-o.Fever, n.OnDuty-o.OnDuty, b2i(n.CommitmentSigned)-b2i(o.CommitmentSigned))
-	return err
+	tx.counts = append(tx.counts, countChange{dayTown{date, town}, [13]int{received, onTime, n.StaffTotal - o.StaffTotal, n.StaffInCity - o.StaffInCity,
+		n.ReturnedToday - o.ReturnedToday, n.PersuadedToday - o.PersuadedToday, n.TicketsRefundedToday - o.TicketsRefundedToday,
+		n.HubeiStaff - o.HubeiStaff, n.HubeiContactedToday - o.HubeiContactedToday, n.Quarantined - o.Quarantined,
+		n.Fever - o.Fever, n.OnDuty - o.OnDuty, b2i(n.CommitmentSigned) - b2i(o.CommitmentSigned)}})
 }
 
 // reportVersion reads one stored version with the day's first time and
@@ -279,4 +252,83 @@ func (tx *Tx) lockTown(ctx context.Context, town string, exclusive bool) error {
 	}
 	_, err := tx.ExecContext(ctx, `SELECT 1 FROM towns WHERE code = $1 FOR `+mode, town)
 	return err
+}
+
+// The statements of a submission, named so the committer can prepare them
+// once (see DB.prepareSubmit).
+const (
+	qKeyLookup    = `SELECT hash, version, created FROM idempotency_keys WHERE user_id = $1 AND key = $2`
+	qSignedLookup = `SELECT signed FROM town_signoffs WHERE town_code = $1 AND date = $2`
+	qLatestReport = `SELECT ` + reportCols + ` FROM daily_reports WHERE uscc = $1 AND date = $2`
+)
+
+var (
+	qInsertVersion = `INSERT INTO daily_report_versions (uscc, date, version, ` + figureCols + `, submitted_at, submitted_by)
+		VALUES (` + placeholders(1, 15) + `, $16, $17)`
+	qUpsertReport = `INSERT INTO daily_reports (uscc, date, version, ` + figureCols + `, first_at, submitted_at, submitted_by, on_time, town_code)
+		VALUES (` + placeholders(1, 15) + `, $16, $17, $18, $19, $20)
+		ON CONFLICT (uscc, date) DO UPDATE SET version = excluded.version, staff_total = excluded.staff_total,
+			staff_in_city = excluded.staff_in_city, returned_today = excluded.returned_today,
+			persuaded_today = excluded.persuaded_today, tickets_refunded_today = excluded.tickets_refunded_today,
+			hubei_staff = excluded.hubei_staff, hubei_contacted_today = excluded.hubei_contacted_today,
+			quarantined = excluded.quarantined, fever = excluded.fever, on_duty = excluded.on_duty,
+			commitment_signed = excluded.commitment_signed, note = excluded.note,
+			submitted_at = excluded.submitted_at, submitted_by = excluded.submitted_by`
+	qInsertKey = `INSERT INTO idempotency_keys (user_id, key, hash, uscc, date, version, created, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	qAddCounts = `INSERT INTO daily_counts (date, town_code, received, on_time, staff_total, staff_in_city,
+		returned_today, persuaded_today, tickets_refunded_today, hubei_staff, hubei_contacted_today, quarantined, fever,
+		on_duty, commitment_signed) VALUES (` + placeholders(1, 15) + `)
+		ON CONFLICT (date, town_code) DO UPDATE SET received = daily_counts.received + excluded.received,
+			on_time = daily_counts.on_time + excluded.on_time,
+			staff_total = daily_counts.staff_total + excluded.staff_total,
+			staff_in_city = daily_counts.staff_in_city + excluded.staff_in_city,
+			returned_today = daily_counts.returned_today + excluded.returned_today,
+			persuaded_today = daily_counts.persuaded_today + excluded.persuaded_today,
+			tickets_refunded_today = daily_counts.tickets_refunded_today + excluded.tickets_refunded_today,
+			hubei_staff = daily_counts.hubei_staff + excluded.hubei_staff,
+			hubei_contacted_today = daily_counts.hubei_contacted_today + excluded.hubei_contacted_today,
+			quarantined = daily_counts.quarantined + excluded.quarantined,
+			fever = daily_counts.fever + excluded.fever,
+			on_duty = daily_counts.on_duty + excluded.on_duty,
+			commitment_signed = daily_counts.commitment_signed + excluded.commitment_signed`
+)
+
+// countChange is one submission's change to a day and town's counters.
+type countChange struct {
+	k dayTown
+	d [13]int
+}
+
+// writeCounts adds the transaction's counter changes to the stored
+// counters, summed: one upsert per day and town, in one order (day, town)
+// on every instance. write calls it before committing.
+func (tx *Tx) writeCounts(ctx context.Context) error {
+	sums := map[dayTown]*[13]int{}
+	var keys []dayTown
+	for _, c := range tx.counts {
+		s := sums[c.k]
+		if s == nil {
+			s = new([13]int)
+			sums[c.k] = s
+			keys = append(keys, c.k)
+		}
+		for i := range c.d {
+			s[i] += c.d[i]
+		}
+	}
+	tx.counts = tx.counts[:0]
+	slices.SortFunc(keys, func(a, b dayTown) int {
+		return cmp.Or(strings.Compare(a.date, b.date), strings.Compare(a.town, b.town))
+	})
+	for _, k := range keys {
+		args := []any{k.date, k.town}
+		for _, v := range sums[k] {
+			args = append(args, v)
+		}
+		if _, err := tx.ExecContext(ctx, qAddCounts, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
