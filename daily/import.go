@@ -105,6 +105,9 @@ func (s *Service) ImportProgress(ctx context.Context, a fugong.Actor, rows []Imp
 				bad("uscc", "统一社会信用代码不能为空")
 			} else if e, err = s.Registry.Get(ctx, a, r.USCC); err == nil {
 				found = true
+				if err := checkActive(e); err != nil {
+					bad("uscc", fugong.AsError(err).Message)
+				}
 			} else if fugong.ErrorCode(err) == fugong.ENotFound {
 				bad("uscc", notInScope)
 			} else {

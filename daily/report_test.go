@@ -1,6 +1,7 @@
 package daily
 
 import (
+	"fugong/registry"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +96,14 @@ func TestCounts(t *testing.T) {
 	c := Counts{Expected: 8, Received: 6, OnTime: 4}
 	if c.Rate() != 75 || c.OnTimeRate() != 50 || (Counts{}).Rate() != 0 {
 		t.Fatal(c.Rate(), c.OnTimeRate())
+	}
+}
+
+func TestClosedEnterprisesDoNotReport(t *testing.T) {
+	if err := checkActive(registry.Enterprise{Name: "甲", Status: registry.StatusClosed}); fugong.ErrorCode(err) != fugong.EConflict {
+		t.Fatalf("closed: %v", err)
+	}
+	if err := checkActive(registry.Enterprise{Status: registry.StatusActive}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -139,6 +139,9 @@ func (s *Service) Submit(ctx context.Context, a fugong.Actor, uscc, date string,
 	if !CanReport(a) {
 		return Result{}, fugong.Errorf(fugong.EForbidden, "", "无权填报日报")
 	}
+	if err := checkActive(e); err != nil {
+		return Result{}, err
+	}
 	if err := CheckDay(date, s.Now(), e.CreatedAt); err != nil {
 		return Result{}, err
 	}
@@ -325,4 +328,13 @@ func (s *Service) AllMissing(ctx context.Context, a fugong.Actor, date, town str
 	}
 	items, _, err := s.Store.Missing(ctx, a, date, town, 1, 0)
 	return items, err
+}
+
+// checkActive refuses reports for a closed enterprise: it is not expected to
+// report, so its reports would count beyond the expected.
+func checkActive(e registry.Enterprise) error {
+	if e.Status != registry.StatusActive {
+		return fugong.Errorf(fugong.EConflict, "uscc", "%s 已注销或停业，无需填报日报", e.Name)
+	}
+	return nil
 }

@@ -191,7 +191,7 @@ var enterpriseBulkCols = []string{"uscc", "name", "town_code", "address", "indus
 // for generated data only (the load tool's million enterprises); imports of
 // real lists go through SaveEnterprises. Records must be normalised (town as
 // its code); a missing CreatedAt is now, a missing UpdatedAt is CreatedAt.
-func (db *DB) LoadEnterprises(ctx context.Context, es []registry.Enterprise) error {
+func (db *DB) LoadEnterprises(ctx context.Context, es []registry.Enterprise) (err error) {
 	for _, e := range es {
 		if _, ok := registry.TownByCode(e.Town); !ok {
 			return fmt.Errorf("store: LoadEnterprises: %s: %q is not a town code", e.USCC, e.Town)
@@ -199,6 +199,11 @@ func (db *DB) LoadEnterprises(ctx context.Context, es []registry.Enterprise) err
 	}
 	now := db.now()
 	row := make([]any, len(enterpriseBulkCols))
+	defer func() {
+		if err == nil {
+			err = db.recountActive(ctx)
+		}
+	}()
 	return db.bulk(ctx, func(w bulkWriter) error {
 		return w.rows("enterprises", enterpriseBulkCols, len(es), func(i int) []any {
 			e := &es[i]
@@ -359,4 +364,17 @@ func (db *DB) Analyze(ctx context.Context) error {
 	}
 	_, err := db.w.ExecContext(ctx, `ANALYZE`)
 	return err
+}
+
+// recountActive recounts the active enterprises per town after a bulk load
+// that bypassed the per-record bookkeeping.
+func (db *DB) recountActive(ctx context.Context) error {
+	return db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`DELETE FROM town_enterprise_counts`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO town_enterprise_counts (town_code, active)
+			SELECT town_code, count(*) FROM enterprises WHERE status = 'active' GROUP BY town_code`)
+		return err
+	})
 }

@@ -99,9 +99,22 @@ func (db *DB) countsBy(ctx context.Context, q string, args []any) (map[string]da
 // expected counts the active enterprises in scope per town.
 func (db *DB) expected(ctx context.Context, a fugong.Actor) (map[string]int, error) {
 	w := &where{}
-	w.enterpriseScope(a)
-	w.add("e.status = 'active'")
-	rows, err := db.r.QueryContext(ctx, `SELECT e.town_code, count(*) FROM enterprises e`+w.String()+` GROUP BY e.town_code`, w.args...)
+	q := `SELECT town_code, active FROM town_enterprise_counts`
+	if byTown(a) {
+		w.add("active > 0")
+		if a.Role == fugong.RoleTown {
+			w.add("town_code = ?", a.Town)
+		}
+	} else {
+		w.enterpriseScope(a)
+		w.add("e.status = 'active'")
+		q = `SELECT e.town_code, count(*) FROM enterprises e`
+	}
+	q += w.String()
+	if !byTown(a) {
+		q += ` GROUP BY e.town_code`
+	}
+	rows, err := db.r.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, err
 	}

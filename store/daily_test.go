@@ -209,3 +209,53 @@ func TestDailySameReportAcrossInstances(t *testing.T) {
 		}
 	}
 }
+
+// The kept count of active enterprises per town follows every kind of
+// enterprise write, so completeness's expected figure stays exact.
+func TestActiveCountsFollowWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		expected := func() map[string]int {
+			comp, err := db.Completeness(ctx, fugong.System, "2020-02-10")
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]int{}
+			for _, c := range comp {
+				out[c.Town.Code] = c.Expected
+			}
+			return out
+		}
+		a := ent(t, "MA4000001", "塘下镇", "甲")
+		b := ent(t, "MA4000002", "塘下镇", "乙")
+		c := ent(t, "MA4000003", "仙降街道", "丙")
+		if _, _, err := db.SaveEnterprises(ctx, fugong.System, []registry.Enterprise{a, b, c}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := expected(); got["330381101"] != 2 || got["330381010"] != 1 {
+			t.Fatalf("after import %v", got)
+		}
+		stored, _ := db.GetEnterprise(ctx, fugong.System, b.USCC)
+		closed := stored
+		closed.Status = registry.StatusClosed
+		if _, err := db.UpdateEnterprise(ctx, fugong.System, stored, closed); err != nil {
+			t.Fatal(err)
+		}
+		stored, _ = db.GetEnterprise(ctx, fugong.System, a.USCC)
+		moved := stored
+		moved.Town = "330381010"
+		if _, err := db.UpdateEnterprise(ctx, fugong.System, stored, moved); err != nil {
+			t.Fatal(err)
+		}
+		if got := expected(); got["330381101"] != 0 || got["330381010"] != 2 {
+			t.Fatalf("after closing one and moving one %v", got)
+		}
+		d := ent(t, "MA4000004", "塘下镇", "丁")
+		if err := db.LoadEnterprises(ctx, []registry.Enterprise{d}); err != nil {
+			t.Fatal(err)
+		}
+		if got := expected(); got["330381101"] != 1 || got["330381010"] != 2 {
+			t.Fatalf("after a bulk load %v", got)
+		}
+	})
+}

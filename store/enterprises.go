@@ -148,7 +148,20 @@ func (tx *Tx) insertEnterprise(a fugong.Actor, e registry.Enterprise) error {
 	if err != nil {
 		return err
 	}
+	if err := tx.countActive(e, 1); err != nil {
+		return err
+	}
 	return tx.audit(a, "create", "enterprise", e.USCC, nil, e)
+}
+
+// countActive adds delta to the active count of e's town when e is active.
+func (tx *Tx) countActive(e registry.Enterprise, delta int) error {
+	if e.Status != registry.StatusActive {
+		return nil
+	}
+	_, err := tx.Exec(`INSERT INTO town_enterprise_counts (town_code, active) VALUES ($1, $2)
+		ON CONFLICT (town_code) DO UPDATE SET active = town_enterprise_counts.active + excluded.active`, e.Town, delta)
+	return err
 }
 
 // UpdateEnterprise saves after over before, refusing if the stored record is
@@ -175,6 +188,14 @@ func (tx *Tx) updateEnterprise(a fugong.Actor, before, after registry.Enterprise
 		return err
 	} else if n != 1 {
 		return fugong.Errorf(fugong.EConflict, "", "企业信息已被他人修改，请刷新后重试")
+	}
+	if before.Status != after.Status || before.Town != after.Town {
+		if err := tx.countActive(before, -1); err != nil {
+			return err
+		}
+		if err := tx.countActive(after, 1); err != nil {
+			return err
+		}
 	}
 	return tx.audit(a, "update", "enterprise", after.USCC, before, after)
 }
