@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"time"
 
@@ -198,20 +199,26 @@ func (db *DB) Missing(ctx context.Context, a fugong.Actor, date, town string, pa
 		w.add("e.town_code = ?", town)
 	}
 	w.add("NOT EXISTS (SELECT 1 FROM daily_reports r WHERE r.uscc = e.uscc AND r.date = ?)", date)
-	var total int
-	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM enterprises e`+w.String(), w.args...).Scan(&total); err != nil {
+	total, err := db.missingTotal(ctx, a, date, town, w)
+	if err != nil {
 		return nil, 0, err
 	}
+	// The page's keys first, in the index's order, then the columns of just
+	// those rows: at a million enterprises this is milliseconds, where
+	// joining everything before the LIMIT took seconds. Town codes sort as
+	// the towns' display order does.
+	keys := `SELECT e.uscc FROM enterprises e` + w.String() + ` ORDER BY e.town_code, e.name, e.uscc`
+	if perPage > 0 {
+		keys += ` LIMIT ` + w.next(perPage) + ` OFFSET ` + w.next((page-1)*perPage)
+	}
 	d := w.next(date)
-	q := `SELECT e.uscc, e.name, e.town_code, t.name, e.contact_phone, e.legal_rep, coalesce(nullif(u.display_name, ''), u.username, ''),
+	q := `WITH page AS (` + keys + `)
+		SELECT e.uscc, e.name, e.town_code, t.name, e.contact_phone, e.legal_rep, coalesce(nullif(u.display_name, ''), u.username, ''),
 		coalesce((SELECT max(r.date) FROM daily_reports r WHERE r.uscc = e.uscc AND r.date < ` + d + `), ''),
 		(SELECT count(*) FROM followups f WHERE f.uscc = e.uscc AND f.date = ` + d + `)
-		FROM enterprises e JOIN towns t ON t.code = e.town_code
-		LEFT JOIN cadre_pairings p ON p.enterprise_uscc = e.uscc LEFT JOIN users u ON u.id = p.user_id` + w.String() +
-		` ORDER BY t.sort, e.name, e.uscc`
-	if perPage > 0 {
-		q += ` LIMIT ` + w.next(perPage) + ` OFFSET ` + w.next((page-1)*perPage)
-	}
+		FROM page JOIN enterprises e ON e.uscc = page.uscc JOIN towns t ON t.code = e.town_code
+		LEFT JOIN cadre_pairings p ON p.enterprise_uscc = e.uscc LEFT JOIN users u ON u.id = p.user_id
+		ORDER BY e.town_code, e.name, e.uscc`
 	rows, err := db.r.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, 0, err
@@ -226,6 +233,37 @@ func (db *DB) Missing(ctx context.Context, a fugong.Actor, date, town string, pa
 		out = append(out, m)
 	}
 	return out, total, rows.Err()
+}
+
+// missingTotal counts the non-reporters. For whole towns it comes from the
+// counters: the active enterprises, less the day's reports, plus the reports
+// of enterprises closed since (they were counted as received but are not
+// expected). Other scopes are small and counted directly.
+func (db *DB) missingTotal(ctx context.Context, a fugong.Actor, date, town string, w *where) (int, error) {
+	var total int
+	if !byTown(a) {
+		err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM enterprises e`+w.String(), w.args...).Scan(&total)
+		return total, err
+	}
+	if a.Role == fugong.RoleTown {
+		if town != "" && town != a.Town {
+			return 0, nil
+		}
+		town = a.Town
+	}
+	t := &where{}
+	t.add("1 = 1")
+	if town != "" {
+		t.add("town_code = ?", town)
+	}
+	d := t.next(date)
+	q := `SELECT
+		coalesce((SELECT sum(active) FROM town_enterprise_counts` + t.String() + `), 0)
+		- coalesce((SELECT sum(received) FROM daily_counts` + t.String() + ` AND date = ` + d + `), 0)
+		+ (SELECT count(*) FROM enterprises e` + strings.Replace(t.String(), "town_code", "e.town_code", 1) + ` AND e.status <> 'active'
+			AND EXISTS (SELECT 1 FROM daily_reports r WHERE r.uscc = e.uscc AND r.date = ` + d + `))`
+	err := db.r.QueryRowContext(ctx, q, t.args...).Scan(&total)
+	return max(total, 0), err
 }
 
 // AddFollowup logs a call or visit.

@@ -250,11 +250,25 @@ func TestActiveCountsFollowWrites(t *testing.T) {
 		if got := expected(); got["330381101"] != 0 || got["330381010"] != 2 {
 			t.Fatalf("after closing one and moving one %v", got)
 		}
+		// c reports, then closes: it is neither expected nor missing.
+		if _, err := db.Submit(ctx, fugong.System, submission(c, "2020-02-10", daily.Figures{StaffTotal: 1}, "")); err != nil {
+			t.Fatal(err)
+		}
+		stored, _ = db.GetEnterprise(ctx, fugong.System, c.USCC)
+		closedC := stored
+		closedC.Status = registry.StatusClosed
+		if _, err := db.UpdateEnterprise(ctx, fugong.System, stored, closedC); err != nil {
+			t.Fatal(err)
+		}
+		items, total, err := db.Missing(ctx, fugong.System, "2020-02-10", "", 1, 50)
+		if err != nil || total != len(items) || total != 1 || items[0].USCC != a.USCC {
+			t.Fatalf("missing after a reporter closed: %d %+v %v", total, items, err)
+		}
 		d := ent(t, "MA4000004", "塘下镇", "丁")
 		if err := db.LoadEnterprises(ctx, []registry.Enterprise{d}); err != nil {
 			t.Fatal(err)
 		}
-		if got := expected(); got["330381101"] != 1 || got["330381010"] != 2 {
+		if got := expected(); got["330381101"] != 1 || got["330381010"] != 1 {
 			t.Fatalf("after a bulk load %v", got)
 		}
 	})

@@ -6,3 +6,6 @@ CREATE TABLE town_enterprise_counts (
 );
 INSERT INTO town_enterprise_counts (town_code, active)
 	SELECT town_code, count(*) FROM enterprises WHERE status = 'active' GROUP BY town_code;
+
+-- The call list walks active enterprises town by town in name order.
+CREATE INDEX enterprises_active_order ON enterprises (status, town_code, name, uscc);
