@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"fugong"
-	"fugong/daily"
 	"fugong/sheet"
 )
 
@@ -51,14 +50,7 @@ func (e *env) importReports(ctx context.Context, args []string) error {
 	bar := newBar(e.stderr, "导入日报")
 	res, err := svc.ImportProgress(ctx, fugong.System, rows, *skipBad, bar.set)
 	bar.finish()
-	var ie *daily.ImportError
-	if errors.As(err, &ie) {
-		for _, re := range ie.Rows {
-			fmt.Fprintln(e.stderr, re)
-		}
-		return fmt.Errorf("%s: %d problems in %d rows; nothing was imported (fix them, or pass --skip-bad)", path, len(ie.Rows), countRows(ie.Rows))
-	}
-	if err != nil {
+	if err := e.refusedImport(path, err); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: %d reports created, %d corrected, %d bad rows", path, res.Created, res.Updated, len(res.BadRows))
@@ -66,12 +58,8 @@ func (e *env) importReports(ctx context.Context, args []string) error {
 		fmt.Fprintf(e.stdout, ", %d rows without figures skipped", empty)
 	}
 	fmt.Fprintln(e.stdout)
-	if len(res.Bad) > 0 {
-		out, err := sheet.WriteErrorFile(path, t, res.Bad)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "bad rows written to %s\n", out)
+	if err := e.writeBadRows(path, t, res.Bad); err != nil {
+		return err
 	}
 	if res.Created+res.Updated == 0 {
 		return errors.New("nothing was imported: every row is bad")

@@ -49,27 +49,43 @@ func (e *env) importEnterprises(ctx context.Context, args []string) error {
 	bar := newBar(e.stderr, "导入企业")
 	res, err := reg.Import(ctx, fugong.System, rows, *skipBad, bar.set)
 	bar.finish()
-	var ie *registry.ImportError
-	if errors.As(err, &ie) {
-		for _, re := range ie.Rows {
-			fmt.Fprintln(e.stderr, re)
-		}
-		return fmt.Errorf("%s: %d problems in %d rows; nothing was imported (fix them, or pass --skip-bad)", path, len(ie.Rows), countRows(ie.Rows))
-	}
-	if err != nil {
+	if err := e.refusedImport(path, err); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: %d created, %d updated, %d bad rows\n", path, res.Created, res.Updated, len(res.BadRows))
-	if len(res.Bad) > 0 {
-		out, err := sheet.WriteErrorFile(path, t, res.Bad)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "bad rows written to %s\n", out)
+	if err := e.writeBadRows(path, t, res.Bad); err != nil {
+		return err
 	}
 	if len(res.BadRows) > 0 && len(res.BadRows) == len(rows) {
 		return errors.New("nothing was imported: every row is bad")
 	}
+	return nil
+}
+
+// refusedImport explains an import that stored nothing because of bad rows,
+// listing each on stderr; other errors pass through.
+func (e *env) refusedImport(path string, err error) error {
+	var bad interface{ RowErrors() []registry.RowError }
+	if !errors.As(err, &bad) {
+		return err
+	}
+	rows := bad.RowErrors()
+	for _, re := range rows {
+		fmt.Fprintln(e.stderr, re)
+	}
+	return fmt.Errorf("%s: %d problems in %d rows; nothing was imported (fix them, or pass --skip-bad)", path, len(rows), countRows(rows))
+}
+
+// writeBadRows writes the rows --skip-bad passed over next to the input.
+func (e *env) writeBadRows(path string, t *sheet.Table, bad []registry.RowError) error {
+	if len(bad) == 0 {
+		return nil
+	}
+	out, err := sheet.WriteErrorFile(path, t, bad)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "bad rows written to %s\n", out)
 	return nil
 }
 
