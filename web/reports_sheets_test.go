@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"fugong/account"
 	"fugong/store"
 	"fugong/store/storetest"
 )
@@ -73,6 +74,28 @@ func TestReportSheetsRoundTrip(t *testing.T) {
 		r = e.as(t, roleTown, "GET", "/api/v1/reports/missing/export?format=csv&date="+day, payload{})
 		if r.status != 200 || strings.Contains(string(r.body), e.ents["tangA"]) || !strings.Contains(string(r.body), e.ents["tangB"]) {
 			t.Fatalf("call list after the import: %d\n%s", r.status, r.body)
+		}
+	})
+}
+
+// The import pages list every bad row of a refused file, and store nothing.
+func TestImportPagesListBadRows(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		b := e.browserLogin(t, roleAdmin)
+		csrf := account.CSRFToken(b.sessionCookie())
+		file := importHeader + importRow(e.newUSCC(t), "好企业", "塘下镇", "13912345678") +
+			importRow(e.newUSCC(t), "坏电话企业", "塘下镇", "123")
+		r := b.do(t, "POST", "/enterprises/import", upload(t, "list.csv", file, map[string]string{"csrf": csrf}), nil)
+		if r.status != 400 || !strings.Contains(string(r.body), "未导入任何数据") || !strings.Contains(string(r.body), `<td class="num">3</td>`) {
+			t.Fatalf("enterprise import page: %d\n%s", r.status, r.body)
+		}
+		reports := "统一社会信用代码,日期,职工总数,在瑞人数,当日返温人数,当日劝返人数,当日劝退票人数,湖北籍人数,当日联系湖北籍人数,隔离人数,发热人数,值守人数,已签承诺书\n" +
+			e.ents["tangA"] + "," + e.today() + ",20,30,0,0,0,0,0,0,0,0,是\n"
+		r = b.do(t, "POST", "/reports/import", upload(t, "reports.csv", reports, map[string]string{"csrf": csrf}), nil)
+		if r.status != 400 || !strings.Contains(string(r.body), `<td class="num">2</td>`) || !strings.Contains(string(r.body), "在瑞人数") {
+			t.Fatalf("report import page: %d\n%s", r.status, r.body)
 		}
 	})
 }
