@@ -318,20 +318,7 @@ func (db *DB) LoadReports(ctx context.Context, reports []daily.Report, town map[
 		}
 		for k, c := range counts {
 			t := c.Totals
-			if err := w.exec(`INSERT INTO daily_counts (date, town_code, `+countCols+`) VALUES (`+placeholders(1, 15)+`)
-				ON CONFLICT (date, town_code) DO UPDATE SET received = daily_counts.received + excluded.received,
-					on_time = daily_counts.on_time + excluded.on_time,
-					staff_total = daily_counts.staff_total + excluded.staff_total,
-					staff_in_city = daily_counts.staff_in_city + excluded.staff_in_city,
-					returned_today = daily_counts.returned_today + excluded.returned_today,
-					persuaded_today = daily_counts.persuaded_today + excluded.persuaded_today,
-					tickets_refunded_today = daily_counts.tickets_refunded_today + excluded.tickets_refunded_today,
-					hubei_staff = daily_counts.hubei_staff + excluded.hubei_staff,
-					hubei_contacted_today = daily_counts.hubei_contacted_today + excluded.hubei_contacted_today,
-					quarantined = daily_counts.quarantined + excluded.quarantined,
-					fever = daily_counts.fever + excluded.fever,
-					on_duty = daily_counts.on_duty + excluded.on_duty,
-					commitment_signed = daily_counts.commitment_signed + excluded.commitment_signed`,
+			if err := w.exec(qAddCounts,
 				k.date, k.town, c.Received, c.OnTime, t.StaffTotal, t.StaffInCity, t.Returned, t.Persuaded, t.Refunded,
 				t.HubeiStaff, t.HubeiContacted, t.Quarantined, t.Fever, t.OnDuty, t.LettersSigned); err != nil {
 				return err
