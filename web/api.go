@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"io"
@@ -71,12 +70,9 @@ type listResponse[T any] struct {
 	PerPage int `json:"per_page,omitempty"`
 }
 
-//go:embed openapi.json
-var openAPI []byte
-
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(openAPI)
+	w.Write(openAPIDoc)
 }
 
 func apiNotFound(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {

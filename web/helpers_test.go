@@ -79,6 +79,7 @@ func (c *testClock) Set(t time.Time) {
 // testEnv is one engine's server with a user of every role logged in.
 type testEnv struct {
 	db     *store.DB
+	deps   Deps // every module's service, on the test clock
 	daily  *daily.Service
 	clock  *testClock // the store's and the daily service's clock
 	srv    *httptest.Server
@@ -100,14 +101,13 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 	ctx := context.Background()
 	clock := &testClock{at: start}
 	db.Now = clock.Now
-	reg := &registry.Service{Store: db}
-	dailySvc := &daily.Service{Store: db, Registry: reg, Now: clock.Now}
-	h, err := New(Deps{DB: db, Registry: reg, Accounts: &account.Service{Store: db, Now: time.Now},
-		Daily: dailySvc, Audit: db, Logger: slog.New(slog.DiscardHandler)})
+	d := NewDeps(db, clock.Now)
+	d.Logger = slog.New(slog.DiscardHandler)
+	h, err := New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{db: db, daily: dailySvc, clock: clock, srv: httptest.NewServer(h),
+	e := &testEnv{db: db, deps: d, daily: d.Daily, clock: clock, srv: httptest.NewServer(h),
 		users: map[string]account.User{}, tokens: map[string]string{}, ents: map[string]string{}}
 	t.Cleanup(e.srv.Close)
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -52,6 +53,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /enterprises/{uscc}/followups", s.ui(s.followupCreate))
 	mux.Handle("GET /settings", s.ui(s.settingsForm))
 	mux.Handle("POST /settings", s.ui(s.settingsSave))
+	// Each module's pages.
+	for _, pages := range []func(*http.ServeMux){} {
+		pages(mux)
+	}
 	mux.Handle("/", s.ui(uiNotFound))
 
 	var csrf http.CrossOriginProtection
@@ -73,9 +78,16 @@ type route struct {
 	h            http.Handler
 }
 
-// apiRoutes is the JSON API. Every route here is described in openapi.json
+// apiRoutes is the JSON API: the foundation's and each module's. Every
+// route here is described in openapi.json or a fragment of it in openapi/,
 // and a test keeps the two in step.
 func (s *Server) apiRoutes() []route {
+	return slices.Concat(s.foundationRoutes())
+}
+
+// foundationRoutes are the registry's, the accounts', the daily report's
+// (M2) and the attached files'.
+func (s *Server) foundationRoutes() []route {
 	return []route{
 		{"GET", "/api/v1/openapi.json", http.HandlerFunc(serveOpenAPI)},
 		{"POST", "/api/v1/sessions", http.HandlerFunc(s.apiLogin)},

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -18,7 +19,7 @@ import (
 	"fugong/store"
 )
 
-//go:embed templates static openapi.json
+//go:embed templates static openapi.json openapi
 var assets embed.FS
 
 // Deps are the services the web layer serves.
@@ -33,6 +34,19 @@ type Deps struct {
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).
 	SecureCookies bool
+}
+
+// NewDeps wires every module's service over one database. now is the clock
+// of the modules' rules ("today", deadlines); sessions keep the real time.
+func NewDeps(db *store.DB, now func() time.Time) Deps {
+	reg := &registry.Service{Store: db}
+	return Deps{
+		DB:       db,
+		Registry: reg,
+		Accounts: &account.Service{Store: db, Now: time.Now},
+		Daily:    &daily.Service{Store: db, Registry: reg, Now: now},
+		Audit:    db,
+	}
 }
 
 // Server holds the parsed templates and the deps.

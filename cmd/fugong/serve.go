@@ -91,8 +91,9 @@ func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, e
 			}
 			return 1
 		}))
-	regSvc, accSvc, dailySvc := services(db)
-	return web.New(web.Deps{DB: db, Registry: regSvc, Accounts: accSvc, Daily: dailySvc, Audit: db, Logger: logger, Metrics: reg, SecureCookies: secure})
+	d := web.NewDeps(db, db.Now)
+	d.Logger, d.Metrics, d.SecureCookies = logger, reg, secure
+	return web.New(d)
 }
 
 func (e *env) migrate(ctx context.Context, args []string) error {
