@@ -217,10 +217,21 @@ func (db *DB) Deadline(ctx context.Context) (daily.Deadline, error) {
 
 // SetDeadline changes the report deadline.
 func (db *DB) SetDeadline(ctx context.Context, a fugong.Actor, d daily.Deadline) error {
-	return db.setSetting(ctx, a, "report_deadline", d.String())
+	return db.SetSetting(ctx, a, "report_deadline", d.String())
 }
 
-func (db *DB) setSetting(ctx context.Context, a fugong.Actor, key, value string) error {
+// Setting returns a stored setting, ok false when it was never set (the
+// module's default applies).
+func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
+	err = db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return value, err == nil, err
+}
+
+// SetSetting stores a setting already validated by its module, audited.
+func (db *DB) SetSetting(ctx context.Context, a fugong.Actor, key, value string) error {
 	return db.write(ctx, func(tx *Tx) error {
 		var before sql.NullString
 		if err := tx.QueryRow(`SELECT value FROM settings WHERE key = $1`, key).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {

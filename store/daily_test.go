@@ -273,3 +273,20 @@ func TestActiveCountsFollowWrites(t *testing.T) {
 		}
 	})
 }
+
+func TestSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, ok, err := db.Setting(ctx, "visit_interval_days"); ok || err != nil {
+			t.Fatalf("unset setting: ok %v, %v", ok, err)
+		}
+		for _, v := range []string{"7", "10"} {
+			if err := db.SetSetting(ctx, fugong.System, "visit_interval_days", v); err != nil {
+				t.Fatal(err)
+			}
+			if got, ok, err := db.Setting(ctx, "visit_interval_days"); got != v || !ok || err != nil {
+				t.Fatalf("read back %q %v %v, want %q", got, ok, err, v)
+			}
+		}
+	})
+}
