@@ -12,6 +12,8 @@ CREATE TABLE checklists (
 	UNIQUE (name, version)
 );
 
+-- An item id dropped from an unused template is never reused (the
+-- sequence), so an id always means one question.
 CREATE TABLE checklist_items (
 	id           BIGSERIAL PRIMARY KEY,
 	checklist_id BIGINT NOT NULL REFERENCES checklists (id),

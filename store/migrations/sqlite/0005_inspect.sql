@@ -12,8 +12,10 @@ CREATE TABLE checklists (
 	UNIQUE (name, version)
 );
 
+-- AUTOINCREMENT: an item id dropped from an unused template is never
+-- reused, so an id always means one question.
 CREATE TABLE checklist_items (
-	id           INTEGER PRIMARY KEY,
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
 	checklist_id INTEGER NOT NULL REFERENCES checklists (id),
 	sort         INTEGER NOT NULL,
 	text         TEXT NOT NULL,
