@@ -121,6 +121,17 @@ func Move(a fugong.Actor, from, to, note string) (string, error) {
 	return note, nil
 }
 
+// NoteRequired reports whether the move from one status to another must
+// say something: what was done, or why it is sent back.
+func NoteRequired(from, to string) bool {
+	for _, m := range moves {
+		if m.from == from && m.to == to {
+			return m.needNote != ""
+		}
+	}
+	return false
+}
+
 // NextMoves lists the statuses actor a may move a rectification in status
 // from to, for the buttons a page shows.
 func NextMoves(a fugong.Actor, from string) []string {

@@ -15,6 +15,7 @@ import (
 	"fugong/account"
 	"fugong/audit"
 	"fugong/daily"
+	"fugong/inspect"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -28,6 +29,7 @@ type Deps struct {
 	Registry *registry.Service
 	Accounts *account.Service
 	Daily    *daily.Service
+	Inspect  *inspect.Service
 	Audit    audit.Store
 	Logger   *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.
@@ -45,6 +47,7 @@ func NewDeps(db *store.DB, now func() time.Time) Deps {
 		Registry: reg,
 		Accounts: &account.Service{Store: db, Now: time.Now},
 		Daily:    &daily.Service{Store: db, Registry: reg, Now: now},
+		Inspect:  &inspect.Service{Store: db, Registry: reg, Now: now},
 		Audit:    db,
 	}
 }
