@@ -100,35 +100,61 @@ func (e *testEnv) visitInput(fail bool) inspect.VisitInput {
 // testJPEG is the start of a JPEG file: enough for the type check.
 var testJPEG = append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte("jpeg"), 64)...)
 
-// visitMultipart is a visit as a multipart form: its JSON in "visit" and
-// the given files, field → (name, content).
-func visitMultipart(t testing.TB, in any, files map[string][2]string) payload {
+// multipartBody builds a multipart form field by field.
+type multipartBody struct {
+	buf *bytes.Buffer
+	w   *multipart.Writer
+}
+
+func newMultipart(buf *bytes.Buffer) *multipartBody {
+	return &multipartBody{buf: buf, w: multipart.NewWriter(buf)}
+}
+
+func (m *multipartBody) field(t testing.TB, name, value string) {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
+	if err := m.w.WriteField(name, value); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (m *multipartBody) file(t testing.TB, field, name string, data []byte) {
+	t.Helper()
+	fw, err := m.w.CreateFormFile(field, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+}
+
+func (m *multipartBody) close(t testing.TB) payload {
+	t.Helper()
+	if err := m.w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return payload{m.w.FormDataContentType(), m.buf.Bytes()}
+}
+
+// visitMultipart is a visit as a multipart form: its JSON in "visit" and
+// the files {field, name, content} in order.
+func visitMultipart(t testing.TB, in any, files [][3]string) payload {
+	t.Helper()
 	b, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := mw.WriteField("visit", string(b)); err != nil {
-		t.Fatal(err)
+	mw := newMultipart(&bytes.Buffer{})
+	mw.field(t, "visit", string(b))
+	for _, f := range files {
+		mw.file(t, f[0], f[1], []byte(f[2]))
 	}
-	for field, f := range files {
-		fw, err := mw.CreateFormFile(field, f[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write([]byte(f[1]))
-	}
-	mw.Close()
-	return payload{mw.FormDataContentType(), buf.Bytes()}
+	return mw.close(t)
 }
 
 func visitBody(multi bool) func(*testing.T, *testEnv, string) payload {
 	return func(t *testing.T, e *testEnv, role string) payload {
 		in := e.visitInput(true)
 		if multi {
-			return visitMultipart(t, in, map[string][2]string{"photo.7": {"门卫.jpg", string(testJPEG)}})
+			return visitMultipart(t, in, [][3]string{{"photo.7", "门卫.jpg", string(testJPEG)}})
 		}
 		return jsonBody(in)
 	}
