@@ -30,7 +30,7 @@ var check = Checklist{ID: 2, Name: "六必查", Version: 1, Current: true, Items
 
 var (
 	now        = time.Date(2020, 2, 10, 10, 0, 0, 0, fugong.Location)
-	registered = time.Date(2020, 1, 5, 9, 0, 0, 0, fugong.Location)
+	registered = time.Date(2020, 1, 5, 9, 0, 30, 0, fugong.Location)
 )
 
 // allPass answers every item of check with pass.
@@ -71,6 +71,7 @@ func TestVisitNormalize(t *testing.T) {
 		{"not RFC 3339", func(v *VisitInput) { v.VisitedAt = "2020-02-10 09:30" }, nil, []string{"visited_at"}},
 		{"in the future", func(v *VisitInput) { v.VisitedAt = "2020-02-10T10:30:00+08:00" }, nil, []string{"visited_at"}},
 		{"before the enterprise existed", func(v *VisitInput) { v.VisitedAt = "2020-01-05T08:59:00+08:00" }, nil, []string{"visited_at"}},
+		{"in the minute it was registered", func(v *VisitInput) { v.VisitedAt = "2020-01-05T09:00:00+08:00" }, nil, nil},
 		{"no inspectors", func(v *VisitInput) { v.Inspectors = nil }, nil, []string{"inspectors"}},
 		{"a blank inspector", func(v *VisitInput) { v.Inspectors = []string{"林晓峰", "  "} }, nil, []string{"inspectors[1]"}},
 		{"an inspector twice", func(v *VisitInput) { v.Inspectors = []string{"林晓峰", "林晓峰 "} }, nil, []string{"inspectors[1]"}},

@@ -81,7 +81,8 @@ func (in *VisitInput) Normalize(c Checklist, now, registered time.Time, photos [
 		bad("visited_at", "检查时间应为 RFC 3339 格式，如 2020-02-10T09:30:00+08:00")
 	case at.After(now.Add(ClockSkew)):
 		bad("visited_at", "检查时间不能晚于当前时间（"+now.In(fugong.Location).Format("2006-01-02 15:04")+"）")
-	case !registered.IsZero() && at.Before(registered):
+	// Times are typed to the minute: the minute of the registration counts.
+	case !registered.IsZero() && at.Before(registered.Truncate(time.Minute)):
 		bad("visited_at", "检查时间早于企业登记时间（"+registered.In(fugong.Location).Format("2006-01-02 15:04")+"）")
 	}
 
