@@ -12,6 +12,7 @@ import (
 	"fugong"
 	"fugong/account"
 	"fugong/daily"
+	"fugong/inspect"
 	"fugong/registry"
 )
 
@@ -35,6 +36,9 @@ func nav(u account.User) []navItem {
 		items = append(items, navItem{"/report", "日报填报"})
 	} else if dailyScope(u.Actor()) {
 		items = append(items, navItem{"/reports", "每日日报"})
+	}
+	if inspect.CanSee(u.Actor()) {
+		items = append(items, navItem{"/inspections/coverage", "督导覆盖"})
 	}
 	if registry.CanRegister(u.Actor()) {
 		items = append(items, navItem{"/enterprises/import", "批量导入"})

@@ -15,6 +15,7 @@ import (
 	"fugong/account"
 	"fugong/audit"
 	"fugong/daily"
+	"fugong/inspect"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -28,8 +29,10 @@ type Deps struct {
 	Registry *registry.Service
 	Accounts *account.Service
 	Daily    *daily.Service
-	Audit    audit.Store
-	Logger   *slog.Logger
+	// Oversight is the inspections' coverage and the cadres' duty (M3).
+	Oversight *inspect.Oversight
+	Audit     audit.Store
+	Logger    *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).
@@ -41,11 +44,12 @@ type Deps struct {
 func NewDeps(db *store.DB, now func() time.Time) Deps {
 	reg := &registry.Service{Store: db}
 	return Deps{
-		DB:       db,
-		Registry: reg,
-		Accounts: &account.Service{Store: db, Now: time.Now},
-		Daily:    &daily.Service{Store: db, Registry: reg, Now: now},
-		Audit:    db,
+		DB:        db,
+		Registry:  reg,
+		Accounts:  &account.Service{Store: db, Now: time.Now},
+		Daily:     &daily.Service{Store: db, Registry: reg, Now: now},
+		Oversight: &inspect.Oversight{Store: db, Now: now},
+		Audit:     db,
 	}
 }
 
