@@ -39,6 +39,7 @@ func nav(u account.User) []navItem {
 	}
 	if inspect.CanSee(u.Actor()) {
 		items = append(items, navItem{"/rectifications", "督导检查"})
+		items = append(items, navItem{"/inspections/coverage", "督导覆盖"})
 	}
 	if registry.CanRegister(u.Actor()) {
 		items = append(items, navItem{"/enterprises/import", "批量导入"})

@@ -30,8 +30,10 @@ type Deps struct {
 	Accounts *account.Service
 	Daily    *daily.Service
 	Inspect  *inspect.Service
-	Audit    audit.Store
-	Logger   *slog.Logger
+	// Oversight is the inspections' coverage and the cadres' duty (M3).
+	Oversight *inspect.Oversight
+	Audit     audit.Store
+	Logger    *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).
@@ -43,12 +45,13 @@ type Deps struct {
 func NewDeps(db *store.DB, now func() time.Time) Deps {
 	reg := &registry.Service{Store: db}
 	return Deps{
-		DB:       db,
-		Registry: reg,
-		Accounts: &account.Service{Store: db, Now: time.Now},
-		Daily:    &daily.Service{Store: db, Registry: reg, Now: now},
-		Inspect:  &inspect.Service{Store: db, Registry: reg, Now: now},
-		Audit:    db,
+		DB:        db,
+		Registry:  reg,
+		Accounts:  &account.Service{Store: db, Now: time.Now},
+		Daily:     &daily.Service{Store: db, Registry: reg, Now: now},
+		Inspect:   &inspect.Service{Store: db, Registry: reg, Now: now},
+		Oversight: &inspect.Oversight{Store: db, Now: now},
+		Audit:     db,
 	}
 }
 

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+
+	"fugong"
+	"fugong/inspect"
+	"fugong/web/chart"
+)
+
+func (s *Server) coveragePages(mux *http.ServeMux) {
+	mux.Handle("GET /inspections/coverage", s.ui(s.coveragePage))
+}
+
+type coverageTownRow struct {
+	inspect.TownCoverage
+	Rate string
+}
+
+type coveragePage struct {
+	basePage
+	inspect.Coverage
+	Today       string
+	FilterError string
+	Rate        string
+	FullTowns   int
+	Towns       []coverageTownRow
+	Chart       template.HTML
+	Interval    int
+	Duties      []inspect.Duty
+	BehindTotal int
+}
+
+// coveragePage shows how far the inspections reached in a period, the towns
+// fully covered first in the reader's eye, and the cadres behind their
+// visits.
+func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request, ss *session) error {
+	a := ss.actor()
+	q := r.URL.Query()
+	p := coveragePage{basePage: s.base(ss, "督导覆盖", "/inspections/coverage"), Today: s.today()}
+	c, err := s.Oversight.Coverage(r.Context(), a, q.Get("from"), q.Get("to"))
+	if fugong.ErrorCode(err) == fugong.EInvalid {
+		p.FilterError = fugong.AsError(err).Message + "，已显示近7天"
+		c, err = s.Oversight.Coverage(r.Context(), a, "", "")
+	}
+	if err != nil {
+		return err
+	}
+	p.Coverage, p.Rate, p.FullTowns = c, pct(c.City.Rate()), c.FullTowns()
+	bars := chart.HBar{Title: fmt.Sprintf("%s 至 %s 各乡镇街道督导覆盖率", c.From, c.To), Max: 100, Unit: "%",
+		Legend: []chart.Swatch{{Color: chart.Green, Label: "全覆盖"}, {Color: chart.Amber, Label: "部分覆盖"}, {Color: chart.Red, Label: "未达60%"}}}
+	for _, t := range c.Towns {
+		fill := chart.RateColor(t.Rate())
+		if t.Full() {
+			fill = chart.Green
+		} else if fill == chart.Green {
+			fill = chart.Amber // 90 % is not yet full coverage
+		}
+		p.Towns = append(p.Towns, coverageTownRow{TownCoverage: t, Rate: pct(t.Rate())})
+		bars.Bars = append(bars.Bars, chart.Bar{Label: t.Town.Name, Value: t.Rate(), Fill: fill, Text: pct(t.Rate()) + "%",
+			Title: fmt.Sprintf("%s 已督导 %d / 共 %d 家", t.Town.Name, t.Visited, t.Total),
+			Href:  "/enterprises?" + url.Values{"town": {t.Town.Code}}.Encode()})
+	}
+	p.Chart = bars.HTML()
+	if p.Duties, p.Interval, err = s.Oversight.Duties(r.Context(), a); err != nil {
+		return err
+	}
+	for _, d := range p.Duties {
+		p.BehindTotal += len(d.Overdue)
+	}
+	s.render(w, r, http.StatusOK, "inspect_coverage", p)
+	return nil
+}
