@@ -10,9 +10,7 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -42,7 +40,7 @@ const (
 func TestBrowserInspection(t *testing.T) {
 	exe := chromiumPath(t)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := startInspectServer(t, db)
+		srv := startServer(t, db)
 		fx := seed(t, db)
 		firm := fx.tangxia[tangxiaNames[1]]
 		accounts := &account.Service{Store: db, Now: time.Now}
@@ -60,23 +58,6 @@ func TestBrowserInspection(t *testing.T) {
 		ctx := newBrowser(t, exe)
 		inspectScenario(t, ctx, srv.URL, db, firm)
 	})
-}
-
-// startInspectServer serves the whole service over db with every module's
-// service, as cmd/fugong serve does.
-func startInspectServer(t *testing.T, db *store.DB) *httptest.Server {
-	t.Helper()
-	logs := &syncBuffer{}
-	logOnFailure(t, "server log", logs)
-	d := web.NewDeps(db, time.Now)
-	d.Logger = slog.New(slog.NewTextHandler(logs, nil))
-	h, err := web.New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 // minimalJPEG is a 1×1 JPEG, as a phone's camera would hand the browser a file.

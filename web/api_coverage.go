@@ -102,4 +102,3 @@ func inZonePtr(t *time.Time) *time.Time {
 	v := inZone(*t)
 	return &v
 }
-

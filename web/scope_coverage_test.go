@@ -28,7 +28,7 @@ func TestCoverageAPI(t *testing.T) {
 		e := newEnvAt(t, db, start)
 		e.clock.Set(start.AddDate(0, 0, 9)) // 2020-02-10
 		ctx := context.Background()
-		svc := &inspect.Service{Store: db, Registry: e.deps.Registry, Now: e.clock.Now}
+		svc := e.deps.Inspect
 		cs, err := svc.Checklists(ctx, false)
 		if err != nil || len(cs) == 0 {
 			t.Fatalf("checklists %v %v", cs, err)
