@@ -72,6 +72,12 @@ const MaxAmount = 10_000_000
 // MaxBureauAmount bounds the bureau's own stock of an item, in its unit.
 const MaxBureauAmount = 1_000_000_000
 
+// Limit is the most an enterprise may hold of an item, in stored units.
+func Limit(i Item) int64 { return MaxAmount * infos[i].scale }
+
+// BureauLimit is the most the bureau may hold of an item, in stored units.
+func BureauLimit(i Item) int64 { return MaxBureauAmount * infos[i].scale }
+
 // Stored converts a quantity in the item's unit to stored units. The
 // message says what is wrong with it, "" when nothing is; it follows the
 // item's name ("口罩数量不能为负数").
