@@ -110,6 +110,10 @@ func Amount(item Item, stored int64) float64 {
 	return float64(stored) / float64(scale)
 }
 
+// AmountOf converts a fractional amount in stored units (a daily use) to
+// the item's unit.
+func AmountOf(item Item, stored float64) float64 { return stored / float64(infos[item].scale) }
+
 // Format writes a quantity in the item's unit as the UI shows it.
 func Format(item Item, stored int64) string {
 	return strconv.FormatFloat(Amount(item, stored), 'f', -1, 64)

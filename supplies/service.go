@@ -130,8 +130,15 @@ type View struct {
 }
 
 func newView(st Stock, set Settings) View {
-	return View{Stock: st, Settings: set, Covers: set.Covers(st.Quantities, st.StaffOnPost),
+	v := View{Stock: st, Settings: set, Covers: set.Covers(st.Quantities, st.StaffOnPost),
 		Short: st.Declared && st.Active && set.Short(st.Masks, st.StaffOnPost)}
+	if !st.Declared {
+		// Nothing counted is not nothing held: no days of cover to show.
+		for i := range v.Covers {
+			v.Covers[i].Days = nil
+		}
+	}
+	return v
 }
 
 // MasksCover is the masks' line of the view.
