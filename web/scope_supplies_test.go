@@ -32,7 +32,7 @@ var suppliesScopeCases = []scopeCase{
 	{method: "GET", route: suppliesRoute + "/matches", target: "tangA", note: "item=suits", want: by(400, 400, 400, 400, 400, 404, 404),
 		path: func(e *testEnv, role string) string { return e.pathFor(suppliesRoute, "tangA") + "/matches?item=suits" }},
 	// Everyone reads the lists of their own scope (what each sees is
-	// testSuppliesScope's); a town filter narrows, a bad one is refused.
+	// TestSuppliesListsFollowScope's); a town filter narrows, a bad one is refused.
 	{method: "GET", route: "/api/v1/supplies/shortages", want: every(200)},
 	{method: "GET", route: "/api/v1/supplies/shortages", note: "town=仙降", want: every(200),
 		path: func(e *testEnv, role string) string { return "/api/v1/supplies/shortages?town=" + townXianjiang }},
