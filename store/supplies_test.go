@@ -104,12 +104,12 @@ func TestSuppliesDeclareKeepsHistory(t *testing.T) {
 func TestSuppliesShortageLists(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		rule := supplies.Defaults.Rule() // short below 6 masks a head
-		a := staffed(t, db, "MW2000001", tangxia, "塘下甲", 28)   // 100 masks: 1.7 days
-		b := staffed(t, db, "MW2000002", tangxia, "塘下乙", 10)   // 10 masks: 0.5 days
-		c := staffed(t, db, "MW2000003", tangxia, "塘下丙", 28)   // 168: exactly 3 days, not short
-		d := staffed(t, db, "MW2000004", xianjiang, "仙降甲", 50) // 200: 2 days
-		staffed(t, db, "MW2000005", xianjiang, "仙降乙", 40)      // undeclared
+		rule := supplies.Defaults.Rule()                        // short below 6 masks a head
+		a := staffed(t, db, "MW2000001", tangxia, "塘下甲", 28)    // 100 masks: 1.7 days
+		b := staffed(t, db, "MW2000002", tangxia, "塘下乙", 10)    // 10 masks: 0.5 days
+		c := staffed(t, db, "MW2000003", tangxia, "塘下丙", 28)    // 168: exactly 3 days, not short
+		d := staffed(t, db, "MW2000004", xianjiang, "仙降甲", 50)  // 200: 2 days
+		staffed(t, db, "MW2000005", xianjiang, "仙降乙", 40)       // undeclared
 		idle := staffed(t, db, "MW2000006", tangxia, "塘下无人", 0) // nobody on post: never short, never undeclared
 		shut := staffed(t, db, "MW2000007", tangxia, "塘下停业", 30)
 		declare(t, db, a.USCC, 100)
@@ -323,12 +323,12 @@ func TestSuppliesDonors(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		need := staffed(t, db, "MW5000001", tangxia, "缺口企业", 20)
-		near := staffed(t, db, "MW5000002", tangxia, "同镇富余", 10)    // 1000 masks, keeps 180
-		area := staffed(t, db, "MW5000003", xinchen, "莘塍富余", 10)    // 3000
-		far := staffed(t, db, "MW5000004", xianjiang, "仙降富余", 10)   // 9000
-		tight := staffed(t, db, "MW5000005", tangxia, "同镇刚够", 10)   // 150: below 9 days
-		idle := staffed(t, db, "MW5000006", xianjiang, "仙降无人", 0)   // 50, nobody on post: all spare
-		shut := staffed(t, db, "MW5000007", tangxia, "同镇停业", 10)    // 5000 but closed
+		near := staffed(t, db, "MW5000002", tangxia, "同镇富余", 10)  // 1000 masks, keeps 180
+		area := staffed(t, db, "MW5000003", xinchen, "莘塍富余", 10)  // 3000
+		far := staffed(t, db, "MW5000004", xianjiang, "仙降富余", 10) // 9000
+		tight := staffed(t, db, "MW5000005", tangxia, "同镇刚够", 10) // 150: below 9 days
+		idle := staffed(t, db, "MW5000006", xianjiang, "仙降无人", 0) // 50, nobody on post: all spare
+		shut := staffed(t, db, "MW5000007", tangxia, "同镇停业", 10)  // 5000 but closed
 		for e, m := range map[string]int64{need.USCC: 10, near.USCC: 1000, area.USCC: 3000, far.USCC: 9000, tight.USCC: 150, idle.USCC: 50, shut.USCC: 5000} {
 			declare(t, db, e, m)
 		}
