@@ -161,6 +161,9 @@ func (r Receipt) MarshalJSON() ([]byte, error) {
 	}{r.ID, r.Item, r.Item.Name(), r.Item.Unit(), Amount(r.Item, r.Quantity), r.Source, r.Note, r.By, r.At})
 }
 
+// QuantityText is the quantity with its unit, as the UI shows it.
+func (r Receipt) QuantityText() string { return Format(r.Item, r.Quantity) + r.Item.Unit() }
+
 // Allocation is stock the supplies group gives an enterprise from the
 // bureau's store.
 type Allocation struct {
@@ -179,6 +182,9 @@ type Allocation struct {
 	BureauLeft      *int64
 	EnterpriseStock *int64
 }
+
+// QuantityText is the quantity with its unit, as the UI shows it.
+func (a Allocation) QuantityText() string { return Format(a.Item, a.Quantity) + a.Item.Unit() }
 
 // MarshalJSON writes the quantities in the item's unit.
 func (a Allocation) MarshalJSON() ([]byte, error) {
