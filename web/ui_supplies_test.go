@@ -35,10 +35,10 @@ func testSuppliesPageScope(t *testing.T, e *testEnv) {
 	cases := map[string]map[string]want{
 		"/supplies": {roleAdmin: ok, roleBureauStat: ok, roleBureauInsp: ok, roleTown: ok, roleCadre: ok,
 			roleClerk: {303, stock("tangB")}, roleCheckpoint: nf},
-		"/supplies/settings": {roleAdmin: ok, roleSupplies: ok, roleBureauStat: nf, roleTown: nf, roleClerk: nf},
-		stock("tangA"):       {roleAdmin: ok, roleBureauInsp: ok, roleTown: ok, roleCadre: ok, roleClerk: nf, roleCheckpoint: nf},
-		stock("tangB"):       {roleClerk: ok, roleCadre: nf, roleSupplies: ok},
-		stock("xianA"):       {roleAdmin: ok, roleTown: nf, roleCadre: nf, roleClerk: nf},
+		"/supplies/settings":                 {roleAdmin: ok, roleSupplies: ok, roleBureauStat: nf, roleTown: nf, roleClerk: nf},
+		stock("tangA"):                       {roleAdmin: ok, roleBureauInsp: ok, roleTown: ok, roleCadre: ok, roleClerk: nf, roleCheckpoint: nf},
+		stock("tangB"):                       {roleClerk: ok, roleCadre: nf, roleSupplies: ok},
+		stock("xianA"):                       {roleAdmin: ok, roleTown: nf, roleCadre: nf, roleClerk: nf},
 		"/supplies?match=" + e.ents["xianA"]: {roleAdmin: ok, roleTown: nf},
 	}
 	for path, byRole := range cases {
