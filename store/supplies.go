@@ -489,3 +489,30 @@ func (db *DB) Allocations(ctx context.Context, a fugong.Actor, f supplies.Alloca
 	}
 	return out, total, rows.Err()
 }
+
+// LoadStocks stores generated first declarations of stock, each with its
+// history entry, in one bulk transaction (the demo city's). Like the other
+// bulk loads it skips the audit: never feed it what a user typed.
+func (db *DB) LoadStocks(ctx context.Context, stocks []supplies.Stock) error {
+	stockRow := make([]any, 8)
+	changeRow := make([]any, 10)
+	return db.bulk(ctx, func(w bulkWriter) error {
+		if err := w.rows("supply_stocks", []string{"uscc", "masks", "thermometers", "disinfectant_dl", "suits", "gloves", "updated_at", "updated_by"},
+			len(stocks), func(i int) []any {
+				s := &stocks[i]
+				stockRow[0] = s.USCC
+				copy(stockRow[1:6], quantityArgs(s.Quantities))
+				stockRow[6], stockRow[7] = s.UpdatedAt.UTC().Truncate(time.Microsecond), s.UpdatedBy
+				return stockRow
+			}); err != nil {
+			return err
+		}
+		return w.rows("supply_stock_changes", []string{"uscc", "at", "by_user", "source", "note", "masks", "thermometers", "disinfectant_dl", "suits", "gloves"},
+			len(stocks), func(i int) []any {
+				s := &stocks[i]
+				changeRow[0], changeRow[1], changeRow[2], changeRow[3], changeRow[4] = s.USCC, s.UpdatedAt.UTC().Truncate(time.Microsecond), s.UpdatedBy, supplies.SourceDeclare, ""
+				copy(changeRow[5:], quantityArgs(s.Quantities))
+				return changeRow
+			})
+	})
+}
