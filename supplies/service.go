@@ -166,7 +166,8 @@ func (s *Service) view(ctx context.Context, uscc string) (View, error) {
 }
 
 // Declare records an enterprise's count of its stock; created is true for
-// its first record.
+// its first record. A count equal to the last is recorded too: it says when
+// the stock was last checked.
 func (s *Service) Declare(ctx context.Context, a fugong.Actor, uscc string, values map[Item]*float64, note string) (v View, created bool, err error) {
 	e, err := s.Registry.Get(ctx, a, uscc)
 	if err != nil {
