@@ -62,6 +62,9 @@ func Seed(ctx context.Context, db *store.DB, progress func(done, total int), res
 		if err := seedInspections(ctx, db, es, clerk, db.Now()); err != nil {
 			return nil, fmt.Errorf("demo: inspections: %w", err)
 		}
+		if err := seedSupplies(ctx, db, es); err != nil {
+			return nil, err
+		}
 	}
 	return ensureUsers(ctx, db, es, resetPasswords)
 }

@@ -41,6 +41,7 @@ func nav(u account.User) []navItem {
 		items = append(items, navItem{"/rectifications", "督导检查"})
 		items = append(items, navItem{"/inspections/coverage", "督导覆盖"})
 	}
+	items = append(items, suppliesNav(u.Actor())...)
 	if registry.CanRegister(u.Actor()) {
 		items = append(items, navItem{"/enterprises/import", "批量导入"})
 	}

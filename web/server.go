@@ -18,6 +18,7 @@ import (
 	"fugong/inspect"
 	"fugong/registry"
 	"fugong/store"
+	"fugong/supplies"
 )
 
 //go:embed templates static openapi.json openapi
@@ -32,6 +33,7 @@ type Deps struct {
 	Inspect  *inspect.Service
 	// Oversight is the inspections' coverage and the cadres' duty (M3).
 	Oversight *inspect.Oversight
+	Supplies  *supplies.Service
 	Audit     audit.Store
 	Logger    *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.
@@ -51,6 +53,7 @@ func NewDeps(db *store.DB, now func() time.Time) Deps {
 		Daily:     &daily.Service{Store: db, Registry: reg, Now: now},
 		Inspect:   &inspect.Service{Store: db, Registry: reg, Now: now},
 		Oversight: &inspect.Oversight{Store: db, Now: now},
+		Supplies:  &supplies.Service{Store: db, Registry: reg, Now: now},
 		Audit:     db,
 	}
 }
