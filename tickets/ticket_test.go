@@ -173,14 +173,14 @@ func TestPlates(t *testing.T) {
 		{"浙CD12345", "浙CD12345", true}, // small new-energy
 		{"浙C12345F", "浙C12345F", true}, // large new-energy
 		{"京A0000学", "京A0000学", true},
-		{"浙C1234", "", false},     // too short
-		{"浙C1234567", "", false},  // too long
-		{"浙I12345", "", false},    // no I
-		{"浙CO1234", "", false},    // no O
-		{"C12345", "", false},      // no province
-		{"港C12345", "", false},    // not a mainland province
-		{"浙CX12345", "", false},   // new-energy letters are D and F
-		{"浙C12345X", "", false},   // so are the lorries'
+		{"浙C1234", "", false},    // too short
+		{"浙C1234567", "", false}, // too long
+		{"浙I12345", "", false},   // no I
+		{"浙CO1234", "", false},   // no O
+		{"C12345", "", false},    // no province
+		{"港C12345", "", false},   // not a mainland province
+		{"浙CX12345", "", false},  // new-energy letters are D and F
+		{"浙C12345X", "", false},  // so are the lorries'
 		{"", "", false},
 	} {
 		got, msg := NormalizePlate(c.in)
