@@ -50,6 +50,7 @@ var ActionNames = map[string]string{
 var EntityNames = map[string]string{
 	"enterprise": "企业", "user": "用户", "session": "登录会话", "cadre_pairing": "干部结对",
 	"daily_report": "日报", "followup": "催报记录", "town_day": "乡镇日报确认", "setting": "设置", "file": "附件",
+	"ticket": "问题困难", "ticket_pass": "车辆通行证", "ticket_delivery": "物资送达", "enterprise_products": "企业产品",
 }
 
 // List returns a page of the log; only the admin may read it.

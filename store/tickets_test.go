@@ -85,7 +85,7 @@ func newTicketWorld(t *testing.T, db *store.DB) *ticketWorld {
 func (w *ticketWorld) raise(t *testing.T, a fugong.Actor, e registry.Enterprise, category, urgency, title string) tickets.Ticket {
 	t.Helper()
 	k, err := w.svc.Raise(context.Background(), a, tickets.NewTicket{Enterprise: e.USCC, Category: category, Urgency: urgency,
-		Title: title, Description: title + "，请协调"}, nil, nil)
+		Title: title, Description: title + "，请协调"}, nil)
 	if err != nil {
 		t.Fatalf("raise %s: %v", title, err)
 	}
@@ -119,7 +119,7 @@ func TestTicketRaiseWorkflowAndHistory(t *testing.T) {
 		raised := *w.now
 		k, err := w.svc.Raise(ctx, w.clerk, tickets.NewTicket{Enterprise: w.suitMaker.USCC, Category: tickets.CategoryRawMaterials,
 			Urgency: tickets.UrgencyHigh, Title: "防护服生产原料无纺布、熔喷布不足", Description: "复工后原料不足，龙港一企业有原料但无法送货"},
-			[]files.Upload{pdf}, []string{files.PDF})
+			[]files.Upload{pdf})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -308,15 +308,15 @@ func TestTicketScopeAndFilters(t *testing.T) {
 		w.move(t, w.coord, a.ID, tickets.StatusAssigned, "xietiao", "")
 
 		if _, err := w.svc.Raise(ctx, w.checkpoint, tickets.NewTicket{Enterprise: w.tangA.USCC, Category: tickets.CategoryOther,
-			Urgency: tickets.UrgencyLow, Title: "x", Description: "x"}, nil, nil); fugong.ErrorCode(err) != fugong.EForbidden {
+			Urgency: tickets.UrgencyLow, Title: "x", Description: "x"}, nil); fugong.ErrorCode(err) != fugong.EForbidden {
 			t.Errorf("a checkpoint raises: %v", err)
 		}
 		if _, err := w.svc.Raise(ctx, w.cadre, tickets.NewTicket{Enterprise: w.tangB.USCC, Category: tickets.CategoryOther,
-			Urgency: tickets.UrgencyLow, Title: "x", Description: "x"}, nil, nil); fugong.ErrorCode(err) != fugong.ENotFound {
+			Urgency: tickets.UrgencyLow, Title: "x", Description: "x"}, nil); fugong.ErrorCode(err) != fugong.ENotFound {
 			t.Errorf("a cadre raises for a firm not theirs: %v", err)
 		}
 		if _, err := w.svc.Raise(ctx, w.admin, tickets.NewTicket{Enterprise: w.closedFirm.USCC, Category: tickets.CategoryOther,
-			Urgency: tickets.UrgencyLow, Title: "x", Description: "x"}, nil, nil); fugong.ErrorCode(err) != fugong.EInvalid {
+			Urgency: tickets.UrgencyLow, Title: "x", Description: "x"}, nil); fugong.ErrorCode(err) != fugong.EInvalid {
 			t.Errorf("a ticket for a closed firm: %v", err)
 		}
 

@@ -62,9 +62,13 @@ func canTake(u account.User) bool {
 	return !u.Disabled && (u.Role == fugong.RoleBureau || u.Role == fugong.RoleAdmin)
 }
 
+// MaxAttachments bounds the files attached to one ticket.
+const MaxAttachments = 9
+
 // Raise stores a new ticket for an enterprise in the actor's scope, with its
-// attachments (already checked as types), due by the SLA of its urgency.
-func (s *Service) Raise(ctx context.Context, a fugong.Actor, n NewTicket, uploads []files.Upload, types []string) (Ticket, error) {
+// attachments (field "attachment": scans and photos), due by the SLA of its
+// urgency.
+func (s *Service) Raise(ctx context.Context, a fugong.Actor, n NewTicket, uploads []files.Upload) (Ticket, error) {
 	if !CanRaise(a) {
 		return Ticket{}, fugong.Errorf(fugong.EForbidden, "", "卡口人员不能提出企业问题")
 	}
@@ -81,6 +85,16 @@ func (s *Service) Raise(ctx context.Context, a fugong.Actor, n NewTicket, upload
 	}
 	if err := fugong.Invalid(ps); err != nil {
 		return Ticket{}, err
+	}
+	if len(uploads) > MaxAttachments {
+		return Ticket{}, fugong.Errorf(fugong.EInvalid, "attachment", "每个问题最多上传 %d 个附件", MaxAttachments)
+	}
+	types := make([]string, len(uploads))
+	for i, u := range uploads {
+		var err error
+		if types[i], err = files.Check("attachment", u, Attachments); err != nil {
+			return Ticket{}, err
+		}
 	}
 	sla, err := s.SLA(ctx)
 	if err != nil {
@@ -201,10 +215,26 @@ func canRecord(a fugong.Actor, t Ticket, what string) error {
 	return nil
 }
 
+// Recordable reports whether the actor may record a supplier, a pass or a
+// delivery on a ticket now: not found out of scope, forbidden to those who
+// do not work it, a conflict once it is closed.
+func (s *Service) Recordable(ctx context.Context, a fugong.Actor, id int64) error {
+	d, err := s.Store.Ticket(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	return canRecord(a, d.Ticket, "登记")
+}
+
 // ChooseSupplier records the enterprise chosen to supply a raw-material or
 // supplies ticket: one in the actor's scope, other than the raiser.
 func (s *Service) ChooseSupplier(ctx context.Context, a fugong.Actor, id int64, uscc, note string) (Ticket, error) {
-	if _, err := s.Store.Ticket(ctx, a, id); err != nil {
+	const what = "匹配供应企业"
+	d, err := s.Store.Ticket(ctx, a, id)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if err := canRecord(a, d.Ticket, what); err != nil {
 		return Ticket{}, err
 	}
 	note = strings.TrimSpace(note)
@@ -216,12 +246,15 @@ func (s *Service) ChooseSupplier(ctx context.Context, a fugong.Actor, id int64, 
 	}
 	e, err := s.Registry.Get(ctx, a, uscc)
 	if fugong.ErrorCode(err) == fugong.ENotFound {
-		return Ticket{}, fugong.NotFound("供应企业")
+		return Ticket{}, fugong.Errorf(fugong.ENotFound, "uscc", "供应企业不存在")
 	}
 	if err != nil {
 		return Ticket{}, err
 	}
 	t, err := s.Store.ChooseSupplier(ctx, a, id, e.USCC, note, func(t Ticket) error {
+		if err := canRecord(a, t, what); err != nil {
+			return err
+		}
 		if !Matchable(t.Category) {
 			return fugong.Errorf(fugong.EConflict, "uscc", "只有原材料和防疫物资类问题可以匹配供应企业")
 		}
@@ -231,7 +264,7 @@ func (s *Service) ChooseSupplier(ctx context.Context, a fugong.Actor, id int64, 
 		if t.Supplier != nil && t.Supplier.USCC == e.USCC {
 			return fugong.Errorf(fugong.EConflict, "uscc", "已选定%s为供应企业", e.Name)
 		}
-		return canRecord(a, t, "匹配供应企业")
+		return nil
 	})
 	if err != nil {
 		return Ticket{}, err
@@ -242,29 +275,41 @@ func (s *Service) ChooseSupplier(ctx context.Context, a fugong.Actor, id int64, 
 
 // AddPass records a vehicle pass on a ticket.
 func (s *Service) AddPass(ctx context.Context, a fugong.Actor, id int64, p Pass) (Pass, error) {
-	if _, err := s.Store.Ticket(ctx, a, id); err != nil {
+	const what = "登记车辆通行证"
+	d, err := s.Store.Ticket(ctx, a, id)
+	if err != nil {
+		return Pass{}, err
+	}
+	if err := canRecord(a, d.Ticket, what); err != nil {
 		return Pass{}, err
 	}
 	if err := fugong.Invalid(p.Normalize()); err != nil {
 		return Pass{}, err
 	}
-	return s.Store.AddPass(ctx, a, id, p, func(t Ticket) error { return canRecord(a, t, "登记车辆通行证") })
+	return s.Store.AddPass(ctx, a, id, p, func(t Ticket) error { return canRecord(a, t, what) })
 }
 
 // AddDelivery records goods the chosen supplier delivered.
 func (s *Service) AddDelivery(ctx context.Context, a fugong.Actor, id int64, d Delivery) (Delivery, error) {
-	t, err := s.Store.Ticket(ctx, a, id)
+	const what = "登记物资送达"
+	k, err := s.Store.Ticket(ctx, a, id)
 	if err != nil {
 		return Delivery{}, err
 	}
-	if err := fugong.Invalid(d.Normalize(Day(s.Now()), Day(t.RaisedAt))); err != nil {
+	if err := canRecord(a, k.Ticket, what); err != nil {
+		return Delivery{}, err
+	}
+	if err := fugong.Invalid(d.Normalize(Day(s.Now()), Day(k.RaisedAt))); err != nil {
 		return Delivery{}, err
 	}
 	return s.Store.AddDelivery(ctx, a, id, d, func(t Ticket) error {
+		if err := canRecord(a, t, what); err != nil {
+			return err
+		}
 		if t.Supplier == nil {
 			return fugong.Errorf(fugong.EConflict, "", "请先选定供应企业，再登记送达")
 		}
-		return canRecord(a, t, "登记物资送达")
+		return nil
 	})
 }
 

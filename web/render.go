@@ -13,6 +13,7 @@ import (
 	"fugong/account"
 	"fugong/daily"
 	"fugong/registry"
+	"fugong/tickets"
 )
 
 // basePage is what the layout needs; every page's view model embeds it.
@@ -35,6 +36,9 @@ func nav(u account.User) []navItem {
 		items = append(items, navItem{"/report", "日报填报"})
 	} else if dailyScope(u.Actor()) {
 		items = append(items, navItem{"/reports", "每日日报"})
+	}
+	if tickets.CanRaise(u.Actor()) {
+		items = append(items, navItem{"/tickets", "问题困难"})
 	}
 	if registry.CanRegister(u.Actor()) {
 		items = append(items, navItem{"/enterprises/import", "批量导入"})

@@ -17,6 +17,7 @@ import (
 	"fugong/daily"
 	"fugong/registry"
 	"fugong/store"
+	"fugong/tickets"
 )
 
 //go:embed templates static openapi.json openapi
@@ -28,6 +29,7 @@ type Deps struct {
 	Registry *registry.Service
 	Accounts *account.Service
 	Daily    *daily.Service
+	Tickets  *tickets.Service
 	Audit    audit.Store
 	Logger   *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.
@@ -45,6 +47,7 @@ func NewDeps(db *store.DB, now func() time.Time) Deps {
 		Registry: reg,
 		Accounts: &account.Service{Store: db, Now: time.Now},
 		Daily:    &daily.Service{Store: db, Registry: reg, Now: now},
+		Tickets:  &tickets.Service{Store: db, Registry: reg, Now: now},
 		Audit:    db,
 	}
 }
