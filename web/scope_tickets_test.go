@@ -80,20 +80,20 @@ func raiseBody(key string) func(*testing.T, *testEnv, string) payload {
 const minimalPDF = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
 
 // ticketMultipart is a raise as a multipart form: the JSON in "ticket", the
-// files in "attachment".
-func ticketMultipart(t testing.TB, ticket string, files map[string]string) payload {
+// files (name, content pairs, in order) in "attachment".
+func ticketMultipart(t testing.TB, ticket string, files ...[2]string) payload {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	if err := mw.WriteField("ticket", ticket); err != nil {
 		t.Fatal(err)
 	}
-	for name, content := range files {
-		fw, err := mw.CreateFormFile("attachment", name)
+	for _, f := range files {
+		fw, err := mw.CreateFormFile("attachment", f[0])
 		if err != nil {
 			t.Fatal(err)
 		}
-		fw.Write([]byte(content))
+		fw.Write([]byte(f[1]))
 	}
 	if err := mw.Close(); err != nil {
 		t.Fatal(err)
@@ -104,7 +104,7 @@ func ticketMultipart(t testing.TB, ticket string, files map[string]string) paylo
 func raiseMultipart(key string) func(*testing.T, *testEnv, string) payload {
 	return func(t *testing.T, e *testEnv, role string) payload {
 		return ticketMultipart(t, `{"enterprise":"`+e.ents[key]+`","category":"supplies","urgency":"urgent","title":"口罩不足","description":"28人，口罩50个"}`,
-			map[string]string{"说明.pdf": minimalPDF})
+			[2]string{"说明.pdf", minimalPDF})
 	}
 }
 
