@@ -480,7 +480,9 @@ func modelCase(byUSCC map[string]registry.Enterprise, es []registry.Enterprise, 
 	}
 	day := now.In(fugong.Location).AddDate(0, 0, -20)
 	d0 := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, fugong.Location)
-	at := func(days int, h, m int) time.Time { return d0.AddDate(0, 0, days).Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+	at := func(days int, h, m int) time.Time {
+		return d0.AddDate(0, 0, days).Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+	}
 	group := tickets.GroupAssignee(fugong.GroupSupplies)
 	raised, resolved, closed := at(0, 22, 30), at(1, 22, 10), at(2, 9, 0)
 	note := "次日8时副局长金少锋随车出发，22时原料运抵企业，即时恢复生产。"
