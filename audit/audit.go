@@ -53,6 +53,7 @@ var EntityNames = map[string]string{
 	"daily_report": "日报", "followup": "催报记录", "town_day": "乡镇日报确认", "setting": "设置", "file": "附件",
 	"checklist": "检查表", "visit": "督导检查", "rectification": "整改",
 	"supply_stock": "防疫物资库存", "supply_receipt": "物资入库", "supply_allocation": "物资调拨", "bureau_supply_stock": "物资组库存",
+	"ticket": "问题困难", "ticket_pass": "车辆通行证", "ticket_delivery": "物资送达", "enterprise_products": "企业产品",
 }
 
 // List returns a page of the log; only the admin may read it.

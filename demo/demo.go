@@ -65,6 +65,9 @@ func Seed(ctx context.Context, db *store.DB, progress func(done, total int), res
 		if err := seedSupplies(ctx, db, es); err != nil {
 			return nil, err
 		}
+		if err := seedTickets(ctx, db, es, db.Now()); err != nil {
+			return nil, fmt.Errorf("demo: tickets: %w", err)
+		}
 	}
 	return ensureUsers(ctx, db, es, resetPasswords)
 }

@@ -155,6 +155,9 @@ func (db *DB) Close() error {
 	return err
 }
 
+// local is a stored time in the bureau's time zone, as the API writes it.
+func local(t time.Time) time.Time { return t.In(fugong.Location) }
+
 // now returns the clock's time in UTC at PostgreSQL's microsecond precision,
 // so a value reads back exactly as it was written on both engines.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }

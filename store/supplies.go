@@ -36,8 +36,6 @@ func quantityArgs(q supplies.Quantities) []any {
 	return []any{q.Masks, q.Thermometers, q.Disinfectant, q.Suits, q.Gloves}
 }
 
-func local(t time.Time) time.Time { return t.In(fugong.Location) }
-
 // Stock returns an enterprise's stock and staff on post, whatever the scope.
 func (db *DB) Stock(ctx context.Context, uscc string) (supplies.Stock, error) {
 	var st supplies.Stock

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,6 +31,25 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return fugong.Errorf(fugong.EInvalid, "", "请求体只能包含一个 JSON 对象")
+	}
+	return nil
+}
+
+// isMultipart reports whether the request body is a multipart form.
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
+}
+
+// decodeStrict reads one JSON object from data into v, refusing unknown fields.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
+		return fugong.Errorf(fugong.EInvalid, "", "只能包含一个 JSON 对象")
 	}
 	return nil
 }

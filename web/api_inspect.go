@@ -1,9 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
-	"mime"
 	"net/http"
 	"regexp"
 	"slices"
@@ -138,25 +135,6 @@ func (s *Server) apiReviseChecklist(w http.ResponseWriter, r *http.Request, a fu
 		w.Header().Set("Location", "/api/v1/checklists/"+strconv.FormatInt(c.ID, 10))
 	}
 	writeJSON(w, status, c)
-	return nil
-}
-
-// isMultipart reports whether the request body is a multipart form.
-func isMultipart(r *http.Request) bool {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mt == "multipart/form-data"
-}
-
-// decodeStrict reads one JSON object from data into v, refusing unknown fields.
-func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
-	}
-	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
-		return fugong.Errorf(fugong.EInvalid, "", "只能包含一个 JSON 对象")
-	}
 	return nil
 }
 

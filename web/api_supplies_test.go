@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,25 +11,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fugong"
-	"fugong/account"
 	"fugong/store"
 	"fugong/store/storetest"
 )
-
-// roleSupplies is a user of the bureau's supplies group (物资筹备组), added
-// to an environment by withSuppliesUser.
-const roleSupplies = "bureau-supplies"
-
-func (e *testEnv) withSuppliesUser(t *testing.T) {
-	t.Helper()
-	u, err := (&account.Service{Store: e.db, Now: time.Now}).Create(context.Background(), fugong.System,
-		account.User{Username: "u-wuzi", DisplayName: "李海军", Role: fugong.RoleBureau, Group: fugong.GroupSupplies}, testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.users[roleSupplies] = u
-	e.tokens[roleSupplies] = e.login(t, u.Username, testPassword)
-}
 
 type stockBodyJSON struct {
 	USCC          string   `json:"uscc"`
@@ -89,7 +72,7 @@ func TestSuppliesAPI(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		e.withSuppliesUser(t)
+		e.addBureauUsers(t, roleSupplies)
 		t.Run("declare and read", func(t *testing.T) { testSuppliesDeclare(t, e) })
 		t.Run("bad declarations", func(t *testing.T) { testSuppliesBadInput(t, e) })
 		t.Run("allocation takes an enterprise off the list", func(t *testing.T) { testSuppliesAllocation(t, e) })
@@ -245,7 +228,7 @@ func testSuppliesAllocation(t *testing.T, e *testEnv) {
 		t.Fatalf("tangB not on the list: %v", l.codes())
 	}
 	r := e.as(t, roleSupplies, "POST", "/api/v1/supplies/receipts", rawJSON(`{"item":"masks","quantity":500,"source":"市防控指挥部调拨","note":"第一批"}`))
-	if r.status != 201 || !bytes.Contains(r.body, []byte(`"item_name":"口罩"`)) || !bytes.Contains(r.body, []byte(`"by":"u-wuzi"`)) {
+	if r.status != 201 || !bytes.Contains(r.body, []byte(`"item_name":"口罩"`)) || !bytes.Contains(r.body, []byte(`"by":"u-supplies"`)) {
 		t.Fatalf("receipt: %d %s", r.status, r.body)
 	}
 	for _, bad := range []string{`{"item":"masks","quantity":0,"source":"x"}`, `{"item":"n95","quantity":5,"source":"x"}`, `{"item":"masks","quantity":5}`} {

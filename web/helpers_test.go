@@ -425,3 +425,25 @@ func (e *testEnv) pathFor(route, key string) string {
 
 // today is the report day on the environment's clock.
 func (e *testEnv) today() string { return daily.Today(e.clock.Now()) }
+
+// Bureau roles the fixture lacks, logged in by the tests that need them:
+// the coordination group dispatches, the supplies group keeps the stock.
+const (
+	roleCoord    = "coordination"
+	roleSupplies = "supplies"
+)
+
+var extraGroups = map[string]fugong.Group{roleCoord: fugong.GroupCoordination, roleSupplies: fugong.GroupSupplies}
+
+// addBureauUsers logs in a user (u-ROLE) of each of roles beside the fixture's.
+func (e *testEnv) addBureauUsers(t *testing.T, roles ...string) {
+	t.Helper()
+	for _, role := range roles {
+		u := account.User{Username: "u-" + role, DisplayName: "测试" + role, Role: fugong.RoleBureau, Group: extraGroups[role]}
+		var err error
+		if e.users[role], err = (&account.Service{Store: e.db, Now: time.Now}).Create(context.Background(), fugong.System, u, testPassword); err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[role] = e.login(t, u.Username, testPassword)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"fugong/daily"
 	"fugong/inspect"
 	"fugong/registry"
+	"fugong/tickets"
 )
 
 // basePage is what the layout needs; every page's view model embeds it.
@@ -42,6 +43,9 @@ func nav(u account.User) []navItem {
 		items = append(items, navItem{"/inspections/coverage", "督导覆盖"})
 	}
 	items = append(items, suppliesNav(u.Actor())...)
+	if tickets.CanRaise(u.Actor()) {
+		items = append(items, navItem{"/tickets", "问题困难"})
+	}
 	if registry.CanRegister(u.Actor()) {
 		items = append(items, navItem{"/enterprises/import", "批量导入"})
 	}

@@ -19,6 +19,7 @@ import (
 	"fugong/registry"
 	"fugong/store"
 	"fugong/supplies"
+	"fugong/tickets"
 )
 
 //go:embed templates static openapi.json openapi
@@ -34,6 +35,7 @@ type Deps struct {
 	// Oversight is the inspections' coverage and the cadres' duty (M3).
 	Oversight *inspect.Oversight
 	Supplies  *supplies.Service
+	Tickets   *tickets.Service
 	Audit     audit.Store
 	Logger    *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.
@@ -54,6 +56,7 @@ func NewDeps(db *store.DB, now func() time.Time) Deps {
 		Inspect:   &inspect.Service{Store: db, Registry: reg, Now: now},
 		Oversight: &inspect.Oversight{Store: db, Now: now},
 		Supplies:  &supplies.Service{Store: db, Registry: reg, Now: now},
+		Tickets:   &tickets.Service{Store: db, Registry: reg, Now: now},
 		Audit:     db,
 	}
 }

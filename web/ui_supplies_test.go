@@ -17,7 +17,7 @@ func TestSuppliesPages(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		e.withSuppliesUser(t)
+		e.addBureauUsers(t, roleSupplies)
 		t.Run("scope", func(t *testing.T) { testSuppliesPageScope(t, e) })
 		t.Run("stock form", func(t *testing.T) { testStockForm(t, e) })
 		t.Run("shortage page", func(t *testing.T) { testShortagePage(t, e) })

@@ -1,0 +1,372 @@
+package tickets
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fugong"
+	"fugong/account"
+	"fugong/files"
+	"fugong/registry"
+)
+
+// Store is what the tickets need from storage. Reads are limited to the
+// actor's scope through the ticket's enterprise; a ticket outside it is not
+// found. The write methods read the ticket again inside their transaction
+// and call check on it as it is there, so two moves cannot both pass.
+type Store interface {
+	RaiseTicket(ctx context.Context, a fugong.Actor, n NewTicket, due func(raised time.Time) time.Time, uploads []files.Upload, types []string) (Ticket, error)
+	Ticket(ctx context.Context, a fugong.Actor, id int64) (Detail, error)
+	ListTickets(ctx context.Context, a fugong.Actor, f Filter, now time.Time) ([]Ticket, int, error)
+	MoveTicket(ctx context.Context, a fugong.Actor, id int64, m Move, check func(Ticket) error) (Ticket, error)
+	// SuggestSuppliers ranks the enterprises in the actor's scope that may
+	// supply what the ticket is short of (see Rank).
+	SuggestSuppliers(ctx context.Context, a fugong.Actor, id int64) ([]Suggestion, error)
+	ChooseSupplier(ctx context.Context, a fugong.Actor, id int64, uscc, note string, check func(Ticket) error) (Ticket, error)
+	AddPass(ctx context.Context, a fugong.Actor, id int64, p Pass, check func(Ticket) error) (Pass, error)
+	AddDelivery(ctx context.Context, a fugong.Actor, id int64, d Delivery, check func(Ticket) error) (Delivery, error)
+	TicketStats(ctx context.Context, a fugong.Actor) ([]StatRow, error)
+	Products(ctx context.Context, uscc string) ([]Product, error)
+	SetProducts(ctx context.Context, a fugong.Actor, uscc string, ps []Product) error
+	UserByName(ctx context.Context, username string) (account.User, string, error)
+	Setting(ctx context.Context, key string) (value string, ok bool, err error)
+	SetSetting(ctx context.Context, a fugong.Actor, key, value string) error
+}
+
+// Service applies the tickets' rules over their store and the registry.
+type Service struct {
+	Store    Store
+	Registry *registry.Service
+	Now      func() time.Time
+}
+
+// CanRaise reports whether the actor raises tickets: everyone with
+// enterprises in scope (the clerk for their own, the cadre for theirs, the
+// town, bureau staff of any group, the admin); not a checkpoint.
+func CanRaise(a fugong.Actor) bool { return a.Role != fugong.RoleCheckpoint }
+
+// CanDeclareProducts reports whether the actor declares an enterprise's
+// products: its clerk, its town, bureau staff, the admin.
+func CanDeclareProducts(a fugong.Actor) bool {
+	switch a.Role {
+	case fugong.RoleEnterprise, fugong.RoleTown, fugong.RoleBureau, fugong.RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// canTake reports whether a user may be the assignee of a ticket in person:
+// bureau staff and the admin, who solve the difficulties.
+func canTake(u account.User) bool {
+	return !u.Disabled && (u.Role == fugong.RoleBureau || u.Role == fugong.RoleAdmin)
+}
+
+// MaxAttachments bounds the files attached to one ticket.
+const MaxAttachments = 9
+
+// Raise stores a new ticket for an enterprise in the actor's scope, with its
+// attachments (field "attachment": scans and photos), due by the SLA of its
+// urgency.
+func (s *Service) Raise(ctx context.Context, a fugong.Actor, n NewTicket, uploads []files.Upload) (Ticket, error) {
+	if !CanRaise(a) {
+		return Ticket{}, fugong.Errorf(fugong.EForbidden, "", "卡口人员不能提出企业问题")
+	}
+	ps := n.Normalize()
+	if n.Enterprise != "" {
+		e, err := s.Registry.Get(ctx, a, n.Enterprise)
+		if err != nil {
+			return Ticket{}, err
+		}
+		if e.Status != registry.StatusActive {
+			ps = append(ps, fugong.Problem{Field: "enterprise", Message: e.Name + " 已注销或停业"})
+		}
+		n.Enterprise = e.USCC
+	}
+	if err := fugong.Invalid(ps); err != nil {
+		return Ticket{}, err
+	}
+	if len(uploads) > MaxAttachments {
+		return Ticket{}, fugong.Errorf(fugong.EInvalid, "attachment", "每个问题最多上传 %d 个附件", MaxAttachments)
+	}
+	types := make([]string, len(uploads))
+	for i, u := range uploads {
+		var err error
+		if types[i], err = files.Check("attachment", u, Attachments); err != nil {
+			return Ticket{}, err
+		}
+	}
+	sla, err := s.SLA(ctx)
+	if err != nil {
+		return Ticket{}, err
+	}
+	t, err := s.Store.RaiseTicket(ctx, a, n, func(raised time.Time) time.Time { return sla.Due(n.Urgency, raised) }, uploads, types)
+	if err != nil {
+		return Ticket{}, err
+	}
+	t.Derive(s.Now())
+	return t, nil
+}
+
+// Get returns a ticket in the actor's scope with its history.
+func (s *Service) Get(ctx context.Context, a fugong.Actor, id int64) (Detail, error) {
+	d, err := s.Store.Ticket(ctx, a, id)
+	if err != nil {
+		return Detail{}, err
+	}
+	d.Derive(s.Now())
+	return d, nil
+}
+
+// List returns a page of the tickets in the actor's scope.
+func (s *Service) List(ctx context.Context, a fugong.Actor, f Filter) ([]Ticket, int, error) {
+	if err := s.normalizeFilter(&f); err != nil {
+		return nil, 0, err
+	}
+	if f.PerPage == 0 {
+		f.PerPage = DefaultPerPage
+	}
+	return s.list(ctx, a, f)
+}
+
+// All returns every ticket in the actor's scope matching f (exports).
+func (s *Service) All(ctx context.Context, a fugong.Actor, f Filter) ([]Ticket, error) {
+	if err := s.normalizeFilter(&f); err != nil {
+		return nil, err
+	}
+	f.Page, f.PerPage = 1, 0
+	ts, _, err := s.list(ctx, a, f)
+	return ts, err
+}
+
+func (s *Service) normalizeFilter(f *Filter) error {
+	err := f.Normalize()
+	if f.Town != "" {
+		t, ok := registry.TownByNameOrCode(f.Town)
+		if !ok {
+			return fugong.Errorf(fugong.EInvalid, "town", "不是本市的乡镇街道")
+		}
+		f.Town = t.Code
+	}
+	if f.Enterprise != "" {
+		code, msg := registry.NormalizeUSCC(f.Enterprise)
+		if msg != "" {
+			return fugong.Errorf(fugong.EInvalid, "enterprise", "统一社会信用代码%s", msg)
+		}
+		f.Enterprise = code
+	}
+	return err
+}
+
+func (s *Service) list(ctx context.Context, a fugong.Actor, f Filter) ([]Ticket, int, error) {
+	now := s.Now()
+	ts, total, err := s.Store.ListTickets(ctx, a, f, now)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range ts {
+		ts[i].Derive(now)
+	}
+	return ts, total, nil
+}
+
+// Move changes a ticket's status (and assignee) if the workflow and the
+// actor's part in the ticket allow it.
+func (s *Service) Move(ctx context.Context, a fugong.Actor, id int64, m Move) (Ticket, error) {
+	if _, err := s.Store.Ticket(ctx, a, id); err != nil {
+		return Ticket{}, err
+	}
+	if err := fugong.Invalid(m.Normalize()); err != nil {
+		return Ticket{}, err
+	}
+	if _, isGroup := AssigneeGroup(m.Assignee); m.Status == StatusAssigned && !isGroup {
+		u, _, err := s.Store.UserByName(ctx, m.Assignee)
+		if fugong.ErrorCode(err) == fugong.ENotFound || err == nil && !canTake(u) {
+			return Ticket{}, fugong.Errorf(fugong.EInvalid, "assignee", "承办人“%s”不存在或不是经信局工作人员", m.Assignee)
+		}
+		if err != nil {
+			return Ticket{}, err
+		}
+		m.Assignee = u.Username
+	}
+	t, err := s.Store.MoveTicket(ctx, a, id, m, func(t Ticket) error { return CheckMove(a, t, m) })
+	if err != nil {
+		return Ticket{}, err
+	}
+	t.Derive(s.Now())
+	return t, nil
+}
+
+// Suggest returns the enterprises that may supply a raw-material or supplies
+// ticket; other tickets get none.
+func (s *Service) Suggest(ctx context.Context, a fugong.Actor, id int64) ([]Suggestion, error) {
+	return s.Store.SuggestSuppliers(ctx, a, id)
+}
+
+// canRecord is the check of what is recorded on a ticket: by those who
+// work it, while it is not closed.
+func canRecord(a fugong.Actor, t Ticket, what string) error {
+	if t.Status == StatusClosed {
+		return fugong.Errorf(fugong.EConflict, "", "问题已关闭，不能再%s", what)
+	}
+	if !CanWork(a, t) {
+		return fugong.Errorf(fugong.EForbidden, "", "只有承办人或综合协调组可以%s", what)
+	}
+	return nil
+}
+
+// Recordable reports whether the actor may record a supplier, a pass or a
+// delivery on a ticket now: not found out of scope, forbidden to those who
+// do not work it, a conflict once it is closed.
+func (s *Service) Recordable(ctx context.Context, a fugong.Actor, id int64) error {
+	d, err := s.Store.Ticket(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	return canRecord(a, d.Ticket, "登记")
+}
+
+// ChooseSupplier records the enterprise chosen to supply a raw-material or
+// supplies ticket: one in the actor's scope, other than the raiser.
+func (s *Service) ChooseSupplier(ctx context.Context, a fugong.Actor, id int64, uscc, note string) (Ticket, error) {
+	const what = "匹配供应企业"
+	d, err := s.Store.Ticket(ctx, a, id)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if err := canRecord(a, d.Ticket, what); err != nil {
+		return Ticket{}, err
+	}
+	note = strings.TrimSpace(note)
+	if ps := checkText("note", "备注", note, MaxNoteRunes, false); ps != nil {
+		return Ticket{}, fugong.Invalid(ps)
+	}
+	if strings.TrimSpace(uscc) == "" {
+		return Ticket{}, fugong.Errorf(fugong.EInvalid, "uscc", "请选择供应企业")
+	}
+	e, err := s.Registry.Get(ctx, a, uscc)
+	if fugong.ErrorCode(err) == fugong.ENotFound {
+		return Ticket{}, fugong.Errorf(fugong.ENotFound, "uscc", "供应企业不存在")
+	}
+	if err != nil {
+		return Ticket{}, err
+	}
+	t, err := s.Store.ChooseSupplier(ctx, a, id, e.USCC, note, func(t Ticket) error {
+		if err := canRecord(a, t, what); err != nil {
+			return err
+		}
+		if !Matchable(t.Category) {
+			return fugong.Errorf(fugong.EConflict, "uscc", "只有原材料和防疫物资类问题可以匹配供应企业")
+		}
+		if t.Enterprise == e.USCC {
+			return fugong.Errorf(fugong.EInvalid, "uscc", "供应企业不能是提出问题的企业本身")
+		}
+		if t.Supplier != nil && t.Supplier.USCC == e.USCC {
+			return fugong.Errorf(fugong.EConflict, "uscc", "已选定%s为供应企业", e.Name)
+		}
+		return nil
+	})
+	if err != nil {
+		return Ticket{}, err
+	}
+	t.Derive(s.Now())
+	return t, nil
+}
+
+// AddPass records a vehicle pass on a ticket.
+func (s *Service) AddPass(ctx context.Context, a fugong.Actor, id int64, p Pass) (Pass, error) {
+	const what = "登记车辆通行证"
+	d, err := s.Store.Ticket(ctx, a, id)
+	if err != nil {
+		return Pass{}, err
+	}
+	if err := canRecord(a, d.Ticket, what); err != nil {
+		return Pass{}, err
+	}
+	if err := fugong.Invalid(p.Normalize()); err != nil {
+		return Pass{}, err
+	}
+	return s.Store.AddPass(ctx, a, id, p, func(t Ticket) error { return canRecord(a, t, what) })
+}
+
+// AddDelivery records goods the chosen supplier delivered.
+func (s *Service) AddDelivery(ctx context.Context, a fugong.Actor, id int64, d Delivery) (Delivery, error) {
+	const what = "登记物资送达"
+	k, err := s.Store.Ticket(ctx, a, id)
+	if err != nil {
+		return Delivery{}, err
+	}
+	if err := canRecord(a, k.Ticket, what); err != nil {
+		return Delivery{}, err
+	}
+	if err := fugong.Invalid(d.Normalize(Day(s.Now()), Day(k.RaisedAt))); err != nil {
+		return Delivery{}, err
+	}
+	return s.Store.AddDelivery(ctx, a, id, d, func(t Ticket) error {
+		if err := canRecord(a, t, what); err != nil {
+			return err
+		}
+		if t.Supplier == nil {
+			return fugong.Errorf(fugong.EConflict, "", "请先选定供应企业，再登记送达")
+		}
+		return nil
+	})
+}
+
+// Stats returns the figures per category of the tickets in the actor's scope.
+func (s *Service) Stats(ctx context.Context, a fugong.Actor) (Stats, error) {
+	rows, err := s.Store.TicketStats(ctx, a)
+	if err != nil {
+		return Stats{}, err
+	}
+	return Summarize(rows, s.Now()), nil
+}
+
+// SLA returns the SLA setting, the default until the admin sets one.
+func (s *Service) SLA(ctx context.Context) (SLA, error) {
+	v, ok, err := s.Store.Setting(ctx, SLAKey)
+	if err != nil || !ok {
+		return DefaultSLA, err
+	}
+	return ParseSLA(v)
+}
+
+// SetSLA changes the SLA; only the admin may. Tickets already raised keep
+// the due time they were given.
+func (s *Service) SetSLA(ctx context.Context, a fugong.Actor, sla SLA) error {
+	if a.Role != fugong.RoleAdmin {
+		return fugong.Errorf(fugong.EForbidden, "", "只有系统管理员可以修改问题办理时限")
+	}
+	if err := fugong.Invalid(sla.Check()); err != nil {
+		return err
+	}
+	return s.Store.SetSetting(ctx, a, SLAKey, sla.String())
+}
+
+// Products returns an enterprise's declared products.
+func (s *Service) Products(ctx context.Context, a fugong.Actor, uscc string) ([]Product, error) {
+	e, err := s.Registry.Get(ctx, a, uscc)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Products(ctx, e.USCC)
+}
+
+// SetProducts replaces an enterprise's declared products.
+func (s *Service) SetProducts(ctx context.Context, a fugong.Actor, uscc string, ps []Product) ([]Product, error) {
+	e, err := s.Registry.Get(ctx, a, uscc)
+	if err != nil {
+		return nil, err
+	}
+	if !CanDeclareProducts(a) {
+		return nil, fugong.Errorf(fugong.EForbidden, "", "无权申报企业产品")
+	}
+	ps, probs := NormalizeProducts(ps)
+	if err := fugong.Invalid(probs); err != nil {
+		return nil, err
+	}
+	if err := s.Store.SetProducts(ctx, a, e.USCC, ps); err != nil {
+		return nil, err
+	}
+	return ps, nil
+}

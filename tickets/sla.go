@@ -1,0 +1,87 @@
+package tickets
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"fugong"
+)
+
+// SLA is how many hours a ticket of each urgency has from being raised to
+// being resolved; past that it is overdue. It is a setting the admin edits.
+type SLA struct {
+	Urgent int `json:"urgent"`
+	High   int `json:"high"`
+	Normal int `json:"normal"`
+	Low    int `json:"low"`
+}
+
+// DefaultSLA: an urgent difficulty within the working morning, a high one
+// within a day, a normal one within three days, a low one within a week.
+var DefaultSLA = SLA{Urgent: 4, High: 24, Normal: 72, Low: 168}
+
+// MaxSLAHours bounds an SLA: a month.
+const MaxSLAHours = 720
+
+// SLAKey is the setting's key.
+const SLAKey = "ticket_sla"
+
+// Hours returns the SLA of an urgency.
+func (s SLA) Hours(urgency string) int {
+	switch urgency {
+	case UrgencyUrgent:
+		return s.Urgent
+	case UrgencyHigh:
+		return s.High
+	case UrgencyNormal:
+		return s.Normal
+	}
+	return s.Low
+}
+
+// Due is when a ticket of urgency raised at raised falls due.
+func (s SLA) Due(urgency string, raised time.Time) time.Time {
+	return raised.Add(time.Duration(s.Hours(urgency)) * time.Hour)
+}
+
+// Check returns every rule the SLA breaks: each urgency 1 to MaxSLAHours
+// hours, and a more urgent ticket never given longer than a less urgent one.
+func (s SLA) Check() []fugong.Problem {
+	var ps []fugong.Problem
+	hours := []int{s.Urgent, s.High, s.Normal, s.Low}
+	for i, u := range Urgencies {
+		if hours[i] < 1 || hours[i] > MaxSLAHours {
+			ps = append(ps, fugong.Problem{Field: u, Message: UrgencyNames[u] + "时限应为 1–" + strconv.Itoa(MaxSLAHours) + " 小时"})
+		}
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	for i := 1; i < len(Urgencies); i++ {
+		if hours[i] < hours[i-1] {
+			u, prev := Urgencies[i], Urgencies[i-1]
+			ps = append(ps, fugong.Problem{Field: u, Message: UrgencyNames[u] + "时限（" + strconv.Itoa(hours[i]) +
+				" 小时）不能短于" + UrgencyNames[prev] + "时限（" + strconv.Itoa(hours[i-1]) + " 小时）"})
+		}
+	}
+	return ps
+}
+
+// ParseSLA reads the stored setting.
+func ParseSLA(v string) (SLA, error) {
+	var s SLA
+	if err := json.Unmarshal([]byte(v), &s); err != nil {
+		return SLA{}, err
+	}
+	if err := fugong.Invalid(s.Check()); err != nil {
+		return SLA{}, err
+	}
+	return s, nil
+}
+
+// String is the stored form of the setting.
+func (s SLA) String() string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
