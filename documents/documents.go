@@ -45,8 +45,8 @@ type Document struct {
 	ReplacedAt *time.Time `json:"replaced_at"`
 }
 
-// Upload is a document as received: its file already checked by
-// files.Check, its content type what the check found.
+// Upload is a document as received. ContentType is set by Add once
+// files.Check has read the file's bytes.
 type Upload struct {
 	Kind        string
 	SignedOn    string
@@ -55,7 +55,8 @@ type Upload struct {
 }
 
 // Normalize trims the upload's fields and returns the rules they break:
-// a known kind, and a signing date that is a real day not after today.
+// a known kind, a signing date that is a real day not after today, a file.
+// The file's own checks are files.Check's.
 func (u *Upload) Normalize(now time.Time) []fugong.Problem {
 	var ps []fugong.Problem
 	u.Kind = strings.TrimSpace(u.Kind)
@@ -72,7 +73,7 @@ func (u *Upload) Normalize(now time.Time) []fugong.Problem {
 			ps = append(ps, fugong.Problem{Field: "signed_on", Message: "签署日期不能晚于今天"})
 		}
 	}
-	if len(u.File.Data) == 0 || u.ContentType == "" {
+	if u.File.Name == "" && len(u.File.Data) == 0 {
 		ps = append(ps, fugong.Problem{Field: "file", Message: "请选择要上传的文件（PDF 或图片）"})
 	}
 	return ps
@@ -132,7 +133,9 @@ func CanRecord(a fugong.Actor) bool {
 	return a.WritesFor(fugong.GroupPrevention) || a.WritesFor(fugong.GroupInspection)
 }
 
-// Add records a document of an enterprise in the actor's scope.
+// Add records a document of an enterprise in the actor's scope. The file
+// must be a PDF or an image by its bytes (files.Check); one too large is
+// too_large, anything else wrong is one invalid error listing every field.
 func (s *Service) Add(ctx context.Context, a fugong.Actor, uscc string, u Upload) (Document, error) {
 	e, err := s.Registry.Get(ctx, a, uscc)
 	if err != nil {
@@ -141,7 +144,19 @@ func (s *Service) Add(ctx context.Context, a fugong.Actor, uscc string, u Upload
 	if !CanRecord(a) {
 		return Document{}, fugong.Errorf(fugong.EForbidden, "", "无权登记承诺书或防控预案")
 	}
-	if err := fugong.Invalid(u.Normalize(s.Now())); err != nil {
+	ps := u.Normalize(s.Now())
+	if u.File.Name != "" || len(u.File.Data) > 0 {
+		ctype, err := files.Check("file", u.File, files.Document)
+		switch fe := fugong.AsError(err); {
+		case err == nil:
+			u.ContentType = ctype
+		case fe != nil && fe.Code == fugong.EInvalid:
+			ps = append(ps, fugong.Problem{Field: "file", Message: fe.Message})
+		default:
+			return Document{}, err
+		}
+	}
+	if err := fugong.Invalid(ps); err != nil {
 		return Document{}, err
 	}
 	return s.Store.AddDocument(ctx, a, e.USCC, u)

@@ -18,13 +18,13 @@ func TestUploadNormalize(t *testing.T) {
 		u    Upload
 		want []string // "field message-part"
 	}{
-		{"letter", Upload{Kind: KindLetter, SignedOn: "2020-02-01", File: pdf, ContentType: files.PDF}, nil},
-		{"plan, no date, spaces", Upload{Kind: " prevention_plan ", SignedOn: " ", File: pdf, ContentType: files.PDF}, nil},
-		{"signed today in Ruian", Upload{Kind: KindLetter, SignedOn: "2020-02-10", File: pdf, ContentType: files.PDF}, nil},
-		{"signed tomorrow", Upload{Kind: KindLetter, SignedOn: "2020-02-11", File: pdf, ContentType: files.PDF}, []string{"signed_on 不能晚于今天"}},
-		{"no such day", Upload{Kind: KindLetter, SignedOn: "2020-02-30", File: pdf, ContentType: files.PDF}, []string{"signed_on YYYY-MM-DD"}},
-		{"another format", Upload{Kind: KindLetter, SignedOn: "2020/2/1", File: pdf, ContentType: files.PDF}, []string{"signed_on YYYY-MM-DD"}},
-		{"unknown kind", Upload{Kind: "letter", File: pdf, ContentType: files.PDF}, []string{"kind commitment_letter"}},
+		{"letter", Upload{Kind: KindLetter, SignedOn: "2020-02-01", File: pdf}, nil},
+		{"plan, no date, spaces", Upload{Kind: " prevention_plan ", SignedOn: " ", File: pdf}, nil},
+		{"signed today in Ruian", Upload{Kind: KindLetter, SignedOn: "2020-02-10", File: pdf}, nil},
+		{"signed tomorrow", Upload{Kind: KindLetter, SignedOn: "2020-02-11", File: pdf}, []string{"signed_on 不能晚于今天"}},
+		{"no such day", Upload{Kind: KindLetter, SignedOn: "2020-02-30", File: pdf}, []string{"signed_on YYYY-MM-DD"}},
+		{"another format", Upload{Kind: KindLetter, SignedOn: "2020/2/1", File: pdf}, []string{"signed_on YYYY-MM-DD"}},
+		{"unknown kind", Upload{Kind: "letter", File: pdf}, []string{"kind commitment_letter"}},
 		{"no file", Upload{Kind: KindPlan}, []string{"file 请选择"}},
 		{"everything wrong", Upload{Kind: "", SignedOn: "明天"}, []string{"kind 文件类别", "signed_on YYYY-MM-DD", "file 请选择"}},
 	} {

@@ -15,6 +15,8 @@ import (
 	"fugong/account"
 	"fugong/audit"
 	"fugong/daily"
+	"fugong/documents"
+	"fugong/pairing"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -34,6 +36,9 @@ type Deps struct {
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).
 	SecureCookies bool
+
+	Pairing   *pairing.Service   // M3: the cadres' pairings (一企一员)
+	Documents *documents.Service // M3: commitment letters and prevention plans
 }
 
 // NewDeps wires every module's service over one database. now is the clock
@@ -46,6 +51,9 @@ func NewDeps(db *store.DB, now func() time.Time) Deps {
 		Accounts: &account.Service{Store: db, Now: time.Now},
 		Daily:    &daily.Service{Store: db, Registry: reg, Now: now},
 		Audit:    db,
+
+		Pairing:   &pairing.Service{Store: db, Registry: reg},
+		Documents: &documents.Service{Store: db, Registry: reg, Now: now},
 	}
 }
 
