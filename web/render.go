@@ -36,6 +36,7 @@ func nav(u account.User) []navItem {
 	} else if dailyScope(u.Actor()) {
 		items = append(items, navItem{"/reports", "每日日报"})
 	}
+	items = append(items, paperworkNav(u)...)
 	if registry.CanRegister(u.Actor()) {
 		items = append(items, navItem{"/enterprises/import", "批量导入"})
 	}
