@@ -2,8 +2,13 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"strings"
+	"time"
 
 	"fugong"
 	"fugong/documents"
@@ -186,4 +191,69 @@ func (db *DB) MissingByTown(ctx context.Context, a fugong.Actor, kind string) ([
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// GeneratedDocument is a generated document and its file's bytes: the
+// Document's USCC, Kind, SignedOn, RecordedBy, RecordedAt and File's Name
+// and ContentType are stored.
+type GeneratedDocument struct {
+	documents.Document
+	Data []byte
+}
+
+// LoadDocuments stores generated documents, all current, in one
+// transaction, with multi-row statements and without audit rows. Every file
+// must have different bytes (they are matched to their documents by hash),
+// and an enterprise may have one document of each kind. For generated data
+// only (the demo city).
+func (db *DB) LoadDocuments(ctx context.Context, ds []GeneratedDocument) error {
+	// Rows per statement: SQLite's driver finds each $n by name in a list,
+	// so binding thousands of values at once is quadratic.
+	const chunk = 50
+	return db.write(ctx, func(tx *Tx) error {
+		for start := 0; start < len(ds); start += chunk {
+			part := ds[start:min(start+chunk, len(ds))]
+			sums := make([]string, len(part))
+			w := &where{}
+			vals := make([]string, len(part))
+			for i, d := range part {
+				sum := sha256.Sum256(d.Data)
+				sums[i] = hex.EncodeToString(sum[:])
+				at := d.RecordedAt.UTC().Truncate(time.Microsecond)
+				vals[i] = "(" + strings.Join([]string{w.next(d.USCC), w.next(d.File.Name), w.next(d.File.ContentType), w.next(len(d.Data)),
+					w.next(sums[i]), w.next(d.Data), w.next(d.RecordedBy), w.next(at)}, ", ") + ")"
+			}
+			rows, err := tx.QueryContext(ctx, `INSERT INTO files (enterprise_uscc, name, content_type, size, sha256, data, created_by, created_at)
+				VALUES `+strings.Join(vals, ", ")+` RETURNING id, sha256`, w.args...)
+			if err != nil {
+				return err
+			}
+			ids := make(map[string]int64, len(part))
+			for rows.Next() {
+				var id int64
+				var sum string
+				if err := rows.Scan(&id, &sum); err != nil {
+					rows.Close()
+					return err
+				}
+				ids[sum] = id
+			}
+			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+				return err
+			}
+			if len(ids) != len(part) {
+				return fmt.Errorf("store: LoadDocuments: %d files of %d have distinct bytes", len(ids), len(part))
+			}
+			w = &where{}
+			for i, d := range part {
+				vals[i] = "(" + strings.Join([]string{w.next(d.USCC), w.next(d.Kind), w.next(ids[sums[i]]), w.next(nullIfEmpty(d.SignedOn)),
+					w.next(d.RecordedBy), w.next(d.RecordedAt.UTC().Truncate(time.Microsecond))}, ", ") + ")"
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_documents (enterprise_uscc, kind, file_id, signed_on, recorded_by, recorded_at)
+				VALUES `+strings.Join(vals, ", "), w.args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -198,3 +198,18 @@ func (db *DB) UnpairedByTown(ctx context.Context, a fugong.Actor) ([]pairing.Tow
 	}
 	return out, rows.Err()
 }
+
+// LoadPairings pairs generated enterprises with generated cadres in one
+// transaction, without audit rows: COPY on PostgreSQL, multi-row INSERTs on
+// SQLite. The enterprises must not be paired yet. For generated data only
+// (the demo city).
+func (db *DB) LoadPairings(ctx context.Context, as []pairing.Assignment, since time.Time) error {
+	since = since.UTC().Truncate(time.Microsecond)
+	row := make([]any, 3)
+	return db.bulk(ctx, func(w bulkWriter) error {
+		return w.rows("cadre_pairings", []string{"enterprise_uscc", "user_id", "since"}, len(as), func(i int) []any {
+			row[0], row[1], row[2] = as[i].USCC, as[i].Cadre.ID, since
+			return row
+		})
+	})
+}
