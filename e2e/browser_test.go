@@ -30,7 +30,6 @@ import (
 
 	"fugong"
 	"fugong/account"
-	"fugong/daily"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/store/storetest"
@@ -147,15 +146,9 @@ func startServer(t *testing.T, db *store.DB) *httptest.Server {
 	t.Helper()
 	logs := &syncBuffer{}
 	logOnFailure(t, "server log", logs)
-	reg := &registry.Service{Store: db}
-	h, err := web.New(web.Deps{
-		DB:       db,
-		Registry: reg,
-		Accounts: &account.Service{Store: db, Now: time.Now},
-		Daily:    &daily.Service{Store: db, Registry: reg, Now: time.Now},
-		Audit:    db,
-		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
-	})
+	d := web.NewDeps(db, time.Now)
+	d.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	h, err := web.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}

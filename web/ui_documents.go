@@ -87,6 +87,12 @@ func (s *Server) paperwork(r *http.Request, ss *session, e registry.Enterprise) 
 		}
 		p.Kinds = append(p.Kinds, dk)
 	}
+	// The form offers first the paper still missing.
+	for i := len(p.Kinds) - 1; i >= 0; i-- {
+		if p.Kinds[i].Current == nil {
+			p.Form.Kind = p.Kinds[i].Kind
+		}
+	}
 	switch q := r.URL.Query(); {
 	case q.Get("paired") == "1":
 		p.Notice = "已结对干部。"
