@@ -64,7 +64,7 @@ func checkPaperwork(t *testing.T, db *store.DB, actors map[string]fugong.Actor) 
 		t.Errorf("%d cadres, want about a thousand (千名干部)", len(cadres))
 	}
 
-	counts, err := db.MissingByTown(ctx, fugong.System, "")
+	counts, err := db.MissingDocumentsByTown(ctx, fugong.System, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,7 +111,7 @@ type Store interface {
 	// MissingDocuments pages the enterprises lacking kind ("" for either);
 	// perPage 0 is every one.
 	MissingDocuments(ctx context.Context, a fugong.Actor, town, kind string, page, perPage int) ([]Missing, int, error)
-	MissingByTown(ctx context.Context, a fugong.Actor, kind string) ([]TownCount, error)
+	MissingDocumentsByTown(ctx context.Context, a fugong.Actor, kind string) ([]TownCount, error)
 }
 
 // Service applies the documents' rules over its store and the registry.
@@ -199,7 +199,7 @@ func (s *Service) Missing(ctx context.Context, a fugong.Actor, town, kind string
 		return MissingList{}, err
 	}
 	l := MissingList{Page: page, PerPage: perPage}
-	if l.Towns, err = s.Store.MissingByTown(ctx, a, kind); err != nil {
+	if l.Towns, err = s.Store.MissingDocumentsByTown(ctx, a, kind); err != nil {
 		return l, err
 	}
 	l.Items, l.Total, err = s.Store.MissingDocuments(ctx, a, town, kind, page, perPage)

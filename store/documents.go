@@ -159,10 +159,10 @@ func (db *DB) MissingDocuments(ctx context.Context, a fugong.Actor, town, kind s
 	return out, total, rows.Err()
 }
 
-// MissingByTown counts, for each town with active enterprises in scope,
+// MissingDocumentsByTown counts, for each town with active enterprises in scope,
 // those enterprises, how many lack each document and how many lack kind
 // ("" for either).
-func (db *DB) MissingByTown(ctx context.Context, a fugong.Actor, kind string) ([]documents.TownCount, error) {
+func (db *DB) MissingDocumentsByTown(ctx context.Context, a fugong.Actor, kind string) ([]documents.TownCount, error) {
 	w := &where{}
 	w.enterpriseScope(a)
 	w.add("e.status = 'active'")

@@ -116,7 +116,7 @@ func TestDocumentsReplaceKeepHistoryAndMissing(t *testing.T) {
 		if items, total, _ = db.MissingDocuments(ctx, town, "330381010", "", 1, 50); total != 0 || items == nil || len(items) != 0 {
 			t.Errorf("a filter never widens the town's scope: %+v %d", items, total)
 		}
-		counts, err := db.MissingByTown(ctx, fugong.System, "")
+		counts, err := db.MissingDocumentsByTown(ctx, fugong.System, "")
 		want := []documents.TownCount{
 			{Town: "330381010", TownName: "仙降街道", Total: 1, Missing: 1, NoLetter: 1, NoPlan: 1},
 			{Town: "330381101", TownName: "塘下镇", Total: 2, Missing: 1, NoLetter: 1, NoPlan: 0},
@@ -124,10 +124,10 @@ func TestDocumentsReplaceKeepHistoryAndMissing(t *testing.T) {
 		if err != nil || !slices.Equal(counts, want) {
 			t.Errorf("counts %+v, %v; want %+v", counts, err, want)
 		}
-		if counts, _ = db.MissingByTown(ctx, fugong.System, documents.KindPlan); counts[1].Missing != 0 || counts[0].Missing != 1 {
+		if counts, _ = db.MissingDocumentsByTown(ctx, fugong.System, documents.KindPlan); counts[1].Missing != 0 || counts[0].Missing != 1 {
 			t.Errorf("counts of missing plans: %+v", counts)
 		}
-		if counts, _ = db.MissingByTown(ctx, clerk, ""); len(counts) != 1 || counts[0].Missing != 0 || counts[0].Total != 1 {
+		if counts, _ = db.MissingDocumentsByTown(ctx, clerk, ""); len(counts) != 1 || counts[0].Missing != 0 || counts[0].Total != 1 {
 			t.Errorf("the clerk's counts: %+v", counts)
 		}
 	})
