@@ -68,6 +68,9 @@ func Seed(ctx context.Context, db *store.DB, progress func(done, total int), res
 		if err := seedTickets(ctx, db, es, db.Now()); err != nil {
 			return nil, fmt.Errorf("demo: tickets: %w", err)
 		}
+		if err := seedPaperwork(ctx, db, es); err != nil {
+			return nil, fmt.Errorf("demo: pairings and documents: %w", err)
+		}
 	}
 	return ensureUsers(ctx, db, es, resetPasswords)
 }

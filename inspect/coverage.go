@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strconv"
 	"time"
 
 	"fugong"
@@ -126,23 +125,6 @@ func Summarise(p Period, visited, total map[string]int) Coverage {
 	return c
 }
 
-// VisitInterval is the setting of how often a cadre visits each paired
-// enterprise, in days.
-const (
-	VisitIntervalKey     = "visit_interval_days"
-	DefaultVisitInterval = 7
-)
-
-// ParseInterval reads the stored setting; an unreadable value falls back to
-// the default rather than hiding every cadre's duty.
-func ParseInterval(v string, ok bool) int {
-	n, err := strconv.Atoi(v)
-	if !ok || err != nil || n < 1 {
-		return DefaultVisitInterval
-	}
-	return n
-}
-
 // Pairing is one enterprise in a cadre's care and the cadre's last visit to it.
 type Pairing struct {
 	Cadre, CadreName string
@@ -213,15 +195,21 @@ type CoverageStore interface {
 	// Pairings lists the pairings of active enterprises in scope with each
 	// cadre's last visit.
 	Pairings(ctx context.Context, a fugong.Actor) ([]Pairing, error)
-	Setting(ctx context.Context, key string) (string, bool, error)
+}
+
+// Intervals gives the expected days between a cadre's visits (a setting
+// the pairing module keeps).
+type Intervals interface {
+	VisitInterval(ctx context.Context) (int, error)
 }
 
 // Oversight answers how far the inspections reach: coverage per town and
 // which cadres are behind their visits. Everyone who sees inspections reads
 // it within their scope.
 type Oversight struct {
-	Store CoverageStore
-	Now   func() time.Time
+	Store     CoverageStore
+	Intervals Intervals
+	Now       func() time.Time
 }
 
 // Coverage returns the period's coverage in the actor's scope.
@@ -250,11 +238,9 @@ func (o *Oversight) Duties(ctx context.Context, a fugong.Actor) (duties []Duty, 
 	if !CanSee(a) {
 		return nil, 0, fugong.NotFound("页面")
 	}
-	v, ok, err := o.Store.Setting(ctx, VisitIntervalKey)
-	if err != nil {
+	if interval, err = o.Intervals.VisitInterval(ctx); err != nil {
 		return nil, 0, err
 	}
-	interval = ParseInterval(v, ok)
 	ps, err := o.Store.Pairings(ctx, a)
 	if err != nil {
 		return nil, 0, err

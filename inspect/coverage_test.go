@@ -85,7 +85,4 @@ func TestDuties(t *testing.T) {
 	if len(ds[2].Overdue) != 0 || ds[2].Paired != 2 {
 		t.Errorf("cadre b: %+v", ds[2])
 	}
-	if ParseInterval("10", true) != 10 || ParseInterval("", false) != DefaultVisitInterval || ParseInterval("x", true) != DefaultVisitInterval {
-		t.Error("interval setting")
-	}
 }

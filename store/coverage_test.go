@@ -7,6 +7,8 @@ import (
 
 	"fugong"
 	"fugong/inspect"
+	"fugong/pairing"
+	"fugong/registry"
 	"fugong/store"
 	"fugong/store/storetest"
 )
@@ -15,7 +17,8 @@ func TestCoverageAndDuties(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newInspectEnv(t, db)
-		o := &inspect.Oversight{Store: db, Now: func() time.Time { return e.now }}
+		pairings := &pairing.Service{Store: db, Registry: &registry.Service{Store: db}}
+		o := &inspect.Oversight{Store: db, Intervals: pairings, Now: func() time.Time { return e.now }}
 		c := checklistNamed(t, e.svc, "六必查")
 		// 塘下 fully covered on the 10th (tangA twice), 仙降 on the 3rd only.
 		e.visit(t, inspInspector, e.tangA, c, "2020-02-10T09:00:00+08:00", nil)
@@ -76,7 +79,7 @@ func TestCoverageAndDuties(t *testing.T) {
 				t.Errorf("last visit %v, want the cadre's own at 00:10 (not the inspector's later one)", last[0].LastVisit)
 			}
 		}
-		if err := db.SetSetting(ctx, fugong.System, inspect.VisitIntervalKey, "14"); err != nil {
+		if err := pairings.SetVisitInterval(ctx, inspAdmin, 14); err != nil {
 			t.Fatal(err)
 		}
 		if ds, interval, err := o.Duties(ctx, inspTangxia); err != nil || interval != 14 || len(ds[0].Overdue) != 0 {

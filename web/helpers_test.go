@@ -447,3 +447,6 @@ func (e *testEnv) addBureauUsers(t *testing.T, roles ...string) {
 		e.tokens[role] = e.login(t, u.Username, testPassword)
 	}
 }
+
+// minimalPDF is the smallest file files.Check takes for a PDF.
+const minimalPDF = "%PDF-1.4\n%%EOF\n"

@@ -46,6 +46,7 @@ func nav(u account.User) []navItem {
 	if tickets.CanRaise(u.Actor()) {
 		items = append(items, navItem{"/tickets", "问题困难"})
 	}
+	items = append(items, paperworkNav(u)...)
 	if registry.CanRegister(u.Actor()) {
 		items = append(items, navItem{"/enterprises/import", "批量导入"})
 	}

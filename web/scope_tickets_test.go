@@ -76,9 +76,6 @@ func raiseBody(key string) func(*testing.T, *testEnv, string) payload {
 	}
 }
 
-// minimalPDF is enough of a PDF for the type check.
-const minimalPDF = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
-
 // ticketMultipart is a raise as a multipart form: the JSON in "ticket", the
 // files (name, content pairs, in order) in "attachment".
 func ticketMultipart(t testing.TB, ticket string, files ...[2]string) payload {

@@ -15,7 +15,9 @@ import (
 	"fugong/account"
 	"fugong/audit"
 	"fugong/daily"
+	"fugong/documents"
 	"fugong/inspect"
+	"fugong/pairing"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/supplies"
@@ -42,21 +44,27 @@ type Deps struct {
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).
 	SecureCookies bool
+
+	Pairing   *pairing.Service   // M3: the cadres' pairings (一企一员)
+	Documents *documents.Service // M3: commitment letters and prevention plans
 }
 
 // NewDeps wires every module's service over one database. now is the clock
 // of the modules' rules ("today", deadlines); sessions keep the real time.
 func NewDeps(db *store.DB, now func() time.Time) Deps {
 	reg := &registry.Service{Store: db}
+	pairings := &pairing.Service{Store: db, Registry: reg}
 	return Deps{
 		DB:        db,
 		Registry:  reg,
 		Accounts:  &account.Service{Store: db, Now: time.Now},
 		Daily:     &daily.Service{Store: db, Registry: reg, Now: now},
 		Inspect:   &inspect.Service{Store: db, Registry: reg, Now: now},
-		Oversight: &inspect.Oversight{Store: db, Now: now},
+		Oversight: &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
 		Supplies:  &supplies.Service{Store: db, Registry: reg, Now: now},
 		Tickets:   &tickets.Service{Store: db, Registry: reg, Now: now},
+		Pairing:   pairings,
+		Documents: &documents.Service{Store: db, Registry: reg, Now: now},
 		Audit:     db,
 	}
 }

@@ -154,6 +154,8 @@ type enterprisePage struct {
 	CanEdit bool
 	Created bool
 	Saved   bool
+	// Paperwork is the enterprise's cadre and documents (M3).
+	Paperwork *paperworkSection
 }
 
 func (s *Server) enterpriseDetail(w http.ResponseWriter, r *http.Request, ss *session) error {
@@ -163,6 +165,9 @@ func (s *Server) enterpriseDetail(w http.ResponseWriter, r *http.Request, ss *se
 	}
 	p := enterprisePage{basePage: s.base(ss, e.Name, "/enterprises"), E: e, CanEdit: registry.CanEditSome(ss.actor()),
 		Created: r.URL.Query().Get("created") == "1", Saved: r.URL.Query().Get("saved") == "1"}
+	if p.Paperwork, err = s.paperwork(r, ss, e); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "enterprise", p)
 	return nil
 }
