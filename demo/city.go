@@ -172,7 +172,13 @@ func enterprises() ([]registry.Enterprise, error) {
 			return nil, fmt.Errorf("demo: generated enterprise %s is invalid: %v", out[i].Name, ps)
 		}
 	}
-	return out, nil
+	// The report's 龙港 non-woven maker, whose fabric the suit maker fetched
+	// (M5's model case), is one of the city's firms like any other.
+	fabric, err := fabricMaker(out)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, fabric), nil
 }
 
 // industry picks the town's own trade two times in three, else any trade by

@@ -57,18 +57,13 @@ var tradeGoods = map[string]struct{ makes, needs []string }{
 // declarersPerTrade is how many firms of each trade declare their products.
 const declarersPerTrade = 6
 
-// seedTickets registers the 龙港 fabric maker, declares the products and
-// loads the month of tickets.
+// seedTickets declares the products and loads the month of tickets.
 func seedTickets(ctx context.Context, db *store.DB, es []registry.Enterprise, now time.Time) error {
-	fabric, err := fabricMaker(es)
+	fabric, err := firmByName(es, fabricMakerName)
 	if err != nil {
 		return err
 	}
-	if _, err := db.CreateEnterprise(ctx, fugong.System, fabric); err != nil {
-		return fmt.Errorf("demo: %s: %w", fabric.Name, err)
-	}
-	es = append(slices.Clip(es), fabric)
-	declared := declarations(es, fabric.USCC)
+	declared := declarations(es, fabric)
 	for _, e := range es {
 		if ps := declared[e.USCC]; ps != nil {
 			if err := db.SetProducts(ctx, fugong.System, e.USCC, ps); err != nil {
@@ -76,7 +71,7 @@ func seedTickets(ctx context.Context, db *store.DB, es []registry.Enterprise, no
 			}
 		}
 	}
-	ts, err := ticketHistory(es, declared, fabric.USCC, now)
+	ts, err := ticketHistory(es, declared, fabric, now)
 	if err != nil {
 		return err
 	}
