@@ -177,3 +177,18 @@ func Declared(values map[Item]*float64) (Quantities, []fugong.Problem) {
 	}
 	return q, ps
 }
+
+// terms are the words people write for each item, in tickets and notes.
+var terms = map[string]Item{
+	"口罩": Masks, "医用口罩": Masks, "N95": Masks,
+	"手套": Gloves, "丁腈手套": Gloves,
+	"消毒液": Disinfectant, "84消毒液": Disinfectant, "次氯酸钠": Disinfectant, "酒精": Disinfectant,
+	"额温枪": Thermometers, "体温计": Thermometers, "测温仪": Thermometers,
+	"防护服": Suits, "隔离衣": Suits,
+}
+
+// ItemFor returns the item a word names ("医用口罩" is masks).
+func ItemFor(term string) (Item, bool) {
+	i, ok := terms[term]
+	return i, ok
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"fugong/supplies"
 	"slices"
 	"strconv"
 	"strings"
@@ -291,14 +292,19 @@ func Rank(needs []Need, raiserTown string, cands []Candidate) []Suggestion {
 		}
 		out = append(out, s)
 	}
-	slices.SortStableFunc(out, func(a, b Suggestion) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(len(b.Products), len(a.Products)),
-			strings.Compare(a.Name, b.Name), strings.Compare(a.USCC, b.USCC))
-	})
+	sortSuggestions(out)
 	if len(out) > MaxSuggestions {
 		out = out[:MaxSuggestions]
 	}
 	return out
+}
+
+// sortSuggestions puts the best first: by score, then declared products.
+func sortSuggestions(out []Suggestion) {
+	slices.SortStableFunc(out, func(a, b Suggestion) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(len(b.Products), len(a.Products)),
+			strings.Compare(a.Name, b.Name), strings.Compare(a.USCC, b.USCC))
+	})
 }
 
 func pick(inferred bool, ifInferred, ifNamed int) int {
@@ -333,6 +339,40 @@ func MatchingProducts(needs []Need, declared []string) []string {
 				break
 			}
 		}
+	}
+	return out
+}
+
+// pointsStock is a firm holding spare stock of a supply asked for: about as
+// good as one declaring it makes it, since it can hand it over today.
+const pointsStock = 8
+
+// AddHolders merges into the suggestions the firms with a surplus of item
+// (named term in the ticket), re-ranked as Rank ranks.
+func AddHolders(out []Suggestion, term string, item supplies.Item, donors []supplies.Donor, raiserTown string) []Suggestion {
+	for _, d := range donors {
+		reason := "库存富余：" + item.Name() + "可调出约 " + strconv.FormatFloat(d.Spare, 'f', -1, 64) + " " + item.Unit()
+		i := slices.IndexFunc(out, func(s Suggestion) bool { return s.USCC == d.USCC })
+		if i < 0 {
+			s := Suggestion{USCC: d.USCC, Name: d.Name, Town: d.Town, TownName: d.TownName, Matched: []string{},
+				Products: []string{}, Reasons: []string{}}
+			if d.Town == raiserTown {
+				s.Score += pointsSameTown
+				s.Reasons = append(s.Reasons, "与提出企业同在"+d.TownName)
+			}
+			out = append(out, s)
+			i = len(out) - 1
+		}
+		s := &out[i]
+		s.Score += pointsStock
+		s.Reasons = append([]string{reason}, s.Reasons...)
+		if !slices.Contains(s.Matched, term) {
+			s.Matched = append(s.Matched, term)
+		}
+	}
+	sortSuggestions(out)
+	if len(out) > MaxSuggestions {
+		out = out[:MaxSuggestions]
 	}
 	return out
 }

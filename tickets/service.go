@@ -9,6 +9,7 @@ import (
 	"fugong/account"
 	"fugong/files"
 	"fugong/registry"
+	"fugong/supplies"
 )
 
 // Store is what the tickets need from storage. Reads are limited to the
@@ -39,6 +40,15 @@ type Service struct {
 	Store    Store
 	Registry *registry.Service
 	Now      func() time.Time
+	// Stock, when set, adds to a supplies ticket's suggestions the firms
+	// whose declared stock (M6) exceeds what their own staff need.
+	Stock Stock
+}
+
+// Stock finds the firms in scope with a surplus of a consumed supply for a
+// firm short of it (supplies.Service).
+type Stock interface {
+	Match(ctx context.Context, a fugong.Actor, uscc, item string) (supplies.Match, error)
 }
 
 // CanRaise reports whether the actor raises tickets: everyone with
@@ -200,7 +210,28 @@ func (s *Service) Move(ctx context.Context, a fugong.Actor, id int64, m Move) (T
 // Suggest returns the enterprises that may supply a raw-material or supplies
 // ticket; other tickets get none.
 func (s *Service) Suggest(ctx context.Context, a fugong.Actor, id int64) ([]Suggestion, error) {
-	return s.Store.SuggestSuppliers(ctx, a, id)
+	out, err := s.Store.SuggestSuppliers(ctx, a, id)
+	if err != nil || s.Stock == nil {
+		return out, err
+	}
+	t, err := s.Store.Ticket(ctx, a, id)
+	if err != nil || t.Category != CategorySupplies {
+		return out, err
+	}
+	seen := map[supplies.Item]bool{}
+	for _, n := range Needs(t.Category, t.Title+"\n"+t.Description, nil) {
+		item, ok := supplies.ItemFor(n.Term)
+		if !ok || !item.Consumed() || seen[item] {
+			continue // suits and thermometers are kept, not used up: no surplus to speak of
+		}
+		seen[item] = true
+		m, err := s.Stock.Match(ctx, a, t.Enterprise, string(item))
+		if err != nil {
+			return nil, err
+		}
+		out = AddHolders(out, n.Term, item, m.Donors, t.Town)
+	}
+	return out, nil
 }
 
 // canRecord is the check of what is recorded on a ticket: by those who

@@ -54,6 +54,7 @@ type Deps struct {
 func NewDeps(db *store.DB, now func() time.Time) Deps {
 	reg := &registry.Service{Store: db}
 	pairings := &pairing.Service{Store: db, Registry: reg}
+	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
 	return Deps{
 		DB:        db,
 		Registry:  reg,
@@ -61,8 +62,8 @@ func NewDeps(db *store.DB, now func() time.Time) Deps {
 		Daily:     &daily.Service{Store: db, Registry: reg, Now: now},
 		Inspect:   &inspect.Service{Store: db, Registry: reg, Now: now},
 		Oversight: &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
-		Supplies:  &supplies.Service{Store: db, Registry: reg, Now: now},
-		Tickets:   &tickets.Service{Store: db, Registry: reg, Now: now},
+		Supplies:  stock,
+		Tickets:   &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Pairing:   pairings,
 		Documents: &documents.Service{Store: db, Registry: reg, Now: now},
 		Audit:     db,

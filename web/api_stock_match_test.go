@@ -1,0 +1,67 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"fugong/store"
+	"fugong/store/storetest"
+	"fugong/tickets"
+)
+
+// TestSuppliesTicketSuggestsStockHolders: a firm short of masks raises a
+// supplies ticket; the firms whose declared stock (M6) exceeds their own
+// staff's needs are suggested, within the reader's scope.
+func TestSuppliesTicketSuggestsStockHolders(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		// 20 staff each, 2 masks a day: 40 a day, and a donor keeps 9 days (360).
+		for key, masks := range map[string]float64{"tangA": 10, "tangB": 2000, "xianA": 5000} {
+			if r := e.as(t, roleAdmin, "PUT", "/api/v1/enterprises/"+e.ents[key]+"/supplies", stockJSONBody(masks, 2, 5, 0, 40)); r.status != 201 {
+				t.Fatalf("stock of %s: %d %s", key, r.status, r.body)
+			}
+		}
+		k := e.raiseTicket(t, roleTown, map[string]string{"enterprise": e.ents["tangA"], "category": "supplies",
+			"urgency": "urgent", "title": "医用口罩告急", "description": "口罩只够用半天，请求调配"})
+		path := "/api/v1/tickets/" + strconv.FormatInt(k.ID, 10) + "/suggestions"
+
+		suggested := func(role string) map[string]tickets.Suggestion {
+			t.Helper()
+			r := e.as(t, role, "GET", path, payload{})
+			var list struct{ Items []tickets.Suggestion }
+			r.decode(t, &list)
+			if r.status != 200 {
+				t.Fatalf("%s: %d %s", role, r.status, r.body)
+			}
+			out := map[string]tickets.Suggestion{}
+			for _, s := range list.Items {
+				out[s.USCC] = s
+			}
+			return out
+		}
+		all := suggested(roleAdmin)
+		b, ok := all[e.ents["tangB"]]
+		if !ok || len(b.Reasons) == 0 || b.Reasons[0] != "库存富余：口罩可调出约 1640 只" || !strings.Contains(strings.Join(b.Matched, ","), "口罩") {
+			t.Errorf("tangB, 1640 masks to spare: %+v", b)
+		}
+		if x, ok := all[e.ents["xianA"]]; !ok || x.Reasons[0] != "库存富余：口罩可调出约 4640 只" {
+			t.Errorf("xianA for the city: %+v", x)
+		}
+		if _, ok := all[e.ents["tangA"]]; ok {
+			t.Error("the firm short of masks suggested to itself")
+		}
+		town := suggested(roleTown)
+		if _, ok := town[e.ents["xianA"]]; ok || len(town) != 1 {
+			t.Errorf("the town sees suggestions out of its scope: %+v", town)
+		}
+
+		raw := e.raiseTicket(t, roleTown, map[string]string{"enterprise": e.ents["tangA"], "category": "raw_materials",
+			"urgency": "normal", "title": "口罩生产缺熔喷布", "description": "原料断供"})
+		r := e.as(t, roleAdmin, "GET", "/api/v1/tickets/"+strconv.FormatInt(raw.ID, 10)+"/suggestions", payload{})
+		if strings.Contains(string(r.body), "库存富余") {
+			t.Errorf("a raw-material ticket is offered finished masks from stock: %s", r.body)
+		}
+	})
+}
