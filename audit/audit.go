@@ -44,12 +44,14 @@ type Store interface {
 var ActionNames = map[string]string{
 	"create": "新增", "update": "修改", "import": "导入", "login": "登录", "logout": "退出",
 	"password": "修改密码", "signoff": "确认", "reopen": "退回重报",
+	"approve": "批准", "return": "退回", "delete": "删除",
 }
 
 // EntityNames are the Chinese names of the audited records.
 var EntityNames = map[string]string{
 	"enterprise": "企业", "user": "用户", "session": "登录会话", "cadre_pairing": "干部结对",
 	"daily_report": "日报", "followup": "催报记录", "town_day": "乡镇日报确认", "setting": "设置", "file": "附件",
+	"resumption_application": "复工申请", "essential_enterprise": "保供重点企业", "production_day": "生产情况",
 }
 
 // List returns a page of the log; only the admin may read it.

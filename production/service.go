@@ -76,27 +76,27 @@ type AppFilter struct {
 // Store is what resumption and production need from storage. Lists are
 // limited to the actor's scope.
 type Store interface {
-	// SubmitApplication stores an application and its plan, if any (checked
+	// SubmitResumptionApplication stores an application and its plan, if any (checked
 	// as planType), in one transaction; an open one (submitted or approved)
 	// for the same enterprise is a conflict.
-	SubmitApplication(ctx context.Context, a fugong.Actor, app Application, plan *files.Upload, planType string) (Application, error)
-	Application(ctx context.Context, a fugong.Actor, id int64) (Application, error)
-	Applications(ctx context.Context, a fugong.Actor, f AppFilter) ([]Application, int, error)
-	// DecideApplication moves a submitted application to d.Status; one no
+	SubmitResumptionApplication(ctx context.Context, a fugong.Actor, app Application, plan *files.Upload, planType string) (Application, error)
+	ResumptionApplication(ctx context.Context, a fugong.Actor, id int64) (Application, error)
+	ResumptionApplications(ctx context.Context, a fugong.Actor, f AppFilter) ([]Application, int, error)
+	// DecideResumptionApplication moves a submitted application to d.Status; one no
 	// longer submitted is a conflict.
-	DecideApplication(ctx context.Context, a fugong.Actor, id int64, d Decision) (Application, error)
+	DecideResumptionApplication(ctx context.Context, a fugong.Actor, id int64, d Decision) (Application, error)
 	SetEssential(ctx context.Context, a fugong.Actor, uscc string, on bool, reason string) error
 	Essential(ctx context.Context, uscc string) (Essential, bool, error)
 	EssentialList(ctx context.Context, a fugong.Actor, page, perPage int) ([]Essential, int, error)
-	// PutDay stores a day's figures (a correction when the day has them),
+	// PutProductionDay stores a day's figures (a correction when the day has them),
 	// refusing a working status the enterprise had no permit for (CheckPermit).
-	PutDay(ctx context.Context, a fugong.Actor, uscc, date string, f Figures) (Day, bool, error)
-	Day(ctx context.Context, uscc, date string) (Day, error)
-	DayVersions(ctx context.Context, uscc, date string) ([]Day, error)
-	Days(ctx context.Context, uscc, from, to string, page, perPage int) ([]Day, int, error)
-	Summary(ctx context.Context, a fugong.Actor, date string) ([]Cell, error)
-	Trend(ctx context.Context, a fugong.Actor, from, to string) ([]DayCells, error)
-	Enterprises(ctx context.Context, a fugong.Actor, f Filter) ([]EnterpriseDay, int, error)
+	PutProductionDay(ctx context.Context, a fugong.Actor, uscc, date string, f Figures) (Day, bool, error)
+	ProductionDay(ctx context.Context, uscc, date string) (Day, error)
+	ProductionDayVersions(ctx context.Context, uscc, date string) ([]Day, error)
+	ProductionDays(ctx context.Context, uscc, from, to string, page, perPage int) ([]Day, int, error)
+	ProductionSummary(ctx context.Context, a fugong.Actor, date string) ([]Cell, error)
+	ProductionTrend(ctx context.Context, a fugong.Actor, from, to string) ([]DayCells, error)
+	ProductionEnterprises(ctx context.Context, a fugong.Actor, f Filter) ([]EnterpriseDay, int, error)
 }
 
 // Service applies the rules of resumption and production over the store
@@ -156,13 +156,13 @@ func (s *Service) Apply(ctx context.Context, a fugong.Actor, uscc string, in App
 		return Application{}, err
 	}
 	app := Application{USCC: e.USCC, PlannedDate: in.PlannedDate, StaffExpected: in.StaffExpected, Note: in.Note}
-	app, err = s.Store.SubmitApplication(ctx, a, app, plan, planType)
+	app, err = s.Store.SubmitResumptionApplication(ctx, a, app, plan, planType)
 	return local(app), err
 }
 
 // Application returns an application of an enterprise in the actor's scope.
 func (s *Service) Application(ctx context.Context, a fugong.Actor, id int64) (Application, error) {
-	app, err := s.Store.Application(ctx, a, id)
+	app, err := s.Store.ResumptionApplication(ctx, a, id)
 	return local(app), err
 }
 
@@ -188,7 +188,7 @@ func (s *Service) Applications(ctx context.Context, a fugong.Actor, f AppFilter)
 	if err := fugong.Invalid(ps); err != nil {
 		return nil, 0, err
 	}
-	apps, total, err := s.Store.Applications(ctx, a, f)
+	apps, total, err := s.Store.ResumptionApplications(ctx, a, f)
 	for i := range apps {
 		apps[i] = local(apps[i])
 	}
@@ -217,7 +217,7 @@ func (s *Service) Return(ctx context.Context, a fugong.Actor, id int64, reason s
 }
 
 func (s *Service) decide(ctx context.Context, a fugong.Actor, id int64, d Decision) (Application, error) {
-	app, err := s.Store.Application(ctx, a, id)
+	app, err := s.Store.ResumptionApplication(ctx, a, id)
 	if err != nil {
 		return Application{}, err
 	}
@@ -232,7 +232,7 @@ func (s *Service) decide(ctx context.Context, a fugong.Actor, id int64, d Decisi
 			return Application{}, err
 		}
 	}
-	app, err = s.Store.DecideApplication(ctx, a, app.ID, d)
+	app, err = s.Store.DecideResumptionApplication(ctx, a, app.ID, d)
 	return local(app), err
 }
 
@@ -306,7 +306,7 @@ func (s *Service) PutDay(ctx context.Context, a fugong.Actor, uscc, date string,
 	if err := fugong.Invalid(f.Normalize(e.Employees)); err != nil {
 		return Day{}, false, err
 	}
-	d, created, err = s.Store.PutDay(ctx, a, e.USCC, date, f)
+	d, created, err = s.Store.PutProductionDay(ctx, a, e.USCC, date, f)
 	return withStaff(d, e.Employees), created, err
 }
 
@@ -319,7 +319,7 @@ func (s *Service) Day(ctx context.Context, a fugong.Actor, uscc, date string) (D
 	if _, err := daily.ParseDate(date); err != nil {
 		return Day{}, err
 	}
-	d, err := s.Store.Day(ctx, e.USCC, date)
+	d, err := s.Store.ProductionDay(ctx, e.USCC, date)
 	return withStaff(d, e.Employees), err
 }
 
@@ -332,7 +332,7 @@ func (s *Service) DayVersions(ctx context.Context, a fugong.Actor, uscc, date st
 	if _, err := daily.ParseDate(date); err != nil {
 		return nil, err
 	}
-	vs, err := s.Store.DayVersions(ctx, e.USCC, date)
+	vs, err := s.Store.ProductionDayVersions(ctx, e.USCC, date)
 	for i := range vs {
 		vs[i] = withStaff(vs[i], e.Employees)
 	}
@@ -354,7 +354,7 @@ func (s *Service) Days(ctx context.Context, a fugong.Actor, uscc, from, to strin
 	if page, perPage, err = paging(page, perPage); err != nil {
 		return nil, 0, err
 	}
-	ds, total, err := s.Store.Days(ctx, e.USCC, from, to, page, perPage)
+	ds, total, err := s.Store.ProductionDays(ctx, e.USCC, from, to, page, perPage)
 	for i := range ds {
 		ds[i] = withStaff(ds[i], e.Employees)
 	}
@@ -366,7 +366,7 @@ func (s *Service) Summary(ctx context.Context, a fugong.Actor, date string) (Sum
 	if _, err := daily.ParseDate(date); err != nil {
 		return Summary{}, err
 	}
-	cells, err := s.Store.Summary(ctx, a, date)
+	cells, err := s.Store.ProductionSummary(ctx, a, date)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -389,7 +389,7 @@ func (s *Service) Trend(ctx context.Context, a fugong.Actor, from, to string) ([
 	if days := int(t.Sub(f).Hours()/24+0.5) + 1; days < 1 || days > MaxTrendDays {
 		return nil, fugong.Errorf(fugong.EInvalid, "to", "日期范围应为1至%d天", MaxTrendDays)
 	}
-	cells, err := s.Store.Trend(ctx, a, from, to)
+	cells, err := s.Store.ProductionTrend(ctx, a, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +427,7 @@ func (s *Service) Enterprises(ctx context.Context, a fugong.Actor, f Filter) ([]
 	if err := fugong.Invalid(ps); err != nil {
 		return nil, 0, err
 	}
-	return s.Store.Enterprises(ctx, a, f)
+	return s.Store.ProductionEnterprises(ctx, a, f)
 }
 
 // paging checks a page and its size and fills in the defaults.
