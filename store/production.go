@@ -433,14 +433,20 @@ func (db *DB) ProductionDays(ctx context.Context, uscc, from, to string, page, p
 
 // ---- Summaries ---------------------------------------------------------------------
 
-// asOf joins each enterprise (alias e) to its status on a day (alias p): the
-// day's own row, or the latest before it; none (p.* NULL) means closed. The
-// subquery is one seek in the primary key (enterprise_uscc, date) per
-// enterprise. day is the placeholder of the day, cmp "<=" or "<".
-func asOf(day, cmp string) string {
-	return ` LEFT JOIN production_days p ON p.enterprise_uscc = e.uscc AND p.date = (SELECT max(q.date) FROM production_days q
-		WHERE q.enterprise_uscc = e.uscc AND q.date ` + cmp + ` ` + day + `)`
+// latest is a CTE, l, of the enterprises w selects (alias e) with the day of
+// their status on a day: their report for the day (cmp "<=") or the latest
+// before it; never reported (last NULL) means closed. The subquery is one
+// seek in the primary key (enterprise_uscc, date) per enterprise; the CTE is
+// materialised so that it runs once per enterprise, not once per joined row.
+// day is the placeholder of the day.
+func latest(w *where, day, cmp string) string {
+	return `WITH l AS MATERIALIZED (SELECT e.uscc, e.town_code, e.size_class, e.employees,
+		(SELECT max(q.date) FROM production_days q WHERE q.enterprise_uscc = e.uscc AND q.date ` + cmp + ` ` + day + `) AS last
+		FROM enterprises e` + w.String() + `) `
 }
+
+// latestDay joins l to the day its last names (alias p), one more seek.
+const latestDay = ` LEFT JOIN production_days p ON p.enterprise_uscc = l.uscc AND p.date = l.last`
 
 // ProductionSummary adds up the active enterprises in scope by town, size class and
 // status on a day, in one query.
@@ -449,12 +455,12 @@ func (db *DB) ProductionSummary(ctx context.Context, a fugong.Actor, date string
 	day := w.next(date)
 	w.add("e.status = 'active'")
 	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, `SELECT e.town_code, e.size_class, coalesce(p.status, 'closed'), count(*),
-		coalesce(sum(CASE WHEN p.date = `+day+` THEN 1 ELSE 0 END), 0), coalesce(sum(e.employees), 0),
-		coalesce(sum(p.capacity_pct), 0), coalesce(sum(p.capacity_pct * e.employees), 0),
-		coalesce(sum((p.on_post_pct * e.employees + 50) / 100), 0)
-		FROM enterprises e`+asOf(day, "<=")+w.String()+`
-		GROUP BY e.town_code, e.size_class, coalesce(p.status, 'closed')`, w.args...)
+	rows, err := db.r.QueryContext(ctx, latest(w, day, "<=")+`SELECT l.town_code, l.size_class, coalesce(p.status, 'closed'), count(*),
+		coalesce(sum(CASE WHEN l.last = `+day+` THEN 1 ELSE 0 END), 0), coalesce(sum(l.employees), 0),
+		coalesce(sum(p.capacity_pct), 0), coalesce(sum(p.capacity_pct * l.employees), 0),
+		coalesce(sum((p.on_post_pct * l.employees + 50) / 100), 0)
+		FROM l`+latestDay+`
+		GROUP BY l.town_code, l.size_class, coalesce(p.status, 'closed')`, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -506,8 +512,8 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 	day := w.next(from)
 	w.add("e.status = 'active'")
 	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, `SELECT e.uscc, e.size_class, e.employees, coalesce(p.status, 'closed'),
-		coalesce(p.capacity_pct, 0), coalesce(p.on_post_pct, 0) FROM enterprises e`+asOf(day, "<")+w.String(), w.args...)
+	rows, err := db.r.QueryContext(ctx, latest(w, day, "<")+`SELECT l.uscc, l.size_class, l.employees, coalesce(p.status, 'closed'),
+		coalesce(p.capacity_pct, 0), coalesce(p.on_post_pct, 0) FROM l`+latestDay, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -602,22 +608,24 @@ func (db *DB) ProductionEnterprises(ctx context.Context, a fugong.Actor, f produ
 	if f.SizeClass != "" {
 		w.add("e.size_class = ?", f.SizeClass)
 	}
+	cte := latest(w, day, "<=")
+	var status string
 	switch f.Status {
 	case "":
 	case "working":
-		w.add("p.status IN ('resumed', 'full')")
+		status = ` WHERE p.status IN ('resumed', 'full')`
 	default:
-		w.add("coalesce(p.status, 'closed') = ?", f.Status)
+		status = ` WHERE coalesce(p.status, 'closed') = ` + w.next(f.Status)
 	}
 	var total int
-	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM enterprises e`+asOf(day, "<=")+w.String(), w.args...).Scan(&total); err != nil {
+	if err := db.r.QueryRowContext(ctx, cte+`SELECT count(*) FROM l`+latestDay+status, w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	q := `SELECT e.uscc, e.name, e.town_code, t.name, e.size_class, e.industry, e.contact_phone, e.employees,
+	q := cte + `SELECT e.uscc, e.name, e.town_code, t.name, e.size_class, e.industry, e.contact_phone, e.employees,
 		coalesce(p.status, 'closed'), coalesce(p.capacity_pct, 0), coalesce(p.on_post_pct, 0), coalesce(p.upstream, ''),
 		coalesce(p.downstream, ''), coalesce(p.date, ''), x.enterprise_uscc IS NOT NULL
-		FROM enterprises e JOIN towns t ON t.code = e.town_code` + asOf(day, "<=") + `
-		LEFT JOIN essential_enterprises x ON x.enterprise_uscc = e.uscc` + w.String() + ` ORDER BY t.sort, e.name, e.uscc`
+		FROM l JOIN enterprises e ON e.uscc = l.uscc JOIN towns t ON t.code = e.town_code` + latestDay + `
+		LEFT JOIN essential_enterprises x ON x.enterprise_uscc = e.uscc` + status + ` ORDER BY t.sort, e.name, e.uscc`
 	if f.Page > 0 {
 		q += ` LIMIT ` + w.next(f.PerPage) + ` OFFSET ` + w.next((f.Page-1)*f.PerPage)
 	}
