@@ -36,6 +36,9 @@ func nav(u account.User) []navItem {
 	} else if dailyScope(u.Actor()) {
 		items = append(items, navItem{"/reports", "每日日报"})
 	}
+	if productionNav(u.Actor()) {
+		items = append(items, navItem{"/production", "复工复产"})
+	}
 	if registry.CanRegister(u.Actor()) {
 		items = append(items, navItem{"/enterprises/import", "批量导入"})
 	}

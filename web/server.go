@@ -15,6 +15,7 @@ import (
 	"fugong/account"
 	"fugong/audit"
 	"fugong/daily"
+	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -34,6 +35,8 @@ type Deps struct {
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).
 	SecureCookies bool
+
+	Production *production.Service // resumption and production (M4)
 }
 
 // NewDeps wires every module's service over one database. now is the clock
@@ -46,6 +49,8 @@ func NewDeps(db *store.DB, now func() time.Time) Deps {
 		Accounts: &account.Service{Store: db, Now: time.Now},
 		Daily:    &daily.Service{Store: db, Registry: reg, Now: now},
 		Audit:    db,
+
+		Production: &production.Service{Store: db, Registry: reg, Now: now},
 	}
 }
 
