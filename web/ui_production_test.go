@@ -45,9 +45,9 @@ func testProductionPageScope(t *testing.T, e *testEnv) {
 		"/production/applications":                     {roleAdmin: ok, roleBureauInsp: ok, roleTown: ok, roleClerk: ok, roleCheckpoint: nf},
 		"/production/essential":                        {roleAdmin: ok, roleBureauStat: ok, roleTown: ok, roleCheckpoint: nf},
 		"/production/enterprises/export?status=closed": {roleAdmin: ok, roleCheckpoint: nf},
-		page("tangA"): {roleAdmin: ok, roleBureauInsp: ok, roleTown: ok, roleCadre: ok, roleClerk: nf, roleCheckpoint: nf},
-		page("tangB"): {roleClerk: ok, roleCadre: nf},
-		page("xianA"): {roleAdmin: ok, roleTown: nf},
+		page("tangA"):                                  {roleAdmin: ok, roleBureauInsp: ok, roleTown: ok, roleCadre: ok, roleClerk: nf, roleCheckpoint: nf},
+		page("tangB"):                                  {roleClerk: ok, roleCadre: nf},
+		page("xianA"):                                  {roleAdmin: ok, roleTown: nf},
 	}
 	for _, role := range fixtureRoles {
 		b := e.browserLogin(t, role)
