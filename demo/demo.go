@@ -59,6 +59,9 @@ func Seed(ctx context.Context, db *store.DB, progress func(done, total int), res
 		if err := loadHistory(ctx, db, es, reports, func(done int) { progress(len(es)+done, total) }); err != nil {
 			return nil, fmt.Errorf("demo: report history: %w", err)
 		}
+		if err := loadProduction(ctx, db, es, clerk, db.Now()); err != nil {
+			return nil, fmt.Errorf("demo: production: %w", err)
+		}
 	}
 	return ensureUsers(ctx, db, es, resetPasswords)
 }

@@ -32,6 +32,8 @@ CREATE TABLE essential_enterprises (
 
 -- The latest version of each enterprise's day. Other modules read it (the
 -- supplies' daily use: staff on post = (on_post_pct * employees + 50) / 100).
+-- Without a rowid on SQLite the primary key holds the row, so the lookups
+-- by enterprise and day that every summary makes are one B-tree descent.
 CREATE TABLE production_days (
 	enterprise_uscc TEXT NOT NULL REFERENCES enterprises (uscc),
 	date            TEXT NOT NULL,
@@ -44,7 +46,7 @@ CREATE TABLE production_days (
 	updated_by      TEXT NOT NULL,
 	updated_at      TIMESTAMP NOT NULL,
 	PRIMARY KEY (enterprise_uscc, date)
-);
+) WITHOUT ROWID;
 -- A day's reports and a period's changes, in date order.
 CREATE INDEX production_days_date ON production_days (date, enterprise_uscc);
 
