@@ -331,6 +331,9 @@ func (db *DB) PutProductionDay(ctx context.Context, a fugong.Actor, uscc, date s
 				note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at`, dayArgs(d)...); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, qLatest, d.USCC, d.Date, d.Status, d.CapacityPct, d.OnPostPct, d.Upstream, d.Downstream); err != nil {
+			return err
+		}
 		action, before := "create", any(nil)
 		if !created {
 			action, before = "update", old.Figures
@@ -339,6 +342,15 @@ func (db *DB) PutProductionDay(ctx context.Context, a fugong.Actor, uscc, date s
 	})
 	return d, created, err
 }
+
+// qLatest keeps an enterprise's latest day: a day after (or the same as) the
+// one kept replaces it; a correction of an earlier day leaves it.
+const qLatest = `INSERT INTO production_latest (enterprise_uscc, date, status, capacity_pct, on_post_pct, upstream, downstream)
+	VALUES ($1, $2, $3, $4, $5, $6, $7)
+	ON CONFLICT (enterprise_uscc) DO UPDATE SET date = excluded.date, status = excluded.status,
+		capacity_pct = excluded.capacity_pct, on_post_pct = excluded.on_post_pct, upstream = excluded.upstream,
+		downstream = excluded.downstream
+	WHERE excluded.date >= production_latest.date`
 
 func dayArgs(d production.Day) []any {
 	return []any{d.USCC, d.Date, d.Status, d.CapacityPct, d.OnPostPct, d.Upstream, d.Downstream, d.Note, d.UpdatedBy, d.UpdatedAt}
@@ -433,20 +445,28 @@ func (db *DB) ProductionDays(ctx context.Context, uscc, from, to string, page, p
 
 // ---- Summaries ---------------------------------------------------------------------
 
-// latest is a CTE, l, of the enterprises w selects (alias e) with the day of
-// their status on a day: their report for the day (cmp "<=") or the latest
-// before it; never reported (last NULL) means closed. The subquery is one
-// seek in the primary key (enterprise_uscc, date) per enterprise; the CTE is
-// materialised so that it runs once per enterprise, not once per joined row.
-// day is the placeholder of the day.
+// latest is a CTE, l, of the enterprises w selects (alias e) with their
+// status on a day: their report for the day (cmp "<=") or the latest before
+// it; never reported (last and the figures NULL) means closed. day is the
+// placeholder of the day.
+//
+// An enterprise whose latest report (production_latest) is on or before the
+// day takes it from there: one seek in a table of one row per enterprise, so
+// a summary of today costs the same however long the history grows. Only
+// those that reported after the day look back through their history (o): a
+// seek for the day, one for its row, materialised so that each runs once
+// per enterprise.
 func latest(w *where, day, cmp string) string {
-	return `WITH l AS MATERIALIZED (SELECT e.uscc, e.town_code, e.size_class, e.employees,
-		(SELECT max(q.date) FROM production_days q WHERE q.enterprise_uscc = e.uscc AND q.date ` + cmp + ` ` + day + `) AS last
-		FROM enterprises e` + w.String() + `) `
+	const cols = `e.uscc, e.town_code, e.size_class, e.employees`
+	return `WITH o AS MATERIALIZED (SELECT ` + cols + `,
+			(SELECT max(q.date) FROM production_days q WHERE q.enterprise_uscc = e.uscc AND q.date ` + cmp + ` ` + day + `) AS last
+			FROM enterprises e JOIN production_latest x ON x.enterprise_uscc = e.uscc` + w.and(`NOT (x.date `+cmp+` `+day+`)`) + `),
+		l AS MATERIALIZED (SELECT ` + cols + `, x.date AS last, x.status, x.capacity_pct, x.on_post_pct, x.upstream, x.downstream
+			FROM enterprises e LEFT JOIN production_latest x ON x.enterprise_uscc = e.uscc` + w.and(`(x.date IS NULL OR x.date `+cmp+` `+day+`)`) + `
+			UNION ALL
+			SELECT o.uscc, o.town_code, o.size_class, o.employees, p.date, p.status, p.capacity_pct, p.on_post_pct, p.upstream, p.downstream
+			FROM o LEFT JOIN production_days p ON p.enterprise_uscc = o.uscc AND p.date = o.last) `
 }
-
-// latestDay joins l to the day its last names (alias p), one more seek.
-const latestDay = ` LEFT JOIN production_days p ON p.enterprise_uscc = l.uscc AND p.date = l.last`
 
 // ProductionSummary adds up the active enterprises in scope by town, size class and
 // status on a day, in one query.
@@ -455,12 +475,11 @@ func (db *DB) ProductionSummary(ctx context.Context, a fugong.Actor, date string
 	day := w.next(date)
 	w.add("e.status = 'active'")
 	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, latest(w, day, "<=")+`SELECT l.town_code, l.size_class, coalesce(p.status, 'closed'), count(*),
+	rows, err := db.r.QueryContext(ctx, latest(w, day, "<=")+`SELECT l.town_code, l.size_class, coalesce(l.status, 'closed'), count(*),
 		coalesce(sum(CASE WHEN l.last = `+day+` THEN 1 ELSE 0 END), 0), coalesce(sum(l.employees), 0),
-		coalesce(sum(p.capacity_pct), 0), coalesce(sum(p.capacity_pct * l.employees), 0),
-		coalesce(sum((p.on_post_pct * l.employees + 50) / 100), 0)
-		FROM l`+latestDay+`
-		GROUP BY l.town_code, l.size_class, coalesce(p.status, 'closed')`, w.args...)
+		coalesce(sum(l.capacity_pct), 0), coalesce(sum(l.capacity_pct * l.employees), 0),
+		coalesce(sum((l.on_post_pct * l.employees + 50) / 100), 0)
+		FROM l GROUP BY l.town_code, l.size_class, coalesce(l.status, 'closed')`, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -512,8 +531,8 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 	day := w.next(from)
 	w.add("e.status = 'active'")
 	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, latest(w, day, "<")+`SELECT l.uscc, l.size_class, l.employees, coalesce(p.status, 'closed'),
-		coalesce(p.capacity_pct, 0), coalesce(p.on_post_pct, 0) FROM l`+latestDay, w.args...)
+	rows, err := db.r.QueryContext(ctx, latest(w, day, "<")+`SELECT l.uscc, l.size_class, l.employees, coalesce(l.status, 'closed'),
+		coalesce(l.capacity_pct, 0), coalesce(l.on_post_pct, 0) FROM l`, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -613,19 +632,19 @@ func (db *DB) ProductionEnterprises(ctx context.Context, a fugong.Actor, f produ
 	switch f.Status {
 	case "":
 	case "working":
-		status = ` WHERE p.status IN ('resumed', 'full')`
+		status = ` WHERE l.status IN ('resumed', 'full')`
 	default:
-		status = ` WHERE coalesce(p.status, 'closed') = ` + w.next(f.Status)
+		status = ` WHERE coalesce(l.status, 'closed') = ` + w.next(f.Status)
 	}
 	var total int
-	if err := db.r.QueryRowContext(ctx, cte+`SELECT count(*) FROM l`+latestDay+status, w.args...).Scan(&total); err != nil {
+	if err := db.r.QueryRowContext(ctx, cte+`SELECT count(*) FROM l`+status, w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	q := cte + `SELECT e.uscc, e.name, e.town_code, t.name, e.size_class, e.industry, e.contact_phone, e.employees,
-		coalesce(p.status, 'closed'), coalesce(p.capacity_pct, 0), coalesce(p.on_post_pct, 0), coalesce(p.upstream, ''),
-		coalesce(p.downstream, ''), coalesce(p.date, ''), x.enterprise_uscc IS NOT NULL
-		FROM l JOIN enterprises e ON e.uscc = l.uscc JOIN towns t ON t.code = e.town_code` + latestDay + `
-		LEFT JOIN essential_enterprises x ON x.enterprise_uscc = e.uscc` + status + ` ORDER BY t.sort, e.name, e.uscc`
+		coalesce(l.status, 'closed'), coalesce(l.capacity_pct, 0), coalesce(l.on_post_pct, 0), coalesce(l.upstream, ''),
+		coalesce(l.downstream, ''), coalesce(l.last, ''), ess.enterprise_uscc IS NOT NULL
+		FROM l JOIN enterprises e ON e.uscc = l.uscc JOIN towns t ON t.code = e.town_code
+		LEFT JOIN essential_enterprises ess ON ess.enterprise_uscc = e.uscc` + status + ` ORDER BY t.sort, e.name, e.uscc`
 	if f.Page > 0 {
 		q += ` LIMIT ` + w.next(f.PerPage) + ` OFFSET ` + w.next((f.Page-1)*f.PerPage)
 	}

@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -66,11 +68,16 @@ func productionDB(b *testing.B, engine string, n, days int) (*store.DB, string) 
 }
 
 // BenchmarkProductionSummary measures the day's summary, the trend and a
-// drill-down page at 10,000 enterprises with 30 days of production each:
+// drill-down page at 10,000 enterprises with 30 days of production each
+// (FUGONG_BENCH_FIRMS sets another number):
 // go test -run '^$' -bench ProductionSummary ./store/
 func BenchmarkProductionSummary(b *testing.B) {
 	ctx := context.Background()
-	const firms, days = 10_000, 30
+	const days = 30
+	firms := 10_000
+	if n, err := strconv.Atoi(os.Getenv("FUGONG_BENCH_FIRMS")); err == nil && n > 0 {
+		firms = n
+	}
 	for _, engine := range []string{store.SQLite, store.Postgres} {
 		b.Run(engine, func(b *testing.B) {
 			db, last := productionDB(b, engine, firms, days)

@@ -16,7 +16,8 @@ var (
 )
 
 // LoadProduction inserts generated production data in one transaction: the
-// essential list, applications (without plans) and first versions of days.
+// essential list, applications (without plans) and first versions of days,
+// with each enterprise's latest day.
 // Like the other bulk loads it validates nothing and audits nothing, so it
 // is for generated data only (the demo city, the benchmarks); the
 // enterprises must be stored, and the rows must not exist yet.
@@ -45,11 +46,16 @@ func (db *DB) LoadProduction(ctx context.Context, essential []production.Essenti
 			return err
 		}
 		drow := make([]any, len(dayBulkCols))
-		return w.rows("production_days", dayBulkCols, len(days), func(i int) []any {
+		if err := w.rows("production_days", dayBulkCols, len(days), func(i int) []any {
 			d := &days[i]
 			drow[0], drow[1], drow[2], drow[3], drow[4] = d.USCC, d.Date, d.Status, d.CapacityPct, d.OnPostPct
 			drow[5], drow[6], drow[7], drow[8], drow[9] = d.Upstream, d.Downstream, d.Note, d.UpdatedBy, utc(d.UpdatedAt)
 			return drow
-		})
+		}); err != nil {
+			return err
+		}
+		return w.exec(`INSERT INTO production_latest (enterprise_uscc, date, status, capacity_pct, on_post_pct, upstream, downstream)
+			SELECT p.enterprise_uscc, p.date, p.status, p.capacity_pct, p.on_post_pct, p.upstream, p.downstream FROM production_days p
+			WHERE p.date = (SELECT max(q.date) FROM production_days q WHERE q.enterprise_uscc = p.enterprise_uscc)`)
 	})
 }

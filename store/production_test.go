@@ -309,6 +309,9 @@ func prodCity(t *testing.T, db *store.DB) map[string]registry.Enterprise {
 	put("gone", "2020-02-03", resumed(30, 30))
 	put("xian", "2020-02-04", resumed(40, 50))
 	put("xian", "2020-02-06", closedDay)
+	// A day filled in late, before the latest; a correction of the latest.
+	put("above", "2020-02-02", resumed(20, 30))
+	put("essential", "2020-02-02", resumed(85, 90))
 	gone, err := db.GetEnterprise(ctx, fugong.System, f["gone"].USCC)
 	if err != nil {
 		t.Fatal(err)
@@ -340,7 +343,7 @@ func TestProductionSummaryAndTrend(t *testing.T) {
 		if c.Total != 4 || c.Full != 1 || c.Resumed != 2 || c.Closed != 1 || c.Reported != 1 {
 			t.Errorf("city on the 5th: %+v", c)
 		}
-		if c.Employees != 315 || c.StaffOnPost != 200+54+20 || c.WeightedCapacity != share(95*200+80*60+40*40, 315) {
+		if c.Employees != 315 || c.StaffOnPost != 200+54+20 || c.WeightedCapacity != share(95*200+85*60+40*40, 315) {
 			t.Errorf("city staff %d on post %d weighted %v", c.Employees, c.StaffOnPost, c.WeightedCapacity)
 		}
 		if a := s.BySize.Above; a.Total != 1 || a.Full != 1 || a.WorkingRate != 100 {
@@ -351,6 +354,10 @@ func TestProductionSummaryAndTrend(t *testing.T) {
 		}
 		if len(s.Towns) != 2 || s.Towns[0].Name != "仙降街道" || s.Towns[1].Total != 3 {
 			t.Errorf("towns %+v", s.Towns)
+		}
+		// The late day counts on its day only.
+		if a := sum(fugong.System, "2020-02-02").BySize.Above; a.Resumed != 1 || a.WorkingAvgCapacity != 20 {
+			t.Errorf("above on the 2nd: %+v", a)
 		}
 		// Before anything was reported every firm counts closed.
 		if e := sum(fugong.System, "2020-01-31").City; e.Total != 4 || e.Closed != 4 || e.AvgCapacity != 0 {
@@ -442,7 +449,7 @@ func TestProductionEnterprises(t *testing.T) {
 		for _, it := range items {
 			byName[it.Name] = it
 		}
-		if e := byName[f["essential"].Name]; !e.Essential || e.AsOf != "2020-02-02" || e.CapacityPct != 80 || e.StaffOnPost != 54 || e.Upstream != "normal" {
+		if e := byName[f["essential"].Name]; !e.Essential || e.AsOf != "2020-02-02" || e.CapacityPct != 85 || e.StaffOnPost != 54 || e.Upstream != "normal" {
 			t.Errorf("essential row %+v", e)
 		}
 		if s := byName[f["silent"].Name]; s.Status != "closed" || s.AsOf != "" || s.Upstream != "" || s.Essential {

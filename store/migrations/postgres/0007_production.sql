@@ -48,6 +48,19 @@ CREATE TABLE production_days (
 -- A day's reports and a period's changes, in date order.
 CREATE INDEX production_days_date ON production_days (date, enterprise_uscc);
 
+-- Each enterprise's latest reported day, kept with every write of a day: a
+-- summary of today (or of any day after the latest reports) reads one row
+-- per enterprise here instead of looking back through its history.
+CREATE TABLE production_latest (
+	enterprise_uscc TEXT PRIMARY KEY REFERENCES enterprises (uscc),
+	date            TEXT NOT NULL,
+	status          TEXT NOT NULL,
+	capacity_pct    INTEGER NOT NULL,
+	on_post_pct     INTEGER NOT NULL,
+	upstream        TEXT NOT NULL,
+	downstream      TEXT NOT NULL
+);
+
 -- The versions a correction replaced, numbered from 1; the current one is
 -- the next number.
 CREATE TABLE production_day_versions (
