@@ -45,7 +45,7 @@ var ActionNames = map[string]string{
 	"create": "新增", "update": "修改", "import": "导入", "login": "登录", "logout": "退出",
 	"password": "修改密码", "signoff": "确认", "reopen": "退回重报",
 	"revise": "修订新版本", "rectify": "提交整改", "verify": "验收整改", "reject": "退回整改",
-	"delete": "删除",
+	"approve": "批准", "return": "退回", "delete": "删除",
 }
 
 // EntityNames are the Chinese names of the audited records.
@@ -55,7 +55,8 @@ var EntityNames = map[string]string{
 	"checklist": "检查表", "visit": "督导检查", "rectification": "整改",
 	"supply_stock": "防疫物资库存", "supply_receipt": "物资入库", "supply_allocation": "物资调拨", "bureau_supply_stock": "物资组库存",
 	"ticket": "问题困难", "ticket_pass": "车辆通行证", "ticket_delivery": "物资送达", "enterprise_products": "企业产品",
-	"enterprise_document": "承诺书/防控预案",
+	"enterprise_document":    "承诺书/防控预案",
+	"resumption_application": "复工申请", "essential_enterprise": "保供重点企业", "production_day": "生产情况",
 }
 
 // List returns a page of the log; only the admin may read it.

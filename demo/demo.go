@@ -71,6 +71,9 @@ func Seed(ctx context.Context, db *store.DB, progress func(done, total int), res
 		if err := seedPaperwork(ctx, db, es); err != nil {
 			return nil, fmt.Errorf("demo: pairings and documents: %w", err)
 		}
+		if err := loadProduction(ctx, db, es, clerk, db.Now()); err != nil {
+			return nil, fmt.Errorf("demo: production: %w", err)
+		}
 	}
 	return ensureUsers(ctx, db, es, resetPasswords)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,12 @@ func (w *where) String() string {
 		return ""
 	}
 	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// and is the clause with one more condition, which may use the
+// placeholders already numbered; w itself is left as it was.
+func (w *where) and(cond string) string {
+	return " WHERE " + strings.Join(append(slices.Clone(w.conds), cond), " AND ")
 }
 
 // next is the placeholder after the ones used so far.

@@ -12,11 +12,12 @@ import (
 )
 
 // staffOnPostExpr is the staff on post of enterprise e, what daily use is
-// counted from. It is the registry's employees until the production status
-// of M4 (production_days.on_post_pct) is merged: then this one expression
-// becomes the enterprise's latest on-post share of its employees, and every
-// supplies query follows.
-const staffOnPostExpr = `e.employees`
+// counted from: its latest reported on-post share of its employees (M4,
+// production.StaffOnPost's rounding), or all its employees while it has
+// reported none, so that a firm nobody has heard from is not thought to
+// need nothing.
+const staffOnPostExpr = `coalesce((SELECT (l.on_post_pct * e.employees + 50) / 100 FROM production_latest l
+	WHERE l.enterprise_uscc = e.uscc), e.employees)`
 
 var _ supplies.Store = (*DB)(nil)
 

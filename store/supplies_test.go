@@ -9,6 +9,7 @@ import (
 
 	"fugong"
 	"fugong/audit"
+	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/store/storetest"
@@ -365,6 +366,34 @@ func TestSuppliesDonors(t *testing.T) {
 		q.Item = supplies.Gloves // half the masks: 500 gloves for 10 keep 90
 		if ds, _ := db.Donors(ctx, fugong.System, q); len(ds) != 4 || ds[0].Stored != 500 {
 			t.Errorf("glove donors %v", names(ds))
+		}
+	})
+}
+
+// TestSuppliesStaffOnPostFromProduction: daily use counts the staff on post
+// the firm last reported (M4), all its employees until it reports.
+func TestSuppliesStaffOnPostFromProduction(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := staffed(t, db, "MW1000009", tangxia, "瑞安市塘下鞋业有限公司", 28)
+		if st, err := db.Stock(ctx, e.USCC); err != nil || st.StaffOnPost != 28 {
+			t.Fatalf("before any production report: %d on post, %v; want all 28", st.StaffOnPost, err)
+		}
+		if err := db.SetEssential(ctx, fugong.System, e.USCC, true, "保供企业"); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			date      string
+			pct, want int
+		}{{"2020-02-10", 50, 14}, {"2020-02-11", 75, 21}} {
+			f := production.Figures{Status: production.StatusResumed, CapacityPct: 60, OnPostPct: c.pct,
+				Upstream: production.SupplyNormal, Downstream: production.SupplyNormal}
+			if _, _, err := db.PutProductionDay(ctx, fugong.System, e.USCC, c.date, f); err != nil {
+				t.Fatal(err)
+			}
+			if st, err := db.Stock(ctx, e.USCC); err != nil || st.StaffOnPost != c.want {
+				t.Errorf("after %s at %d%%: %d on post, %v; want %d", c.date, c.pct, st.StaffOnPost, err, c.want)
+			}
 		}
 	})
 }

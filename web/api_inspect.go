@@ -44,9 +44,6 @@ func pathID(r *http.Request, what string) (int64, error) {
 	return id, nil
 }
 
-// fileURL is where GET /api/v1/files/{id} serves a stored file.
-func fileURL(id int64) string { return "/api/v1/files/" + strconv.FormatInt(id, 10) }
-
 // withPhotoURLs links a visit's photos and those of its rectifications.
 func withPhotoURLs(v *inspect.Visit) {
 	for i := range v.Answers {

@@ -70,6 +70,9 @@ func uploadError(err error) error {
 	return fugong.Errorf(fugong.EInvalid, "", "上传内容无法解析")
 }
 
+// fileURL is where GET /api/v1/files/{id} serves a stored file.
+func fileURL(id int64) string { return "/api/v1/files/" + strconv.FormatInt(id, 10) }
+
 // apiFile sends a stored file, if it is about an enterprise in scope. The
 // type is the one its bytes were checked to be; nosniff and the CSP keep a
 // browser from reading it as anything else.

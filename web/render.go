@@ -47,6 +47,9 @@ func nav(u account.User) []navItem {
 		items = append(items, navItem{"/tickets", "问题困难"})
 	}
 	items = append(items, paperworkNav(u)...)
+	if productionNav(u.Actor()) {
+		items = append(items, navItem{"/production", "复工复产"})
+	}
 	if registry.CanRegister(u.Actor()) {
 		items = append(items, navItem{"/enterprises/import", "批量导入"})
 	}

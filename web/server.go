@@ -18,6 +18,7 @@ import (
 	"fugong/documents"
 	"fugong/inspect"
 	"fugong/pairing"
+	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/supplies"
@@ -30,23 +31,24 @@ var assets embed.FS
 // Deps are the services the web layer serves.
 type Deps struct {
 	DB       *store.DB
-	Registry *registry.Service
+	Registry *registry.Service // M1
 	Accounts *account.Service
-	Daily    *daily.Service
-	Inspect  *inspect.Service
-	// Oversight is the inspections' coverage and the cadres' duty (M3).
+	Daily    *daily.Service // M2
+	// M3: inspections, their reach, the cadres' pairings and the papers.
+	Inspect   *inspect.Service
 	Oversight *inspect.Oversight
-	Supplies  *supplies.Service
-	Tickets   *tickets.Service
-	Audit     audit.Store
-	Logger    *slog.Logger
+	Pairing   *pairing.Service
+	Documents *documents.Service
+	// M4, M5 and M6.
+	Production *production.Service
+	Tickets    *tickets.Service
+	Supplies   *supplies.Service
+	Audit      audit.Store
+	Logger     *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).
 	SecureCookies bool
-
-	Pairing   *pairing.Service   // M3: the cadres' pairings (一企一员)
-	Documents *documents.Service // M3: commitment letters and prevention plans
 }
 
 // NewDeps wires every module's service over one database. now is the clock
@@ -56,17 +58,18 @@ func NewDeps(db *store.DB, now func() time.Time) Deps {
 	pairings := &pairing.Service{Store: db, Registry: reg}
 	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
 	return Deps{
-		DB:        db,
-		Registry:  reg,
-		Accounts:  &account.Service{Store: db, Now: time.Now},
-		Daily:     &daily.Service{Store: db, Registry: reg, Now: now},
-		Inspect:   &inspect.Service{Store: db, Registry: reg, Now: now},
-		Oversight: &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
-		Supplies:  stock,
-		Tickets:   &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
-		Pairing:   pairings,
-		Documents: &documents.Service{Store: db, Registry: reg, Now: now},
-		Audit:     db,
+		DB:         db,
+		Registry:   reg,
+		Accounts:   &account.Service{Store: db, Now: time.Now},
+		Daily:      &daily.Service{Store: db, Registry: reg, Now: now},
+		Inspect:    &inspect.Service{Store: db, Registry: reg, Now: now},
+		Oversight:  &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
+		Supplies:   stock,
+		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
+		Pairing:    pairings,
+		Documents:  &documents.Service{Store: db, Registry: reg, Now: now},
+		Production: &production.Service{Store: db, Registry: reg, Now: now},
+		Audit:      db,
 	}
 }
 

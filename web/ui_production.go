@@ -1,0 +1,732 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"fugong"
+	"fugong/daily"
+	"fugong/files"
+	"fugong/production"
+	"fugong/registry"
+	"fugong/web/chart"
+)
+
+// The pages of resumption and production (M4, 复工复产): the day's figures
+// with their headline, charts and drill-down, the towns' approval of
+// applications, the essential list, and each enterprise's own page where it
+// applies and reports its production.
+
+func (s *Server) productionPages(mux *http.ServeMux) {
+	mux.Handle("GET /production", s.ui(s.productionOverview))
+	mux.Handle("GET /production/enterprises", s.ui(s.productionDrill))
+	mux.Handle("GET /production/enterprises/export", s.ui(s.productionDrillExport))
+	mux.Handle("GET /production/applications", s.ui(s.productionApplications))
+	mux.Handle("POST /production/applications/{id}/approve", s.ui(s.productionApprove))
+	mux.Handle("POST /production/applications/{id}/return", s.ui(s.productionReturn))
+	mux.Handle("GET /production/essential", s.ui(s.productionEssential))
+	mux.Handle("POST /production/essential", s.ui(s.productionEssentialSet))
+	mux.Handle("GET /enterprises/{uscc}/production", s.ui(s.productionEnterprise))
+	mux.Handle("POST /enterprises/{uscc}/resumption-applications", s.ui(s.productionApply))
+	mux.Handle("POST /enterprises/{uscc}/production", s.ui(s.productionReport))
+}
+
+// productionNav reports whether the actor has the 复工复产 page: everyone
+// with enterprises in scope (the clerk's leads to their own enterprise).
+func productionNav(a fugong.Actor) bool { return a.Role != fugong.RoleCheckpoint }
+
+// productionPath is an enterprise's production page.
+func productionPath(uscc string) string {
+	return "/enterprises/" + url.PathEscape(uscc) + "/production"
+}
+
+// drillQuery is the query of a drill-down list.
+func drillQuery(date, town, status, size string) template.URL {
+	v := url.Values{"date": {date}}
+	for k, x := range map[string]string{"town": town, "status": status, "size_class": size} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	return template.URL(v.Encode())
+}
+
+var productionStatusChoices = []choice{{production.StatusClosed, production.StatusNames[production.StatusClosed]},
+	{production.StatusResumed, production.StatusNames[production.StatusResumed]}, {production.StatusFull, production.StatusNames[production.StatusFull]}}
+
+var supplyChoices = []choice{{production.SupplyNormal, production.SupplyNames[production.SupplyNormal]},
+	{production.SupplyStrained, production.SupplyNames[production.SupplyStrained]}, {production.SupplyBroken, production.SupplyNames[production.SupplyBroken]}}
+
+// ---- The day's figures ---------------------------------------------------------
+
+// areaRow is one line of the figures tables: an area and its drill-down links.
+type areaRow struct {
+	Name string
+	production.Area
+	Rate, RateClass, Avg, WorkingAvg, Weighted, OnPost string
+	AllQ, ClosedQ, ResumedQ, FullQ, WorkingQ           template.URL
+	// AboveText and BelowText are a town's 规上 and 规下 back at work.
+	AboveText, BelowText string
+}
+
+func newAreaRow(name string, a production.Area, date, town, size string) areaRow {
+	return areaRow{Name: name, Area: a, Rate: pct(a.WorkingRate), RateClass: rateClass(a.WorkingRate), Avg: pct(a.AvgCapacity),
+		WorkingAvg: pct(a.WorkingAvgCapacity), Weighted: pct(a.WeightedCapacity), OnPost: pct(a.OnPostRate),
+		AllQ: drillQuery(date, town, "", size), ClosedQ: drillQuery(date, town, production.StatusClosed, size),
+		ResumedQ: drillQuery(date, town, production.StatusResumed, size), FullQ: drillQuery(date, town, production.StatusFull, size),
+		WorkingQ: drillQuery(date, town, "working", size)}
+}
+
+type productionPage struct {
+	basePage
+	Date, Today   string
+	IsToday       bool
+	DateError     string
+	City          areaRow
+	Headline      []string
+	Sizes         []areaRow
+	Towns         []areaRow
+	TrendChart    template.HTML
+	TownChart     template.HTML
+	Pending       int
+	CanDecide     bool
+	CanEssential  bool
+	EssentialSize int
+}
+
+func (s *Server) productionOverview(w http.ResponseWriter, r *http.Request, ss *session) error {
+	a := ss.actor()
+	if a.Role == fugong.RoleEnterprise {
+		http.Redirect(w, r, productionPath(a.Enterprise), http.StatusSeeOther)
+		return nil
+	}
+	if !productionNav(a) {
+		return fugong.NotFound("页面")
+	}
+	ctx := r.Context()
+	date, problem := s.productionDayParam(r)
+	sum, err := s.Production.Summary(ctx, a, date)
+	if err != nil {
+		return err
+	}
+	today := daily.Today(s.Production.Now())
+	p := productionPage{basePage: s.base(ss, "复工复产", "/production"), Date: date, Today: today, IsToday: date == today,
+		DateError: problem, Headline: production.Headline(sum, scopeName(a)), CanDecide: production.CanDecide(a),
+		CanEssential: production.CanManageEssential(a)}
+	p.City = newAreaRow(scopeName(a), sum.City, date, "", "")
+	p.Sizes = []areaRow{newAreaRow("规上", sum.BySize.Above, date, "", registry.SizeAbove),
+		newAreaRow("规下", sum.BySize.Below, date, "", registry.SizeBelow)}
+	bars := chart.HBar{Title: date + " 各乡镇街道复工率", Max: 100, Unit: "%", Legend: chart.RateLegend()}
+	for _, t := range sum.Towns {
+		row := newAreaRow(t.Name, t.Area, date, t.Town, "")
+		row.AboveText = fmt.Sprintf("%d/%d", t.BySize.Above.Working, t.BySize.Above.Total)
+		row.BelowText = fmt.Sprintf("%d/%d", t.BySize.Below.Working, t.BySize.Below.Total)
+		p.Towns = append(p.Towns, row)
+		bars.Bars = append(bars.Bars, chart.Bar{Label: t.Name, Value: t.WorkingRate, Fill: chart.RateColor(t.WorkingRate),
+			Text:  pct(t.WorkingRate) + "%",
+			Title: fmt.Sprintf("%s 已复工 %d / %d 家（%s%%），点击查看企业", t.Name, t.Working, t.Total, pct(t.WorkingRate)),
+			Href:  "/production/enterprises?" + string(drillQuery(date, t.Town, "", ""))})
+	}
+	p.TownChart = bars.HTML()
+
+	from := shiftDay(date, -(chartDays - 1))
+	trend, err := s.Production.Trend(ctx, a, from, date)
+	if err != nil {
+		return err
+	}
+	line := chart.Line{Title: fmt.Sprintf("近%d天复工率与产能恢复（%s 至 %s）", chartDays, from, date), Max: 100, Unit: "%"}
+	above := chart.Series{Name: "规上复工率", Color: chart.Red}
+	below := chart.Series{Name: "规下复工率", Color: chart.Blue}
+	capacity := chart.Series{Name: "加权产能", Color: chart.Green, Dashed: true}
+	for _, d := range trend {
+		line.Labels = append(line.Labels, d.Date[5:])
+		above.Values = append(above.Values, d.BySize.Above.WorkingRate)
+		above.Tips = append(above.Tips, fmt.Sprintf("%s 规上已复工 %d / %d 家（%s%%）", d.Date, d.BySize.Above.Working, d.BySize.Above.Total, pct(d.BySize.Above.WorkingRate)))
+		below.Values = append(below.Values, d.BySize.Below.WorkingRate)
+		below.Tips = append(below.Tips, fmt.Sprintf("%s 规下已复工 %d / %d 家（%s%%）", d.Date, d.BySize.Below.Working, d.BySize.Below.Total, pct(d.BySize.Below.WorkingRate)))
+		capacity.Values = append(capacity.Values, d.WeightedCapacity)
+		capacity.Tips = append(capacity.Tips, fmt.Sprintf("%s 按职工加权产能恢复 %s%%，在岗 %d 人", d.Date, pct(d.WeightedCapacity), d.StaffOnPost))
+	}
+	line.Series = []chart.Series{above, below, capacity}
+	p.TrendChart = line.HTML()
+
+	if _, p.Pending, err = s.Production.Applications(ctx, a, production.AppFilter{Status: production.AppSubmitted, Page: 1, PerPage: 1}); err != nil {
+		return err
+	}
+	if _, p.EssentialSize, err = s.Production.EssentialList(ctx, a, 1, 1); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "production", p)
+	return nil
+}
+
+// productionDayParam reads ?date=, today when absent; a bad or future day
+// is reported and replaced by today.
+func (s *Server) productionDayParam(r *http.Request) (date, problem string) {
+	today := daily.Today(s.Production.Now())
+	date = r.URL.Query().Get("date")
+	switch _, err := daily.ParseDate(date); {
+	case date == "":
+		return today, ""
+	case err != nil:
+		return today, fugong.AsError(err).Message + "，已显示今天"
+	case date > today:
+		return today, "不能查看未来日期，已显示今天"
+	}
+	return date, ""
+}
+
+// ---- Drill-down --------------------------------------------------------------------
+
+type drillRow struct {
+	production.EnterpriseDay
+	StatusName, SizeName, UpName, DownName string
+}
+
+type drillPage struct {
+	basePage
+	Date, Today, Town, Status, Size string
+	Towns                           []registry.Town
+	Statuses                        []choice
+	Items                           []drillRow
+	Total, Page, Pages              int
+	Query                           template.URL // the filters without the page
+	Title                           string
+	FilterError                     string
+}
+
+func (s *Server) productionDrill(w http.ResponseWriter, r *http.Request, ss *session) error {
+	a := ss.actor()
+	if !productionNav(a) {
+		return fugong.NotFound("页面")
+	}
+	q := r.URL.Query()
+	date, problem := s.productionDayParam(r)
+	p := drillPage{basePage: s.base(ss, "复工复产企业清单", "/production"), Date: date, Today: daily.Today(s.Production.Now()),
+		Towns: townsFor(a), FilterError: problem, Page: 1,
+		Statuses: append([]choice{{"working", "已复工（含满产）"}}, productionStatusChoices...)}
+	f := production.Filter{Date: date, Town: q.Get("town"), Status: q.Get("status"), SizeClass: q.Get("size_class"), Page: 1, PerPage: registry.DefaultPerPage}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+		f.Page = n
+	}
+	items, total, err := s.Production.Enterprises(r.Context(), a, f)
+	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
+		p.FilterError = e.Message + "，已显示全部"
+		f = production.Filter{Date: date, Page: 1, PerPage: registry.DefaultPerPage}
+		items, total, err = s.Production.Enterprises(r.Context(), a, f)
+	}
+	if err != nil {
+		return err
+	}
+	if t, ok := registry.TownByNameOrCode(f.Town); ok {
+		f.Town = t.Code
+	}
+	p.Town, p.Status, p.Size, p.Page = f.Town, f.Status, f.SizeClass, f.Page
+	p.Total, p.Pages = total, (total+registry.DefaultPerPage-1)/registry.DefaultPerPage
+	for _, it := range items {
+		p.Items = append(p.Items, drillRow{EnterpriseDay: it, StatusName: production.StatusNames[it.Status],
+			SizeName: registry.SizeNames[it.SizeClass], UpName: production.SupplyNames[it.Upstream], DownName: production.SupplyNames[it.Downstream]})
+	}
+	p.Query = drillQuery(date, p.Town, p.Status, p.Size)
+	var parts []string
+	if t, ok := registry.TownByCode(p.Town); ok {
+		parts = append(parts, t.Name)
+	}
+	if n := registry.SizeNames[p.Size]; n != "" {
+		parts = append(parts, n)
+	}
+	for _, c := range p.Statuses {
+		if c.Value == p.Status {
+			parts = append(parts, c.Label)
+		}
+	}
+	p.Title = strings.Join(parts, " · ")
+	s.render(w, r, http.StatusOK, "production_enterprises", p)
+	return nil
+}
+
+func (s *Server) productionDrillExport(w http.ResponseWriter, r *http.Request, ss *session) error {
+	if !productionNav(ss.actor()) {
+		return fugong.NotFound("页面")
+	}
+	return s.productionExport(w, r, ss.actor())
+}
+
+// ---- Applications -----------------------------------------------------------------
+
+// appView is an application as the pages show it.
+type appView struct {
+	production.Application
+	StatusName, PlanURL, Submitted, Decided string
+	CanDecide                               bool
+	Error                                   string // a refused decision on it
+	Reason                                  string // the reason typed into a refused return
+}
+
+func (s *Server) appView(a fugong.Actor, app production.Application) appView {
+	v := appView{Application: app, StatusName: production.AppStatusNames[app.Status],
+		Submitted: app.SubmittedAt.In(fugong.Location).Format("01-02 15:04"),
+		CanDecide: production.CanDecide(a) && app.Status == production.AppSubmitted}
+	if app.Plan != nil {
+		v.PlanURL = fileURL(app.Plan.ID)
+	}
+	if app.DecidedAt != nil {
+		v.Decided = app.DecidedAt.In(fugong.Location).Format("01-02 15:04")
+	}
+	return v
+}
+
+type applicationsPage struct {
+	basePage
+	Status, Town       string
+	Statuses           []choice
+	Towns              []registry.Town
+	Items              []appView
+	Total, Page, Pages int
+	Query              template.URL
+	OK, Alert          string
+	CanDecide          bool
+}
+
+func (s *Server) productionApplications(w http.ResponseWriter, r *http.Request, ss *session) error {
+	return s.showApplications(w, r, ss, http.StatusOK, nil)
+}
+
+// showApplications renders the list; failed, when set, is a decision that
+// was refused, shown on its row.
+func (s *Server) showApplications(w http.ResponseWriter, r *http.Request, ss *session, status int, failed *appView) error {
+	a := ss.actor()
+	if !productionNav(a) {
+		return fugong.NotFound("页面")
+	}
+	q := r.URL.Query()
+	p := applicationsPage{basePage: s.base(ss, "复工申请", "/production"), Status: q.Get("status"), Town: q.Get("town"),
+		Towns: townsFor(a), Page: 1, CanDecide: production.CanDecide(a)}
+	for _, st := range production.AppStatuses {
+		p.Statuses = append(p.Statuses, choice{st, production.AppStatusNames[st]})
+	}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+		p.Page = n
+	}
+	f := production.AppFilter{Status: p.Status, Town: p.Town, Page: p.Page, PerPage: registry.DefaultPerPage}
+	apps, total, err := s.Production.Applications(r.Context(), a, f)
+	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
+		p.Alert = e.Message + "，已显示全部"
+		p.Status, p.Town = "", ""
+		apps, total, err = s.Production.Applications(r.Context(), a, production.AppFilter{Page: p.Page, PerPage: registry.DefaultPerPage})
+	}
+	if err != nil {
+		return err
+	}
+	if t, ok := registry.TownByNameOrCode(p.Town); ok {
+		p.Town = t.Code
+	}
+	p.Total, p.Pages = total, (total+registry.DefaultPerPage-1)/registry.DefaultPerPage
+	for _, app := range apps {
+		v := s.appView(a, app)
+		if failed != nil && failed.ID == app.ID {
+			v.Error, v.Reason = failed.Error, failed.Reason
+		}
+		p.Items = append(p.Items, v)
+	}
+	if failed != nil {
+		p.Alert = fmt.Sprintf("第 %d 号申请未能处理：%s", failed.ID, failed.Error)
+	}
+	switch q.Get("done") {
+	case "approved":
+		p.OK = fmt.Sprintf("第 %s 号复工申请已批准，企业可以填报复工。", q.Get("id"))
+	case "returned":
+		p.OK = fmt.Sprintf("第 %s 号复工申请已退回，企业可修改后重新申请。", q.Get("id"))
+	}
+	v := url.Values{}
+	if p.Status != "" {
+		v.Set("status", p.Status)
+	}
+	if p.Town != "" {
+		v.Set("town", p.Town)
+	}
+	p.Query = template.URL(v.Encode())
+	s.render(w, r, status, "production_applications", p)
+	return nil
+}
+
+func (s *Server) productionApprove(w http.ResponseWriter, r *http.Request, ss *session) error {
+	return s.decideAction(w, r, ss, false)
+}
+
+func (s *Server) productionReturn(w http.ResponseWriter, r *http.Request, ss *session) error {
+	return s.decideAction(w, r, ss, true)
+}
+
+// decideAction approves or returns an application and goes back to the
+// list it was decided on; a refusal shows on the application's row.
+func (s *Server) decideAction(w http.ResponseWriter, r *http.Request, ss *session, ret bool) error {
+	id, err := applicationID(r)
+	if err != nil {
+		return err
+	}
+	reason := r.PostFormValue("reason")
+	if ret {
+		_, err = s.Production.Return(r.Context(), ss.actor(), id, reason)
+	} else {
+		_, err = s.Production.Approve(r.Context(), ss.actor(), id)
+	}
+	back, _ := url.ParseQuery(r.PostFormValue("back"))
+	if back == nil {
+		back = url.Values{}
+	}
+	if err == nil {
+		back.Set("done", map[bool]string{false: "approved", true: "returned"}[ret])
+		back.Set("id", strconv.FormatInt(id, 10))
+		http.Redirect(w, r, "/production/applications?"+back.Encode(), http.StatusSeeOther)
+		return nil
+	}
+	e := fugong.AsError(err)
+	if e == nil || (e.Code != fugong.EInvalid && e.Code != fugong.EConflict) {
+		return err
+	}
+	r.URL.RawQuery = back.Encode()
+	return s.showApplications(w, r, ss, statusOf[e.Code], &appView{Application: production.Application{ID: id}, Error: e.Message, Reason: reason})
+}
+
+// ---- The essential list --------------------------------------------------------------
+
+type essentialPage struct {
+	basePage
+	Items              []production.Essential
+	Total, Page, Pages int
+	CanManage          bool
+	USCC, Reason       string
+	OK, Alert          string
+}
+
+func (s *Server) productionEssential(w http.ResponseWriter, r *http.Request, ss *session) error {
+	return s.showEssential(w, r, ss, http.StatusOK, "", "", "")
+}
+
+func (s *Server) showEssential(w http.ResponseWriter, r *http.Request, ss *session, status int, alert, uscc, reason string) error {
+	a := ss.actor()
+	if !productionNav(a) {
+		return fugong.NotFound("页面")
+	}
+	p := essentialPage{basePage: s.base(ss, "保供重点企业名单", "/production"), Page: 1, CanManage: production.CanManageEssential(a),
+		Alert: alert, USCC: uscc, Reason: reason}
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 {
+		p.Page = n
+	}
+	var err error
+	if p.Items, p.Total, err = s.Production.EssentialList(r.Context(), a, p.Page, registry.DefaultPerPage); err != nil {
+		return err
+	}
+	p.Pages = (p.Total + registry.DefaultPerPage - 1) / registry.DefaultPerPage
+	switch r.URL.Query().Get("done") {
+	case "added":
+		p.OK = "已列入保供重点企业名单，该企业无需复工申请即可填报复工。"
+	case "removed":
+		p.OK = "已移出保供重点企业名单。"
+	}
+	s.render(w, r, status, "production_essential", p)
+	return nil
+}
+
+// productionEssentialSet puts an enterprise on the list or takes it off,
+// from the list page or the enterprise's page (back names which).
+func (s *Server) productionEssentialSet(w http.ResponseWriter, r *http.Request, ss *session) error {
+	uscc := strings.TrimSpace(r.PostFormValue("uscc"))
+	on := r.PostFormValue("essential") == "true"
+	reason := r.PostFormValue("reason")
+	_, _, err := s.Production.SetEssential(r.Context(), ss.actor(), uscc, on, reason)
+	fromEnterprise := r.PostFormValue("back") == "enterprise"
+	if err == nil {
+		done := map[bool]string{true: "added", false: "removed"}[on]
+		if fromEnterprise {
+			http.Redirect(w, r, productionPath(uscc)+"?essential="+done, http.StatusSeeOther)
+		} else {
+			http.Redirect(w, r, "/production/essential?done="+done, http.StatusSeeOther)
+		}
+		return nil
+	}
+	e := fugong.AsError(err)
+	switch {
+	case e == nil || e.Code == fugong.EInternal || e.Code == fugong.EForbidden:
+		return err
+	case e.Code == fugong.ENotFound && !fromEnterprise:
+		// Typed into the form: say so on the form, as for a typo.
+		return s.showEssential(w, r, ss, http.StatusNotFound, "没有找到统一社会信用代码为“"+uscc+"”的企业（或不在您的范围内）", uscc, reason)
+	case e.Code == fugong.ENotFound:
+		return err
+	case fromEnterprise:
+		return s.showProductionEnterprise(w, r, ss, statusOf[e.Code], uscc, enterpriseForms{essentialError: e.Message})
+	}
+	return s.showEssential(w, r, ss, statusOf[e.Code], e.Message, uscc, reason)
+}
+
+// ---- An enterprise's page --------------------------------------------------------------
+
+type appForm struct {
+	PlannedDate, StaffExpected, Note string
+}
+
+type dayForm struct {
+	Date, Status, CapacityPct, OnPostPct, Upstream, Downstream, Note string
+}
+
+type dayRow struct {
+	production.Day
+	StatusName, UpName, DownName string
+}
+
+// enterpriseForms are what a refused form on the enterprise's page brings
+// back to it: what was typed and what was wrong.
+type enterpriseForms struct {
+	app            *appForm
+	appErrors      map[string]string
+	appError       string
+	day            *dayForm
+	dayErrors      map[string]string
+	dayError       string
+	essentialError string
+}
+
+type prodEnterprisePage struct {
+	basePage
+	E               registry.Enterprise
+	Today           string
+	Essential       production.Essential
+	IsEssential     bool
+	CanEssential    bool
+	EssentialError  string
+	Apps            []appView
+	Open            *appView
+	CanApply        bool
+	App             appForm
+	AppErrors       map[string]string
+	AppError        string
+	MaxPlanned      string
+	Permit          string
+	PermitOK        bool
+	CanReport       bool
+	Day             dayForm
+	DayErrors       map[string]string
+	DayError        string
+	DayInfo         string
+	Days            []dayRow
+	Statuses, Sups  []choice
+	OK              string
+	FullThreshold   int
+	AcceptPlanTypes string
+}
+
+func (s *Server) productionEnterprise(w http.ResponseWriter, r *http.Request, ss *session) error {
+	return s.showProductionEnterprise(w, r, ss, http.StatusOK, r.PathValue("uscc"), enterpriseForms{})
+}
+
+func (s *Server) showProductionEnterprise(w http.ResponseWriter, r *http.Request, ss *session, status int, uscc string, forms enterpriseForms) error {
+	a := ss.actor()
+	ctx := r.Context()
+	e, err := s.Production.Registry.Get(ctx, a, uscc)
+	if err != nil {
+		return err
+	}
+	today := daily.Today(s.Production.Now())
+	p := prodEnterprisePage{basePage: s.base(ss, e.Name+" · 复工复产", "/production"), E: e, Today: today,
+		CanEssential: production.CanManageEssential(a), EssentialError: forms.essentialError,
+		CanReport: production.CanReport(a) && e.Status == registry.StatusActive, Statuses: productionStatusChoices, Sups: supplyChoices,
+		FullThreshold: production.FullThreshold, AcceptPlanTypes: ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
+		AppErrors: forms.appErrors, AppError: forms.appError, DayErrors: forms.dayErrors, DayError: forms.dayError}
+	if p.Essential, p.IsEssential, err = s.Production.Essential(ctx, a, e.USCC); err != nil {
+		return err
+	}
+	apps, err := s.Production.EnterpriseApplications(ctx, a, e.USCC)
+	if err != nil {
+		return err
+	}
+	var approved *production.Application
+	open := -1
+	for i, app := range apps {
+		p.Apps = append(p.Apps, s.appView(a, app))
+		if app.Status != production.AppReturned && open < 0 {
+			open = i
+		}
+		if app.Status == production.AppApproved {
+			approved = &apps[i]
+		}
+	}
+	if open >= 0 {
+		p.Open = &p.Apps[open]
+	}
+	p.CanApply = production.CanApply(a) && p.Open == nil && e.Status == registry.StatusActive
+	t0, _ := daily.ParseDate(today)
+	p.MaxPlanned = t0.AddDate(0, 0, production.MaxPlanAheadDays).Format(daily.DateLayout)
+	switch {
+	case p.IsEssential:
+		p.Permit, p.PermitOK = "保供重点企业：无需复工申请，可直接填报复工。", true
+	case approved != nil:
+		p.Permit, p.PermitOK = fmt.Sprintf("复工申请已于 %s 获批（计划 %s 复工），可以填报复工。",
+			approved.DecidedAt.In(fugong.Location).Format("2006-01-02"), approved.PlannedDate), true
+	case p.Open != nil:
+		p.Permit = "复工申请待乡镇街道审批，获批前只能填报“停工”。"
+	default:
+		p.Permit = "尚未提交复工申请：获批前只能填报“停工”。"
+	}
+	p.App = appForm{PlannedDate: today}
+	if forms.app != nil {
+		p.App = *forms.app
+	}
+
+	days, _, err := s.Production.Days(ctx, a, e.USCC, shiftDay(today, -(chartDays-1)), today, 1, chartDays)
+	if err != nil {
+		return err
+	}
+	for _, d := range days {
+		p.Days = append(p.Days, dayRow{Day: d, StatusName: production.StatusNames[d.Status],
+			UpName: production.SupplyNames[d.Upstream], DownName: production.SupplyNames[d.Downstream]})
+	}
+	if forms.day != nil {
+		p.Day = *forms.day
+	} else if p.Day, p.DayInfo, err = s.dayFormFor(ctx, a, e, s.formDate(r, today)); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	switch {
+	case q.Get("applied") != "":
+		p.OK = "复工申请已提交（第 " + q.Get("applied") + " 号），请等待乡镇街道审批。"
+	case q.Get("saved") != "":
+		p.OK = q.Get("saved") + " 的生产情况已保存。"
+	case q.Get("essential") == "added":
+		p.OK = "已列入保供重点企业名单。"
+	case q.Get("essential") == "removed":
+		p.OK = "已移出保供重点企业名单。"
+	}
+	s.render(w, r, status, "production_enterprise", p)
+	return nil
+}
+
+// formDate is the day the status form is for: ?date= if it is a valid day
+// not in the future, else today.
+func (s *Server) formDate(r *http.Request, today string) string {
+	d := r.URL.Query().Get("date")
+	if _, err := daily.ParseDate(d); err != nil || d > today {
+		return today
+	}
+	return d
+}
+
+// dayFormFor prefills the status form of a day: with the day's figures if
+// it has them, else with the latest day before it.
+func (s *Server) dayFormFor(ctx context.Context, a fugong.Actor, e registry.Enterprise, date string) (dayForm, string, error) {
+	form := func(d production.Day) dayForm {
+		return dayForm{Date: date, Status: d.Status, CapacityPct: strconv.Itoa(d.CapacityPct), OnPostPct: strconv.Itoa(d.OnPostPct),
+			Upstream: d.Upstream, Downstream: d.Downstream, Note: d.Note}
+	}
+	d, err := s.Production.Day(ctx, a, e.USCC, date)
+	if err == nil {
+		return form(d), fmt.Sprintf("%s 已填报（第 %d 版，%s 由 %s 填报），可以修改，修改前的版本都会保留。",
+			date, d.Version, d.UpdatedAt.Format("01-02 15:04"), d.UpdatedBy), nil
+	}
+	if fugong.ErrorCode(err) != fugong.ENotFound {
+		return dayForm{}, "", err
+	}
+	prev, _, err := s.Production.Days(ctx, a, e.USCC, "", shiftDay(date, -1), 1, 1)
+	if err != nil {
+		return dayForm{}, "", err
+	}
+	if len(prev) > 0 {
+		f := form(prev[0])
+		f.Note = ""
+		return f, fmt.Sprintf("%s 尚未填报，已按 %s 的情况预填，请核对后保存。", date, prev[0].Date), nil
+	}
+	return dayForm{Date: date, Status: production.StatusClosed, CapacityPct: "0", OnPostPct: "0",
+		Upstream: production.SupplyNormal, Downstream: production.SupplyNormal}, date + " 尚未填报。", nil
+}
+
+func (s *Server) productionApply(w http.ResponseWriter, r *http.Request, ss *session) error {
+	uscc := r.PathValue("uscc")
+	form := appForm{PlannedDate: strings.TrimSpace(r.PostFormValue("planned_date")),
+		StaffExpected: strings.TrimSpace(toHalfWidth(r.PostFormValue("staff_expected"))), Note: r.PostFormValue("note")}
+	bad := map[string]string{}
+	staff, err := strconv.Atoi(form.StaffExpected)
+	if err != nil {
+		bad["staff_expected"] = "预计到岗人数应为整数"
+	}
+	ups, types, err := formFiles(r, "plan", files.Document)
+	switch {
+	case err != nil:
+		e := fugong.AsError(err)
+		if e == nil {
+			return err
+		}
+		bad["plan"] = e.Message
+	case len(ups) > 1:
+		bad["plan"] = "只能上传一个防疫预案文件"
+	}
+	if len(bad) == 0 {
+		var plan *files.Upload
+		var ptype string
+		if len(ups) == 1 {
+			plan, ptype = &ups[0], types[0]
+		}
+		app, err := s.Production.Apply(r.Context(), ss.actor(), uscc,
+			production.ApplicationInput{PlannedDate: form.PlannedDate, StaffExpected: staff, Note: form.Note}, plan, ptype)
+		if err == nil {
+			http.Redirect(w, r, productionPath(app.USCC)+"?applied="+strconv.FormatInt(app.ID, 10), http.StatusSeeOther)
+			return nil
+		}
+		e := fugong.AsError(err)
+		switch {
+		case e == nil || e.Code == fugong.EInternal || e.Code == fugong.ENotFound || e.Code == fugong.EForbidden:
+			return err
+		case e.Code == fugong.EConflict:
+			return s.showProductionEnterprise(w, r, ss, http.StatusConflict, uscc, enterpriseForms{app: &form, appError: e.Message})
+		}
+		if bad, err = fieldErrors(err); err != nil {
+			return err
+		}
+	}
+	return s.showProductionEnterprise(w, r, ss, http.StatusBadRequest, uscc,
+		enterpriseForms{app: &form, appErrors: bad, appError: "复工申请未提交，请修改标红的项目"})
+}
+
+func (s *Server) productionReport(w http.ResponseWriter, r *http.Request, ss *session) error {
+	uscc := r.PathValue("uscc")
+	form := dayForm{Date: strings.TrimSpace(r.PostFormValue("date")), Status: r.PostFormValue("status"),
+		CapacityPct: strings.TrimSpace(toHalfWidth(r.PostFormValue("capacity_pct"))), OnPostPct: strings.TrimSpace(toHalfWidth(r.PostFormValue("on_post_pct"))),
+		Upstream: r.PostFormValue("upstream"), Downstream: r.PostFormValue("downstream"), Note: r.PostFormValue("note")}
+	bad := map[string]string{}
+	f := production.Figures{Status: form.Status, Upstream: form.Upstream, Downstream: form.Downstream, Note: form.Note}
+	for _, n := range []struct {
+		field, v string
+		into     *int
+	}{{"capacity_pct", form.CapacityPct, &f.CapacityPct}, {"on_post_pct", form.OnPostPct, &f.OnPostPct}} {
+		v, err := strconv.Atoi(strings.TrimSuffix(n.v, "%"))
+		if err != nil {
+			bad[n.field] = production.FieldLabels[n.field] + "应为 0–100 的整数"
+			continue
+		}
+		*n.into = v
+	}
+	if len(bad) == 0 {
+		_, _, err := s.Production.PutDay(r.Context(), ss.actor(), uscc, form.Date, f)
+		if err == nil {
+			http.Redirect(w, r, productionPath(uscc)+"?"+url.Values{"date": {form.Date}, "saved": {form.Date}}.Encode(), http.StatusSeeOther)
+			return nil
+		}
+		e := fugong.AsError(err)
+		switch {
+		case e == nil || e.Code == fugong.EInternal || e.Code == fugong.ENotFound || e.Code == fugong.EForbidden:
+			return err
+		case e.Code == fugong.EConflict:
+			return s.showProductionEnterprise(w, r, ss, http.StatusConflict, uscc, enterpriseForms{day: &form, dayError: e.Message})
+		}
+		if bad, err = fieldErrors(err); err != nil {
+			return err
+		}
+	}
+	return s.showProductionEnterprise(w, r, ss, http.StatusBadRequest, uscc,
+		enterpriseForms{day: &form, dayErrors: bad, dayError: "生产情况未保存，请修改标红的项目"})
+}
