@@ -115,7 +115,12 @@ func (db *DB) expected(ctx context.Context, a fugong.Actor) (map[string]int, err
 	if !byTown(a) {
 		q += ` GROUP BY e.town_code`
 	}
-	rows, err := db.r.QueryContext(ctx, q, w.args...)
+	return db.countsByTown(ctx, q, w.args...)
+}
+
+// countsByTown runs a query of (town code, count) rows into a map.
+func (db *DB) countsByTown(ctx context.Context, query string, args ...any) (map[string]int, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

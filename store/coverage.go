@@ -24,22 +24,8 @@ func (db *DB) VisitedByTown(ctx context.Context, a fugong.Actor, start, end time
 	w.add("v.visited_at < ?", end.UTC())
 	w.add("e.status = 'active'")
 	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, `SELECT e.town_code, count(DISTINCT v.enterprise_uscc)
+	return db.countsByTown(ctx, `SELECT e.town_code, count(DISTINCT v.enterprise_uscc)
 		FROM visits v JOIN enterprises e ON e.uscc = v.enterprise_uscc`+w.String()+` GROUP BY e.town_code`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var town string
-		var n int
-		if err := rows.Scan(&town, &n); err != nil {
-			return nil, err
-		}
-		out[town] = n
-	}
-	return out, rows.Err()
 }
 
 // Pairings lists the pairings of active enterprises in scope, each with the
