@@ -119,6 +119,6 @@ func TestCoverageAPI(t *testing.T) {
 
 		// The page: the full town stands out, the cadre is behind.
 		page := e.as(t, roleBureauInsp, "GET", "/inspections/coverage?from=2020-02-04&to=2020-02-10", payload{})
-		contains(t, "coverage page", page, `id="full-towns"><b>1</b><span>个乡镇街道全覆盖`, `class="full"`, `<svg`, "塘下镇", `class="behind"`)
+		contains(t, "coverage page", page, `id="full-towns"><b>1</b><span>个乡镇街道全覆盖`, `class="full"`, `<svg`, "塘下镇", `class="behind"`, "1 名结对干部中 1 名有走访逾期")
 	})
 }

@@ -23,16 +23,22 @@ type coverageTownRow struct {
 type coveragePage struct {
 	basePage
 	inspect.Coverage
-	Today       string
-	FilterError string
-	Rate        string
-	FullTowns   int
-	Towns       []coverageTownRow
-	Chart       template.HTML
-	Interval    int
-	Duties      []inspect.Duty
-	BehindTotal int
+	Today        string
+	FilterError  string
+	Rate         string
+	FullTowns    int
+	Towns        []coverageTownRow
+	Chart        template.HTML
+	Interval     int
+	Duties       []inspect.Duty // the cadres behind, the furthest first, at most maxDutyRows
+	Cadres       int            // all the cadres in scope
+	CadresBehind int
+	BehindTotal  int
 }
+
+// maxDutyRows bounds the cadres listed on the page: a city has a thousand
+// cadres, and the page is read on a phone; the API lists them all.
+const maxDutyRows = 50
 
 // coveragePage shows how far the inspections reached in a period, the towns
 // fully covered first in the reader's eye, and the cadres behind their
@@ -65,11 +71,20 @@ func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request, ss *sessio
 			Href:  "/enterprises?" + url.Values{"town": {t.Town.Code}}.Encode()})
 	}
 	p.Chart = bars.HTML()
-	if p.Duties, p.Interval, err = s.Oversight.Duties(r.Context(), a); err != nil {
+	duties, interval, err := s.Oversight.Duties(r.Context(), a)
+	if err != nil {
 		return err
 	}
-	for _, d := range p.Duties {
+	p.Interval, p.Cadres = interval, len(duties)
+	for _, d := range duties {
+		if len(d.Overdue) == 0 {
+			continue
+		}
+		p.CadresBehind++
 		p.BehindTotal += len(d.Overdue)
+		if len(p.Duties) < maxDutyRows {
+			p.Duties = append(p.Duties, d)
+		}
 	}
 	s.render(w, r, http.StatusOK, "inspect_coverage", p)
 	return nil
