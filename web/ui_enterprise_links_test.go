@@ -35,3 +35,24 @@ func TestEnterpriseModuleLinks(t *testing.T) {
 		}
 	})
 }
+
+// TestSettingsLinksOpen: the admin's settings page links to every module's
+// settings, and each opens.
+func TestSettingsLinksOpen(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		b := e.browserLogin(t, roleAdmin)
+		page := b.get(t, "/settings")
+		list := regexp.MustCompile(`(?s)<ul class="card" id="module-settings">.*?</ul>`).Find(page.body)
+		links := hrefs.FindAllSubmatch(list, -1)
+		if page.status != 200 || len(links) != 4 {
+			t.Fatalf("status %d, %d module settings links", page.status, len(links))
+		}
+		for _, l := range links {
+			if r := b.get(t, string(l[1])); r.status != 200 {
+				t.Errorf("%s answers %d", l[1], r.status)
+			}
+		}
+	})
+}
