@@ -123,12 +123,7 @@ func (db *DB) MissingDocuments(ctx context.Context, a fugong.Actor, town, kind s
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM enterprises e`+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	// The page's keys first, then the columns of just those rows (as the
-	// call list does); town codes sort as the towns' display order does.
-	keys := `SELECT e.uscc FROM enterprises e` + w.String() + ` ORDER BY e.town_code, e.name, e.uscc`
-	if perPage > 0 {
-		keys += ` LIMIT ` + w.next(perPage) + ` OFFSET ` + w.next((page-1)*perPage)
-	}
+	keys := pageKeys(w, page, perPage)
 	rows, err := db.r.QueryContext(ctx, `WITH page AS (`+keys+`)
 		SELECT e.uscc, e.name, e.town_code, t.name, e.legal_rep, e.contact_phone,
 		coalesce(nullif(u.display_name, ''), u.username, ''),

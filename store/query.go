@@ -70,3 +70,20 @@ func (w *where) enterpriseScope(a fugong.Actor) {
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// pageClause appends LIMIT and OFFSET for a page; perPage 0 is every row.
+func pageClause(w *where, page, perPage int) string {
+	if perPage <= 0 {
+		return ""
+	}
+	return ` LIMIT ` + w.next(perPage) + ` OFFSET ` + w.next((page-1)*perPage)
+}
+
+// pageKeys is the query of one page of the keys of the enterprises matching
+// w, in the lists' order (town, then name). Lists select the page's keys
+// first and then the columns of just those rows: at a million enterprises
+// this is milliseconds, where joining everything before the LIMIT took
+// seconds. Town codes sort as the towns' display order does.
+func pageKeys(w *where, page, perPage int) string {
+	return `SELECT e.uscc FROM enterprises e` + w.String() + ` ORDER BY e.town_code, e.name, e.uscc` + pageClause(w, page, perPage)
+}

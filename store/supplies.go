@@ -181,14 +181,6 @@ func activeInScope(a fugong.Actor, town string) *where {
 	return w
 }
 
-// pageClause appends LIMIT and OFFSET for a page; perPage 0 is every row.
-func pageClause(w *where, page, perPage int) string {
-	if perPage <= 0 {
-		return ""
-	}
-	return ` LIMIT ` + w.next(perPage) + ` OFFSET ` + w.next((page-1)*perPage)
-}
-
 // Shortages returns a page of the enterprises in scope short of masks by
 // rule, the shortest cover first (masks per person on post is the same
 // order, whatever the rate).
