@@ -28,7 +28,7 @@ func (db *DB) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Entry, int
 		return nil, 0, err
 	}
 	q := `SELECT id, at, actor, action, entity, entity_id, before, after FROM audit_log` + w.String() +
-		` ORDER BY id DESC LIMIT ` + w.next(f.PerPage) + ` OFFSET ` + w.next((f.Page-1)*f.PerPage)
+		` ORDER BY id DESC` + pageClause(w, f.Page, f.PerPage)
 	rows, err := db.r.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, 0, err

@@ -57,8 +57,7 @@ func (db *DB) ListEnterprises(ctx context.Context, a fugong.Actor, f registry.Fi
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*)`+enterpriseFrom+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	q := `SELECT ` + enterpriseCols + enterpriseFrom + w.String() + ` ORDER BY t.sort, e.name, e.uscc LIMIT ` +
-		w.next(f.PerPage) + ` OFFSET ` + w.next((f.Page-1)*f.PerPage)
+	q := `SELECT ` + enterpriseCols + enterpriseFrom + w.String() + ` ORDER BY t.sort, e.name, e.uscc` + pageClause(w, f.Page, f.PerPage)
 	out := make([]registry.Enterprise, 0, f.PerPage)
 	err := eachEnterprise(ctx, db.r, q, w.args, func(e registry.Enterprise) error {
 		out = append(out, e)

@@ -453,11 +453,7 @@ func (db *DB) Rectifications(ctx context.Context, a fugong.Actor, f inspect.Filt
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*)`+rectificationFrom+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	limit := ""
-	if f.PerPage > 0 {
-		limit = ` LIMIT ` + w.next(f.PerPage) + ` OFFSET ` + w.next((f.Page-1)*f.PerPage)
-	}
-	out, err := db.rectifications(ctx, w, limit)
+	out, err := db.rectifications(ctx, w, pageClause(w, f.Page, f.PerPage))
 	return out, total, err
 }
 

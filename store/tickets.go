@@ -300,9 +300,7 @@ func (db *DB) ListTickets(ctx context.Context, a fugong.Actor, f tickets.Filter,
 		return nil, 0, err
 	}
 	q := `SELECT ` + ticketCols + ticketFrom + w.String() + ` ORDER BY k.raised_at DESC, k.id DESC`
-	if f.PerPage > 0 {
-		q += ` LIMIT ` + w.next(f.PerPage) + ` OFFSET ` + w.next((max(f.Page, 1)-1)*f.PerPage)
-	}
+	q += pageClause(w, max(f.Page, 1), f.PerPage)
 	rows, err := db.r.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, 0, err
