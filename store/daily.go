@@ -232,9 +232,28 @@ func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, e
 
 // SetSetting stores a setting already validated by its module, audited.
 func (db *DB) SetSetting(ctx context.Context, a fugong.Actor, key, value string) error {
+	return db.UpdateSetting(ctx, a, key, func(string, bool) (string, error) { return value, nil })
+}
+
+// UpdateSetting replaces a setting with what next makes of its current
+// value (ok false when never set), in one transaction: two changes of
+// different parts of one setting both take effect. An error from next
+// stores nothing.
+func (db *DB) UpdateSetting(ctx context.Context, a fugong.Actor, key string, next func(value string, ok bool) (string, error)) error {
 	return db.write(ctx, func(tx *Tx) error {
+		if db.Engine == Postgres {
+			// Before its first write there is no row to lock: a lock on the
+			// key serialises the updates of one setting across instances.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "setting:"+key); err != nil {
+				return err
+			}
+		}
 		var before sql.NullString
 		if err := tx.QueryRow(`SELECT value FROM settings WHERE key = $1`, key).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		value, err := next(before.String, before.Valid)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`INSERT INTO settings (key, value) VALUES ($1, $2)

@@ -290,12 +290,9 @@ func (db *DB) PutProductionDay(ctx context.Context, a fugong.Actor, uscc, date s
 	var d production.Day
 	var created bool
 	err := db.write(ctx, func(tx *Tx) error {
-		if tx.db.Engine == Postgres {
-			// Writes of one enterprise's days queue here, so two first
-			// reports of a day cannot both insert.
-			if _, err := tx.ExecContext(ctx, `SELECT 1 FROM enterprises WHERE uscc = $1 FOR NO KEY UPDATE`, uscc); err != nil {
-				return err
-			}
+		// Two first reports of a day cannot both insert.
+		if err := tx.lockEnterprise(ctx, uscc); err != nil {
+			return err
 		}
 		if production.Working(f.Status) {
 			p, err := tx.permit(ctx, uscc)

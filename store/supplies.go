@@ -64,6 +64,11 @@ func (db *DB) Stock(ctx context.Context, uscc string) (supplies.Stock, error) {
 // lockStock reads an enterprise's stock for a change, holding its row on
 // PostgreSQL until the transaction ends; nil when none is recorded.
 func (tx *Tx) lockStock(ctx context.Context, uscc string) (*supplies.Quantities, error) {
+	// An enterprise with no stock yet has no row to lock: two first writes
+	// (allocations of different items, say) queue on the enterprise instead.
+	if err := tx.lockEnterprise(ctx, uscc); err != nil {
+		return nil, err
+	}
 	var q supplies.Quantities
 	err := tx.QueryRowContext(ctx, `UPDATE supply_stocks SET masks = masks WHERE uscc = $1 RETURNING `+stockColList, uscc).
 		Scan(quantityDest(&q)...)

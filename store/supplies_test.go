@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -393,6 +395,71 @@ func TestSuppliesStaffOnPostFromProduction(t *testing.T) {
 			}
 			if st, err := db.Stock(ctx, e.USCC); err != nil || st.StaffOnPost != c.want {
 				t.Errorf("after %s at %d%%: %d on post, %v; want %d", c.date, c.pct, st.StaffOnPost, err, c.want)
+			}
+		}
+	})
+}
+
+// TestSuppliesSettingsPatchesRacing: two people changing different supplies
+// settings at the same moment both have their change kept.
+func TestSuppliesSettingsPatchesRacing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := &supplies.Service{Store: db, Registry: &registry.Service{Store: db}, Now: time.Now}
+		for round := range 10 {
+			masks, days := float64(3+round%5), float64(4+round%7)
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				_, errs[0] = svc.SetSettings(ctx, fugong.System, supplies.SettingsPatch{MasksPerPerson: &masks})
+			}()
+			go func() {
+				defer wg.Done()
+				_, errs[1] = svc.SetSettings(ctx, fugong.System, supplies.SettingsPatch{ShortageDays: &days})
+			}()
+			wg.Wait()
+			if err := errors.Join(errs...); err != nil {
+				t.Fatal(err)
+			}
+			got, err := svc.Settings(ctx)
+			if err != nil || got.MasksPerPerson != masks || got.ShortageDays != int(days) {
+				t.Fatalf("round %d: sent masks %v and days %v, stored %+v (%v)", round, masks, days, got, err)
+			}
+		}
+	})
+}
+
+// TestFirstAllocationsRacing: allocations of different items to a firm with
+// no stock yet, made at once, all go through (the first stock row is not a
+// conflict between them).
+func TestFirstAllocationsRacing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		for _, it := range supplies.Items {
+			if _, err := db.AddReceipt(ctx, fugong.System, supplies.Receipt{Item: it, Quantity: 1000, Source: "市指挥部"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for round := range 5 {
+			e := staffed(t, db, fmt.Sprintf("MW20000%02d", round), tangxia, fmt.Sprintf("瑞安市第%d防护用品厂", round), 10)
+			var wg sync.WaitGroup
+			errs := make([]error, len(supplies.Items))
+			for i, it := range supplies.Items {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = db.Allocate(ctx, fugong.System, supplies.Allocation{Enterprise: e.USCC, Item: it, Quantity: 10})
+				}()
+			}
+			wg.Wait()
+			if err := errors.Join(errs...); err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			st, err := db.Stock(ctx, e.USCC)
+			if err != nil || st.Masks != 10 || st.Gloves != 10 || st.Suits != 10 || st.Thermometers != 10 || st.Disinfectant != 10 {
+				t.Fatalf("round %d: stock %+v %v, want 10 of each", round, st.Quantities, err)
 			}
 		}
 	})

@@ -494,6 +494,10 @@ func products(ctx context.Context, q querier, uscc string) ([]tickets.Product, e
 // SetProducts replaces an enterprise's declared products.
 func (db *DB) SetProducts(ctx context.Context, a fugong.Actor, uscc string, ps []tickets.Product) error {
 	return db.write(ctx, func(tx *Tx) error {
+		// Two lists saved at once replace each other, never mix.
+		if err := tx.lockEnterprise(ctx, uscc); err != nil {
+			return err
+		}
 		before, err := products(ctx, tx, uscc)
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"sync"
@@ -600,6 +601,41 @@ func TestLoadTickets(t *testing.T) {
 		}
 		if n := len(w.auditOf(t, "ticket", idOf(got.ID))); n != 1 {
 			t.Errorf("%d audit entries of the load", n)
+		}
+	})
+}
+
+// TestProductListsRacing: lists of products saved at once replace each
+// other; the one stored is one of them, never a mix.
+func TestProductListsRacing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := ent(t, "MP3000001", "塘下镇", "瑞安市甲无纺布厂")
+		if _, err := db.CreateEnterprise(ctx, fugong.System, e); err != nil {
+			t.Fatal(err)
+		}
+		lists := [][]tickets.Product{{{Product: "熔喷布"}, {Product: "无纺布"}}, {{Product: "口罩"}, {Product: "耳带"}}, {{Product: "防护服"}}}
+		for round := range 8 {
+			var wg sync.WaitGroup
+			errs := make([]error, len(lists))
+			for i, l := range lists {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs[i] = db.SetProducts(ctx, fugong.System, e.USCC, l)
+				}()
+			}
+			wg.Wait()
+			if err := errors.Join(errs...); err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			got, err := db.Products(ctx, e.USCC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(lists, func(l []tickets.Product) bool { return slices.Equal(l, got) }) {
+				t.Fatalf("round %d: stored %v, which no request sent", round, got)
+			}
 		}
 	})
 }

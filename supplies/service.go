@@ -46,7 +46,9 @@ type DonorQuery struct {
 // checks its scope first.
 type Store interface {
 	Setting(ctx context.Context, key string) (string, bool, error)
-	SetSetting(ctx context.Context, a fugong.Actor, key, value string) error
+	// UpdateSetting replaces a setting with what next makes of its current
+	// value, in one transaction.
+	UpdateSetting(ctx context.Context, a fugong.Actor, key string, next func(value string, ok bool) (string, error)) error
 	// Stock returns an enterprise's stock and staff on post; Declared is
 	// false when none was ever recorded.
 	Stock(ctx context.Context, uscc string) (Stock, error)
@@ -105,19 +107,26 @@ func (s *Service) SetSettings(ctx context.Context, a fugong.Actor, p SettingsPat
 	if !CanManage(a) {
 		return Settings{}, fugong.Errorf(fugong.EForbidden, "", "只有物资筹备组和系统管理员可以修改物资设置")
 	}
-	cur, err := s.Settings(ctx)
-	if err != nil {
-		return Settings{}, err
-	}
-	next, ps := p.Apply(cur)
-	if err := fugong.Invalid(ps); err != nil {
-		return Settings{}, err
-	}
-	b, err := json.Marshal(next)
-	if err != nil {
-		return Settings{}, err
-	}
-	return next, s.Store.SetSetting(ctx, a, SettingsKey, string(b))
+	// The patch applies to the settings as stored in the transaction, so two
+	// people changing different settings at once both have their way.
+	var next Settings
+	err := s.Store.UpdateSetting(ctx, a, SettingsKey, func(v string, ok bool) (string, error) {
+		cur := Defaults
+		if ok {
+			var err error
+			if cur, err = ParseSettings(v); err != nil {
+				return "", err
+			}
+		}
+		var ps []fugong.Problem
+		next, ps = p.Apply(cur)
+		if err := fugong.Invalid(ps); err != nil {
+			return "", err
+		}
+		b, err := json.Marshal(next)
+		return string(b), err
+	})
+	return next, err
 }
 
 // View is an enterprise's stock with its daily use and cover.

@@ -1,6 +1,8 @@
 package tickets
 
 import (
+	"fugong"
+	"slices"
 	"testing"
 
 	"fugong/supplies"
@@ -21,5 +23,20 @@ func TestAddHolders(t *testing.T) {
 	}
 	if out[1].USCC != "B" || out[1].Score != pointsStock+pointsSameTown || len(out[1].Reasons) != 2 {
 		t.Errorf("the new holder in the raiser's town: %+v", out[1])
+	}
+}
+
+func TestDeliveryQuantityRoundedBeforeChecked(t *testing.T) {
+	for _, c := range []struct {
+		q    float64
+		want float64
+		bad  bool
+	}{{0.0001, 0, true}, {0.0004, 0, true}, {0.0005, 0.001, false}, {2.5, 2.5, false}, {-1, -1, true}} {
+		d := Delivery{Quantity: c.q, Unit: "吨", Date: "2020-02-03"}
+		ps := d.Normalize("2020-02-05", "2020-02-02")
+		bad := slices.ContainsFunc(ps, func(p fugong.Problem) bool { return p.Field == "quantity" })
+		if bad != c.bad || !c.bad && d.Quantity != c.want {
+			t.Errorf("%v: quantity %v, problems %v; want %v, refused %v", c.q, d.Quantity, ps, c.want, c.bad)
+		}
 	}
 }

@@ -115,13 +115,14 @@ const DateLayout = "2006-01-02"
 // the ticket.
 func (d *Delivery) Normalize(today, raised string) []fugong.Problem {
 	var ps []fugong.Problem
+	// Rounded to what is kept first: 0.0001 t is no delivery.
+	d.Quantity = math.Round(d.Quantity*1000) / 1000
 	switch {
 	case math.IsNaN(d.Quantity) || math.IsInf(d.Quantity, 0) || d.Quantity <= 0:
-		ps = append(ps, fugong.Problem{Field: "quantity", Message: "送达数量应为正数"})
+		ps = append(ps, fugong.Problem{Field: "quantity", Message: "送达数量应为正数（最多三位小数）"})
 	case d.Quantity > MaxQuantity:
 		ps = append(ps, fugong.Problem{Field: "quantity", Message: "送达数量超出合理范围"})
 	}
-	d.Quantity = math.Round(d.Quantity*1000) / 1000
 	d.Unit = strings.TrimSpace(d.Unit)
 	ps = append(ps, checkText("unit", "计量单位", d.Unit, 10, true)...)
 	d.Note = strings.TrimSpace(d.Note)

@@ -183,10 +183,16 @@ func (s *Service) list(ctx context.Context, a fugong.Actor, f Filter) ([]Ticket,
 // Move changes a ticket's status (and assignee) if the workflow and the
 // actor's part in the ticket allow it.
 func (s *Service) Move(ctx context.Context, a fugong.Actor, id int64, m Move) (Ticket, error) {
-	if _, err := s.Store.Ticket(ctx, a, id); err != nil {
+	cur, err := s.Store.Ticket(ctx, a, id)
+	if err != nil {
 		return Ticket{}, err
 	}
 	if err := fugong.Invalid(m.Normalize()); err != nil {
+		return Ticket{}, err
+	}
+	// Whether the actor may make the move at all comes before looking the
+	// assignee up, so that the answer tells nobody who is bureau staff.
+	if err := CheckMove(a, cur.Ticket, m); err != nil {
 		return Ticket{}, err
 	}
 	if _, isGroup := AssigneeGroup(m.Assignee); m.Status == StatusAssigned && !isGroup {

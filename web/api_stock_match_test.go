@@ -65,3 +65,18 @@ func TestSuppliesTicketSuggestsStockHolders(t *testing.T) {
 		}
 	})
 }
+
+// TestAssigneeNotRevealed: a clerk may not assign, and the refusal is the
+// same whether the named assignee is bureau staff or nobody, so it tells
+// nothing about the bureau's accounts.
+func TestAssigneeNotRevealed(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		k := e.raiseTicket(t, roleClerk, map[string]string{"enterprise": e.ents["tangB"], "category": "labour",
+			"urgency": "normal", "title": "缺少普工", "description": "复工后缺少普工二十名"})
+		for _, who := range []string{e.users[roleBureauInsp].Username, "nobody-at-all"} {
+			e.ticketPatch(t, roleClerk, k.ID, `{"status":"assigned","assignee":"`+who+`"}`, 403)
+		}
+	})
+}
