@@ -80,6 +80,11 @@ func TestVisitNormalize(t *testing.T) {
 		{"an item answered twice", func(v *VisitInput) { v.Answers = append(v.Answers, AnswerInput{ItemID: 9, Result: ResultFail}) },
 			nil, []string{"answers[6].item_id"}},
 		{"an item left out", func(v *VisitInput) { v.Answers = v.Answers[:5] }, nil, []string{"answers"}},
+		{"thousands of answers", func(v *VisitInput) {
+			for range 3000 {
+				v.Answers = append(v.Answers, AnswerInput{ItemID: 1, Result: "x"})
+			}
+		}, nil, []string{"answers"}},
 		{"no answers", func(v *VisitInput) { v.Answers = nil }, nil, []string{"answers", "answers", "answers", "answers", "answers", "answers"}},
 		{"a result not in the list", func(v *VisitInput) { v.Answers[1].Result = "ok" }, nil, []string{"answers[1].result"}},
 		{"an empty result", func(v *VisitInput) { v.Answers[1].Result = "" }, nil, []string{"answers[1].result"}},

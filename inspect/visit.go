@@ -113,6 +113,12 @@ func (in *VisitInput) Normalize(c Checklist, now, registered time.Time, photos [
 	}
 	in.Inspectors = names
 
+	// Far more answers than items cannot be a slip to point out item by
+	// item: a problem for each would answer a small request with a huge one.
+	if len(in.Answers) > 2*len(c.Items) {
+		bad("answers", "回答了 "+strconv.Itoa(len(in.Answers))+" 项，检查表“"+c.Name+"”只有 "+strconv.Itoa(len(c.Items))+" 项")
+		return at, ps
+	}
 	answered := map[int64]int{}
 	for i := range in.Answers {
 		a := &in.Answers[i]

@@ -318,7 +318,7 @@ func (db *DB) Visits(ctx context.Context, uscc string, page, perPage int) ([]ins
 		return nil, 0, err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+visitCols+visitFrom+` WHERE v.enterprise_uscc = $1
-		ORDER BY v.visited_at DESC, v.id DESC LIMIT $2 OFFSET $3`, uscc, perPage, (page-1)*perPage)
+		ORDER BY v.visited_at DESC, v.id DESC LIMIT $2 OFFSET $3`, uscc, perPage, offset(page, perPage))
 	if err != nil {
 		return nil, 0, err
 	}

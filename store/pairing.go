@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"fugong"
@@ -45,9 +47,16 @@ type pairingAudit struct {
 // action; an enterprise already paired with that cadre is left as it is.
 func (db *DB) SavePairings(ctx context.Context, a fugong.Actor, as []pairing.Assignment, action string) (pairing.SaveResult, error) {
 	var res pairing.SaveResult
+	// In code order, so that two sheets naming the same firms lock them in
+	// the same order rather than each waiting for the other.
+	as = slices.SortedFunc(slices.Values(as), func(x, y pairing.Assignment) int { return strings.Compare(x.USCC, y.USCC) })
 	err := db.write(ctx, func(tx *Tx) error {
 		res = pairing.SaveResult{}
 		for _, as := range as {
+			// The pairing read is the one replaced, so the audit's before holds.
+			if err := tx.lockEnterprise(ctx, as.USCC); err != nil {
+				return err
+			}
 			var beforeID int64
 			var beforeName string
 			err := tx.QueryRowContext(ctx, `SELECT p.user_id, u.username FROM cadre_pairings p JOIN users u ON u.id = p.user_id
@@ -88,6 +97,9 @@ func (db *DB) SavePairings(ctx context.Context, a fugong.Actor, as []pairing.Ass
 func (db *DB) Unpair(ctx context.Context, a fugong.Actor, uscc string) (bool, error) {
 	removed := false
 	err := db.write(ctx, func(tx *Tx) error {
+		if err := tx.lockEnterprise(ctx, uscc); err != nil {
+			return err
+		}
 		var cadreID int64
 		err := tx.QueryRowContext(ctx, `DELETE FROM cadre_pairings WHERE enterprise_uscc = $1 RETURNING user_id`, uscc).Scan(&cadreID)
 		if errors.Is(err, sql.ErrNoRows) {

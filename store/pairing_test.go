@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,6 +169,55 @@ func TestUserNamed(t *testing.T) {
 		}
 		if _, err := db.UserNamed(ctx, "nobody"); fugong.ErrorCode(err) != fugong.ENotFound {
 			t.Fatalf("nobody: %v", err)
+		}
+	})
+}
+
+// TestPairingsRacingKeepTheAuditChain: cadres paired with one firm at the
+// same moment queue, so each audit row's before is the cadre the previous
+// row left.
+func TestPairingsRacingKeepTheAuditChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := ent(t, "MQ5000001", "塘下镇", "瑞安市丙机械有限公司")
+		if _, err := db.CreateEnterprise(ctx, fugong.System, e); err != nil {
+			t.Fatal(err)
+		}
+		var cadres []account.User
+		for i := range 6 {
+			u, err := db.CreateUser(ctx, fugong.System, account.User{Username: fmt.Sprintf("race-cadre-%d", i), Role: fugong.RoleCadre}, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cadres = append(cadres, u)
+		}
+		for range 5 {
+			var wg sync.WaitGroup
+			for _, c := range cadres {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := db.SavePairings(ctx, fugong.System, []pairing.Assignment{{USCC: e.USCC, Cadre: c}}, "update"); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+		}
+		rows, _, err := db.ListAudit(ctx, audit.Filter{Entity: "cadre_pairing", EntityID: e.USCC, Page: 1, PerPage: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		firsts := 0
+		for i := len(rows) - 1; i >= 0; i-- { // oldest first
+			if len(rows[i].Before) == 0 || string(rows[i].Before) == "null" {
+				firsts++
+			} else if i < len(rows)-1 && string(rows[i].Before) != string(rows[i+1].After) {
+				t.Errorf("audit row %d: before %s, but the row before it left %s", rows[i].ID, rows[i].Before, rows[i+1].After)
+			}
+		}
+		if firsts != 1 {
+			t.Errorf("%d of %d audit rows say the firm had no cadre before, want 1", firsts, len(rows))
 		}
 	})
 }

@@ -123,7 +123,7 @@ func (db *DB) ResumptionApplications(ctx context.Context, a fugong.Actor, f prod
 		return nil, 0, err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+appCols+appFrom+w.String()+` ORDER BY ra.submitted_at DESC, ra.id DESC LIMIT `+
-		w.next(f.PerPage)+` OFFSET `+w.next((f.Page-1)*f.PerPage), w.args...)
+		w.next(f.PerPage)+` OFFSET `+w.next(offset(f.Page, f.PerPage)), w.args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -254,7 +254,7 @@ func (db *DB) EssentialList(ctx context.Context, a fugong.Actor, page, perPage i
 		return nil, 0, err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+essentialCols+essentialFrom+w.String()+` ORDER BY t.sort, e.name, e.uscc LIMIT `+
-		w.next(perPage)+` OFFSET `+w.next((page-1)*perPage), w.args...)
+		w.next(perPage)+` OFFSET `+w.next(offset(page, perPage)), w.args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -424,7 +424,7 @@ func (db *DB) ProductionDays(ctx context.Context, uscc, from, to string, page, p
 		return nil, 0, err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+dayCols+`, `+versionCount+` + 1 FROM production_days p`+w.String()+
-		` ORDER BY p.date DESC LIMIT `+w.next(perPage)+` OFFSET `+w.next((page-1)*perPage), w.args...)
+		` ORDER BY p.date DESC LIMIT `+w.next(perPage)+` OFFSET `+w.next(offset(page, perPage)), w.args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -643,7 +643,7 @@ func (db *DB) ProductionEnterprises(ctx context.Context, a fugong.Actor, f produ
 		FROM l JOIN enterprises e ON e.uscc = l.uscc JOIN towns t ON t.code = e.town_code
 		LEFT JOIN essential_enterprises ess ON ess.enterprise_uscc = e.uscc` + status + ` ORDER BY t.sort, e.name, e.uscc`
 	if f.Page > 0 {
-		q += ` LIMIT ` + w.next(f.PerPage) + ` OFFSET ` + w.next((f.Page-1)*f.PerPage)
+		q += ` LIMIT ` + w.next(f.PerPage) + ` OFFSET ` + w.next(offset(f.Page, f.PerPage))
 	}
 	rows, err := db.r.QueryContext(ctx, q, w.args...)
 	if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,7 +78,7 @@ func pageClause(w *where, page, perPage int) string {
 	if perPage <= 0 {
 		return ""
 	}
-	return ` LIMIT ` + w.next(perPage) + ` OFFSET ` + w.next((page-1)*perPage)
+	return ` LIMIT ` + w.next(perPage) + ` OFFSET ` + w.next(offset(page, perPage))
 }
 
 // pageKeys is the query of one page of the keys of the enterprises matching
@@ -99,4 +100,17 @@ func (tx *Tx) lockEnterprise(ctx context.Context, uscc string) error {
 	}
 	_, err := tx.ExecContext(ctx, `SELECT 1 FROM enterprises WHERE uscc = $1 FOR NO KEY UPDATE`, uscc)
 	return err
+}
+
+// offset is the number of rows before a page. It saturates where a page
+// number too large to exist would overflow: PostgreSQL refuses a negative
+// OFFSET, where SQLite reads it as none.
+func offset(page, perPage int) int {
+	if page <= 1 || perPage <= 0 {
+		return 0
+	}
+	if page-1 > math.MaxInt64/perPage {
+		return math.MaxInt64
+	}
+	return (page - 1) * perPage
 }

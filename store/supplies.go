@@ -151,7 +151,7 @@ func (db *DB) StockChanges(ctx context.Context, uscc string, page, perPage int) 
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT id, uscc, at, by_user, source, coalesce(allocation_id, 0), note,
 		masks_before, thermometers_before, disinfectant_dl_before, suits_before, gloves_before, `+stockColList+`
-		FROM supply_stock_changes WHERE uscc = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`, uscc, perPage, (page-1)*perPage)
+		FROM supply_stock_changes WHERE uscc = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`, uscc, perPage, offset(page, perPage))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -376,7 +376,7 @@ func (db *DB) Receipts(ctx context.Context, page, perPage int) ([]supplies.Recei
 		return nil, 0, err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT id, item, quantity, source, note, by_user, at FROM supply_receipts
-		ORDER BY id DESC LIMIT $1 OFFSET $2`, perPage, (page-1)*perPage)
+		ORDER BY id DESC LIMIT $1 OFFSET $2`, perPage, offset(page, perPage))
 	if err != nil {
 		return nil, 0, err
 	}

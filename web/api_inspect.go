@@ -151,6 +151,9 @@ func readVisit(w http.ResponseWriter, r *http.Request) (inspect.VisitInput, []in
 	if len(vals) != 1 {
 		return in, nil, fugong.Errorf(fugong.EInvalid, "visit", "表单须有且只有一个 visit 字段（检查记录的 JSON）")
 	}
+	if len(vals[0]) > maxJSONBody {
+		return in, nil, fugong.Errorf(fugong.ETooLarge, "visit", "检查记录超过 %d KB 上限", maxJSONBody>>10)
+	}
 	if err := decodeStrict([]byte(vals[0]), &in); err != nil {
 		return in, nil, err
 	}

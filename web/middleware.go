@@ -117,10 +117,20 @@ func (s *Server) api(fn apiFunc) http.Handler {
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey, ss))
+		defer removeUploads(r)
 		if err := fn(w, r, ss.actor()); err != nil {
 			s.writeError(w, r, err)
 		}
 	})
+}
+
+// removeUploads deletes the temporary files of a multipart form parsed on r.
+// The server does it only for the request it made, and the handlers get
+// a copy carrying the session: a large upload would stay on disk.
+func removeUploads(r *http.Request) {
+	if r.MultipartForm != nil {
+		r.MultipartForm.RemoveAll()
+	}
 }
 
 type uiFunc func(w http.ResponseWriter, r *http.Request, ss *session) error
@@ -138,6 +148,7 @@ func (s *Server) ui(fn uiFunc) http.Handler {
 			http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
+		defer removeUploads(r)
 		if err := checkCSRF(w, r, ss); err != nil {
 			s.renderError(w, r, ss, err)
 			return
