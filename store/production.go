@@ -198,6 +198,10 @@ func scanEssential(s scanner) (production.Essential, error) {
 // nothing.
 func (db *DB) SetEssential(ctx context.Context, a fugong.Actor, uscc string, on bool, reason string) error {
 	return db.write(ctx, func(tx *Tx) error {
+		// The entry read is the one replaced, so the audit's before holds.
+		if err := tx.lockEnterprise(ctx, uscc); err != nil {
+			return err
+		}
 		type entry struct {
 			Reason string `json:"reason"`
 		}

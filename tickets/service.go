@@ -288,6 +288,9 @@ func (s *Service) ChooseSupplier(ctx context.Context, a fugong.Actor, id int64, 
 	if err != nil {
 		return Ticket{}, err
 	}
+	if e.Status != registry.StatusActive {
+		return Ticket{}, fugong.Errorf(fugong.EInvalid, "uscc", "供应企业“%s”已停业，不能选为供应企业", e.Name)
+	}
 	t, err := s.Store.ChooseSupplier(ctx, a, id, e.USCC, note, func(t Ticket) error {
 		if err := canRecord(a, t, what); err != nil {
 			return err

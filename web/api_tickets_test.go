@@ -289,12 +289,17 @@ func testTicketMatching(t *testing.T, e *testEnv) {
 	}
 
 	e.ticketPatch(t, roleCoord, k.ID, `{"status":"assigned","assignee":"group:supplies"}`, 200)
+	closed := e.addEnterprise(t, "MA2FFFF17", townXianjiang, "below", "瑞安市已停业无纺布厂")
+	if r := e.as(t, roleAdmin, "PATCH", "/api/v1/enterprises/"+closed, rawJSON(`{"status":"closed"}`)); r.status != 200 {
+		t.Fatalf("close: %d %s", r.status, r.body)
+	}
 	for _, c := range []struct {
 		role, body string
 		status     int
 		field      string
 	}{
 		{roleSupplies, `{"uscc":"` + e.ents["tangB"] + `"}`, 400, "uscc"}, // the raiser itself
+		{roleSupplies, `{"uscc":"` + closed + `"}`, 400, "uscc"},          // closed down
 		{roleSupplies, `{"uscc":""}`, 400, "uscc"},
 		{roleSupplies, `{"uscc":"91330381MA2ZZZZ99X"}`, 404, "uscc"},
 		{roleBureauInsp, `{"uscc":"` + e.ents["xianA"] + `"}`, 403, ""},
