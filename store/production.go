@@ -449,24 +449,51 @@ func (db *DB) ProductionDays(ctx context.Context, uscc, from, to string, page, p
 // latest is a CTE, l, of the enterprises w selects (alias e) with their
 // status on a day: their report for the day (cmp "<=") or the latest before
 // it; never reported (last and the figures NULL) means closed. day is the
-// placeholder of the day.
+// placeholder of the day; edge, if not "", is that of the last day the
+// status may come from (the day itself, or the one before it for "<").
 //
 // An enterprise whose latest report (production_latest) is on or before the
 // day takes it from there: one seek in a table of one row per enterprise, so
-// a summary of today costs the same however long the history grows. Only
-// those that reported after the day look back through their history (o): a
-// seek for the day, one for its row, materialised so that each runs once
-// per enterprise.
-func latest(w *where, day, cmp string) string {
+// a summary of today costs the same however long the history grows. With an
+// edge, those that reported since take the edge day's report, read in one
+// pass over the date index (d): firms report daily, so that is nearly all of
+// them. Only the rest look back through their history (o): a seek for the
+// day, one for its row, materialised so that each runs once per enterprise.
+func latest(w *where, day, cmp, edge string) string {
 	const cols = `e.uscc, e.town_code, e.size_class, e.employees`
-	return `WITH o AS MATERIALIZED (SELECT ` + cols + `,
+	after := `NOT (x.date ` + cmp + ` ` + day + `)`
+	var d, notInD, fromD string
+	if edge != "" {
+		d = `d AS MATERIALIZED (SELECT p.enterprise_uscc, p.date, p.status, p.capacity_pct, p.on_post_pct, p.upstream, p.downstream
+			FROM production_days p WHERE p.date = ` + edge + `), `
+		notInD = ` AND NOT EXISTS (SELECT 1 FROM d WHERE d.enterprise_uscc = e.uscc)`
+		fromD = `
+			UNION ALL
+			SELECT ` + cols + `, d.date, d.status, d.capacity_pct, d.on_post_pct, d.upstream, d.downstream
+			FROM enterprises e JOIN production_latest x ON x.enterprise_uscc = e.uscc JOIN d ON d.enterprise_uscc = e.uscc` + w.and(after)
+	}
+	return `WITH ` + d + `o AS MATERIALIZED (SELECT ` + cols + `,
 			(SELECT max(q.date) FROM production_days q WHERE q.enterprise_uscc = e.uscc AND q.date ` + cmp + ` ` + day + `) AS last
-			FROM enterprises e JOIN production_latest x ON x.enterprise_uscc = e.uscc` + w.and(`NOT (x.date `+cmp+` `+day+`)`) + `),
+			FROM enterprises e JOIN production_latest x ON x.enterprise_uscc = e.uscc` + w.and(after+notInD) + `),
 		l AS MATERIALIZED (SELECT ` + cols + `, x.date AS last, x.status, x.capacity_pct, x.on_post_pct, x.upstream, x.downstream
-			FROM enterprises e LEFT JOIN production_latest x ON x.enterprise_uscc = e.uscc` + w.and(`(x.date IS NULL OR x.date `+cmp+` `+day+`)`) + `
+			FROM enterprises e LEFT JOIN production_latest x ON x.enterprise_uscc = e.uscc` + w.and(`(x.date IS NULL OR x.date `+cmp+` `+day+`)`) +
+		fromD + `
 			UNION ALL
 			SELECT o.uscc, o.town_code, o.size_class, o.employees, p.date, p.status, p.capacity_pct, p.on_post_pct, p.upstream, p.downstream
 			FROM o LEFT JOIN production_days p ON p.enterprise_uscc = o.uscc AND p.date = o.last) `
+}
+
+// edgeOf is the edge latest takes for a status on date: the day itself
+// when some firm has reported since (a past day), else none, as every firm
+// then takes its latest report.
+func (db *DB) edgeOf(ctx context.Context, day, date string) (string, error) {
+	// max() reads one end of the date index on both engines, where a
+	// parameterised EXISTS could be planned as a scan on PostgreSQL.
+	var last string
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(date), '') FROM production_days`).Scan(&last); err != nil || last <= date {
+		return "", err
+	}
+	return day, nil
 }
 
 // ProductionSummary adds up the active enterprises in scope by town, size class and
@@ -476,7 +503,11 @@ func (db *DB) ProductionSummary(ctx context.Context, a fugong.Actor, date string
 	day := w.next(date)
 	w.add("e.status = 'active'")
 	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, latest(w, day, "<=")+`SELECT l.town_code, l.size_class, coalesce(l.status, 'closed'), count(*),
+	edge, err := db.edgeOf(ctx, day, date)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, latest(w, day, "<=", edge)+`SELECT l.town_code, l.size_class, coalesce(l.status, 'closed'), count(*),
 		coalesce(sum(CASE WHEN l.last = `+day+` THEN 1 ELSE 0 END), 0), coalesce(sum(l.employees), 0),
 		coalesce(sum(l.capacity_pct), 0), coalesce(sum(l.capacity_pct * l.employees), 0),
 		coalesce(sum((l.on_post_pct * l.employees + 50) / 100), 0)
@@ -528,11 +559,15 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 		c.OnPost += sign * production.StaffOnPost(f.onPost, f.employees)
 	}
 
+	start, err := time.ParseInLocation(time.DateOnly, from, fugong.Location)
+	if err != nil {
+		return nil, err
+	}
 	w := &where{}
-	day := w.next(from)
+	day, edge := w.next(from), w.next(start.AddDate(0, 0, -1).Format(time.DateOnly))
 	w.add("e.status = 'active'")
 	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, latest(w, day, "<")+`SELECT l.uscc, l.size_class, l.employees, coalesce(l.status, 'closed'),
+	rows, err := db.r.QueryContext(ctx, latest(w, day, "<", edge)+`SELECT l.uscc, l.size_class, l.employees, coalesce(l.status, 'closed'),
 		coalesce(l.capacity_pct, 0), coalesce(l.on_post_pct, 0) FROM l`, w.args...)
 	if err != nil {
 		return nil, err
@@ -589,10 +624,6 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 		out = append(out, dc)
 		clear(reported)
 	}
-	start, err := time.ParseInLocation(time.DateOnly, from, fugong.Location)
-	if err != nil {
-		return nil, err
-	}
 	next := start // the next day to snapshot
 	flushBefore := func(date string) {
 		for d := next.Format(time.DateOnly); d < date && d <= to; d = next.Format(time.DateOnly) {
@@ -637,7 +668,11 @@ func (db *DB) ProductionEnterprises(ctx context.Context, a fugong.Actor, f produ
 	if f.SizeClass != "" {
 		w.add("e.size_class = ?", f.SizeClass)
 	}
-	cte := latest(w, day, "<=")
+	edge, err := db.edgeOf(ctx, day, f.Date)
+	if err != nil {
+		return nil, 0, err
+	}
+	cte := latest(w, day, "<=", edge)
 	var status string
 	switch f.Status {
 	case "":
