@@ -101,7 +101,11 @@ func BenchmarkProductionSummary(b *testing.B) {
 				}
 			})
 			b.Run("trend-30-days", func(b *testing.B) {
-				from := last[:8] + "01"
+				end, err := time.ParseInLocation(time.DateOnly, last, fugong.Location)
+				if err != nil {
+					b.Fatal(err)
+				}
+				from := end.AddDate(0, 0, 1-days).Format(time.DateOnly)
 				for b.Loop() {
 					if _, err := db.ProductionTrend(ctx, fugong.System, from, last); err != nil {
 						b.Fatal(err)
