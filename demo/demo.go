@@ -68,7 +68,7 @@ func Seed(ctx context.Context, db *store.DB, progress func(done, total int), res
 		if err := seedTickets(ctx, db, es, db.Now()); err != nil {
 			return nil, fmt.Errorf("demo: tickets: %w", err)
 		}
-		if err := seedPaperwork(ctx, db, es); err != nil {
+		if err := seedPaperwork(ctx, db, es, clerk); err != nil {
 			return nil, fmt.Errorf("demo: pairings and documents: %w", err)
 		}
 		if err := loadProduction(ctx, db, es, clerk, db.Now()); err != nil {

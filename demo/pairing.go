@@ -18,6 +18,7 @@ import (
 	"fugong/account"
 	"fugong/documents"
 	"fugong/files"
+	"fugong/inspect"
 	"fugong/pairing"
 	"fugong/registry"
 	"fugong/store"
@@ -42,7 +43,7 @@ var unpairedShare = map[string]float64{
 // some without one in a few towns) and records their commitment letters
 // and prevention plans: most firms have their letter, fewer their plan.
 // The demo cadre ganbu's own firms are paired with it later, by ensureUsers.
-func seedPaperwork(ctx context.Context, db *store.DB, es []registry.Enterprise) error {
+func seedPaperwork(ctx context.Context, db *store.DB, es []registry.Enterprise, clerk string) error {
 	r := rand.New(rand.NewPCG(2020, 203))
 	now := db.Now()
 	assignments, err := pairCadres(ctx, db, r, es)
@@ -55,6 +56,9 @@ func seedPaperwork(ctx context.Context, db *store.DB, es []registry.Enterprise) 
 	cadreOf := make(map[string]string, len(assignments))
 	for _, a := range assignments {
 		cadreOf[a.USCC] = a.Cadre.Username
+	}
+	if err := seedCadreVisits(ctx, db, r, es, clerk, assignments, now); err != nil {
+		return fmt.Errorf("cadre visits: %w", err)
 	}
 	docs, err := generateDocuments(r, es, cadreOf, now)
 	if err != nil {
@@ -242,4 +246,74 @@ func withText(p []byte, text string) []byte {
 	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(typed))
 	end := len(p) - 12
 	return slices.Concat(p[:end], chunk, p[end:])
+}
+
+// Of the paired firms, unvisitedShare have not had their cadre's visit
+// recorded yet, and behindShare of the rest were last seen more than a week
+// ago: the cadres behind are a list to work through, not the whole city,
+// and no town beyond the nine the inspection group covered is complete.
+const (
+	unvisitedShare = 0.15
+	behindShare    = 0.1
+)
+
+// seedCadreVisits gives the generated cadres' firms the weekly visit of
+// 一企一员: the 六必问, asked in person, all well.
+func seedCadreVisits(ctx context.Context, db *store.DB, r *rand.Rand, es []registry.Enterprise, clerk string, as []pairing.Assignment, now time.Time) error {
+	lists, err := db.Checklists(ctx, false)
+	if err != nil {
+		return err
+	}
+	byName := map[string]inspect.Checklist{}
+	for _, c := range lists {
+		byName[c.Name] = c
+	}
+	c, ok := byName["六必问"]
+	if !ok {
+		return fmt.Errorf("no checklist 六必问")
+	}
+	byCode := make(map[string]registry.Enterprise, len(es))
+	for _, e := range es {
+		byCode[e.USCC] = e
+	}
+	// In each town the inspection group did not cover, one firm it did not
+	// visit waits for its cadre too, so that no such town is complete.
+	inspected := map[string]bool{}
+	for _, v := range visits(es, clerk, byName, now) {
+		inspected[v.Enterprise] = true
+	}
+	waiting := map[string]bool{}
+	for _, name := range coveredTowns {
+		t, _ := registry.TownByNameOrCode(name)
+		waiting[t.Code] = true
+	}
+	in := inspect.VisitInput{ChecklistID: c.ID}
+	for _, it := range c.Items {
+		in.Answers = append(in.Answers, inspect.AnswerInput{ItemID: it.ID, Result: inspect.ResultPass})
+	}
+	var vs []inspect.Visit
+	for _, a := range as {
+		town := byCode[a.USCC].Town
+		if !waiting[town] && !inspected[a.USCC] {
+			waiting[town] = true
+			continue
+		}
+		if r.Float64() < unvisitedShare {
+			continue
+		}
+		last := 1 + r.IntN(6) // days ago
+		if r.Float64() < behindShare {
+			last = 8 + r.IntN(7)
+		}
+		for _, daysAgo := range []int{last, last + 7} {
+			at := now.AddDate(0, 0, -daysAgo).Add(-time.Duration(r.IntN(8*60)) * time.Minute)
+			in.Inspectors = []string{a.Cadre.DisplayName}
+			nv := inspect.Plan(byCode[a.USCC], c, in, at, nil)
+			v := inspect.Visit{VisitSummary: nv.Summary, Answers: nv.Answers}
+			v.RecordedBy, v.RecordedAt = a.Cadre.Username, at.Add(time.Duration(5+r.IntN(60))*time.Minute)
+			vs = append(vs, v)
+		}
+	}
+	slices.SortStableFunc(vs, func(x, y inspect.Visit) int { return x.VisitedAt.Compare(y.VisitedAt) })
+	return db.LoadVisits(ctx, vs)
 }

@@ -13,9 +13,10 @@ import (
 // MaxPeriodDays bounds a coverage period: a year of visits.
 const MaxPeriodDays = 366
 
-// DefaultPeriodDays is the period shown when none is asked for: a week, the
-// cadres' default visit interval.
-const DefaultPeriodDays = 7
+// DefaultPeriodDays is the period shown when none is asked for: the last 30
+// days, as the other charts, long enough for the inspection group to go
+// round the towns.
+const DefaultPeriodDays = 30
 
 // Period is a span of whole days in Asia/Shanghai, both ends included.
 type Period struct {

@@ -76,11 +76,11 @@ func TestCoverageAPI(t *testing.T) {
 				t.Errorf("town %s: %+v, want %+v", town.Town, town.area, want)
 			}
 		}
-		// The default period is the last 7 days up to today: 仙降's visit on
-		// the 2nd falls outside it.
+		// The default period is the last 30 days up to today; the town sees
+		// its own town only.
 		r = e.as(t, roleTown, "GET", "/api/v1/inspections/coverage", payload{})
 		r.decode(t, &cov)
-		if cov.From != "2020-02-04" || cov.To != "2020-02-10" || len(cov.Towns) != 1 || cov.City != (area{2, 2, 100, true}) {
+		if cov.From != "2020-01-12" || cov.To != "2020-02-10" || len(cov.Towns) != 1 || cov.City != (area{2, 2, 100, true}) {
 			t.Errorf("town's default coverage: %s", r.body)
 		}
 

@@ -49,7 +49,7 @@ func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request, ss *sessio
 	p := coveragePage{basePage: s.base(ss, "督导覆盖", "/inspections/coverage"), Today: s.today()}
 	c, err := s.Oversight.Coverage(r.Context(), a, q.Get("from"), q.Get("to"))
 	if fugong.ErrorCode(err) == fugong.EInvalid {
-		p.FilterError = fugong.AsError(err).Message + "，已显示近7天"
+		p.FilterError = fugong.AsError(err).Message + "，已显示近30天"
 		c, err = s.Oversight.Coverage(r.Context(), a, "", "")
 	}
 	if err != nil {
