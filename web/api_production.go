@@ -291,32 +291,21 @@ type dayInput struct {
 func (in dayInput) figures() (production.Figures, []fugong.Problem) {
 	f := production.Figures{Note: in.Note}
 	var missing []fugong.Problem
-	need := func(field string, present bool) {
-		if !present {
-			missing = append(missing, fugong.Problem{Field: field, Message: "请填写" + production.FieldLabels[field]})
-		}
-	}
-	need("status", in.Status != nil)
-	need("capacity_pct", in.CapacityPct != nil)
-	need("on_post_pct", in.OnPostPct != nil)
-	need("upstream", in.Upstream != nil)
-	need("downstream", in.Downstream != nil)
-	if in.Status != nil {
-		f.Status = *in.Status
-	}
-	if in.CapacityPct != nil {
-		f.CapacityPct = *in.CapacityPct
-	}
-	if in.OnPostPct != nil {
-		f.OnPostPct = *in.OnPostPct
-	}
-	if in.Upstream != nil {
-		f.Upstream = *in.Upstream
-	}
-	if in.Downstream != nil {
-		f.Downstream = *in.Downstream
-	}
+	required(&missing, "status", in.Status, &f.Status)
+	required(&missing, "capacity_pct", in.CapacityPct, &f.CapacityPct)
+	required(&missing, "on_post_pct", in.OnPostPct, &f.OnPostPct)
+	required(&missing, "upstream", in.Upstream, &f.Upstream)
+	required(&missing, "downstream", in.Downstream, &f.Downstream)
 	return f, missing
+}
+
+// required copies a field of the body into dst, or notes it missing.
+func required[T any](missing *[]fugong.Problem, field string, v, dst *T) {
+	if v == nil {
+		*missing = append(*missing, fugong.Problem{Field: field, Message: "请填写" + production.FieldLabels[field]})
+		return
+	}
+	*dst = *v
 }
 
 // apiPutProductionDay records an enterprise's status for a day: 201 for the
