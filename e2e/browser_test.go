@@ -162,14 +162,18 @@ type fixtures struct {
 	xianjiang map[string]string
 }
 
+// addUser creates an account the scenario logs in with.
+func addUser(t *testing.T, db *store.DB, u account.User, password string) {
+	t.Helper()
+	if _, err := (&account.Service{Store: db, Now: time.Now}).Create(context.Background(), fugong.System, u, password); err != nil {
+		t.Fatalf("create %s: %v", u.Username, err)
+	}
+}
+
 func seed(t *testing.T, db *store.DB) fixtures {
 	t.Helper()
 	ctx := context.Background()
-	accounts := &account.Service{Store: db, Now: time.Now}
-	if _, err := accounts.Create(ctx, fugong.System, account.User{Username: townUser, DisplayName: "塘下镇经发办",
-		Role: fugong.RoleTown, Town: townTangxia}, townPassword); err != nil {
-		t.Fatalf("create town user: %v", err)
-	}
+	addUser(t, db, account.User{Username: townUser, DisplayName: "塘下镇经发办", Role: fugong.RoleTown, Town: townTangxia}, townPassword)
 	fx := fixtures{tangxia: map[string]string{}, xianjiang: map[string]string{}}
 	add := func(town, name string, n int, into map[string]string) {
 		e := registry.Enterprise{USCC: uscc(t, fmt.Sprintf("MA2%06d", n)), Name: name, Town: town,

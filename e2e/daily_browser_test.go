@@ -38,14 +38,8 @@ func TestBrowserDailyReport(t *testing.T) {
 		srv := startServer(t, db)
 		fx := seed(t, db)
 		clerkOf := fx.tangxia[tangxiaNames[0]]
-		if _, err := (&account.Service{Store: db, Now: time.Now}).Create(context.Background(), fugong.System,
-			account.User{Username: clerkUser, DisplayName: "王会计", Role: fugong.RoleEnterprise, Enterprise: clerkOf}, clerkPassword); err != nil {
-			t.Fatalf("create clerk: %v", err)
-		}
-		if _, err := (&account.Service{Store: db, Now: time.Now}).Create(context.Background(), fugong.System,
-			account.User{Username: bureauUser, DisplayName: "李统计", Role: fugong.RoleBureau, Group: fugong.GroupStatistics}, bureauPassword); err != nil {
-			t.Fatalf("create bureau user: %v", err)
-		}
+		addUser(t, db, account.User{Username: clerkUser, DisplayName: "王会计", Role: fugong.RoleEnterprise, Enterprise: clerkOf}, clerkPassword)
+		addUser(t, db, account.User{Username: bureauUser, DisplayName: "李统计", Role: fugong.RoleBureau, Group: fugong.GroupStatistics}, bureauPassword)
 		seedHistory(t, db, fx)
 		ctx := newBrowser(t, exe)
 		dailyScenario(t, ctx, srv.URL, fx, clerkOf)

@@ -43,18 +43,8 @@ func TestBrowserInspection(t *testing.T) {
 		srv := startServer(t, db)
 		fx := seed(t, db)
 		firm := fx.tangxia[tangxiaNames[1]]
-		accounts := &account.Service{Store: db, Now: time.Now}
-		for _, u := range []struct {
-			u        account.User
-			password string
-		}{
-			{account.User{Username: inspectorUser, DisplayName: "林晓峰", Role: fugong.RoleBureau, Group: fugong.GroupInspection}, inspectorPassword},
-			{account.User{Username: firmClerkUser, DisplayName: "陈会计", Role: fugong.RoleEnterprise, Enterprise: firm}, firmClerkPassword},
-		} {
-			if _, err := accounts.Create(context.Background(), fugong.System, u.u, u.password); err != nil {
-				t.Fatalf("create %s: %v", u.u.Username, err)
-			}
-		}
+		addUser(t, db, account.User{Username: inspectorUser, DisplayName: "林晓峰", Role: fugong.RoleBureau, Group: fugong.GroupInspection}, inspectorPassword)
+		addUser(t, db, account.User{Username: firmClerkUser, DisplayName: "陈会计", Role: fugong.RoleEnterprise, Enterprise: firm}, firmClerkPassword)
 		ctx := newBrowser(t, exe)
 		inspectScenario(t, ctx, srv.URL, db, firm)
 	})

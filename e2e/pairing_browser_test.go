@@ -34,10 +34,7 @@ func TestBrowserPairingAndLetters(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		srv := startServer(t, db)
 		fx := seed(t, db)
-		if _, err := (&account.Service{Store: db, Now: time.Now}).Create(context.Background(), fugong.System,
-			account.User{Username: cadreUser, DisplayName: "吴斌", Role: fugong.RoleCadre}, cadrePassword); err != nil {
-			t.Fatalf("create cadre: %v", err)
-		}
+		addUser(t, db, account.User{Username: cadreUser, DisplayName: "吴斌", Role: fugong.RoleCadre}, cadrePassword)
 		ctx := newBrowser(t, exe)
 		pairingScenario(t, ctx, srv.URL, fx)
 	})

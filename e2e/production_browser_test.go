@@ -36,10 +36,7 @@ func TestBrowserResumption(t *testing.T) {
 		srv := startServer(t, db)
 		fx := seed(t, db)
 		firm := fx.tangxia[tangxiaNames[1]]
-		if _, err := (&account.Service{Store: db, Now: time.Now}).Create(context.Background(), fugong.System,
-			account.User{Username: prodClerkUser, DisplayName: "陈出纳", Role: fugong.RoleEnterprise, Enterprise: firm}, prodClerkPassword); err != nil {
-			t.Fatalf("create clerk: %v", err)
-		}
+		addUser(t, db, account.User{Username: prodClerkUser, DisplayName: "陈出纳", Role: fugong.RoleEnterprise, Enterprise: firm}, prodClerkPassword)
 		ctx := newBrowser(t, exe)
 		resumptionScenario(t, ctx, srv.URL, firm)
 	})

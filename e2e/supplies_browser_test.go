@@ -38,18 +38,8 @@ func TestBrowserSupplies(t *testing.T) {
 		fx := seed(t, db)
 		ctx := context.Background()
 		clerkOf := fx.tangxia[tangxiaNames[0]]
-		accounts := &account.Service{Store: db, Now: time.Now}
-		for _, u := range []struct {
-			user     account.User
-			password string
-		}{
-			{account.User{Username: suppliesClerk, DisplayName: "陈会计", Role: fugong.RoleEnterprise, Enterprise: clerkOf}, suppliesClerkPW},
-			{account.User{Username: suppliesUser, DisplayName: "李海军", Role: fugong.RoleBureau, Group: fugong.GroupSupplies}, suppliesPassword},
-		} {
-			if _, err := accounts.Create(ctx, fugong.System, u.user, u.password); err != nil {
-				t.Fatalf("create %s: %v", u.user.Username, err)
-			}
-		}
+		addUser(t, db, account.User{Username: suppliesClerk, DisplayName: "陈会计", Role: fugong.RoleEnterprise, Enterprise: clerkOf}, suppliesClerkPW)
+		addUser(t, db, account.User{Username: suppliesUser, DisplayName: "李海军", Role: fugong.RoleBureau, Group: fugong.GroupSupplies}, suppliesPassword)
 		// Every other firm holds masks for ten days.
 		for _, m := range []map[string]string{fx.tangxia, fx.xianjiang} {
 			for _, code := range m {

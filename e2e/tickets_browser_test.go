@@ -67,15 +67,12 @@ func seedTicketCity(t *testing.T, db *store.DB) map[string]string {
 		{Product: "熔喷布", Note: "BFE95，现货2吨"}, {Product: "SMS无纺布", Note: "日产5吨"}}); err != nil {
 		t.Fatal(err)
 	}
-	accounts := &account.Service{Store: db, Now: time.Now}
 	for _, u := range []account.User{
 		{Username: "kangdun", DisplayName: "陈会计", Role: fugong.RoleEnterprise, Enterprise: ents[suitMaker]},
 		{Username: "xietiao", DisplayName: "王丽芳", Role: fugong.RoleBureau, Group: fugong.GroupCoordination},
 		{Username: "wuzi", DisplayName: "李海军", Role: fugong.RoleBureau, Group: fugong.GroupSupplies},
 	} {
-		if _, err := accounts.Create(ctx, fugong.System, u, u.Username+"-2020"); err != nil {
-			t.Fatalf("create %s: %v", u.Username, err)
-		}
+		addUser(t, db, u, u.Username+"-2020")
 	}
 	return ents
 }
