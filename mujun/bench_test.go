@@ -66,3 +66,18 @@ func BenchmarkEvaluate7000(b *testing.B) { benchmarkEvaluate(b, 7_000) }
 // BenchmarkEvaluate1M is a province's worth of firms; the goal is well
 // under 2 s.
 func BenchmarkEvaluate1M(b *testing.B) { benchmarkEvaluate(b, 1_000_000) }
+
+func BenchmarkRelief7000(b *testing.B) {
+	firms := synthetic(7_000)
+	uses := make([]Use, len(firms))
+	for i, f := range firms {
+		uses[i] = Use{USCC: f.Data.USCC, Town: f.Town, Class: f.LastClass, ElectricityKWh: f.Data.ElectricityKWh, WaterT: f.Data.WaterT}
+	}
+	p, plan := DefaultPrices(), SeedPlan()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := SimulateRelief(p, plan, uses); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
