@@ -82,7 +82,7 @@ type route struct {
 // route here is described in openapi.json or a fragment of it in openapi/,
 // and a test keeps the two in step.
 func (s *Server) apiRoutes() []route {
-	return slices.Concat(s.foundationRoutes(), s.inspectRoutes(), s.coverageRoutes(), s.suppliesRoutes(), s.ticketsRoutes(), s.pairingRoutes(), s.documentsRoutes(), s.productionRoutes())
+	return slices.Concat(s.foundationRoutes(), s.accountRoutes(), s.inspectRoutes(), s.coverageRoutes(), s.suppliesRoutes(), s.ticketsRoutes(), s.pairingRoutes(), s.documentsRoutes(), s.productionRoutes())
 }
 
 // foundationRoutes are the registry's, the accounts', the daily report's
