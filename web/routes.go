@@ -54,7 +54,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /settings", s.ui(s.settingsForm))
 	mux.Handle("POST /settings", s.ui(s.settingsSave))
 	// Each module's pages.
-	for _, pages := range []func(*http.ServeMux){s.inspectPages, s.coveragePages, s.suppliesPages, s.ticketsPages, s.pairingPages, s.documentsPages, s.productionPages} {
+	for _, pages := range []func(*http.ServeMux){s.accountPages, s.inspectPages, s.coveragePages, s.suppliesPages, s.ticketsPages, s.pairingPages, s.documentsPages, s.productionPages} {
 		pages(mux)
 	}
 	mux.Handle("/", s.ui(uiNotFound))

@@ -527,6 +527,9 @@ func testScopeUI(t *testing.T, e *testEnv) {
 		{"/enterprises/import", "", by(200, 200, 404, 200, 404, 404, 404)},
 		{"/users", "", adminOnly(200)},
 		{"/users?q=u-&role=town&town=" + townTangxia + "&page=1", "", adminOnly(200)},
+		{fmt.Sprintf("/users/%d", e.users[roleClerk].ID), "", adminOnly(200)},
+		{fmt.Sprintf("/users/%d/disable", e.users[roleClerk].ID), "", adminOnly(200)},
+		{"/password", "", every(200)},
 		{"/audit", "", adminOnly(200)},
 	}
 	for _, role := range fixtureRoles {
