@@ -543,6 +543,49 @@ func TestServeReadsEnvironment(t *testing.T) {
 	in.stop(t)
 }
 
+// An API token lasts 12 hours unless --api-token-ttl (or
+// FUGONG_API_TOKEN_TTL) says otherwise.
+func TestServeAPITokenTTL(t *testing.T) {
+	t.Parallel()
+	dsn := newDSN(t, store.SQLite)
+	mustRun(t, "", "migrate", "--db", dsn)
+	mustRun(t, "secret-horse-1\n", "user", "add", "--db", dsn, "--username", "zhang", "--role", "cadre", "--password-stdin")
+	expiresIn := func(in *instance) time.Duration {
+		t.Helper()
+		status, body := call(t, "POST", in.URL+"/api/v1/sessions", "", map[string]string{"username": "zhang", "password": "secret-horse-1"})
+		var s struct {
+			ExpiresAt time.Time `json:"expires_at"`
+		}
+		if err := json.Unmarshal(body, &s); status != http.StatusCreated || err != nil {
+			t.Fatalf("login: %d %v %s", status, err, body)
+		}
+		return time.Until(s.ExpiresAt).Round(time.Minute)
+	}
+	in := start(t, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+	if d := expiresIn(in); d != 12*time.Hour {
+		t.Errorf("by default a token lasts %v, want 12h", d)
+	}
+	in.stop(t)
+	in = start(t, "serve", "--db", dsn, "--addr", "127.0.0.1:0", "--api-token-ttl", "90m")
+	if d := expiresIn(in); d != 90*time.Minute {
+		t.Errorf("with --api-token-ttl 90m a token lasts %v", d)
+	}
+	in.stop(t)
+	in = launchEnv(t, envOf(map[string]string{"FUGONG_API_TOKEN_TTL": "2h"}), "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+	in.waitListening(t)
+	if d := expiresIn(in); d != 2*time.Hour {
+		t.Errorf("with FUGONG_API_TOKEN_TTL=2h a token lasts %v", d)
+	}
+	in.stop(t)
+
+	mustFail(t, "", "serve", "--db", dsn, "--api-token-ttl", "10s")
+	mustFail(t, "", "serve", "--db", dsn, "--api-token-ttl", "721h")
+	if _, _, err := fugongCmd(t, envOf(map[string]string{"FUGONG_API_TOKEN_TTL": "twelve hours"}), "", "serve", "--db", dsn); err == nil ||
+		!strings.Contains(err.Error(), "FUGONG_API_TOKEN_TTL") {
+		t.Errorf("a bad FUGONG_API_TOKEN_TTL: %v, want an error naming it", err)
+	}
+}
+
 // ---------------------------------------------------------------------------
 // 2. user add
 
