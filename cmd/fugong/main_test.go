@@ -774,6 +774,33 @@ func TestTwoInstancesShareSessions(t *testing.T) {
 		}
 	})
 
+	// A user the admin disables on A is refused by B at once: its token
+	// and its login.
+	t.Run("disabled", func(t *testing.T) {
+		mustRun(t, password+"\n", "user", "add", "--db", dsn, "--username", "root", "--role", "admin", "--password-stdin")
+		mustRun(t, password+"\n", "user", "add", "--db", dsn, "--username", "lisi", "--role", "town", "--town", "塘下镇", "--password-stdin")
+		token := apiLogin(t, b.URL, "lisi", password)
+		root := apiLogin(t, a.URL, "root", password)
+		status, body := call(t, "GET", a.URL+"/api/v1/users?q=lisi", root, nil)
+		var list struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal(body, &list); status != http.StatusOK || err != nil || len(list.Items) != 1 {
+			t.Fatalf("GET /api/v1/users?q=lisi on A: %d %v %s", status, err, body)
+		}
+		if status, body := call(t, "POST", fmt.Sprintf("%s/api/v1/users/%d/disable", a.URL, list.Items[0].ID), root, nil); status != http.StatusOK {
+			t.Fatalf("disable on A: %d %s", status, body)
+		}
+		if status, _ := me(t, b.URL, token); status != http.StatusUnauthorized {
+			t.Errorf("the disabled user's token on B: %d, want 401", status)
+		}
+		if status, _ := call(t, "POST", b.URL+"/api/v1/sessions", "", map[string]string{"username": "lisi", "password": password}); status != http.StatusUnauthorized {
+			t.Errorf("the disabled user logs in on B: %d, want 401", status)
+		}
+	})
+
 	a.stop(t)
 	b.stop(t)
 }
