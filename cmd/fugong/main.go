@@ -44,7 +44,7 @@ func exitCode(err error) int {
 const usage = `fugong — 瑞安市经信局复工复产指挥平台
 
 Usage:
-  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data]
+  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data] [--db DSN]
   fugong serve  [--addr ADDR] [--db DSN] [--migrate] [--api-token-ttl 12h]
   fugong migrate [--db DSN]
   fugong user add --username U --role R [--town CODE] [--enterprise USCC] [--group NAME] [--group-leader] [--password-stdin]
