@@ -14,10 +14,12 @@ const (
 	KindAPI = "api"
 )
 
-// Session lifetimes.
+// Session lifetimes. An API token lasts a working day unless the operator
+// sets another (Service.APITokenTTL, `serve --api-token-ttl`): a token copied
+// into a script or leaked from a log must not stay good for a month.
 const (
 	WebSessionTTL = 12 * time.Hour
-	APISessionTTL = 30 * 24 * time.Hour
+	APISessionTTL = 12 * time.Hour
 )
 
 // Login throttling: failures counted over a window, per username and per address.
@@ -30,9 +32,18 @@ const (
 // Store is what accounts need from storage.
 type Store interface {
 	CreateUser(ctx context.Context, a fugong.Actor, u User, passwordHash string) (User, error)
-	ListUsers(ctx context.Context) ([]User, error)
+	// ListUsers returns a page of the users f selects and how many it
+	// selects in all; PerPage 0 is every one.
+	ListUsers(ctx context.Context, f Filter) ([]User, int, error)
+	UserByID(ctx context.Context, id int64) (User, error)
 	UserByName(ctx context.Context, username string) (User, string, error)
-	SetPassword(ctx context.Context, a fugong.Actor, userID int64, passwordHash string) error
+	// SetPassword replaces the hash and ends the user's sessions but the
+	// one whose token hash is keep ("" ends them all).
+	SetPassword(ctx context.Context, a fugong.Actor, userID int64, passwordHash, keep string) error
+	// SetDisabled disables (ending every session) or enables a user.
+	SetDisabled(ctx context.Context, a fugong.Actor, userID int64, disabled bool) (User, error)
+	// EndSessions ends the user's sessions but keep, returning how many.
+	EndSessions(ctx context.Context, a fugong.Actor, userID int64, keep string) (int, error)
 	CreateSession(ctx context.Context, u User, tokenHash, kind string, expires time.Time) error
 	SessionUser(ctx context.Context, tokenHash string) (User, string, error)
 	DeleteSession(ctx context.Context, a fugong.Actor, tokenHash string) error
@@ -44,6 +55,16 @@ type Store interface {
 type Service struct {
 	Store Store
 	Now   func() time.Time
+	// APITokenTTL is how long an API token lasts; zero is APISessionTTL.
+	APITokenTTL time.Duration
+}
+
+// APITTL is how long an API token opened now lasts.
+func (s *Service) APITTL() time.Duration {
+	if s.APITokenTTL > 0 {
+		return s.APITokenTTL
+	}
+	return APISessionTTL
 }
 
 // Create adds a user. Only the admin (or the operator's command line) may.
@@ -99,7 +120,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, kind string
 	}
 	ttl := WebSessionTTL
 	if kind == KindAPI {
-		ttl = APISessionTTL
+		ttl = s.APITTL()
 	}
 	token := NewToken()
 	if err := s.Store.CreateSession(ctx, u, TokenHash(token), kind, s.Now().Add(ttl)); err != nil {
@@ -144,5 +165,5 @@ func (s *Service) SetPassword(ctx context.Context, a fugong.Actor, username, pas
 	if err != nil {
 		return err
 	}
-	return s.Store.SetPassword(ctx, a, u.ID, hash)
+	return s.Store.SetPassword(ctx, a, u.ID, hash, "")
 }

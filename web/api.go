@@ -116,7 +116,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{
-		"token": token, "user": u, "expires_at": s.Accounts.Now().Add(account.APISessionTTL).UTC().Format(time.RFC3339),
+		"token": token, "user": u, "expires_at": s.Accounts.Now().Add(s.Accounts.APITTL()).UTC().Format(time.RFC3339),
 	})
 }
 
@@ -147,11 +147,15 @@ func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request, a fugong.A
 	if a.Role != fugong.RoleAdmin {
 		return fugong.NotFound("接口")
 	}
-	users, err := s.Accounts.Store.ListUsers(r.Context())
+	f, err := userFilter(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[account.User]{Items: users, Total: len(users)})
+	users, total, err := s.Accounts.List(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listResponse[account.User]{Items: users, Total: total, Page: f.Page, PerPage: f.PerPage})
 	return nil
 }
 

@@ -163,8 +163,9 @@ func testPairBadInput(t *testing.T, e *testEnv) {
 		status                int
 		field, message        string
 	}{
-		{"no such user", roleTown, "tangA", `{"username":"nobody"}`, 400, "username", "不存在"},
-		{"a town official", roleTown, "tangA", `{"username":"u-town"}`, 400, "username", "不是驻企干部"},
+		{"no such user", roleTown, "tangA", `{"username":"nobody"}`, 400, "username", "nobody 不是可结对的驻企干部账号"},
+		{"a town official", roleTown, "tangA", `{"username":"u-town"}`, 400, "username", "u-town 不是可结对的驻企干部账号"},
+		{"the admin", roleTown, "tangA", `{"username":"u-admin"}`, 400, "username", "u-admin 不是可结对的驻企干部账号"},
 		{"no username", roleTown, "tangA", `{}`, 400, "username", "请填写干部账号"},
 		{"unknown field", roleTown, "tangA", `{"username":"wu","cadre":"wu"}`, 400, "cadre", "未知字段"},
 		{"not JSON", roleTown, "tangA", `wu`, 400, "", "JSON"},
@@ -185,6 +186,13 @@ func testPairBadInput(t *testing.T, e *testEnv) {
 				t.Errorf("error %+v, want field %q saying %q", er, c.field, c.message)
 			}
 		})
+	}
+	// The town learns nothing of the accounts it names: the admin's answer
+	// is the one a name nobody has gets.
+	admin := e.as(t, roleTown, "PUT", path("tangA"), rawJSON(`{"username":"u-admin"}`)).err(t).Error.Message
+	nobody := e.as(t, roleTown, "PUT", path("tangA"), rawJSON(`{"username":"u-nobody"}`)).err(t).Error.Message
+	if strings.Replace(admin, "u-admin", "u-nobody", 1) != nobody || strings.Contains(admin, "管理员") {
+		t.Errorf("pairing the admin says %q, pairing no one %q", admin, nobody)
 	}
 	// Nothing of that changed tangA's cadre.
 	var p pairingBody

@@ -357,6 +357,12 @@ func csrfOf(t testing.TB, page []byte) string {
 // CSRF cookie and the hidden input, POST /login submits them.
 func (e *testEnv) browserLogin(t testing.TB, role string) *browser {
 	t.Helper()
+	return e.browserLoginAs(t, e.users[role].Username, testPassword)
+}
+
+// browserLoginAs is browserLogin as any user.
+func (e *testEnv) browserLoginAs(t testing.TB, username, password string) *browser {
+	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -368,12 +374,12 @@ func (e *testEnv) browserLogin(t testing.TB, role string) *browser {
 	if page.status != http.StatusOK {
 		t.Fatalf("GET /login: %d", page.status)
 	}
-	r := b.postForm(t, "/login", url.Values{"username": {e.users[role].Username}, "password": {testPassword}, "csrf": {csrfOf(t, page.body)}})
+	r := b.postForm(t, "/login", url.Values{"username": {username}, "password": {password}, "csrf": {csrfOf(t, page.body)}})
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("POST /login as %s: %d %s", role, r.status, r.body)
+		t.Fatalf("POST /login as %s: %d %s", username, r.status, r.body)
 	}
 	if b.sessionCookie() == "" {
-		t.Fatalf("POST /login as %s set no %s cookie", role, sessionCookie)
+		t.Fatalf("POST /login as %s set no %s cookie", username, sessionCookie)
 	}
 	return b
 }

@@ -54,7 +54,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /settings", s.ui(s.settingsForm))
 	mux.Handle("POST /settings", s.ui(s.settingsSave))
 	// Each module's pages.
-	for _, pages := range []func(*http.ServeMux){s.inspectPages, s.coveragePages, s.suppliesPages, s.ticketsPages, s.pairingPages, s.documentsPages, s.productionPages} {
+	for _, pages := range []func(*http.ServeMux){s.accountPages, s.inspectPages, s.coveragePages, s.suppliesPages, s.ticketsPages, s.pairingPages, s.documentsPages, s.productionPages} {
 		pages(mux)
 	}
 	mux.Handle("/", s.ui(uiNotFound))
@@ -82,7 +82,7 @@ type route struct {
 // route here is described in openapi.json or a fragment of it in openapi/,
 // and a test keeps the two in step.
 func (s *Server) apiRoutes() []route {
-	return slices.Concat(s.foundationRoutes(), s.inspectRoutes(), s.coverageRoutes(), s.suppliesRoutes(), s.ticketsRoutes(), s.pairingRoutes(), s.documentsRoutes(), s.productionRoutes())
+	return slices.Concat(s.foundationRoutes(), s.accountRoutes(), s.inspectRoutes(), s.coverageRoutes(), s.suppliesRoutes(), s.ticketsRoutes(), s.pairingRoutes(), s.documentsRoutes(), s.productionRoutes())
 }
 
 // foundationRoutes are the registry's, the accounts', the daily report's

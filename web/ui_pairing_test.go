@@ -88,7 +88,7 @@ func testPairFromList(t *testing.T, e *testEnv) {
 	if r.status != 400 {
 		t.Fatalf("unknown cadre: %d", r.status)
 	}
-	contains(t, "refused pairing", r, "未能结对", "干部账号 nobody 不存在", `value="`+e.ents["tangB"]+`"`)
+	contains(t, "refused pairing", r, "未能结对", "nobody 不是可结对的驻企干部账号", `value="`+e.ents["tangB"]+`"`)
 	if r := b.postForm(t, "/pairings", url.Values{"csrf": {csrf}, "uscc": {e.ents["xianA"]}, "username": {"wu"}}); r.status != 404 {
 		t.Errorf("pairing xianA from 塘下: %d", r.status)
 	}
@@ -143,7 +143,7 @@ func testPairingImportPage(t *testing.T, e *testEnv) {
 	if r.status != 400 {
 		t.Fatalf("bad file: %d", r.status)
 	}
-	contains(t, "bad rows", r, "未导入任何结对", `<table class="errors">`, `<td class="num">3</td>`, `<td class="num">4</td>`, "企业不在您的管辖范围内或未登记", "不是驻企干部")
+	contains(t, "bad rows", r, "未导入任何结对", `<table class="errors">`, `<td class="num">3</td>`, `<td class="num">4</td>`, "企业不在您的管辖范围内或未登记", "u-town 不是可结对的驻企干部账号")
 	var p pairingBody
 	e.as(t, roleAdmin, "GET", "/api/v1/enterprises/"+e.ents["tangA"]+"/cadre", payload{}).decode(t, &p)
 	if p.Username != "u-cadre" {
@@ -172,7 +172,7 @@ func testEnterprisePaperwork(t *testing.T, e *testEnv) {
 	if r.status != 400 {
 		t.Fatalf("pairing a clerk: %d", r.status)
 	}
-	contains(t, "refused", r, `data-field="username"`, "不是驻企干部", `value="u-clerk"`)
+	contains(t, "refused", r, `data-field="username"`, "u-clerk 不是可结对的驻企干部账号", `value="u-clerk"`)
 	r = b.postForm(t, path+"/cadre", url.Values{"csrf": {csrf}, "username": {"u-cadre"}})
 	if r.status != 303 || r.header.Get("Location") != path+"?paired=1#cadre" {
 		t.Fatalf("pair: %d %s", r.status, r.header.Get("Location"))

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"fugong/account"
 	"fugong/daily"
@@ -21,6 +22,8 @@ type env struct {
 	getenv         func(string) string
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// apiTokenTTL is serve's --api-token-ttl; zero is the default.
+	apiTokenTTL time.Duration
 }
 
 const defaultDSN = "sqlite:fugong-data/fugong.db"
@@ -78,6 +81,20 @@ func (e *env) dbFlag(fs *flag.FlagSet) (*string, error) {
 		}
 	}
 	return fs.String("db", cmp.Or(def, defaultDSN), "database: sqlite:PATH or postgres://… (env FUGONG_DB)"), nil
+}
+
+// durationFlag adds a duration flag whose default comes from the
+// environment variable env, else def. A variable that is no duration is an
+// error, never a quiet fall back to the default.
+func (e *env) durationFlag(fs *flag.FlagSet, name, env string, def time.Duration, usage string) (*time.Duration, error) {
+	if v := e.getenv(env); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a duration such as 12h or 90m", env, v)
+		}
+		def = d
+	}
+	return fs.Duration(name, def, usage+" (env "+env+")"), nil
 }
 
 // open connects to the database and refuses an outdated schema.

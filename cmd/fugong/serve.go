@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"fugong/account"
 	"fugong/store"
 	"fugong/web"
 )
@@ -26,9 +27,18 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	ttl, err := e.durationFlag(fs, "api-token-ttl", "FUGONG_API_TOKEN_TTL", account.APISessionTTL, "how long an API token lasts")
+	if err != nil {
+		return err
+	}
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	if *ttl < time.Minute || *ttl > 30*24*time.Hour {
+		fmt.Fprintf(e.stderr, "fugong serve: --api-token-ttl %v is not between 1m and 720h\n", *ttl)
+		return usageError{fmt.Errorf("--api-token-ttl %v out of range", *ttl)}
+	}
+	e.apiTokenTTL = *ttl
 	db, err := e.open(ctx, *dsn, *migrate)
 	if err != nil {
 		return err
@@ -41,7 +51,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 // set, is printed once the address is known.
 func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool, banner func(url string)) error {
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h, err := newHandler(db, logger, secure)
+	h, err := newHandler(db, logger, secure, e.apiTokenTTL)
 	if err != nil {
 		return err
 	}
@@ -78,8 +88,9 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool
 }
 
 // newHandler builds the whole HTTP stack over db: the services, the web
-// layer and its metrics. serve and bench both use it.
-func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, error) {
+// layer and its metrics. serve and bench both use it. apiTTL is how long
+// an API token lasts; zero is the default.
+func newHandler(db *store.DB, logger *slog.Logger, secure bool, apiTTL time.Duration) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers."},
@@ -93,6 +104,7 @@ func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, e
 		}))
 	d := web.NewDeps(db, db.Now)
 	d.Logger, d.Metrics, d.SecureCookies = logger, reg, secure
+	d.Accounts.APITokenTTL = apiTTL
 	return web.New(d)
 }
 
