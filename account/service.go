@@ -44,6 +44,15 @@ type Store interface {
 type Service struct {
 	Store Store
 	Now   func() time.Time
+	// Hasher runs the password hashes; nil is the process's DefaultHasher.
+	Hasher *Hasher
+}
+
+func (s *Service) hasher() *Hasher {
+	if s.Hasher != nil {
+		return s.Hasher
+	}
+	return DefaultHasher
 }
 
 // Create adds a user. Only the admin (or the operator's command line) may.
@@ -59,7 +68,7 @@ func (s *Service) Create(ctx context.Context, a fugong.Actor, u User, password s
 	if err := fugong.Invalid(ps); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.hasher().Hash(ctx, password)
 	if err != nil {
 		return User{}, err
 	}
@@ -69,7 +78,10 @@ func (s *Service) Create(ctx context.Context, a fugong.Actor, u User, password s
 var errBadLogin = fugong.Errorf(fugong.EUnauthorized, "password", "用户名或密码错误")
 
 // Login checks a password and opens a session, returning its token. Too many
-// recent failures for the username or the address refuse even a right password.
+// recent failures for the username or the address refuse even a right
+// password. The password is checked in one of the hasher's slots, against a
+// dummy hash when the user does not exist, so that an unknown user costs
+// what a known one does.
 func (s *Service) Login(ctx context.Context, username, password, ip, kind string) (string, User, error) {
 	username = normalizeName(username)
 	since := s.Now().Add(-FailureWindow)
@@ -80,14 +92,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, kind string
 	if byUser >= MaxUserFailure || byIP >= MaxIPFailure {
 		return "", User{}, fugong.Errorf(fugong.ERateLimited, "", "登录失败次数过多，请%d分钟后再试", int(FailureWindow.Minutes()))
 	}
-	u, hash, err := s.Store.UserByName(ctx, username)
-	if fugong.ErrorCode(err) == fugong.ENotFound {
-		hash, err = dummyHash, nil
-	}
-	if err != nil {
-		return "", User{}, err
-	}
-	ok, err := CheckPassword(hash, password)
+	u, ok, err := s.checkLogin(ctx, username, password)
 	if err != nil {
 		return "", User{}, err
 	}
@@ -106,6 +111,25 @@ func (s *Service) Login(ctx context.Context, username, password, ip, kind string
 		return "", User{}, err
 	}
 	return token, u, nil
+}
+
+// checkLogin looks the user up and checks the password in a hasher slot.
+func (s *Service) checkLogin(ctx context.Context, username, password string) (User, bool, error) {
+	h := s.hasher()
+	release, err := h.Acquire(ctx)
+	if err != nil {
+		return User{}, false, err
+	}
+	defer release()
+	u, hash, err := s.Store.UserByName(ctx, username)
+	if fugong.ErrorCode(err) == fugong.ENotFound {
+		hash, err = dummyHash, nil
+	}
+	if err != nil {
+		return User{}, false, err
+	}
+	ok, err := h.check(hash, password)
+	return u, ok, err
 }
 
 // Authenticate returns the user and session kind behind a token.
@@ -140,7 +164,7 @@ func (s *Service) SetPassword(ctx context.Context, a fugong.Actor, username, pas
 	if err != nil {
 		return err
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.hasher().Hash(ctx, password)
 	if err != nil {
 		return err
 	}

@@ -55,6 +55,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		e := s.publicError(r, err)
 		p.Error = e.Message
+		setRetryAfter(w, e)
 		s.showLogin(w, r, statusOf[e.Code], p)
 		return
 	}
