@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,6 +50,9 @@ type Deps struct {
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client.
+	TrustedProxies []netip.Prefix
 }
 
 // NewDeps wires every module's service over one database. now is the clock

@@ -51,7 +51,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.showLogin(w, r, http.StatusForbidden, p)
 		return
 	}
-	token, _, err := s.Accounts.Login(r.Context(), p.Username, r.PostFormValue("password"), clientIP(r), account.KindWeb)
+	token, _, err := s.Accounts.Login(r.Context(), p.Username, r.PostFormValue("password"), s.clientAddr(r), account.KindWeb)
 	if err != nil {
 		e := s.publicError(r, err)
 		p.Error = e.Message

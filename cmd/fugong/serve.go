@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,23 +27,64 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
-	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	var cfg webConfig
+	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	proxies := newListFlag(e.getenv("FUGONG_TRUSTED_PROXY"))
+	fs.Var(proxies, "trusted-proxy", "a reverse proxy's `CIDR` or address, whose X-Forwarded-For is believed; repeatable or a comma list (env FUGONG_TRUSTED_PROXY)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if cfg.trustedProxies, err = web.ParseTrustedProxies(proxies.values...); err != nil {
+		return fmt.Errorf("--trusted-proxy: %w", err)
 	}
 	db, err := e.open(ctx, *dsn, *migrate)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return e.listen(ctx, db, *addr, *secure, nil)
+	return e.listen(ctx, db, *addr, cfg, nil)
+}
+
+// webConfig is how the operator set the web layer up.
+type webConfig struct {
+	secureCookies  bool
+	trustedProxies []netip.Prefix
+}
+
+// listFlag is a flag that may be given several times, each value possibly
+// a comma-separated list; its first use replaces the environment's default.
+type listFlag struct {
+	values []string
+	set    bool
+}
+
+func newListFlag(def string) *listFlag {
+	if def == "" {
+		return &listFlag{}
+	}
+	return &listFlag{values: []string{def}}
+}
+
+func (f *listFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return strings.Join(f.values, ",")
+}
+
+func (f *listFlag) Set(v string) error {
+	if !f.set {
+		f.values, f.set = nil, true
+	}
+	f.values = append(f.values, v)
+	return nil
 }
 
 // listen serves until ctx is done, then shuts down gracefully. banner, if
 // set, is printed once the address is known.
-func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool, banner func(url string)) error {
+func (e *env) listen(ctx context.Context, db *store.DB, addr string, cfg webConfig, banner func(url string)) error {
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h, err := newHandler(db, logger, secure)
+	h, err := newHandler(db, logger, cfg)
 	if err != nil {
 		return err
 	}
@@ -79,7 +122,7 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool
 
 // newHandler builds the whole HTTP stack over db: the services, the web
 // layer and its metrics. serve and bench both use it.
-func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, error) {
+func newHandler(db *store.DB, logger *slog.Logger, cfg webConfig) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers."},
@@ -92,7 +135,8 @@ func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, e
 			return 1
 		}))
 	d := web.NewDeps(db, db.Now)
-	d.Logger, d.Metrics, d.SecureCookies = logger, reg, secure
+	d.Logger, d.Metrics = logger, reg
+	d.SecureCookies, d.TrustedProxies = cfg.secureCookies, cfg.trustedProxies
 	return web.New(d)
 }
 
