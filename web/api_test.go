@@ -939,7 +939,7 @@ func testHealthMetrics(t *testing.T, e *testEnv) {
 	if r := e.as(t, roleTown, "GET", "/api/v1/towns", payload{}); r.status != 200 {
 		t.Fatalf("towns: %d", r.status)
 	}
-	r = e.call(t, "GET", "/metrics", "", payload{})
+	r = e.call(t, "GET", "/metrics", testMetricsToken, payload{})
 	if r.status != 200 {
 		t.Fatalf("metrics: %d", r.status)
 	}

@@ -94,3 +94,21 @@ func (s *Server) clientAddr(r *http.Request) string {
 	}
 	return a.String()
 }
+
+// isHTTPS reports whether the browser reached the service over HTTPS: on a
+// TLS connection, or through a trusted proxy that says so in
+// X-Forwarded-Proto.
+func (s *Server) isHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !s.viaTrustedProxy(r) {
+		return false
+	}
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(proto), "https")
+}
+
+// secureCookies reports whether the cookies of a response are marked
+// Secure: on a request over HTTPS, or always with --secure-cookies.
+func (s *Server) secureCookies(r *http.Request) bool { return s.SecureCookies || s.isHTTPS(r) }

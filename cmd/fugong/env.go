@@ -80,6 +80,28 @@ func (e *env) dbFlag(fs *flag.FlagSet) (*string, error) {
 	return fs.String("db", cmp.Or(def, defaultDSN), "database: sqlite:PATH or postgres://… (env FUGONG_DB)"), nil
 }
 
+// secret is the environment's value of a secret: the variable name, or the
+// content of the file that name_FILE names. A named file that cannot be
+// read, or is empty, is an error.
+func (e *env) secret(name string) (string, error) {
+	if v := e.getenv(name); v != "" {
+		return v, nil
+	}
+	f := e.getenv(name + "_FILE")
+	if f == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(f)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", fmt.Errorf("%s_FILE: %s is empty", name, f)
+	}
+	return v, nil
+}
+
 // open connects to the database and refuses an outdated schema.
 func (e *env) open(ctx context.Context, dsn string, migrate bool) (*store.DB, error) {
 	db, err := store.Open(ctx, dsn)

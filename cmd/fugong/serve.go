@@ -28,12 +28,21 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	var cfg webConfig
-	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false,
+		"mark cookies Secure on every request (they are on any that came over HTTPS, directly or through a trusted proxy)")
 	proxies := newListFlag(e.getenv("FUGONG_TRUSTED_PROXY"))
-	fs.Var(proxies, "trusted-proxy", "a reverse proxy's `CIDR` or address, whose X-Forwarded-For is believed; repeatable or a comma list (env FUGONG_TRUSTED_PROXY)")
+	fs.Var(proxies, "trusted-proxy", "a reverse proxy's `CIDR` or address, whose X-Forwarded-For and X-Forwarded-Proto are believed; repeatable or a comma list (env FUGONG_TRUSTED_PROXY)")
+	metricsToken, err := e.secret("FUGONG_METRICS_TOKEN")
+	if err != nil {
+		return err
+	}
+	// The environment's token is no flag default: help would print it.
+	fs.StringVar(&cfg.metricsToken, "metrics-token", "",
+		"the bearer `token` that /metrics asks for; without one /metrics is not served (env FUGONG_METRICS_TOKEN or FUGONG_METRICS_TOKEN_FILE)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	cfg.metricsToken = cmp.Or(cfg.metricsToken, metricsToken)
 	if cfg.trustedProxies, err = web.ParseTrustedProxies(proxies.values...); err != nil {
 		return fmt.Errorf("--trusted-proxy: %w", err)
 	}
@@ -49,6 +58,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 type webConfig struct {
 	secureCookies  bool
 	trustedProxies []netip.Prefix
+	metricsToken   string
 }
 
 // listFlag is a flag that may be given several times, each value possibly
@@ -136,7 +146,7 @@ func newHandler(db *store.DB, logger *slog.Logger, cfg webConfig) (http.Handler,
 		}))
 	d := web.NewDeps(db, db.Now)
 	d.Logger, d.Metrics = logger, reg
-	d.SecureCookies, d.TrustedProxies = cfg.secureCookies, cfg.trustedProxies
+	d.SecureCookies, d.TrustedProxies, d.MetricsToken = cfg.secureCookies, cfg.trustedProxies, cfg.metricsToken
 	return web.New(d)
 }
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +54,44 @@ func TestServeTrustedProxy(t *testing.T) {
 			t.Errorf("%s: the user at another address behind the proxy: %d", tc.name, got)
 		}
 		in.stop(t)
+	}
+}
+
+// /metrics asks for the token of --metrics-token, FUGONG_METRICS_TOKEN or
+// the file FUGONG_METRICS_TOKEN_FILE names, and is not served without one.
+func TestServeMetricsToken(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "fugong.db")
+	mustRun(t, "", "migrate", "--db", dsn)
+	secret := filepath.Join(dir, "metrics-token")
+	if err := os.WriteFile(secret, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, token string
+		env         map[string]string
+		args        []string
+	}{
+		{"none", "", nil, nil},
+		{"flag", "from-flag", nil, []string{"--metrics-token", "from-flag"}},
+		{"environment", "from-env", map[string]string{"FUGONG_METRICS_TOKEN": "from-env"}, nil},
+		{"file", "from-file", map[string]string{"FUGONG_METRICS_TOKEN_FILE": secret}, nil},
+	} {
+		in := launchEnv(t, envOf(tc.env), append([]string{"serve", "--db", dsn, "--addr", "127.0.0.1:0"}, tc.args...)...)
+		in.waitListening(t)
+		if status, _ := call(t, "GET", in.URL+"/metrics", "", nil); status != map[bool]int{true: 404, false: 401}[tc.token == ""] {
+			t.Errorf("%s: /metrics without a token: %d", tc.name, status)
+		}
+		if tc.token != "" {
+			if status, body := call(t, "GET", in.URL+"/metrics", tc.token, nil); status != http.StatusOK || !strings.Contains(string(body), "fugong_db_up 1") {
+				t.Errorf("%s: /metrics with the token: %d", tc.name, status)
+			}
+		}
+		in.stop(t)
+	}
+	_, errOut, err := fugongCmd(t, envOf(map[string]string{"FUGONG_METRICS_TOKEN": "do-not-print"}), "", "serve", "-h")
+	if err == nil || strings.Contains(errOut, "do-not-print") {
+		t.Errorf("serve -h: %v, prints the token from the environment:\n%s", err, errOut)
 	}
 }
