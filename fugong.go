@@ -18,6 +18,7 @@ const (
 	EConflict     = "conflict"
 	ETooLarge     = "too_large"
 	ERateLimited  = "rate_limited"
+	EUnavailable  = "unavailable"
 	EInternal     = "internal"
 )
 
@@ -35,6 +36,9 @@ type Error struct {
 	Message string
 	// Problems lists every field problem when a form broke several rules.
 	Problems []Problem
+	// RetryAfter, when set, is how long a refused caller should wait
+	// before trying again (rate_limited, unavailable).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -120,7 +120,7 @@ func (s *Service) ResetPassword(ctx context.Context, a fugong.Actor, id int64, p
 	if err := CheckPasswordRules(password); err != nil {
 		return err
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.hasher().Hash(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *Service) ChangePassword(ctx context.Context, a fugong.Actor, token, old
 	if err != nil {
 		return err
 	}
-	ok, err := CheckPassword(hash, oldPassword)
+	ok, err := s.hasher().Check(ctx, hash, oldPassword)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (s *Service) ChangePassword(ctx context.Context, a fugong.Actor, token, old
 	if newPassword == oldPassword {
 		return fugong.Errorf(fugong.EInvalid, "new_password", "新密码不能与原密码相同")
 	}
-	newHash, err := HashPassword(newPassword)
+	newHash, err := s.hasher().Hash(ctx, newPassword)
 	if err != nil {
 		return err
 	}

@@ -228,13 +228,16 @@ func TestUsersSessionsAndThrottle(t *testing.T) {
 		if _, _, err := svc.Authenticate(ctx, token); fugong.ErrorCode(err) != fugong.EUnauthorized {
 			t.Fatalf("after logout: %v", err)
 		}
-		for i := 0; i < account.MaxUserFailure; i++ {
+		for i := 0; i < account.AccountBackoff.Free; i++ {
 			if _, _, err := svc.Login(ctx, "town1", "wrong", "10.0.0.1", account.KindWeb); fugong.ErrorCode(err) != fugong.EUnauthorized {
 				t.Fatalf("attempt %d: %v", i, err)
 			}
 		}
-		if _, _, err := svc.Login(ctx, "town1", "secret-pass", "10.0.0.2", account.KindWeb); fugong.ErrorCode(err) != fugong.ERateLimited {
-			t.Fatalf("after %d failures: %v", account.MaxUserFailure, err)
+		if _, _, err := svc.Login(ctx, "town1", "secret-pass", "10.0.0.1", account.KindWeb); fugong.ErrorCode(err) != fugong.ERateLimited {
+			t.Fatalf("after %d failures: %v", account.AccountBackoff.Free, err)
+		}
+		if _, _, err := svc.Login(ctx, "town1", "secret-pass", "10.0.0.2", account.KindWeb); err != nil {
+			t.Fatalf("from another address after %d failures: %v", account.AccountBackoff.Free, err)
 		}
 	})
 }

@@ -181,9 +181,6 @@ func (db *DB) CreateSession(ctx context.Context, u account.User, tokenHash, kind
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE expires_at < $1`, tx.now); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`DELETE FROM login_failures WHERE username = $1`, u.Username); err != nil {
-			return err
-		}
 		if _, err := tx.Exec(`INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 			tokenHash, u.ID, kind, tx.now, expires.UTC().Truncate(time.Microsecond)); err != nil {
 			return err
@@ -208,27 +205,6 @@ func (db *DB) DeleteSession(ctx context.Context, a fugong.Actor, tokenHash strin
 		}
 		return tx.audit(a, "logout", "session", "", nil, nil)
 	})
-}
-
-// RecordLoginFailure notes a failed login for throttling.
-func (db *DB) RecordLoginFailure(ctx context.Context, username, ip string) error {
-	return db.write(ctx, func(tx *Tx) error {
-		// Failures older than any throttling window only fill the table.
-		if _, err := tx.Exec(`DELETE FROM login_failures WHERE at < $1`, tx.now.Add(-24*time.Hour)); err != nil {
-			return err
-		}
-		_, err := tx.Exec(`INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)`, username, ip, tx.now)
-		return err
-	})
-}
-
-// LoginFailures counts recent failures for a username and for an address.
-func (db *DB) LoginFailures(ctx context.Context, username, ip string, since time.Time) (byUser, byIP int, err error) {
-	since = since.UTC().Truncate(time.Microsecond)
-	err = db.r.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM login_failures WHERE username = $1 AND at > $3),
-		(SELECT count(*) FROM login_failures WHERE ip = $2 AND at > $3)`, username, ip, since).Scan(&byUser, &byIP)
-	return byUser, byIP, err
 }
 
 // PairCadre assigns an enterprise to a cadre (一企一员), which puts it in the

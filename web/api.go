@@ -110,7 +110,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	token, u, err := s.Accounts.Login(r.Context(), req.Username, req.Password, clientIP(r), account.KindAPI)
+	token, u, err := s.Accounts.Login(r.Context(), req.Username, req.Password, s.clientAddr(r), account.KindAPI)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

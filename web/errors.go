@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"fugong"
 )
@@ -17,6 +19,7 @@ var statusOf = map[string]int{
 	fugong.EConflict:     http.StatusConflict,
 	fugong.ETooLarge:     http.StatusRequestEntityTooLarge,
 	fugong.ERateLimited:  http.StatusTooManyRequests,
+	fugong.EUnavailable:  http.StatusServiceUnavailable,
 	fugong.EInternal:     http.StatusInternalServerError,
 }
 
@@ -46,7 +49,15 @@ type errorBody struct {
 // writeError answers an API request with {"error": {...}}.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := s.publicError(r, err)
+	setRetryAfter(w, e)
 	writeJSON(w, statusOf[e.Code], map[string]errorBody{"error": {Code: e.Code, Field: e.Field, Message: e.Message, Problems: e.Problems}})
+}
+
+// setRetryAfter tells a refused client when to come back, in whole seconds.
+func setRetryAfter(w http.ResponseWriter, e *fugong.Error) {
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

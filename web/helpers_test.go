@@ -44,6 +44,8 @@ const (
 	townXianjiang = "330381010" // 仙降街道
 	townFeiyun    = "330381009" // 飞云街道
 	testPassword  = "correct-horse-battery"
+	// testMetricsToken is the bearer token /metrics asks for.
+	testMetricsToken = "test-metrics-token"
 )
 
 // fixtureEnterprises are in every test environment.
@@ -103,6 +105,7 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 	db.Now = clock.Now
 	d := NewDeps(db, clock.Now)
 	d.Logger = slog.New(slog.DiscardHandler)
+	d.MetricsToken = testMetricsToken
 	h, err := New(d)
 	if err != nil {
 		t.Fatal(err)

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -12,7 +15,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", s.metricsPage())
 	mux.Handle("GET /static/", staticFS())
 
 	for _, rt := range s.apiRoutes() {
@@ -60,7 +63,29 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/", s.ui(uiNotFound))
 
 	var csrf http.CrossOriginProtection
-	return s.observe(securityHeaders(csrf.Handler(mux)))
+	return s.observe(s.securityHeaders(csrf.Handler(mux)))
+}
+
+// metricsPage serves the Prometheus metrics to a scraper that sends the
+// metrics token as its bearer token. Without a token set they are not
+// served at all, so the public address shows nobody the service's insides.
+func (s *Server) metricsPage() http.Handler {
+	prom := promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
+	want := sha256.Sum256([]byte(s.MetricsToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.MetricsToken == "" {
+			http.NotFound(w, r)
+			return
+		}
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "metrics need the bearer token of --metrics-token", http.StatusUnauthorized)
+			return
+		}
+		prom.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

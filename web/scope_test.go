@@ -54,7 +54,7 @@ type scopeCase struct {
 
 // codeOf is the error code the API must give with each status.
 var codeOf = map[int]string{400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-	409: "conflict", 413: "too_large", 429: "rate_limited"}
+	409: "conflict", 413: "too_large", 429: "rate_limited", 503: "unavailable"}
 
 func newEnterpriseIn(town string) func(*testing.T, *testEnv, string) payload {
 	return func(t *testing.T, e *testEnv, role string) payload {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,10 +46,16 @@ type Deps struct {
 	Supplies   *supplies.Service
 	Audit      audit.Store
 	Logger     *slog.Logger
-	// Metrics receives the HTTP metrics; /metrics serves it.
-	Metrics *prometheus.Registry
-	// SecureCookies marks cookies Secure (behind HTTPS).
+	// Metrics receives the HTTP metrics; /metrics serves it to a caller
+	// with MetricsToken as its bearer token, and to nobody without one.
+	Metrics      *prometheus.Registry
+	MetricsToken string
+	// SecureCookies marks cookies Secure on every request, not only on
+	// those that came over HTTPS.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client and whose X-Forwarded-Proto says whether it used HTTPS.
+	TrustedProxies []netip.Prefix
 }
 
 // NewDeps wires every module's service over one database. now is the clock

@@ -22,8 +22,6 @@ type env struct {
 	getenv         func(string) string
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	// apiTokenTTL is serve's --api-token-ttl; zero is the default.
-	apiTokenTTL time.Duration
 }
 
 const defaultDSN = "sqlite:fugong-data/fugong.db"
@@ -95,6 +93,28 @@ func (e *env) durationFlag(fs *flag.FlagSet, name, env string, def time.Duration
 		def = d
 	}
 	return fs.Duration(name, def, usage+" (env "+env+")"), nil
+}
+
+// secret is the environment's value of a secret: the variable name, or the
+// content of the file that name_FILE names. A named file that cannot be
+// read, or is empty, is an error.
+func (e *env) secret(name string) (string, error) {
+	if v := e.getenv(name); v != "" {
+		return v, nil
+	}
+	f := e.getenv(name + "_FILE")
+	if f == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(f)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", fmt.Errorf("%s_FILE: %s is empty", name, f)
+	}
+	return v, nil
 }
 
 // open connects to the database and refuses an outdated schema.

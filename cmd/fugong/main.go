@@ -45,7 +45,7 @@ const usage = `fugong — 瑞安市经信局复工复产指挥平台
 
 Usage:
   fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data] [--db DSN]
-  fugong serve  [--addr ADDR] [--db DSN] [--migrate] [--api-token-ttl 12h]
+  fugong serve  [--addr ADDR] [--db DSN] [--migrate] [--api-token-ttl 12h] [--trusted-proxy CIDR]... [--secure-cookies] [--metrics-token T]
   fugong migrate [--db DSN]
   fugong user add --username U --role R [--town CODE] [--enterprise USCC] [--group NAME] [--group-leader] [--password-stdin]
   fugong user passwd --username U [--password-stdin]
@@ -56,7 +56,8 @@ Usage:
   fugong version
 
 DSN is sqlite:PATH (the default, sqlite:fugong-data/fugong.db) or postgres://…
-Environment: FUGONG_DB (or FUGONG_DB_FILE), FUGONG_ADDR, FUGONG_API_TOKEN_TTL.
+Environment: FUGONG_DB (or FUGONG_DB_FILE), FUGONG_ADDR, FUGONG_API_TOKEN_TTL,
+FUGONG_TRUSTED_PROXY, FUGONG_METRICS_TOKEN (or FUGONG_METRICS_TOKEN_FILE).
 `
 
 // run is the whole program, with its environment passed in so tests can call it.

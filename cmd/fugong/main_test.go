@@ -506,14 +506,14 @@ func TestServeRefusesUnmigratedDatabase(t *testing.T) {
 func TestServeMigrateConcurrently(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, dsn string) {
-		args := []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--migrate"}
+		args := []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--migrate", "--metrics-token", "scrape-me"}
 		a, b := launch(t, args...), launch(t, args...)
 		a.waitListening(t)
 		b.waitListening(t)
 		if n := strings.Count(a.Stderr.String()+b.Stderr.String(), "migrated: 0001_init.sql"); n != 1 {
 			t.Errorf("0001_init.sql was applied %d times", n)
 		}
-		status, body := call(t, "GET", a.URL+"/metrics", "", nil)
+		status, body := call(t, "GET", a.URL+"/metrics", "scrape-me", nil)
 		if status != http.StatusOK || !strings.Contains(string(body), "fugong_db_up 1") {
 			t.Errorf("GET /metrics: %d, fugong_db_up 1 missing", status)
 		}
