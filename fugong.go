@@ -19,6 +19,9 @@ const (
 	ETooLarge     = "too_large"
 	ERateLimited  = "rate_limited"
 	EInternal     = "internal"
+	// EUnavailable is the database down, unreachable or full: the request
+	// may succeed later, and the operator must act.
+	EUnavailable = "unavailable"
 )
 
 // Problem is one field that broke one rule.
