@@ -18,8 +18,10 @@ const (
 	EConflict     = "conflict"
 	ETooLarge     = "too_large"
 	ERateLimited  = "rate_limited"
-	EUnavailable  = "unavailable"
 	EInternal     = "internal"
+	// EUnavailable is the database down, unreachable or full: the request
+	// may succeed later, and the operator must act.
+	EUnavailable = "unavailable"
 )
 
 // Problem is one field that broke one rule.

@@ -181,7 +181,7 @@ func TestReadEnterprises(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
-	many := "uscc,name,town,size_class\n" + strings.Repeat("a,b,c,d\n", MaxRows+1)
+	many := "uscc,name,town,size_class\n" + strings.Repeat("a,b,c,d\n", EnterpriseLimits.Rows+1)
 	tests := []struct {
 		name string
 		file string
@@ -198,7 +198,7 @@ func TestReadErrors(t *testing.T) {
 		{"bare quote", "a.csv", []byte("uscc,name,town,size_class\nA,a,t,规上\nB,b\"c,t,规上\n"), "CSV 文件第3行格式有误"},
 		{"unclosed quote", "a.csv", []byte("uscc,name,town,size_class\nA,\"a,t,规上\n"), "CSV 文件第2行格式有误"},
 		{"empty file", "a.csv", []byte("\n,,\n"), "没有表头"},
-		{"too many rows", "a.csv", []byte(many), "文件超过200000行数据"},
+		{"too many rows", "a.csv", []byte(many), "文件超过20000行数据：企业名录每次最多导入20000行"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,6 +44,9 @@ type DB struct {
 	commitOnce sync.Once
 	commits    *groupCommitter
 	prepared   atomic.Pointer[map[string]*sql.Stmt]
+	// writeFailure is the last write's failure while the database is to
+	// blame (noteWrite).
+	writeFailure atomic.Pointer[WriteFailure]
 }
 
 // Open connects to dsn: "sqlite:PATH" or "postgres://…".
@@ -261,7 +264,8 @@ func (db *DB) prepareSubmit(ctx context.Context) {
 }
 
 // write runs fn in a transaction and commits it, or rolls back on error.
-func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	defer func() { db.noteWrite(err) }()
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -68,7 +68,7 @@ func (s *Server) apiCadres(w http.ResponseWriter, r *http.Request, a fugong.Acto
 
 // importPairings reads an uploaded sheet of pairings and stores it, all or
 // nothing.
-func (s *Server) importPairings(r *http.Request, a fugong.Actor) (pairing.SaveResult, error) {
+func (s *Server) importPairings(w http.ResponseWriter, r *http.Request, a fugong.Actor) (pairing.SaveResult, error) {
 	if !pairing.CanPair(a) {
 		return pairing.SaveResult{}, fugong.Errorf(fugong.EForbidden, "", "无权导入干部结对")
 	}
@@ -77,6 +77,11 @@ func (s *Server) importPairings(r *http.Request, a fugong.Actor) (pairing.SaveRe
 		return pairing.SaveResult{}, err
 	}
 	defer file.Close()
+	release, err := s.importSlot(w)
+	if err != nil {
+		return pairing.SaveResult{}, err
+	}
+	defer release()
 	rows, err := sheet.ReadPairings(file, name)
 	if err != nil {
 		return pairing.SaveResult{}, fileError(err)
@@ -85,7 +90,7 @@ func (s *Server) importPairings(r *http.Request, a fugong.Actor) (pairing.SaveRe
 }
 
 func (s *Server) apiImportPairings(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	res, err := s.importPairings(r, a)
+	res, err := s.importPairings(w, r, a)
 	return answerImport(w, res, err)
 }
 

@@ -217,9 +217,13 @@ type statusWriter struct {
 	bytes  int
 }
 
+// WriteHeader records the status; a 503 says when to try again.
 func (sw *statusWriter) WriteHeader(code int) {
 	if sw.status == 0 {
 		sw.status = code
+	}
+	if code == http.StatusServiceUnavailable && sw.Header().Get("Retry-After") == "" {
+		sw.Header().Set("Retry-After", retryUnavailable)
 	}
 	sw.ResponseWriter.WriteHeader(code)
 }

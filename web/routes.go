@@ -1,13 +1,18 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"fugong/store"
 )
 
 // routes lists every route of the service in one place.
@@ -88,14 +93,58 @@ func (s *Server) metricsPage() http.Handler {
 	})
 }
 
+// healthz answers 200 when the database answers a read and the last
+// write did not fail for the database's sake, else 503, so that a load
+// balancer takes the instance out. The read is a ping on the readers with
+// a short timeout: it does not queue behind the writer.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.DB.Ping(r.Context()); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	err := s.DB.PingReader(ctx)
+	if err != nil {
 		s.Logger.Error("health check", "err", err)
-		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-		return
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("ok\n"))
+	status, body := healthOf(err, s.DB.LastWriteFailure(), time.Now())
+	writeJSON(w, status, body)
+}
+
+const (
+	healthTimeout = 2 * time.Second
+	// writeFailureHold is how long a failed write keeps the instance out
+	// when no write has succeeded since: out of rotation, it gets no
+	// writes that could clear it, so after a while it takes traffic again
+	// (and its next failure takes it out again). The failure stays in the
+	// answer until a write succeeds.
+	writeFailureHold = time.Minute
+)
+
+type healthBody struct {
+	Status string `json:"status"` // ok or unavailable
+	// Database is ok, or the class of the read's failure (store.Unavailable),
+	// or "error" for any other.
+	Database         string              `json:"database"`
+	LastWriteFailure *store.WriteFailure `json:"last_write_failure"`
+}
+
+// healthOf judges the database's health from its reader's ping and its last
+// failed write.
+func healthOf(read error, f *store.WriteFailure, now time.Time) (int, healthBody) {
+	b := healthBody{Status: "ok", Database: "ok", LastWriteFailure: f}
+	if read != nil {
+		b.Status, b.Database = "unavailable", "error"
+		if class, ok := store.Unavailable(read); ok {
+			b.Database = class
+		} else if errors.Is(read, context.DeadlineExceeded) {
+			b.Database = "timeout"
+		}
+	}
+	if f != nil && now.Sub(f.At) < writeFailureHold {
+		b.Status = "unavailable"
+	}
+	if b.Status != "ok" {
+		return http.StatusServiceUnavailable, b
+	}
+	return http.StatusOK, b
 }
 
 type route struct {

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"cmp"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -56,6 +57,10 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client and whose X-Forwarded-Proto says whether it used HTTPS.
 	TrustedProxies []netip.Prefix
+	// ImportSlots bounds the file imports read at once (zero is
+	// defaultImportSlots): a file at the limits of package sheet takes a
+	// few hundred MB and seconds of CPU to read and store.
+	ImportSlots int
 }
 
 // NewDeps wires every module's service over one database. now is the clock
@@ -85,12 +90,24 @@ type Server struct {
 	Deps
 	pages   map[string]*template.Template
 	metrics *httpMetrics
+	// imports holds a token for each file import being read (importSlot).
+	imports chan struct{}
 }
 
 // New returns the HTTP handler of the whole service. It parses every
 // template at once so a broken one fails at start, not on a request.
 func New(d Deps) (http.Handler, error) {
-	s := &Server{Deps: d}
+	s, err := newServer(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.routes(), nil
+}
+
+const defaultImportSlots = 2
+
+func newServer(d Deps) (*Server, error) {
+	s := &Server{Deps: d, imports: make(chan struct{}, cmp.Or(d.ImportSlots, defaultImportSlots))}
 	if s.Logger == nil {
 		s.Logger = slog.Default()
 	}
@@ -102,7 +119,7 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	s.metrics = newHTTPMetrics(s.Metrics)
-	return s.routes(), nil
+	return s, nil
 }
 
 func staticFS() http.Handler {

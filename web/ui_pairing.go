@@ -216,7 +216,7 @@ func (s *Server) pairingImport(w http.ResponseWriter, r *http.Request, ss *sessi
 		return fugong.NotFound("页面")
 	}
 	p := pairingImportPage{basePage: s.base(ss, "批量导入结对", "/pairings")}
-	res, err := s.importPairings(r, ss.actor())
+	res, err := s.importPairings(w, r, ss.actor())
 	rows, msg, status, internal := s.importOutcome(r, err)
 	if internal != nil {
 		return internal

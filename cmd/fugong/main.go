@@ -1,6 +1,7 @@
 // Command fugong is the bureau's epidemic and resumption command platform:
 // one binary that serves the web UI and API, runs the demo city, migrates the
-// database and loads and exports enterprise lists and daily reports.
+// database, loads and exports enterprise lists and daily reports, and backs
+// the database up and restores it.
 package main
 
 import (
@@ -52,6 +53,8 @@ Usage:
   fugong import enterprises [--db DSN] FILE [--skip-bad]
   fugong import reports [--db DSN] FILE [--skip-bad] [--date YYYY-MM-DD]
   fugong export enterprises [--db DSN] --out FILE [--town CODE]
+  fugong backup [--db DSN] --out FILE
+  fugong restore [--db DSN] --in FILE [--force]
   fugong bench  [--db DSN] [--enterprises N] [--days D] [--concurrency C] [--duration 10s] [--requests N] [--keep] [--reuse] [--cpuprofile FILE]
   fugong version
 
@@ -93,6 +96,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(rest) > 0 && rest[0] == "enterprises" {
 			return env.exportEnterprises(ctx, rest[1:])
 		}
+	case "backup":
+		return env.backup(ctx, rest)
+	case "restore":
+		return env.restore(ctx, rest)
 	case "bench":
 		return env.bench(ctx, rest)
 	case "version":

@@ -147,14 +147,22 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, cfg webConf
 func newHandler(db *store.DB, logger *slog.Logger, cfg webConfig) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers."},
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers a read."},
 		func() float64 {
 			c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
-			if db.Ping(c) != nil {
+			if db.PingReader(c) != nil {
 				return 0
 			}
 			return 1
+		}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_write_failing",
+		Help: "1 when the last write failed for the database's sake (down, full) and none has succeeded since."},
+		func() float64 {
+			if db.LastWriteFailure() != nil {
+				return 1
+			}
+			return 0
 		}))
 	d := web.NewDeps(db, db.Now)
 	d.Logger, d.Metrics = logger, reg
