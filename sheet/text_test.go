@@ -14,7 +14,7 @@ import (
 
 // replaceInXLSX rewrites every part of a workbook with old replaced by new:
 // the cells excelize will not write (it replaces a NUL on the way out).
-func replaceInXLSX(t *testing.T, data []byte, old, new string) []byte {
+func replaceInXLSX(t testing.TB, data []byte, old, new string) []byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
