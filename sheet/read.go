@@ -26,7 +26,7 @@ import (
 const (
 	MaxRows      = 200_000 // data rows, blank rows not counted
 	MaxCellRunes = 1_000   // characters in one cell
-	// MaxCells bounds the cells kept, up to each row's last one not blank:
+	// MaxCells bounds the cells kept, up to each row's last one not empty:
 	// a small XLSX can name a far column on every row and a small CSV hold
 	// millions of commas, and each cell kept costs memory even when empty.
 	MaxCells = 4_000_000
