@@ -10,8 +10,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -41,8 +43,14 @@ var (
 	ReportLimits = Limits{What: "日报", Rows: 120_000, Unpacked: 128 << 20}
 )
 
-// MaxCellRunes bounds the characters of one cell.
-const MaxCellRunes = 1_000
+const (
+	// MaxCellRunes bounds the characters of one cell.
+	MaxCellRunes = 1_000
+	// MaxCells bounds the cells kept, up to each row's last one not empty:
+	// a small XLSX can name a far column on every row and a small CSV hold
+	// millions of commas, and each cell kept costs memory even when empty.
+	MaxCells = 4_000_000
+)
 
 // Further bounds on an XLSX, whatever its kind: a real workbook has a few
 // dozen parts, and every part but the sheets and their shared strings
@@ -115,9 +123,21 @@ func read(r io.Reader, name string, lim Limits, header func([]string) error) (*T
 		return nil, nil, err
 	}
 	t := &Table{}
+	kept := 0
 	add := func(num int, cells []string) error {
+		for len(cells) > 0 && cells[len(cells)-1] == "" {
+			cells = cells[:len(cells)-1]
+		}
+		for i, c := range cells {
+			if err := checkCell(t.Header, num, i, c); err != nil {
+				return err
+			}
+		}
 		if blank(cells) {
 			return nil
+		}
+		if kept += len(cells); kept > MaxCells {
+			return fugong.Errorf(fugong.ETooLarge, "", "文件超过%d个单元格，请分批导入", MaxCells)
 		}
 		if t.Header == nil {
 			t.Header = cells
@@ -154,6 +174,32 @@ func blank(cells []string) bool {
 		}
 	}
 	return true
+}
+
+// checkCell refuses a cell that is not text (fugong.CheckText), naming its
+// row and its column by the header (by its letter in the header row).
+func checkCell(header []string, num, col int, c string) error {
+	err := fugong.CheckText(columnName(header, col), c)
+	if e := fugong.AsError(err); e != nil {
+		e.Message = fmt.Sprintf("第%d行%s", num, e.Message)
+		return e
+	}
+	return nil
+}
+
+// columnName is a column's header as written, or its letter when it has
+// none (or is itself not text).
+func columnName(header []string, col int) string {
+	if col < len(header) {
+		if h := strings.TrimSpace(header[col]); h != "" && fugong.CheckText("", h) == nil {
+			return h
+		}
+	}
+	name, _ := excelize.ColumnNumberToName(col + 1)
+	if name == "" {
+		name = strconv.Itoa(col + 1)
+	}
+	return name + "列"
 }
 
 // readXLSX reads the first sheet row by row, within lim. It returns the
@@ -250,6 +296,11 @@ func readCSV(r io.Reader, lim Limits, add func(int, []string) error) error {
 	}
 	if b, err = utf8Text(b); err != nil {
 		return err
+	}
+	// The CSV reader holds a record's cells before add sees them: no record
+	// may hold more than the file may.
+	if bytes.Count(b, []byte(",")) > MaxCells {
+		return fugong.Errorf(fugong.ETooLarge, "", "文件超过%d个单元格，请分批导入", MaxCells)
 	}
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1

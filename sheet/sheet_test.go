@@ -18,7 +18,7 @@ import (
 // makeXLSX builds a workbook whose first sheet holds rows from row 1; a nil
 // row is left blank. Values keep their Go type, so ints and floats are stored
 // as numbers, as Excel stores what a user types.
-func makeXLSX(t *testing.T, rows ...[]any) []byte {
+func makeXLSX(t testing.TB, rows ...[]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -38,7 +38,7 @@ func makeXLSX(t *testing.T, rows ...[]any) []byte {
 	return buf.Bytes()
 }
 
-func gbk(t *testing.T, s string) []byte {
+func gbk(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
 	if err != nil {

@@ -24,6 +24,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return err
 	}
+	if err := checkJSONText(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -43,6 +46,9 @@ func isMultipart(r *http.Request) bool {
 
 // decodeStrict reads one JSON object from data into v, refusing unknown fields.
 func decodeStrict(data []byte, v any) error {
+	if err := checkJSONText(data); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -105,6 +111,10 @@ type loginRequest struct {
 }
 
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+	if err := checkInput(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	var req loginRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)

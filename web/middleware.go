@@ -106,7 +106,8 @@ func checkCSRF(w http.ResponseWriter, r *http.Request, ss *session) error {
 type apiFunc func(w http.ResponseWriter, r *http.Request, a fugong.Actor) error
 
 // api wraps an API handler: it needs a session, a valid CSRF token when the
-// session came from a cookie, and turns returned errors into JSON.
+// session came from a cookie, and text that is text (checkInput), and turns
+// returned errors into JSON.
 func (s *Server) api(fn apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ss, err := s.session(r)
@@ -120,6 +121,10 @@ func (s *Server) api(fn apiFunc) http.Handler {
 		}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey, ss))
 		defer removeUploads(r)
+		if err := checkInput(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		if err := fn(w, r, ss.actor()); err != nil {
 			s.writeError(w, r, err)
 		}
@@ -138,7 +143,8 @@ func removeUploads(r *http.Request) {
 type uiFunc func(w http.ResponseWriter, r *http.Request, ss *session) error
 
 // ui wraps a page handler: without a session it sends the browser to the
-// login page; a form post needs its CSRF token; errors render as a page.
+// login page; a form post needs its CSRF token; the text sent is checked
+// (checkInput); errors render as a page.
 func (s *Server) ui(fn uiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ss, err := s.session(r)
@@ -152,6 +158,10 @@ func (s *Server) ui(fn uiFunc) http.Handler {
 		}
 		defer removeUploads(r)
 		if err := checkCSRF(w, r, ss); err != nil {
+			s.renderError(w, r, ss, err)
+			return
+		}
+		if err := checkInput(r); err != nil {
 			s.renderError(w, r, ss, err)
 			return
 		}

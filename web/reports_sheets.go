@@ -53,7 +53,7 @@ func (s *Server) reportTemplate(w http.ResponseWriter, r *http.Request, a fugong
 	if date == "" {
 		date = daily.Today(s.Daily.Now())
 	}
-	if _, err := daily.ParseDate(date); err != nil {
+	if _, err := daily.ParseDay("date", date, s.Daily.Now()); err != nil {
 		return err
 	}
 	var es []registry.Enterprise

@@ -21,6 +21,11 @@ type loginPage struct {
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if err := checkInput(r); err != nil {
+		e := s.publicError(r, err)
+		s.showLogin(w, r, statusOf[e.Code], loginPage{Error: e.Message})
+		return
+	}
 	if ss, _ := s.session(r); ss != nil {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
@@ -44,6 +49,11 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, p
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := checkInput(r); err != nil {
+		e := s.publicError(r, err)
+		s.showLogin(w, r, statusOf[e.Code], loginPage{Error: e.Message})
+		return
+	}
 	p := loginPage{Username: r.PostFormValue("username"), Next: safeNext(r.PostFormValue("next"))}
 	c, err := r.Cookie(loginCSRFCookie)
 	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue(csrfField))) != 1 {
