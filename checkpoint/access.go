@@ -29,6 +29,19 @@ func CanWorkPost(a fugong.Actor, at Assignment, p Post) bool {
 	return a.WritesFor(ownerGroup)
 }
 
+// CanWorkPoint reports whether the actor admits and releases residents,
+// records rounds and meals at isolation point p: its assigned staff, its
+// town, the prevention group and the admin.
+func CanWorkPoint(a fugong.Actor, at Assignment, p Point) bool {
+	switch a.Role {
+	case fugong.RoleCheckpoint:
+		return at.User == a.UserID && at.Point == p.ID && p.ID > 0 && a.Town == p.Town
+	case fugong.RoleTown:
+		return a.Town == p.Town
+	}
+	return a.WritesFor(ownerGroup)
+}
+
 // CanViewFull reports whether the actor may see a traveller's or a
 // resident's whole ID number and phone, each view audited: the town, which
 // traces contacts with the community, the prevention group and the admin.

@@ -131,6 +131,7 @@ func TestAssignmentAndAccess(t *testing.T) {
 		map[string]string{"user": "卡口/隔离点"})
 
 	post := Post{ID: 3, Town: xianjiang}
+	point := Point{ID: 4, Town: xianjiang}
 	staff := fugong.Actor{UserID: 7, Role: fugong.RoleCheckpoint, Town: xianjiang}
 	for _, tc := range []struct {
 		name             string
@@ -152,7 +153,9 @@ func TestAssignmentAndAccess(t *testing.T) {
 		if got := CanWorkPost(tc.a, tc.at, post); got != tc.post {
 			t.Errorf("%s: CanWorkPost = %v", tc.name, got)
 		}
-		_ = tc.point
+		if got := CanWorkPoint(tc.a, tc.at, point); got != tc.point {
+			t.Errorf("%s: CanWorkPoint = %v", tc.name, got)
+		}
 		if got := CanViewFull(tc.a); got != tc.all {
 			t.Errorf("%s: CanViewFull = %v", tc.name, got)
 		}
