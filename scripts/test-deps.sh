@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up what the tests need on a Debian machine: Chromium (and CJK fonts
-# for readable screenshots) from Debian, and the local PostgreSQL cluster.
+# for readable screenshots) and ZBar's zbarimg (an independent reader of the
+# QR codes the server draws) from Debian, and the local PostgreSQL cluster.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -9,6 +10,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "installing chromium from Debian…"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
+
+if ! command -v zbarimg >/dev/null 2>&1; then
+  echo "installing zbar-tools from Debian…"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq zbar-tools >/dev/null
 fi
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
