@@ -90,11 +90,6 @@ type listResponse[T any] struct {
 	PerPage int `json:"per_page,omitempty"`
 }
 
-func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(openAPIDoc)
-}
-
 func apiNotFound(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	return fugong.NotFound("接口")
 }

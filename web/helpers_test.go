@@ -22,8 +22,14 @@ import (
 	"fugong"
 	"fugong/account"
 	"fugong/daily"
+	"fugong/documents"
+	"fugong/inspect"
+	"fugong/pairing"
+	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
+	"fugong/supplies"
+	"fugong/tickets"
 )
 
 // The fixture roles, in the order the scope matrix lists them.
@@ -101,7 +107,7 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 	ctx := context.Background()
 	clock := &testClock{at: start}
 	db.Now = clock.Now
-	d := NewDeps(db, clock.Now)
+	d := testDeps(db, clock.Now)
 	d.Logger = slog.New(slog.DiscardHandler)
 	h, err := New(d)
 	if err != nil {
@@ -135,6 +141,29 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// testDeps wires the services of the modules still in this package as
+// cmd/fugong/wiring does (which these tests cannot import: it imports
+// this package). It shrinks as the modules move out; the moved modules'
+// tests use fugong/web/webtest and the real wiring.
+func testDeps(db *store.DB, now func() time.Time) Deps {
+	reg := &registry.Service{Store: db}
+	pairings := &pairing.Service{Store: db, Registry: reg}
+	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
+	return Deps{
+		DB:         db,
+		Registry:   reg,
+		Accounts:   &account.Service{Store: db, Now: time.Now},
+		Daily:      &daily.Service{Store: db, Registry: reg, Now: now},
+		Inspect:    &inspect.Service{Store: db, Registry: reg, Now: now},
+		Oversight:  &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
+		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
+		Pairing:    pairings,
+		Documents:  &documents.Service{Store: db, Registry: reg, Now: now},
+		Production: &production.Service{Store: db, Registry: reg, Now: now},
+		Audit:      db,
+	}
 }
 
 // uscc builds a valid code of division 330381 from a 9-character organisation part.

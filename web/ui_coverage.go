@@ -11,7 +11,7 @@ import (
 	"fugong/web/chart"
 )
 
-func (s *Server) coveragePages(mux *http.ServeMux) {
+func (s *Server) coveragePages(mux *routeList) {
 	mux.Handle("GET /inspections/coverage", s.ui(s.coveragePage))
 }
 

@@ -16,7 +16,7 @@ import (
 
 // documentsPages are the upload of an enterprise's letter or plan (from its
 // page) and the list of enterprises still missing either.
-func (s *Server) documentsPages(mux *http.ServeMux) {
+func (s *Server) documentsPages(mux *routeList) {
 	mux.Handle("POST /enterprises/{uscc}/documents", s.ui(s.documentUpload))
 	mux.Handle("GET /documents/missing", s.ui(s.documentsMissingPage))
 	mux.Handle("GET /documents/missing/export", s.ui(s.documentsMissingExport))

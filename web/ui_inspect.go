@@ -21,7 +21,7 @@ import (
 // phone at the factory gate, the visit, the enterprise's visits, the
 // rectifications with their counts per town, and the checklist templates.
 
-func (s *Server) inspectPages(mux *http.ServeMux) {
+func (s *Server) inspectPages(mux *routeList) {
 	mux.Handle("GET /rectifications", s.ui(s.rectificationList))
 	mux.Handle("GET /rectifications/export", s.ui(s.rectificationExport))
 	mux.Handle("GET /rectifications/{id}", s.ui(s.rectificationDetail))

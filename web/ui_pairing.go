@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"fugong"
-	"fugong/account"
 	"fugong/pairing"
 	"fugong/registry"
 )
@@ -16,7 +15,7 @@ import (
 // pairingPages are 结对管理 (the enterprises without a cadre, pairing them,
 // the visit interval), the bulk load, and the pairing forms of the
 // enterprise page.
-func (s *Server) pairingPages(mux *http.ServeMux) {
+func (s *Server) pairingPages(mux *routeList) {
 	mux.Handle("GET /pairings", s.ui(s.pairingsPage))
 	mux.Handle("POST /pairings", s.ui(s.pairingsPair))
 	mux.Handle("POST /pairings/interval", s.ui(s.pairingsInterval))
@@ -28,8 +27,7 @@ func (s *Server) pairingPages(mux *http.ServeMux) {
 }
 
 // paperworkNav are the M3 pages of the menu the user can use.
-func paperworkNav(u account.User) []navItem {
-	a := u.Actor()
+func paperworkNav(a fugong.Actor) []navItem {
 	var items []navItem
 	if pairing.CanSeeCadres(a) {
 		items = append(items, navItem{"/pairings", "结对管理"})

@@ -22,7 +22,7 @@ import (
 // applications, the essential list, and each enterprise's own page where it
 // applies and reports its production.
 
-func (s *Server) productionPages(mux *http.ServeMux) {
+func (s *Server) productionPages(mux *routeList) {
 	mux.Handle("GET /production", s.ui(s.productionOverview))
 	mux.Handle("GET /production/enterprises", s.ui(s.productionDrill))
 	mux.Handle("GET /production/enterprises/export", s.ui(s.productionDrillExport))

@@ -21,7 +21,7 @@ import (
 // ticket with its history and the forms that work it (assign, start,
 // resolve, close, reopen, choose a supplier, record a pass or a delivery),
 // the figures per category, the SLA setting, an enterprise's products.
-func (s *Server) ticketsPages(mux *http.ServeMux) {
+func (s *Server) ticketsPages(mux *routeList) {
 	mux.Handle("GET /tickets", s.ui(s.ticketList))
 	mux.Handle("GET /tickets/new", s.ui(s.ticketNew))
 	mux.Handle("POST /tickets", s.ui(s.ticketCreate))

@@ -39,24 +39,3 @@ func TestLargeUploadsLeaveNoTempFiles(t *testing.T) {
 		}
 	})
 }
-
-// TestHugePageNumbers: a page number too large to exist is an empty page or
-// a clear refusal on every list, never an internal error (PostgreSQL refuses
-// the negative OFFSET an overflow would make).
-func TestHugePageNumbers(t *testing.T) {
-	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
-		firm := e.ents["tangA"]
-		for _, path := range []string{"/api/v1/enterprises", "/api/v1/audit", "/api/v1/reports/missing", "/api/v1/rectifications",
-			"/api/v1/pairings/unpaired", "/api/v1/documents/missing", "/api/v1/tickets", "/api/v1/supplies/shortages",
-			"/api/v1/supplies/undeclared", "/api/v1/supplies/allocations", "/api/v1/supplies/receipts", "/api/v1/production/enterprises",
-			"/api/v1/resumption-applications", "/api/v1/production/essential", "/api/v1/enterprises/" + firm + "/visits",
-			"/api/v1/enterprises/" + firm + "/supplies/history", "/api/v1/enterprises/" + firm + "/production"} {
-			r := e.as(t, roleAdmin, "GET", path+"?page=9223372036854775807&per_page=50", payload{})
-			if r.status != 200 && r.status != 400 {
-				t.Errorf("%s: %d %s", path, r.status, r.body)
-			}
-		}
-	})
-}

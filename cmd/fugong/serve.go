@@ -13,8 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"fugong/cmd/fugong/wiring"
 	"fugong/store"
-	"fugong/web"
 )
 
 func (e *env) serve(ctx context.Context, args []string) error {
@@ -91,9 +91,7 @@ func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, e
 			}
 			return 1
 		}))
-	d := web.NewDeps(db, db.Now)
-	d.Logger, d.Metrics, d.SecureCookies = logger, reg, secure
-	return web.New(d)
+	return wiring.Handler(wiring.NewServices(db, db.Now), wiring.Options{Logger: logger, Metrics: reg, SecureCookies: secure})
 }
 
 func (e *env) migrate(ctx context.Context, args []string) error {

@@ -1,4 +1,4 @@
-package web
+package supplies
 
 import (
 	"math"
@@ -6,34 +6,14 @@ import (
 	"time"
 
 	"fugong"
-	"fugong/registry"
 	"fugong/sheet"
 	"fugong/supplies"
+	"fugong/web"
 )
 
-// The supplies module's API (M6): an enterprise's stock, its history and
-// its matches; the shortage and undeclared lists and the per-town counts;
-// the bureau's own stock, receipts and allocations; the settings.
-
-func (s *Server) suppliesRoutes() []route {
-	return []route{
-		{"GET", "/api/v1/enterprises/{uscc}/supplies", s.api(s.apiGetSupplies)},
-		{"PUT", "/api/v1/enterprises/{uscc}/supplies", s.api(s.apiPutSupplies)},
-		{"GET", "/api/v1/enterprises/{uscc}/supplies/history", s.api(s.apiSupplyHistory)},
-		{"GET", "/api/v1/enterprises/{uscc}/supplies/matches", s.api(s.apiSupplyMatches)},
-		{"GET", "/api/v1/supplies/shortages", s.api(s.apiShortages)},
-		{"GET", "/api/v1/supplies/shortages/export", s.api(s.exportShortages)},
-		{"GET", "/api/v1/supplies/undeclared", s.api(s.apiUndeclared)},
-		{"GET", "/api/v1/supplies/summary", s.api(s.apiSuppliesSummary)},
-		{"GET", "/api/v1/supplies/bureau-stock", s.api(s.apiBureauStock)},
-		{"GET", "/api/v1/supplies/receipts", s.api(s.apiReceipts)},
-		{"POST", "/api/v1/supplies/receipts", s.api(s.apiAddReceipt)},
-		{"GET", "/api/v1/supplies/allocations", s.api(s.apiAllocations)},
-		{"POST", "/api/v1/supplies/allocations", s.api(s.apiAllocate)},
-		{"GET", "/api/v1/settings/supplies", s.api(s.apiGetSuppliesSettings)},
-		{"PUT", "/api/v1/settings/supplies", s.api(s.apiPutSuppliesSettings)},
-	}
-}
+// The API (M6): an enterprise's stock, its history and its matches; the
+// shortage and undeclared lists and the per-town counts; the bureau's own
+// stock, receipts and allocations; the settings.
 
 // stockInput is a declaration of stock. Every item is required: one left
 // out must not be stored as a zero nobody counted.
@@ -114,23 +94,23 @@ func stockJSONOf(v supplies.View) stockJSON {
 	return out
 }
 
-func (s *Server) apiGetSupplies(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	v, err := s.Supplies.Get(r.Context(), a, r.PathValue("uscc"))
+func (m *module) apiGetSupplies(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	v, err := m.svc.Get(r.Context(), a, r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, stockJSONOf(v))
+	web.WriteJSON(w, http.StatusOK, stockJSONOf(v))
 	return nil
 }
 
 // apiPutSupplies records a count of an enterprise's stock: 201 for its
 // first record, 200 after.
-func (s *Server) apiPutSupplies(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiPutSupplies(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in stockInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	v, created, err := s.Supplies.Declare(r.Context(), a, r.PathValue("uscc"), in.values(), in.Note)
+	v, created, err := m.svc.Declare(r.Context(), a, r.PathValue("uscc"), in.values(), in.Note)
 	if err != nil {
 		return err
 	}
@@ -138,39 +118,20 @@ func (s *Server) apiPutSupplies(w http.ResponseWriter, r *http.Request, a fugong
 	if created {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, stockJSONOf(v))
+	web.WriteJSON(w, status, stockJSONOf(v))
 	return nil
 }
 
-// queryPage reads the page and per_page parameters.
-func queryPage(r *http.Request) (page, perPage int, err error) {
-	if page, err = queryInt(r, "page"); err != nil {
-		return 0, 0, err
-	}
-	perPage, err = queryInt(r, "per_page")
-	return page, perPage, err
-}
-
-// pageEcho is the page and per_page a list answers with, the defaults
-// filled in as the service applied them.
-func pageEcho(page, perPage int) (int, int) {
-	if perPage == 0 {
-		perPage = registry.DefaultPerPage
-	}
-	return max(page, 1), perPage
-}
-
-func (s *Server) apiSupplyHistory(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	page, perPage, err := queryPage(r)
+func (m *module) apiSupplyHistory(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
-	items, total, err := s.Supplies.History(r.Context(), a, r.PathValue("uscc"), page, perPage)
+	items, total, err := m.svc.History(r.Context(), a, r.PathValue("uscc"), pg.Page, pg.PerPage)
 	if err != nil {
 		return err
 	}
-	page, perPage = pageEcho(page, perPage)
-	writeJSON(w, http.StatusOK, listResponse[supplies.Change]{Items: items, Total: total, Page: page, PerPage: perPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, pg))
 	return nil
 }
 
@@ -196,16 +157,16 @@ type matchNeedJSON struct {
 	Need        float64  `json:"need"`
 }
 
-func (s *Server) apiSupplyMatches(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	m, err := s.Supplies.Match(r.Context(), a, r.PathValue("uscc"), r.URL.Query().Get("item"))
+func (m *module) apiSupplyMatches(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	mt, err := m.svc.Match(r.Context(), a, r.PathValue("uscc"), r.URL.Query().Get("item"))
 	if err != nil {
 		return err
 	}
-	c := coverJSON(m.Cover)
-	writeJSON(w, http.StatusOK, matchJSON{Item: m.Item, ItemName: m.Item.Name(), Unit: m.Item.Unit(),
-		Enterprise: matchNeedJSON{USCC: m.Need.USCC, Name: m.Need.Name, Town: m.Need.Town, TownName: m.Need.TownName,
-			StaffOnPost: m.Need.StaffOnPost, Stock: c.Stock, DailyUse: c.DailyUse, DaysOfCover: c.DaysOfCover, Need: c.Need},
-		SurplusDays: m.Settings.SurplusDays(), Items: m.Donors, Total: len(m.Donors)})
+	c := coverJSON(mt.Cover)
+	web.WriteJSON(w, http.StatusOK, matchJSON{Item: mt.Item, ItemName: mt.Item.Name(), Unit: mt.Item.Unit(),
+		Enterprise: matchNeedJSON{USCC: mt.Need.USCC, Name: mt.Need.Name, Town: mt.Need.Town, TownName: mt.Need.TownName,
+			StaffOnPost: mt.Need.StaffOnPost, Stock: c.Stock, DailyUse: c.DailyUse, DaysOfCover: c.DaysOfCover, Need: c.Need},
+		SurplusDays: mt.Settings.SurplusDays(), Items: mt.Donors, Total: len(mt.Donors)})
 	return nil
 }
 
@@ -219,49 +180,48 @@ type shortagesJSON struct {
 }
 
 // apiShortages is the shortage list of the caller's scope.
-func (s *Server) apiShortages(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	page, perPage, err := queryPage(r)
+func (m *module) apiShortages(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
-	items, total, set, err := s.Supplies.Shortages(r.Context(), a, supplies.ListFilter{Town: r.URL.Query().Get("town"), Page: page, PerPage: perPage})
+	items, total, set, err := m.svc.Shortages(r.Context(), a, supplies.ListFilter{Town: r.URL.Query().Get("town"), Page: pg.Page, PerPage: pg.PerPage})
 	if err != nil {
 		return err
 	}
-	page, perPage = pageEcho(page, perPage)
-	writeJSON(w, http.StatusOK, shortagesJSON{Items: items, Total: total, Page: page, PerPage: perPage,
+	pg = pg.Echo()
+	web.WriteJSON(w, http.StatusOK, shortagesJSON{Items: items, Total: total, Page: pg.Page, PerPage: pg.PerPage,
 		ThresholdDays: set.ShortageDays, MasksPerPersonDay: set.MasksPerPerson})
 	return nil
 }
 
 // exportShortages writes the whole shortage list of the caller's scope (and
 // town) as a spreadsheet; the page's export link is served by it too.
-func (s *Server) exportShortages(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	format, err := exportFormat(r)
+func (m *module) exportShortages(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	format, err := web.ExportFormat(r)
 	if err != nil {
 		return err
 	}
-	items, _, err := s.Supplies.AllShortages(r.Context(), a, r.URL.Query().Get("town"))
+	items, _, err := m.svc.AllShortages(r.Context(), a, r.URL.Query().Get("town"))
 	if err != nil {
 		return err
 	}
-	day := s.Supplies.Now().In(fugong.Location).Format("20060102")
+	day := m.svc.Now().In(fugong.Location).Format("20060102")
 	name := "防疫物资缺口名单-" + day + "." + format
-	download(w, name, "supply-shortages-"+day, format)
+	web.Download(w, name, "supply-shortages-"+day, format)
 	return sheet.WriteShortages(w, name, items)
 }
 
-func (s *Server) apiUndeclared(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	page, perPage, err := queryPage(r)
+func (m *module) apiUndeclared(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
-	items, total, err := s.Supplies.Undeclared(r.Context(), a, supplies.ListFilter{Town: r.URL.Query().Get("town"), Page: page, PerPage: perPage})
+	items, total, err := m.svc.Undeclared(r.Context(), a, supplies.ListFilter{Town: r.URL.Query().Get("town"), Page: pg.Page, PerPage: pg.PerPage})
 	if err != nil {
 		return err
 	}
-	page, perPage = pageEcho(page, perPage)
-	writeJSON(w, http.StatusOK, listResponse[supplies.Undeclared]{Items: items, Total: total, Page: page, PerPage: perPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, pg))
 	return nil
 }
 
@@ -272,12 +232,12 @@ type summaryJSON struct {
 	Towns             []supplies.TownCount `json:"towns"`
 }
 
-func (s *Server) apiSuppliesSummary(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	sum, err := s.Supplies.Summary(r.Context(), a)
+func (m *module) apiSuppliesSummary(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	sum, err := m.svc.Summary(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, summaryJSON{ThresholdDays: sum.Settings.ShortageDays, MasksPerPersonDay: sum.Settings.MasksPerPerson,
+	web.WriteJSON(w, http.StatusOK, summaryJSON{ThresholdDays: sum.Settings.ShortageDays, MasksPerPersonDay: sum.Settings.MasksPerPerson,
 		City: sum.City, Towns: sum.Towns})
 	return nil
 }
@@ -297,27 +257,26 @@ func bureauItems(q supplies.Quantities) []bureauItemJSON {
 	return out
 }
 
-func (s *Server) apiBureauStock(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	q, err := s.Supplies.BureauStock(r.Context(), a)
+func (m *module) apiBureauStock(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	q, err := m.svc.BureauStock(r.Context(), a)
 	if err != nil {
 		return err
 	}
 	items := bureauItems(q)
-	writeJSON(w, http.StatusOK, listResponse[bureauItemJSON]{Items: items, Total: len(items)})
+	web.WriteJSON(w, http.StatusOK, web.All(items))
 	return nil
 }
 
-func (s *Server) apiReceipts(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	page, perPage, err := queryPage(r)
+func (m *module) apiReceipts(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
-	items, total, err := s.Supplies.Receipts(r.Context(), a, page, perPage)
+	items, total, err := m.svc.Receipts(r.Context(), a, pg.Page, pg.PerPage)
 	if err != nil {
 		return err
 	}
-	page, perPage = pageEcho(page, perPage)
-	writeJSON(w, http.StatusOK, listResponse[supplies.Receipt]{Items: items, Total: total, Page: page, PerPage: perPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, pg))
 	return nil
 }
 
@@ -328,32 +287,31 @@ type receiptInput struct {
 	Note     string   `json:"note"`
 }
 
-func (s *Server) apiAddReceipt(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiAddReceipt(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in receiptInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	rec, err := s.Supplies.Receive(r.Context(), a, supplies.Movement{Item: in.Item, Quantity: in.Quantity, Source: in.Source, Note: in.Note})
+	rec, err := m.svc.Receive(r.Context(), a, supplies.Movement{Item: in.Item, Quantity: in.Quantity, Source: in.Source, Note: in.Note})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, rec)
+	web.WriteJSON(w, http.StatusCreated, rec)
 	return nil
 }
 
-func (s *Server) apiAllocations(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	page, perPage, err := queryPage(r)
+func (m *module) apiAllocations(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	items, total, err := s.Supplies.Allocations(r.Context(), a, supplies.AllocationFilter{Enterprise: q.Get("enterprise"),
-		Town: q.Get("town"), Item: q.Get("item"), Page: page, PerPage: perPage})
+	items, total, err := m.svc.Allocations(r.Context(), a, supplies.AllocationFilter{Enterprise: q.Get("enterprise"),
+		Town: q.Get("town"), Item: q.Get("item"), Page: pg.Page, PerPage: pg.PerPage})
 	if err != nil {
 		return err
 	}
-	page, perPage = pageEcho(page, perPage)
-	writeJSON(w, http.StatusOK, listResponse[supplies.Allocation]{Items: items, Total: total, Page: page, PerPage: perPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, pg))
 	return nil
 }
 
@@ -367,16 +325,16 @@ type allocationInput struct {
 // apiAllocate gives an enterprise stock from the bureau's: 201, or 409 when
 // the bureau holds less than asked (the request is sound, the stock is not
 // there now; a receipt may make the same request succeed).
-func (s *Server) apiAllocate(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiAllocate(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in allocationInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	al, err := s.Supplies.Allocate(r.Context(), a, supplies.Movement{Enterprise: in.Enterprise, Item: in.Item, Quantity: in.Quantity, Note: in.Note})
+	al, err := m.svc.Allocate(r.Context(), a, supplies.Movement{Enterprise: in.Enterprise, Item: in.Item, Quantity: in.Quantity, Note: in.Note})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, al)
+	web.WriteJSON(w, http.StatusCreated, al)
 	return nil
 }
 
@@ -385,24 +343,24 @@ type suppliesSettingsJSON struct {
 	SurplusDays int `json:"surplus_days"`
 }
 
-func (s *Server) apiGetSuppliesSettings(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	set, err := s.Supplies.Settings(r.Context())
+func (m *module) apiGetSuppliesSettings(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	set, err := m.svc.Settings(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, suppliesSettingsJSON{set, set.SurplusDays()})
+	web.WriteJSON(w, http.StatusOK, suppliesSettingsJSON{set, set.SurplusDays()})
 	return nil
 }
 
-func (s *Server) apiPutSuppliesSettings(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiPutSuppliesSettings(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var p supplies.SettingsPatch
-	if err := decodeJSON(w, r, &p); err != nil {
+	if err := web.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	set, err := s.Supplies.SetSettings(r.Context(), a, p)
+	set, err := m.svc.SetSettings(r.Context(), a, p)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, suppliesSettingsJSON{set, set.SurplusDays()})
+	web.WriteJSON(w, http.StatusOK, suppliesSettingsJSON{set, set.SurplusDays()})
 	return nil
 }

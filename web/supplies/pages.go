@@ -1,4 +1,4 @@
-package web
+package supplies
 
 import (
 	"context"
@@ -12,35 +12,16 @@ import (
 	"fugong"
 	"fugong/registry"
 	"fugong/supplies"
+	"fugong/web"
 	"fugong/web/chart"
 )
 
-// The supplies pages (M6, 防疫物资): the shortage list with the per-town
+// The pages (M6, 防疫物资): the shortage list with the per-town
 // counts and charts, matching and the bureau's allocations; an
 // enterprise's stock form with its cover and history; the settings.
 
-func (s *Server) suppliesPages(mux *http.ServeMux) {
-	mux.Handle("GET /supplies", s.ui(s.suppliesPage))
-	mux.Handle("GET /supplies/export", s.ui(s.suppliesExport))
-	mux.Handle("POST /supplies/allocations", s.ui(s.allocationCreate))
-	mux.Handle("POST /supplies/receipts", s.ui(s.receiptCreate))
-	mux.Handle("GET /supplies/settings", s.ui(s.suppliesSettingsForm))
-	mux.Handle("POST /supplies/settings", s.ui(s.suppliesSettingsSave))
-	mux.Handle("GET /enterprises/{uscc}/supplies", s.ui(s.stockForm))
-	mux.Handle("POST /enterprises/{uscc}/supplies", s.ui(s.stockSubmit))
-}
-
-// suppliesNav is the menu entry of the supplies pages: the clerk's own
-// stock or the shortage list; a checkpoint has neither.
-func suppliesNav(a fugong.Actor) []navItem {
-	if a.Role == fugong.RoleCheckpoint {
-		return nil
-	}
-	return []navItem{{"/supplies", "防疫物资"}}
-}
-
 // stockPath is an enterprise's stock page.
-func stockPath(uscc string) string { return "/enterprises/" + url.PathEscape(uscc) + "/supplies" }
+func stockPath(uscc string) string { return web.EnterprisePath(uscc) + "/supplies" }
 
 // days writes a number of days of cover, "—" when there is none.
 func days(d *float64) string {
@@ -150,7 +131,7 @@ type donorRow struct {
 }
 
 type suppliesPageView struct {
-	basePage
+	web.Base
 	Settings    supplies.Settings
 	Surplus     int
 	City        supplyTownRow
@@ -182,8 +163,8 @@ type suppliesPageView struct {
 // recentRows is how many receipts and allocations the page shows.
 const recentRows = 10
 
-func (s *Server) suppliesPage(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.showSupplies(w, r, ss, http.StatusOK, nil)
+func (m *module) suppliesPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.showSupplies(w, r, ss, http.StatusOK, nil)
 }
 
 // pageFailure is a refused form shown again on the shortage page.
@@ -194,19 +175,19 @@ type pageFailure struct {
 	receipt *receiptForm
 }
 
-func (s *Server) showSupplies(w http.ResponseWriter, r *http.Request, ss *session, status int, failed *pageFailure) error {
-	a := ss.actor()
+func (m *module) showSupplies(w http.ResponseWriter, r *http.Request, ss *web.Session, status int, failed *pageFailure) error {
+	a := ss.Actor()
 	if a.Role == fugong.RoleEnterprise {
 		http.Redirect(w, r, stockPath(a.Enterprise), http.StatusSeeOther)
 		return nil
 	}
-	if suppliesNav(a) == nil {
+	if nav(a) == nil {
 		return fugong.NotFound("页面")
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	p := suppliesPageView{basePage: s.base(ss, "防疫物资", "/supplies"), TownChoices: townsFor(a), CityWide: a.CityWide(),
-		CanManage: supplies.CanManage(a), Items: itemChoices, Page: 1, Receipt: receiptForm{Item: string(supplies.Masks)}}
+	p := suppliesPageView{Base: ss.Base("防疫物资", "/supplies"), TownChoices: web.TownsFor(a), CityWide: a.CityWide(),
+		CanManage: supplies.CanManage(a), Items: itemChoices, Receipt: receiptForm{Item: string(supplies.Masks)}}
 	if t, ok := registry.TownByNameOrCode(q.Get("town")); ok {
 		p.Town = t.Code
 	} else if q.Get("town") != "" {
@@ -215,10 +196,9 @@ func (s *Server) showSupplies(w http.ResponseWriter, r *http.Request, ss *sessio
 	if q.Get("list") == "undeclared" {
 		p.List = "undeclared"
 	}
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-		p.Page = n
-	}
-	sum, err := s.Supplies.Summary(ctx, a)
+	pg := web.PageOf(r, registry.DefaultPerPage)
+	p.Page = pg.Page
+	sum, err := m.svc.Summary(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -248,13 +228,13 @@ func (s *Server) showSupplies(w http.ResponseWriter, r *http.Request, ss *sessio
 	}
 	p.CountChart, p.CoverChart = counts.HTML(), cover.HTML()
 
-	f := supplies.ListFilter{Town: p.Town, Page: p.Page, PerPage: registry.DefaultPerPage}
+	f := supplies.ListFilter{Town: p.Town, Page: pg.Page, PerPage: pg.PerPage}
 	if p.List == "undeclared" {
-		if p.Undeclared, p.Total, err = s.Supplies.Undeclared(ctx, a, f); err != nil {
+		if p.Undeclared, p.Total, err = m.svc.Undeclared(ctx, a, f); err != nil {
 			return err
 		}
 	} else {
-		items, total, _, err := s.Supplies.Shortages(ctx, a, f)
+		items, total, _, err := m.svc.Shortages(ctx, a, f)
 		if err != nil {
 			return err
 		}
@@ -269,7 +249,7 @@ func (s *Server) showSupplies(w http.ResponseWriter, r *http.Request, ss *sessio
 			p.Shortages = append(p.Shortages, row)
 		}
 	}
-	p.Pages = (p.Total + registry.DefaultPerPage - 1) / registry.DefaultPerPage
+	p.Pages = pg.Pages(p.Total)
 	v := url.Values{}
 	if p.Town != "" {
 		v.Set("town", p.Town)
@@ -280,32 +260,32 @@ func (s *Server) showSupplies(w http.ResponseWriter, r *http.Request, ss *sessio
 	p.Query = template.URL(v.Encode())
 
 	if uscc := q.Get("match"); uscc != "" {
-		m, err := s.matchView(ctx, a, uscc, q.Get("item"))
+		mv, err := m.matchView(ctx, a, uscc, q.Get("item"))
 		if err != nil {
 			return err
 		}
-		m.OnShortagePage, m.Town, m.List = true, p.Town, p.List
-		form := allocationForm{Enterprise: m.Need.USCC, Item: string(m.Item), Quantity: supplies.Format(m.Item, m.Cover.Need)}
-		m.Alloc = p.allocView(form)
-		m.Alloc.Match = m.Need.USCC
-		if failed != nil && failed.alloc != nil && failed.alloc.Enterprise == m.Need.USCC {
-			m.Alloc.Form, m.Alloc.Errors = *failed.alloc, failed.errs
+		mv.OnShortagePage, mv.Town, mv.List = true, p.Town, p.List
+		form := allocationForm{Enterprise: mv.Need.USCC, Item: string(mv.Item), Quantity: supplies.Format(mv.Item, mv.Cover.Need)}
+		mv.Alloc = p.allocView(form)
+		mv.Alloc.Match = mv.Need.USCC
+		if failed != nil && failed.alloc != nil && failed.alloc.Enterprise == mv.Need.USCC {
+			mv.Alloc.Form, mv.Alloc.Errors = *failed.alloc, failed.errs
 		}
-		p.Match = m
+		p.Match = mv
 	}
 	if p.CityWide {
-		if err := s.loadBureau(ctx, a, &p); err != nil {
+		if err := m.loadBureau(ctx, a, &p); err != nil {
 			return err
 		}
 	}
-	s.flash(ctx, a, q, &p)
+	m.flash(ctx, a, q, &p)
 	if failed != nil {
 		p.Alert = failed.alert
 		if failed.receipt != nil {
 			p.Receipt, p.ReceiptErrs, p.ReceiptOpen = *failed.receipt, failed.errs, true
 		}
 	}
-	s.render(w, r, status, "supplies", p)
+	ss.Render(w, r, status, "supplies", p)
 	return nil
 }
 
@@ -318,23 +298,23 @@ func supplyTown(c supplies.TownCount, set supplies.Settings) supplyTownRow {
 }
 
 // loadBureau fills the bureau's stock and its recent movements.
-func (s *Server) loadBureau(ctx context.Context, a fugong.Actor, p *suppliesPageView) error {
-	stock, err := s.Supplies.BureauStock(ctx, a)
+func (m *module) loadBureau(ctx context.Context, a fugong.Actor, p *suppliesPageView) error {
+	stock, err := m.svc.BureauStock(ctx, a)
 	if err != nil {
 		return err
 	}
 	for _, i := range supplies.Items {
 		p.Bureau = append(p.Bureau, bureauRow{i, amount(i, stock.Get(i))})
 	}
-	if p.Receipts, _, err = s.Supplies.Receipts(ctx, a, 1, recentRows); err != nil {
+	if p.Receipts, _, err = m.svc.Receipts(ctx, a, 1, recentRows); err != nil {
 		return err
 	}
-	p.Allocations, _, err = s.Supplies.Allocations(ctx, a, supplies.AllocationFilter{Page: 1, PerPage: recentRows})
+	p.Allocations, _, err = m.svc.Allocations(ctx, a, supplies.AllocationFilter{Page: 1, PerPage: recentRows})
 	return err
 }
 
 // flash says what the last action on the page did.
-func (s *Server) flash(ctx context.Context, a fugong.Actor, q url.Values, p *suppliesPageView) {
+func (m *module) flash(ctx context.Context, a fugong.Actor, q url.Values, p *suppliesPageView) {
 	if id := q.Get("allocated"); id != "" {
 		for _, al := range p.Allocations {
 			if strconv.FormatInt(al.ID, 10) == id {
@@ -350,36 +330,36 @@ func (s *Server) flash(ctx context.Context, a fugong.Actor, q url.Values, p *sup
 	}
 }
 
-func (s *Server) matchView(ctx context.Context, a fugong.Actor, uscc, item string) (*matchView, error) {
-	m, err := s.Supplies.Match(ctx, a, uscc, item)
+func (m *module) matchView(ctx context.Context, a fugong.Actor, uscc, item string) (*matchView, error) {
+	mt, err := m.svc.Match(ctx, a, uscc, item)
 	if err != nil {
 		return nil, err
 	}
-	mv := &matchView{Item: m.Item, Need: m.Need, Days: days(m.Cover.Days), Short: m.Cover.Need > 0, NeedText: amount(m.Item, m.Cover.Need),
-		Surplus: m.Settings.SurplusDays(), CanManage: supplies.CanManage(a), Cover: m.Cover}
-	if m.Cover.DailyUse != nil {
-		mv.UseText = chart.Format(supplies.AmountOf(m.Item, *m.Cover.DailyUse)) + m.Item.Unit()
+	mv := &matchView{Item: mt.Item, Need: mt.Need, Days: days(mt.Cover.Days), Short: mt.Cover.Need > 0, NeedText: amount(mt.Item, mt.Cover.Need),
+		Surplus: mt.Settings.SurplusDays(), CanManage: supplies.CanManage(a), Cover: mt.Cover}
+	if mt.Cover.DailyUse != nil {
+		mv.UseText = chart.Format(supplies.AmountOf(mt.Item, *mt.Cover.DailyUse)) + mt.Item.Unit()
 	}
 	for _, i := range supplies.Items {
 		if i.Consumed() {
 			mv.Items = append(mv.Items, itemChoice{string(i), i.Name()})
 		}
 	}
-	for _, d := range m.Donors {
+	for _, d := range mt.Donors {
 		mv.Donors = append(mv.Donors, donorRow{Donor: d, Near: supplies.NearnessNames[d.Nearness], Days: days(d.DaysOfCover),
-			Spare: chart.Format(d.Spare) + m.Item.Unit(), Stock: chart.Format(d.Stock) + m.Item.Unit()})
+			Spare: chart.Format(d.Spare) + mt.Item.Unit(), Stock: chart.Format(d.Stock) + mt.Item.Unit()})
 	}
 	return mv, nil
 }
 
-func (s *Server) suppliesExport(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.exportShortages(w, r, ss.actor())
+func (m *module) suppliesExport(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.exportShortages(w, r, ss.Actor())
 }
 
 // formAmount reads a quantity typed into a form: "" is nil (not filled in),
 // full-width digits are accepted; text that is no number is reported.
 func formAmount(v string) (*float64, bool) {
-	v = strings.TrimSpace(toHalfWidth(v))
+	v = strings.TrimSpace(web.HalfWidth(v))
 	if v == "" {
 		return nil, true
 	}
@@ -405,7 +385,7 @@ func backTo(r *http.Request, extra url.Values) url.Values {
 	return v
 }
 
-func (s *Server) allocationCreate(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) allocationCreate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	form := allocationForm{Enterprise: r.PostFormValue("enterprise"), Item: r.PostFormValue("item"),
 		Quantity: r.PostFormValue("quantity"), Note: r.PostFormValue("note")}
 	qty, ok := formAmount(form.Quantity)
@@ -414,41 +394,37 @@ func (s *Server) allocationCreate(w http.ResponseWriter, r *http.Request, ss *se
 		err = fugong.Errorf(fugong.EInvalid, "quantity", "数量应为数字")
 	} else {
 		var al supplies.Allocation
-		al, err = s.Supplies.Allocate(r.Context(), ss.actor(), supplies.Movement{Enterprise: form.Enterprise, Item: form.Item, Quantity: qty, Note: form.Note})
+		al, err = m.svc.Allocate(r.Context(), ss.Actor(), supplies.Movement{Enterprise: form.Enterprise, Item: form.Item, Quantity: qty, Note: form.Note})
 		if err == nil {
 			back := backTo(r, url.Values{"allocated": {strconv.FormatInt(al.ID, 10)}})
-			http.Redirect(w, r, "/supplies?"+back.Encode(), http.StatusSeeOther)
-			return nil
+			return web.SeeOther(w, r, "/supplies?"+back.Encode())
 		}
 	}
-	e := fugong.AsError(err)
-	if e == nil || (e.Code != fugong.EInvalid && e.Code != fugong.EConflict) {
+	f, err := web.FormError(err)
+	if err != nil {
 		return err
 	}
-	errs, _ := fieldErrors(err)
 	r.URL.RawQuery = backTo(r, nil).Encode()
-	return s.showSupplies(w, r, ss, statusOf[e.Code], &pageFailure{alert: "调拨未完成：" + e.Message, alloc: &form, errs: errs})
+	return m.showSupplies(w, r, ss, f.Status, &pageFailure{alert: "调拨未完成：" + f.Message, alloc: &form, errs: f.Fields})
 }
 
-func (s *Server) receiptCreate(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) receiptCreate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	form := receiptForm{Item: r.PostFormValue("item"), Quantity: r.PostFormValue("quantity"),
 		Source: r.PostFormValue("source"), Note: r.PostFormValue("note")}
 	qty, ok := formAmount(form.Quantity)
 	var err error
 	if !ok {
 		err = fugong.Errorf(fugong.EInvalid, "quantity", "数量应为数字")
-	} else if _, err = s.Supplies.Receive(r.Context(), ss.actor(), supplies.Movement{Item: form.Item, Quantity: qty,
+	} else if _, err = m.svc.Receive(r.Context(), ss.Actor(), supplies.Movement{Item: form.Item, Quantity: qty,
 		Source: form.Source, Note: form.Note}); err == nil {
-		http.Redirect(w, r, "/supplies?"+backTo(r, url.Values{"received": {"1"}}).Encode()+"#bureau", http.StatusSeeOther)
-		return nil
+		return web.SeeOther(w, r, "/supplies?"+backTo(r, url.Values{"received": {"1"}}).Encode()+"#bureau")
 	}
-	e := fugong.AsError(err)
-	if e == nil || e.Code != fugong.EInvalid {
+	f, err := web.FormError(err)
+	if err != nil {
 		return err
 	}
-	errs, _ := fieldErrors(err)
 	r.URL.RawQuery = backTo(r, nil).Encode()
-	return s.showSupplies(w, r, ss, http.StatusBadRequest, &pageFailure{alert: "入库未登记：" + e.Message, receipt: &form, errs: errs})
+	return m.showSupplies(w, r, ss, f.Status, &pageFailure{alert: "入库未登记：" + f.Message, receipt: &form, errs: f.Fields})
 }
 
 // ---- An enterprise's stock -------------------------------------------------------
@@ -474,7 +450,7 @@ type historyCell struct {
 }
 
 type stockPageView struct {
-	basePage
+	web.Base
 	V                     supplies.View
 	Rows                  []coverRow
 	Status, Class, Detail string
@@ -506,9 +482,9 @@ func stockStatus(v supplies.View) (text, class, detail string) {
 	return fmt.Sprintf("口罩可用 %s 天", days(mc.Days)), "ok", fmt.Sprintf("按在岗 %d 人、每人每天 %s 只计算。", v.StaffOnPost, chart.Format(set.MasksPerPerson))
 }
 
-func (s *Server) stockPage(ctx context.Context, ss *session, v supplies.View) (stockPageView, error) {
-	a := ss.actor()
-	p := stockPageView{basePage: s.base(ss, v.Name+" · 防疫物资", "/supplies"), V: v, CanDeclare: supplies.CanDeclare(a) && v.Active}
+func (m *module) stockPage(ctx context.Context, ss *web.Session, v supplies.View) (stockPageView, error) {
+	a := ss.Actor()
+	p := stockPageView{Base: ss.Base(v.Name+" · 防疫物资", "/supplies"), V: v, CanDeclare: supplies.CanDeclare(a) && v.Active}
 	p.Status, p.Class, p.Detail = stockStatus(v)
 	for _, c := range v.Covers {
 		row := coverRow{Item: c.Item, Stock: amount(c.Item, c.Stock), DailyUse: "不按天消耗", Days: days(c.Days), Need: "—",
@@ -524,7 +500,7 @@ func (s *Server) stockPage(ctx context.Context, ss *session, v supplies.View) (s
 	for _, i := range supplies.Items {
 		p.Headers = append(p.Headers, i.Name())
 	}
-	changes, total, err := s.Supplies.History(ctx, a, v.USCC, 1, registry.DefaultPerPage)
+	changes, total, err := m.svc.History(ctx, a, v.USCC, 1, registry.DefaultPerPage)
 	if err != nil {
 		return p, err
 	}
@@ -541,12 +517,12 @@ func (s *Server) stockPage(ctx context.Context, ss *session, v supplies.View) (s
 		}
 		p.History = append(p.History, row)
 	}
-	if p.Allocations, _, err = s.Supplies.Allocations(ctx, a, supplies.AllocationFilter{Enterprise: v.USCC, Page: 1, PerPage: recentRows}); err != nil {
+	if p.Allocations, _, err = m.svc.Allocations(ctx, a, supplies.AllocationFilter{Enterprise: v.USCC, Page: 1, PerPage: recentRows}); err != nil {
 		return p, err
 	}
 	// Matching is the bureau's and the towns' tool: a clerk sees no other firm.
 	if v.Short && a.Role != fugong.RoleEnterprise {
-		if p.Match, err = s.matchView(ctx, a, v.USCC, string(supplies.Masks)); err != nil {
+		if p.Match, err = m.matchView(ctx, a, v.USCC, string(supplies.Masks)); err != nil {
 			return p, err
 		}
 	}
@@ -575,25 +551,25 @@ func recordedValues(v supplies.View) map[supplies.Item]string {
 	return out
 }
 
-func (s *Server) stockForm(w http.ResponseWriter, r *http.Request, ss *session) error {
-	v, err := s.Supplies.Get(r.Context(), ss.actor(), r.PathValue("uscc"))
+func (m *module) stockForm(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	v, err := m.svc.Get(r.Context(), ss.Actor(), r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
-	p, err := s.stockPage(r.Context(), ss, v)
+	p, err := m.stockPage(r.Context(), ss, v)
 	if err != nil {
 		return err
 	}
 	p.setFields(recordedValues(v), nil)
 	p.Saved = r.URL.Query().Get("saved") == "1"
-	s.render(w, r, http.StatusOK, "supply_stock", p)
+	ss.Render(w, r, http.StatusOK, "supply_stock", p)
 	return nil
 }
 
-func (s *Server) stockSubmit(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) stockSubmit(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	ctx := r.Context()
-	a := ss.actor()
-	v, err := s.Supplies.Get(ctx, a, r.PathValue("uscc"))
+	a := ss.Actor()
+	v, err := m.svc.Get(ctx, a, r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
@@ -611,10 +587,9 @@ func (s *Server) stockSubmit(w http.ResponseWriter, r *http.Request, ss *session
 	note := r.PostFormValue("note")
 	status, formError := http.StatusBadRequest, "请修改标红的项目后再提交"
 	if len(bad) == 0 {
-		_, _, err := s.Supplies.Declare(ctx, a, v.USCC, values, note)
+		_, _, err := m.svc.Declare(ctx, a, v.USCC, values, note)
 		if err == nil {
-			http.Redirect(w, r, stockPath(v.USCC)+"?saved=1", http.StatusSeeOther)
-			return nil
+			return web.SeeOther(w, r, stockPath(v.USCC)+"?saved=1")
 		}
 		e := fugong.AsError(err)
 		switch {
@@ -625,10 +600,10 @@ func (s *Server) stockSubmit(w http.ResponseWriter, r *http.Request, ss *session
 				bad[pr.Field] = pr.Message
 			}
 		default:
-			status, formError = statusOf[e.Code], e.Message
+			status, formError = web.Status(e.Code), e.Message
 		}
 	}
-	p, err := s.stockPage(ctx, ss, v)
+	p, err := m.stockPage(ctx, ss, v)
 	if err != nil {
 		return err
 	}
@@ -637,14 +612,14 @@ func (s *Server) stockSubmit(w http.ResponseWriter, r *http.Request, ss *session
 	if msg, ok := bad["note"]; ok {
 		p.FormError = msg
 	}
-	s.render(w, r, status, "supply_stock", p)
+	ss.Render(w, r, status, "supply_stock", p)
 	return nil
 }
 
 // ---- Settings --------------------------------------------------------------------
 
 type suppliesSettingsPage struct {
-	basePage
+	web.Base
 	Fields []stockField
 	Saved  bool
 }
@@ -678,22 +653,22 @@ func (p *suppliesSettingsPage) setFields(values, errs map[string]string) {
 	}
 }
 
-func (s *Server) suppliesSettingsForm(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if !supplies.CanManage(ss.actor()) {
+func (m *module) suppliesSettingsForm(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	if !supplies.CanManage(ss.Actor()) {
 		return fugong.NotFound("页面")
 	}
-	set, err := s.Supplies.Settings(r.Context())
+	set, err := m.svc.Settings(r.Context())
 	if err != nil {
 		return err
 	}
-	p := suppliesSettingsPage{basePage: s.base(ss, "防疫物资设置", "/supplies"), Saved: r.URL.Query().Get("saved") == "1"}
+	p := suppliesSettingsPage{Base: ss.Base("防疫物资设置", "/supplies"), Saved: r.URL.Query().Get("saved") == "1"}
 	p.setFields(settingValues(set), nil)
-	s.render(w, r, http.StatusOK, "supply_settings", p)
+	ss.Render(w, r, http.StatusOK, "supply_settings", p)
 	return nil
 }
 
-func (s *Server) suppliesSettingsSave(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if !supplies.CanManage(ss.actor()) {
+func (m *module) suppliesSettingsSave(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	if !supplies.CanManage(ss.Actor()) {
 		return fugong.NotFound("页面")
 	}
 	values := map[string]string{}
@@ -711,18 +686,17 @@ func (s *Server) suppliesSettingsSave(w http.ResponseWriter, r *http.Request, ss
 		nums[f] = n
 	}
 	if len(bad) == 0 {
-		_, err := s.Supplies.SetSettings(r.Context(), ss.actor(), supplies.SettingsPatch{MasksPerPerson: nums["masks_per_person_day"],
+		_, err := m.svc.SetSettings(r.Context(), ss.Actor(), supplies.SettingsPatch{MasksPerPerson: nums["masks_per_person_day"],
 			GlovesPerPerson: nums["gloves_per_person_day"], DisinfectantPerPerson: nums["disinfectant_l_per_person_day"], ShortageDays: nums["shortage_days"]})
 		if err == nil {
-			http.Redirect(w, r, "/supplies/settings?saved=1", http.StatusSeeOther)
-			return nil
+			return web.SeeOther(w, r, "/supplies/settings?saved=1")
 		}
-		if bad, err = fieldErrors(err); err != nil {
+		if bad, err = web.FieldErrors(err); err != nil {
 			return err
 		}
 	}
-	p := suppliesSettingsPage{basePage: s.base(ss, "防疫物资设置", "/supplies")}
+	p := suppliesSettingsPage{Base: ss.Base("防疫物资设置", "/supplies")}
 	p.setFields(values, bad)
-	s.render(w, r, http.StatusBadRequest, "supply_settings", p)
+	ss.Render(w, r, http.StatusBadRequest, "supply_settings", p)
 	return nil
 }

@@ -1,0 +1,248 @@
+package web
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"slices"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"fugong"
+	"fugong/account"
+)
+
+// The kit: what a module's web package (web/daily, web/supplies, …) builds
+// on. A module is a Module value: its routes as data, its menu entries,
+// the links it adds to the settings and enterprise pages, its templates and
+// its OpenAPI fragment. cmd/fugong/wiring passes every module to New.
+// web/README.md is the recipe.
+
+// APIFunc is an API handler: it runs with a session (401 without one), the
+// CSRF token checked for a cookie session, and a returned error answered
+// as {"error": …} with the status of its code.
+type APIFunc func(w http.ResponseWriter, r *http.Request, a fugong.Actor) error
+
+// PageFunc is a page handler: without a session the browser is sent to
+// the login page; a form post needs its CSRF token; a returned error is
+// shown as the error page with the status of its code.
+type PageFunc func(w http.ResponseWriter, r *http.Request, s *Session) error
+
+// Route is one route: Method and Path as http.ServeMux reads them
+// ("/api/v1/enterprises/{uscc}/supplies") and exactly one of API, Page or
+// Raw. Raw is served as it is, without a session: it is public.
+type Route struct {
+	Method, Path string
+	API          APIFunc
+	Page         PageFunc
+	Raw          http.Handler
+
+	module string       // set by New
+	h      http.Handler // a route of this package, already wrapped
+	kind   string
+}
+
+// Pattern is the route as the mux reads it: "GET /supplies".
+func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
+
+// Kind is "api", "page" or "raw".
+func (rt Route) Kind() string {
+	switch {
+	case rt.kind != "":
+		return rt.kind
+	case rt.API != nil:
+		return "api"
+	case rt.Page != nil:
+		return "page"
+	}
+	return "raw"
+}
+
+// Module is the name of the module that serves the route ("web" for the
+// kit and the modules still in this package).
+func (rt Route) Module() string { return rt.module }
+
+// Link is a link a module adds to a shared page: the admin's settings page
+// ("各模块的设置") or an enterprise's page (its module tabs). Links are
+// listed by Order; Note is shown after a settings link in brackets.
+type Link struct {
+	Href, Label, Note string
+	Order             int
+}
+
+// Module is a module's web side. Only Name and Routes are required.
+type Module struct {
+	// Name is the package's name ("supplies"): its routes are listed
+	// under it and its tests keep web/NAME/testdata/routes.golden.
+	Name   string
+	Routes []Route
+	// Nav is the menu entries the actor may use.
+	Nav func(a fugong.Actor) []NavItem
+	// SettingsLinks are listed on the admin's settings page.
+	SettingsLinks []Link
+	// EnterpriseLinks are the tabs of an enterprise's page for the actor.
+	EnterpriseLinks func(a fugong.Actor, uscc string) []Link
+	// Templates holds the module's pages (*.html, each defining
+	// "content") and partials (partials/*.html); each page is parsed with
+	// the layout, the shared partials and the module's partials. A
+	// Session renders them by name ("supply_stock" for supply_stock.html).
+	Templates fs.FS
+	// OpenAPI is the module's fragment of openapi.json: its "paths" and
+	// "components"."schemas". A path or schema defined twice fails New.
+	OpenAPI []byte
+
+	pages map[string]*template.Template
+}
+
+// Session is the signed-in user of a page request, and the page tools of
+// the module serving it.
+type Session struct {
+	ss    *session
+	srv   *Server
+	pages map[string]*template.Template
+}
+
+// Actor is who acts: the user's role and scope.
+func (s *Session) Actor() fugong.Actor { return s.ss.actor() }
+
+// User is the signed-in user.
+func (s *Session) User() account.User { return s.ss.user }
+
+// CSRF is the token a form posts in its hidden "csrf" input.
+func (s *Session) CSRF() string { return account.CSRFToken(s.ss.token) }
+
+// Base is what the layout needs: the title, the user, the CSRF token, the
+// menu with active (a menu entry's Href) marked.
+func (s *Session) Base(title, active string) Base { return s.srv.base(s.ss, title, active) }
+
+// Render writes the module's page name with data (a view model embedding
+// Base) and status. A template error is logged and answered with a bare
+// 500, never half a page.
+func (s *Session) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	s.srv.renderFrom(s.pages, w, r, status, name, data)
+}
+
+// Routes lists every route served, the kit's and this package's first.
+func (s *Server) Routes() []Route { return slices.Clone(s.routes) }
+
+// kitModule is what the kit itself serves.
+func (s *Server) kitModule() Module {
+	return Module{Name: "web", Routes: []Route{
+		{Method: "GET", Path: "/healthz", Raw: http.HandlerFunc(s.healthz)},
+		{Method: "GET", Path: "/metrics", Raw: promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})},
+		{Method: "GET", Path: "/static/", Raw: staticFS()},
+		{Method: "GET", Path: "/api/v1/openapi.json", Raw: http.HandlerFunc(s.serveOpenAPI)},
+	}}
+}
+
+// build parses the modules' templates and serves every route on one mux.
+func (s *Server) build() (err error) {
+	mux := http.NewServeMux()
+	seen := map[string]string{}
+	defer func() {
+		// The mux panics on two patterns that match the same requests.
+		if p := recover(); p != nil {
+			err = fmt.Errorf("web: %v", p)
+		}
+	}()
+	for i := range s.modules {
+		m := &s.modules[i]
+		if m.Templates != nil {
+			if m.pages, err = parseModulePages(m.Name, m.Templates, s.funcs); err != nil {
+				return err
+			}
+		}
+		for _, rt := range m.Routes {
+			rt.module = m.Name
+			if prev, dup := seen[rt.Pattern()]; dup {
+				return fmt.Errorf("web: %s is served by %s and %s", rt.Pattern(), prev, m.Name)
+			}
+			seen[rt.Pattern()] = m.Name
+			h, err := s.wrap(m, rt)
+			if err != nil {
+				return err
+			}
+			mux.Handle(rt.Pattern(), h)
+			s.routes = append(s.routes, rt)
+		}
+	}
+	mux.Handle("/api/", s.api(apiNotFound))
+	mux.Handle("/", s.ui(uiNotFound))
+	var csrf http.CrossOriginProtection
+	s.handler = s.observe(securityHeaders(csrf.Handler(mux)))
+	return nil
+}
+
+func (s *Server) wrap(m *Module, rt Route) (http.Handler, error) {
+	set := 0
+	for _, ok := range []bool{rt.API != nil, rt.Page != nil, rt.Raw != nil, rt.h != nil} {
+		if ok {
+			set++
+		}
+	}
+	if set != 1 {
+		return nil, fmt.Errorf("web: module %s: %s needs exactly one of API, Page and Raw", m.Name, rt.Pattern())
+	}
+	switch {
+	case rt.h != nil:
+		return rt.h, nil
+	case rt.API != nil:
+		return s.api(apiFunc(rt.API)), nil
+	case rt.Page != nil:
+		fn, pages := rt.Page, m.pages
+		return s.ui(func(w http.ResponseWriter, r *http.Request, ss *session) error {
+			return fn(w, r, &Session{ss: ss, srv: s, pages: pages})
+		}), nil
+	}
+	return rt.Raw, nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.DB.Ping(r.Context()); err != nil {
+		s.Logger.Error("health check", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(s.openAPI)
+}
+
+// settingsLinks are every module's links on the settings page.
+func (s *Server) settingsLinks() []Link {
+	var out []Link
+	for _, m := range s.modules {
+		out = append(out, m.SettingsLinks...)
+	}
+	return byOrder(out)
+}
+
+// enterpriseLinks are every module's tabs on an enterprise's page.
+func (s *Server) enterpriseLinks(u *account.User, uscc string) []Link {
+	if u == nil {
+		return nil
+	}
+	var out []Link
+	for _, m := range s.modules {
+		if m.EnterpriseLinks != nil {
+			out = append(out, m.EnterpriseLinks(u.Actor(), uscc)...)
+		}
+	}
+	return byOrder(out)
+}
+
+func byOrder(links []Link) []Link {
+	slices.SortStableFunc(links, func(x, y Link) int { return cmp.Compare(x.Order, y.Order) })
+	return links
+}
+
+// pageFuncs are the template functions that read the assembled modules.
+func (s *Server) pageFuncs() template.FuncMap {
+	return template.FuncMap{"settingsLinks": s.settingsLinks, "enterpriseLinks": s.enterpriseLinks}
+}
