@@ -155,8 +155,12 @@ func parseMultipart(r *http.Request) error {
 }
 
 // itemPhotos reads and checks the photo.<item_id> files of a multipart form;
-// a file in any other field is refused rather than dropped.
+// a file in any other field is refused rather than dropped. A form that is
+// not multipart has no photos.
 func itemPhotos(r *http.Request) ([]inspect.Photo, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
 	fields := make([]string, 0, len(r.MultipartForm.File))
 	for f := range r.MultipartForm.File {
 		fields = append(fields, f)

@@ -112,6 +112,8 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "POST", Route: visitsPage, Target: "tangA", Body: visitForm(true), Want: webtest.By(303, 403, 303, 303, 303, 404, 404)},
 	{Method: "POST", Route: visitsPage, Target: "tangB", Body: visitForm(true), Want: webtest.By(303, 403, 303, 303, 404, 403, 404)},
 	{Method: "POST", Route: visitsPage, Target: "xianA", Body: visitForm(true), Want: webtest.By(303, 403, 303, 404, 404, 404, 404)},
+	// A form posted without its photos' encoding has no photos.
+	{Method: "POST", Route: visitsPage, Target: "tangA", Note: "urlencoded", Body: visitForm(false), Want: webtest.By(303, 403, 303, 303, 303, 404, 404)},
 	recordCase("GET", "/visits/{id}", "tangA", webtest.By(200, 200, 200, 200, 200, 404, 404)),
 	recordCase("GET", "/visits/{id}", "tangB", webtest.By(200, 200, 200, 200, 404, 200, 404)),
 	recordCase("GET", "/visits/{id}", "xianA", webtest.By(200, 200, 200, 404, 404, 404, 404)),
