@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"fugong"
+	"fugong/files"
 	"fugong/registry"
 )
 
@@ -202,3 +203,36 @@ func ImportOutcome(err error) (rows []registry.RowError, msg string, status int,
 		return nil, e.Message, Status(e.Code), nil
 	}
 }
+
+// The helpers of uploads and percentages, shared with the modules still in
+// this package.
+
+// MaxJSONBody bounds a JSON body, or the JSON field of a multipart form.
+const MaxJSONBody = maxJSONBody
+
+// IsMultipart reports whether the request body is a multipart form.
+func IsMultipart(r *http.Request) bool { return isMultipart(r) }
+
+// DecodeStrict reads one JSON object from data (a form field's) into v,
+// refusing unknown fields and naming the offending field where it can.
+func DecodeStrict(data []byte, v any) error { return decodeStrict(data, v) }
+
+// FormFiles reads the files of a multipart field (none is not an error),
+// each checked against the accepted types (files.Images, …): one bad file
+// refuses them all. It returns each file's checked content type.
+func FormFiles(r *http.Request, field string, accepted []string) ([]files.Upload, []string, error) {
+	return formFiles(r, field, accepted)
+}
+
+// UploadError presents a multipart body that could not be parsed: too
+// large, or not a form.
+func UploadError(err error) error { return uploadError(err) }
+
+// FileURL is where GET /api/v1/files/{id} serves a stored file.
+func FileURL(id int64) string { return fileURL(id) }
+
+// Pct writes a percentage with one decimal, as the pages show rates.
+func Pct(v float64) string { return pct(v) }
+
+// RoundPct rounds a percentage to one decimal, as the API gives rates.
+func RoundPct(x float64) float64 { return roundPct(x) }

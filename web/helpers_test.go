@@ -23,7 +23,6 @@ import (
 	"fugong/account"
 	"fugong/daily"
 	"fugong/documents"
-	"fugong/inspect"
 	"fugong/pairing"
 	"fugong/production"
 	"fugong/registry"
@@ -156,8 +155,6 @@ func testDeps(db *store.DB, now func() time.Time) Deps {
 		Registry:   reg,
 		Accounts:   &account.Service{Store: db, Now: time.Now},
 		Daily:      &daily.Service{Store: db, Registry: reg, Now: now},
-		Inspect:    &inspect.Service{Store: db, Registry: reg, Now: now},
-		Oversight:  &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
 		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Pairing:    pairings,
 		Documents:  &documents.Service{Store: db, Registry: reg, Now: now},

@@ -14,7 +14,6 @@ import (
 	"fugong"
 	"fugong/account"
 	"fugong/daily"
-	"fugong/inspect"
 	"fugong/registry"
 	"fugong/tickets"
 )
@@ -49,10 +48,6 @@ func legacyNav(a fugong.Actor) []NavItem {
 		items = append(items, NavItem{"/report", "日报填报", 300})
 	} else if dailyScope(a) {
 		items = append(items, NavItem{"/reports", "每日日报", 300})
-	}
-	if inspect.CanSee(a) {
-		items = append(items, NavItem{"/rectifications", "督导检查", 400})
-		items = append(items, NavItem{"/inspections/coverage", "督导覆盖", 410})
 	}
 	if tickets.CanRaise(a) {
 		items = append(items, NavItem{"/tickets", "问题困难", 600})

@@ -20,7 +20,6 @@ import (
 	"fugong/audit"
 	"fugong/daily"
 	"fugong/documents"
-	"fugong/inspect"
 	"fugong/pairing"
 	"fugong/production"
 	"fugong/registry"
@@ -37,9 +36,8 @@ type Deps struct {
 	Registry *registry.Service // M1
 	Accounts *account.Service
 	Daily    *daily.Service // M2
-	// M3: inspections, their reach, the cadres' pairings and the papers.
-	Inspect   *inspect.Service
-	Oversight *inspect.Oversight
+	// M3: the cadres' pairings and the papers (the inspections and their
+	// reach are the module web/inspect).
 	Pairing   *pairing.Service
 	Documents *documents.Service
 	// M4 and M5 (M6, supplies, is the module web/supplies).

@@ -22,6 +22,7 @@ import (
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webinspect "fugong/web/inspect"
 	websupplies "fugong/web/supplies"
 )
 
@@ -65,7 +66,8 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 // under web/, in the order their routes are served.
 func Modules(s Services) []web.Module {
 	return []web.Module{
-		websupplies.New(s.Supplies), // M6 防疫物资
+		webinspect.New(s.Inspect, s.Oversight), // M3 督导检查, 督导覆盖
+		websupplies.New(s.Supplies),            // M6 防疫物资
 	}
 }
 
@@ -82,7 +84,7 @@ type Options struct {
 func Handler(s Services, o Options) (*web.Server, error) {
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
-		Inspect: s.Inspect, Oversight: s.Oversight, Pairing: s.Pairing, Documents: s.Documents,
+		Pairing: s.Pairing, Documents: s.Documents,
 		Production: s.Production, Tickets: s.Tickets, Audit: s.DB,
 		Logger: o.Logger, Metrics: o.Metrics, SecureCookies: o.SecureCookies,
 	}, Modules(s)...)

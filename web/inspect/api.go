@@ -1,4 +1,4 @@
-package web
+package inspect
 
 import (
 	"net/http"
@@ -10,29 +10,11 @@ import (
 	"fugong"
 	"fugong/files"
 	"fugong/inspect"
-	"fugong/registry"
 	"fugong/sheet"
+	"fugong/web"
 )
 
 // The inspections' API (M3): checklist templates, visits and rectifications.
-
-// inspectRoutes are the inspections' routes, in apiRoutes.
-func (s *Server) inspectRoutes() []route {
-	return []route{
-		{"GET", "/api/v1/checklists", s.api(s.apiChecklists)},
-		{"POST", "/api/v1/checklists", s.api(s.apiCreateChecklist)},
-		{"GET", "/api/v1/checklists/{id}", s.api(s.apiChecklist)},
-		{"PUT", "/api/v1/checklists/{id}", s.api(s.apiReviseChecklist)},
-		{"POST", "/api/v1/enterprises/{uscc}/visits", s.api(s.apiRecordVisit)},
-		{"GET", "/api/v1/enterprises/{uscc}/visits", s.api(s.apiVisits)},
-		{"GET", "/api/v1/visits/{id}", s.api(s.apiVisit)},
-		{"GET", "/api/v1/rectifications", s.api(s.apiRectifications)},
-		{"GET", "/api/v1/rectifications/export", s.api(s.apiExportRectifications)},
-		{"GET", "/api/v1/rectifications/towns", s.api(s.apiRectificationTowns)},
-		{"GET", "/api/v1/rectifications/{id}", s.api(s.apiRectification)},
-		{"PATCH", "/api/v1/rectifications/{id}", s.api(s.apiMoveRectification)},
-	}
-}
 
 // pathID reads the {id} of a path; anything but a positive number names
 // no record.
@@ -49,7 +31,7 @@ func withPhotoURLs(v *inspect.Visit) {
 	for i := range v.Answers {
 		for j := range v.Answers[i].Photos {
 			p := &v.Answers[i].Photos[j]
-			p.URL = fileURL(p.ID)
+			p.URL = web.FileURL(p.ID)
 		}
 	}
 	for i := range v.Rectifications {
@@ -60,12 +42,12 @@ func withPhotoURLs(v *inspect.Visit) {
 func withEventURLs(r *inspect.Rectification) {
 	for _, ev := range r.History {
 		if ev.Photo != nil {
-			ev.Photo.URL = fileURL(ev.Photo.ID)
+			ev.Photo.URL = web.FileURL(ev.Photo.ID)
 		}
 	}
 }
 
-func (s *Server) apiChecklists(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiChecklists(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	all := false
 	switch v := r.URL.Query().Get("all"); v {
 	case "", "0", "false":
@@ -74,44 +56,44 @@ func (s *Server) apiChecklists(w http.ResponseWriter, r *http.Request, a fugong.
 	default:
 		return fugong.Errorf(fugong.EInvalid, "all", "all 应为 1 或 0")
 	}
-	cs, err := s.Inspect.Checklists(r.Context(), all)
+	cs, err := m.svc.Checklists(r.Context(), all)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[inspect.Checklist]{Items: cs, Total: len(cs)})
+	web.WriteJSON(w, http.StatusOK, web.All(cs))
 	return nil
 }
 
-func (s *Server) apiChecklist(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiChecklist(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := pathID(r, "检查表")
 	if err != nil {
 		return err
 	}
-	c, err := s.Inspect.Checklist(r.Context(), id)
+	c, err := m.svc.Checklist(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, c)
+	web.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
-func (s *Server) apiCreateChecklist(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiCreateChecklist(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in inspect.ChecklistInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := s.Inspect.CreateChecklist(r.Context(), a, in)
+	c, err := m.svc.CreateChecklist(r.Context(), a, in)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/checklists/"+strconv.FormatInt(c.ID, 10))
-	writeJSON(w, http.StatusCreated, c)
+	web.WriteJSON(w, http.StatusCreated, c)
 	return nil
 }
 
 // apiReviseChecklist replaces the items of a template's current version: 200
 // with the version stored, a new one (201) when visits had answered it.
-func (s *Server) apiReviseChecklist(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiReviseChecklist(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := pathID(r, "检查表")
 	if err != nil {
 		return err
@@ -119,10 +101,10 @@ func (s *Server) apiReviseChecklist(w http.ResponseWriter, r *http.Request, a fu
 	var in struct {
 		Items []inspect.ItemInput `json:"items"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := s.Inspect.ReviseChecklist(r.Context(), a, id, in.Items)
+	c, err := m.svc.ReviseChecklist(r.Context(), a, id, in.Items)
 	if err != nil {
 		return err
 	}
@@ -131,7 +113,7 @@ func (s *Server) apiReviseChecklist(w http.ResponseWriter, r *http.Request, a fu
 		status = http.StatusCreated
 		w.Header().Set("Location", "/api/v1/checklists/"+strconv.FormatInt(c.ID, 10))
 	}
-	writeJSON(w, status, c)
+	web.WriteJSON(w, status, c)
 	return nil
 }
 
@@ -141,8 +123,8 @@ var photoField = regexp.MustCompile(`^photo\.([1-9][0-9]{0,17})$`)
 // JSON in its "visit" field and each item's photos in "photo.<item_id>".
 func readVisit(w http.ResponseWriter, r *http.Request) (inspect.VisitInput, []inspect.Photo, error) {
 	var in inspect.VisitInput
-	if !isMultipart(r) {
-		return in, nil, decodeJSON(w, r, &in)
+	if !web.IsMultipart(r) {
+		return in, nil, web.DecodeJSON(w, r, &in)
 	}
 	if err := parseMultipart(r); err != nil {
 		return in, nil, err
@@ -151,10 +133,10 @@ func readVisit(w http.ResponseWriter, r *http.Request) (inspect.VisitInput, []in
 	if len(vals) != 1 {
 		return in, nil, fugong.Errorf(fugong.EInvalid, "visit", "表单须有且只有一个 visit 字段（检查记录的 JSON）")
 	}
-	if len(vals[0]) > maxJSONBody {
-		return in, nil, fugong.Errorf(fugong.ETooLarge, "visit", "检查记录超过 %d KB 上限", maxJSONBody>>10)
+	if len(vals[0]) > web.MaxJSONBody {
+		return in, nil, fugong.Errorf(fugong.ETooLarge, "visit", "检查记录超过 %d KB 上限", web.MaxJSONBody>>10)
 	}
-	if err := decodeStrict([]byte(vals[0]), &in); err != nil {
+	if err := web.DecodeStrict([]byte(vals[0]), &in); err != nil {
 		return in, nil, err
 	}
 	photos, err := itemPhotos(r)
@@ -167,14 +149,18 @@ func parseMultipart(r *http.Request) error {
 		return nil
 	}
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		return uploadError(err)
+		return web.UploadError(err)
 	}
 	return nil
 }
 
 // itemPhotos reads and checks the photo.<item_id> files of a multipart form;
-// a file in any other field is refused rather than dropped.
+// a file in any other field is refused rather than dropped. A form that is
+// not multipart has no photos.
 func itemPhotos(r *http.Request) ([]inspect.Photo, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
 	fields := make([]string, 0, len(r.MultipartForm.File))
 	for f := range r.MultipartForm.File {
 		fields = append(fields, f)
@@ -187,7 +173,7 @@ func itemPhotos(r *http.Request) ([]inspect.Photo, error) {
 			return nil, fugong.Errorf(fugong.EInvalid, field, "文件字段 %s 无效，照片应放在 photo.<检查项编号> 字段", field)
 		}
 		item, _ := strconv.ParseInt(m[1], 10, 64)
-		ups, types, err := formFiles(r, field, files.Images)
+		ups, types, err := web.FormFiles(r, field, files.Images)
 		if err != nil {
 			return nil, err
 		}
@@ -198,52 +184,45 @@ func itemPhotos(r *http.Request) ([]inspect.Photo, error) {
 	return photos, nil
 }
 
-func (s *Server) apiRecordVisit(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiRecordVisit(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	in, photos, err := readVisit(w, r)
 	if err != nil {
 		return err
 	}
-	v, err := s.Inspect.RecordVisit(r.Context(), a, r.PathValue("uscc"), in, photos)
+	v, err := m.svc.RecordVisit(r.Context(), a, r.PathValue("uscc"), in, photos)
 	if err != nil {
 		return err
 	}
 	withPhotoURLs(&v)
 	w.Header().Set("Location", "/api/v1/visits/"+strconv.FormatInt(v.ID, 10))
-	writeJSON(w, http.StatusCreated, v)
+	web.WriteJSON(w, http.StatusCreated, v)
 	return nil
 }
 
-func (s *Server) apiVisits(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	page, err := queryInt(r, "page")
+func (m *module) apiVisits(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
-	perPage, err := queryInt(r, "per_page")
+	vs, total, err := m.svc.Visits(r.Context(), a, r.PathValue("uscc"), pg.Page, pg.PerPage)
 	if err != nil {
 		return err
 	}
-	vs, total, err := s.Inspect.Visits(r.Context(), a, r.PathValue("uscc"), page, perPage)
-	if err != nil {
-		return err
-	}
-	if perPage == 0 {
-		perPage = registry.DefaultPerPage
-	}
-	writeJSON(w, http.StatusOK, listResponse[inspect.VisitSummary]{Items: vs, Total: total, Page: max(page, 1), PerPage: perPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(vs, total, pg))
 	return nil
 }
 
-func (s *Server) apiVisit(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiVisit(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := pathID(r, "督导检查记录")
 	if err != nil {
 		return err
 	}
-	v, err := s.Inspect.Visit(r.Context(), a, id)
+	v, err := m.svc.Visit(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
 	withPhotoURLs(&v)
-	writeJSON(w, http.StatusOK, v)
+	web.WriteJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -260,14 +239,14 @@ func rectificationFilter(r *http.Request) (inspect.Filter, error) {
 		return f, fugong.Errorf(fugong.EInvalid, "overdue", "overdue 应为 1 或 0")
 	}
 	var err error
-	if f.Page, err = queryInt(r, "page"); err != nil {
+	if f.Page, err = web.QueryInt(r, "page"); err != nil {
 		return f, err
 	}
-	f.PerPage, err = queryInt(r, "per_page")
+	f.PerPage, err = web.QueryInt(r, "per_page")
 	return f, err
 }
 
-func (s *Server) apiRectifications(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiRectifications(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	f, err := rectificationFilter(r)
 	if err != nil {
 		return err
@@ -275,18 +254,19 @@ func (s *Server) apiRectifications(w http.ResponseWriter, r *http.Request, a fug
 	if err := f.Normalize(); err != nil {
 		return err
 	}
-	items, total, err := s.Inspect.Rectifications(r.Context(), a, f)
+	items, total, err := m.svc.Rectifications(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[inspect.Rectification]{Items: items, Total: total, Page: f.Page, PerPage: f.PerPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, web.Paging{Page: f.Page, PerPage: f.PerPage}))
 	return nil
 }
 
 // exportRectifications writes the rectifications in the actor's scope that
-// match the filters as XLSX (or CSV).
-func (s *Server) exportRectifications(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	format, err := exportFormat(r)
+// match the filters as XLSX (or CSV); the page's export link is served by
+// it too.
+func (m *module) exportRectifications(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	format, err := web.ExportFormat(r)
 	if err != nil {
 		return err
 	}
@@ -294,18 +274,14 @@ func (s *Server) exportRectifications(w http.ResponseWriter, r *http.Request, a 
 	if err != nil {
 		return err
 	}
-	items, err := s.Inspect.AllRectifications(r.Context(), a, f)
+	items, err := m.svc.AllRectifications(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
-	today := s.Inspect.Today()
+	today := m.svc.Today()
 	name := "整改清单-" + today + "." + format
-	download(w, name, "rectifications-"+today, format)
+	web.Download(w, name, "rectifications-"+today, format)
 	return sheet.WriteRectifications(w, name, items)
-}
-
-func (s *Server) apiExportRectifications(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	return s.exportRectifications(w, r, a)
 }
 
 type rectificationCountsJSON struct {
@@ -323,8 +299,8 @@ func countsJSON(c inspect.TownCounts) rectificationCountsJSON {
 
 // apiRectificationTowns counts the rectifications in scope per town, with
 // the open ones past their due day (overdue), and for the whole scope.
-func (s *Server) apiRectificationTowns(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	city, towns, err := s.Inspect.TownCounts(r.Context(), a)
+func (m *module) apiRectificationTowns(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	city, towns, err := m.svc.TownCounts(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -332,40 +308,40 @@ func (s *Server) apiRectificationTowns(w http.ResponseWriter, r *http.Request, a
 		Date  string                    `json:"date"`
 		City  rectificationCountsJSON   `json:"city"`
 		Towns []rectificationCountsJSON `json:"towns"`
-	}{Date: s.Inspect.Today(), City: countsJSON(city), Towns: []rectificationCountsJSON{}}
+	}{Date: m.svc.Today(), City: countsJSON(city), Towns: []rectificationCountsJSON{}}
 	for _, t := range towns {
 		out.Towns = append(out.Towns, countsJSON(t))
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
-func (s *Server) apiRectification(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiRectification(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := pathID(r, "整改")
 	if err != nil {
 		return err
 	}
-	rec, err := s.Inspect.Rectification(r.Context(), a, id)
+	rec, err := m.svc.Rectification(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
 	withEventURLs(&rec)
-	writeJSON(w, http.StatusOK, rec)
+	web.WriteJSON(w, http.StatusOK, rec)
 	return nil
 }
 
 // readMove reads a rectification's move: JSON {"status","note"}, or a
 // multipart form with status, note and at most one photo.
 func readMove(w http.ResponseWriter, r *http.Request) (status, note string, photo *inspect.Photo, err error) {
-	if !isMultipart(r) {
+	if !web.IsMultipart(r) {
 		var in struct {
 			Status string `json:"status"`
 			Note   string `json:"note"`
 		}
-		err = decodeJSON(w, r, &in)
+		err = web.DecodeJSON(w, r, &in)
 		return in.Status, in.Note, nil, err
 	}
-	ups, types, err := formFiles(r, "photo", files.Images)
+	photos, err := movePhotos(r)
 	if err != nil {
 		return "", "", nil, err
 	}
@@ -374,17 +350,27 @@ func readMove(w http.ResponseWriter, r *http.Request) (status, note string, phot
 			return "", "", nil, fugong.Errorf(fugong.EInvalid, field, "文件字段 %s 无效，照片应放在 photo 字段", field)
 		}
 	}
-	switch len(ups) {
-	case 0:
-	case 1:
-		photo = &inspect.Photo{Field: "photo", Upload: ups[0], ContentType: types[0]}
-	default:
-		return "", "", nil, fugong.Errorf(fugong.EInvalid, "photo", "每次只能附一张照片")
+	if photo, err = inspect.OnePhoto(photos); err != nil {
+		return "", "", nil, err
 	}
 	return r.FormValue("status"), r.FormValue("note"), photo, nil
 }
 
-func (s *Server) apiMoveRectification(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+// movePhotos reads and checks the photos of a move's multipart form (its
+// "photo" field); a move takes one (inspect.OnePhoto).
+func movePhotos(r *http.Request) ([]inspect.Photo, error) {
+	ups, types, err := web.FormFiles(r, "photo", files.Images)
+	if err != nil {
+		return nil, err
+	}
+	var photos []inspect.Photo
+	for i, u := range ups {
+		photos = append(photos, inspect.Photo{Field: "photo", Upload: u, ContentType: types[i]})
+	}
+	return photos, nil
+}
+
+func (m *module) apiMoveRectification(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := pathID(r, "整改")
 	if err != nil {
 		return err
@@ -393,11 +379,11 @@ func (s *Server) apiMoveRectification(w http.ResponseWriter, r *http.Request, a 
 	if err != nil {
 		return err
 	}
-	rec, err := s.Inspect.Move(r.Context(), a, id, status, note, photo)
+	rec, err := m.svc.Move(r.Context(), a, id, status, note, photo)
 	if err != nil {
 		return err
 	}
 	withEventURLs(&rec)
-	writeJSON(w, http.StatusOK, rec)
+	web.WriteJSON(w, http.StatusOK, rec)
 	return nil
 }

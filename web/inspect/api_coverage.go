@@ -1,4 +1,4 @@
-package web
+package inspect
 
 import (
 	"net/http"
@@ -6,16 +6,11 @@ import (
 
 	"fugong"
 	"fugong/inspect"
+	"fugong/web"
 )
 
-// coverageRoutes are the inspections' reach: coverage per town and the
-// cadres behind their visits (M3).
-func (s *Server) coverageRoutes() []route {
-	return []route{
-		{"GET", "/api/v1/inspections/coverage", s.api(s.apiCoverage)},
-		{"GET", "/api/v1/inspections/cadres", s.api(s.apiCadreDuties)},
-	}
-}
+// The inspections' reach through the API (M3): coverage per town and the
+// cadres behind their visits.
 
 type areaJSON struct {
 	Visited int     `json:"visited"`
@@ -25,7 +20,7 @@ type areaJSON struct {
 }
 
 func areaOf(a inspect.Area) areaJSON {
-	return areaJSON{Visited: a.Visited, Total: a.Total, Rate: roundPct(a.Rate()), Full: a.Full()}
+	return areaJSON{Visited: a.Visited, Total: a.Total, Rate: web.RoundPct(a.Rate()), Full: a.Full()}
 }
 
 type townCoverageJSON struct {
@@ -42,9 +37,9 @@ type coverageJSON struct {
 	FullTowns int                `json:"full_towns"`
 }
 
-func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiCoverage(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	q := r.URL.Query()
-	c, err := s.Oversight.Coverage(r.Context(), a, q.Get("from"), q.Get("to"))
+	c, err := m.oversight.Coverage(r.Context(), a, q.Get("from"), q.Get("to"))
 	if err != nil {
 		return err
 	}
@@ -52,7 +47,7 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request, a fugong.Ac
 	for _, t := range c.Towns {
 		out.Towns = append(out.Towns, townCoverageJSON{Town: t.Town.Code, TownName: t.Town.Name, areaJSON: areaOf(t.Area)})
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -74,8 +69,8 @@ type dutyJSON struct {
 	Overdue     []overdueJSON `json:"overdue"`
 }
 
-func (s *Server) apiCadreDuties(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	ds, interval, err := s.Oversight.Duties(r.Context(), a)
+func (m *module) apiCadreDuties(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	ds, interval, err := m.oversight.Duties(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -88,7 +83,7 @@ func (s *Server) apiCadreDuties(w http.ResponseWriter, r *http.Request, a fugong
 		}
 		items = append(items, j)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"interval_days": interval, "items": items, "total": len(items)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"interval_days": interval, "items": items, "total": len(items)})
 	return nil
 }
 

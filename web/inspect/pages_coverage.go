@@ -1,4 +1,4 @@
-package web
+package inspect
 
 import (
 	"fmt"
@@ -8,12 +8,12 @@ import (
 
 	"fugong"
 	"fugong/inspect"
+	"fugong/web"
 	"fugong/web/chart"
 )
 
-func (s *Server) coveragePages(mux *routeList) {
-	mux.Handle("GET /inspections/coverage", s.ui(s.coveragePage))
-}
+// coverageNav is the menu entry of the coverage page.
+const coverageNav = "/inspections/coverage"
 
 type coverageTownRow struct {
 	inspect.TownCoverage
@@ -21,7 +21,7 @@ type coverageTownRow struct {
 }
 
 type coveragePage struct {
-	basePage
+	web.Base
 	inspect.Coverage
 	Today        string
 	FilterError  string
@@ -43,19 +43,19 @@ const maxDutyRows = 50
 // coveragePage shows how far the inspections reached in a period, the towns
 // fully covered first in the reader's eye, and the cadres behind their
 // visits.
-func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request, ss *session) error {
-	a := ss.actor()
+func (m *module) coveragePage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	a := ss.Actor()
 	q := r.URL.Query()
-	p := coveragePage{basePage: s.base(ss, "督导覆盖", "/inspections/coverage"), Today: s.today()}
-	c, err := s.Oversight.Coverage(r.Context(), a, q.Get("from"), q.Get("to"))
+	p := coveragePage{Base: ss.Base("督导覆盖", coverageNav), Today: m.oversight.Today()}
+	c, err := m.oversight.Coverage(r.Context(), a, q.Get("from"), q.Get("to"))
 	if fugong.ErrorCode(err) == fugong.EInvalid {
-		p.FilterError = fugong.AsError(err).Message + "，已显示近30天"
-		c, err = s.Oversight.Coverage(r.Context(), a, "", "")
+		p.FilterError = fmt.Sprintf("%s，已显示近%d天", fugong.AsError(err).Message, inspect.DefaultPeriodDays)
+		c, err = m.oversight.Coverage(r.Context(), a, "", "")
 	}
 	if err != nil {
 		return err
 	}
-	p.Coverage, p.Rate, p.FullTowns = c, pct(c.City.Rate()), c.FullTowns()
+	p.Coverage, p.Rate, p.FullTowns = c, web.Pct(c.City.Rate()), c.FullTowns()
 	bars := chart.HBar{Title: fmt.Sprintf("%s 至 %s 各乡镇街道督导覆盖率", c.From, c.To), Max: 100, Unit: "%",
 		Legend: []chart.Swatch{{Color: chart.Green, Label: "全覆盖"}, {Color: chart.Amber, Label: "部分覆盖"}, {Color: chart.Red, Label: "未达60%"}}}
 	for _, t := range c.Towns {
@@ -65,13 +65,13 @@ func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request, ss *sessio
 		} else if fill == chart.Green {
 			fill = chart.Amber // 90 % is not yet full coverage
 		}
-		p.Towns = append(p.Towns, coverageTownRow{TownCoverage: t, Rate: pct(t.Rate())})
-		bars.Bars = append(bars.Bars, chart.Bar{Label: t.Town.Name, Value: t.Rate(), Fill: fill, Text: pct(t.Rate()) + "%",
+		p.Towns = append(p.Towns, coverageTownRow{TownCoverage: t, Rate: web.Pct(t.Rate())})
+		bars.Bars = append(bars.Bars, chart.Bar{Label: t.Town.Name, Value: t.Rate(), Fill: fill, Text: web.Pct(t.Rate()) + "%",
 			Title: fmt.Sprintf("%s 已督导 %d / 共 %d 家", t.Town.Name, t.Visited, t.Total),
 			Href:  "/enterprises?" + url.Values{"town": {t.Town.Code}}.Encode()})
 	}
 	p.Chart = bars.HTML()
-	duties, interval, err := s.Oversight.Duties(r.Context(), a)
+	duties, interval, err := m.oversight.Duties(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -86,6 +86,6 @@ func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request, ss *sessio
 			p.Duties = append(p.Duties, d)
 		}
 	}
-	s.render(w, r, http.StatusOK, "inspect_coverage", p)
+	ss.Render(w, r, http.StatusOK, "inspect_coverage", p)
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package inspect
 
 import (
 	"cmp"
@@ -12,35 +12,23 @@ import (
 	"time"
 
 	"fugong"
-	"fugong/files"
 	"fugong/inspect"
 	"fugong/registry"
+	"fugong/web"
 )
 
 // The inspections' pages (M3): the visit form an inspector fills in on a
 // phone at the factory gate, the visit, the enterprise's visits, the
 // rectifications with their counts per town, and the checklist templates.
 
-func (s *Server) inspectPages(mux *routeList) {
-	mux.Handle("GET /rectifications", s.ui(s.rectificationList))
-	mux.Handle("GET /rectifications/export", s.ui(s.rectificationExport))
-	mux.Handle("GET /rectifications/{id}", s.ui(s.rectificationDetail))
-	mux.Handle("POST /rectifications/{id}", s.ui(s.rectificationMove))
-	mux.Handle("GET /enterprises/{uscc}/visits", s.ui(s.visitList))
-	mux.Handle("GET /enterprises/{uscc}/visits/new", s.ui(s.visitNew))
-	mux.Handle("POST /enterprises/{uscc}/visits", s.ui(s.visitCreate))
-	mux.Handle("GET /visits/{id}", s.ui(s.visitDetail))
-	mux.Handle("GET /checklists", s.ui(s.checklistList))
-	mux.Handle("POST /checklists", s.ui(s.checklistCreate))
-	mux.Handle("GET /checklists/{id}", s.ui(s.checklistDetail))
-	mux.Handle("POST /checklists/{id}", s.ui(s.checklistRevise))
-}
-
 // inspectNav is the nav entry the inspections' pages sit under.
 const inspectNav = "/rectifications"
 
 // datetimeLocal is the value of an <input type="datetime-local">.
 const datetimeLocal = "2006-01-02T15:04"
+
+// choice is an option of a select or a radio group.
+type choice struct{ Value, Label string }
 
 var resultChoices = func() []choice {
 	var out []choice
@@ -59,8 +47,8 @@ var statusChoices = func() []choice {
 }()
 
 // needSee refuses the pages to roles the inspections do not concern.
-func needSee(ss *session) error {
-	if !inspect.CanSee(ss.actor()) {
+func needSee(ss *web.Session) error {
+	if !inspect.CanSee(ss.Actor()) {
 		return fugong.NotFound("页面")
 	}
 	return nil
@@ -76,19 +64,11 @@ type rectRow struct {
 }
 
 func rectRowOf(r inspect.Rectification, today string) rectRow {
-	row := rectRow{Rectification: r, StatusName: inspect.StatusNames[r.Status]}
-	if r.Overdue {
-		due, err1 := time.Parse(inspect.DateLayout, r.DueDate)
-		now, err2 := time.Parse(inspect.DateLayout, today)
-		if err1 == nil && err2 == nil {
-			row.DaysLate = int(now.Sub(due).Hours() / 24)
-		}
-	}
-	return row
+	return rectRow{Rectification: r, StatusName: inspect.StatusNames[r.Status], DaysLate: r.DaysLate(today)}
 }
 
 type rectificationListPage struct {
-	basePage
+	web.Base
 	Today       string
 	City        inspect.TownCounts
 	Towns       []inspect.TownCounts
@@ -105,15 +85,15 @@ type rectificationListPage struct {
 
 // rectificationList is the rectifications of the actor's scope: the counts
 // per town, overdue ones standing out, and the list the filters select.
-func (s *Server) rectificationList(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) rectificationList(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	if err := needSee(ss); err != nil {
 		return err
 	}
-	a := ss.actor()
-	p := rectificationListPage{basePage: s.base(ss, "督导检查", inspectNav), Today: s.Inspect.Today(),
-		TownChoices: townsFor(a), Statuses: statusChoices, CanRecord: inspect.CanRecord(a)}
+	a := ss.Actor()
+	p := rectificationListPage{Base: ss.Base("督导检查", inspectNav), Today: m.svc.Today(),
+		TownChoices: web.TownsFor(a), Statuses: statusChoices, CanRecord: inspect.CanRecord(a)}
 	var err error
-	if p.City, p.Towns, err = s.Inspect.TownCounts(r.Context(), a); err != nil {
+	if p.City, p.Towns, err = m.svc.TownCounts(r.Context(), a); err != nil {
 		return err
 	}
 	f, err := rectificationFilter(r)
@@ -121,35 +101,34 @@ func (s *Server) rectificationList(w http.ResponseWriter, r *http.Request, ss *s
 		err = f.Normalize()
 	}
 	if err != nil {
-		e := s.publicError(r, err)
-		if e.Code != fugong.EInvalid {
+		if fugong.ErrorCode(err) != fugong.EInvalid {
 			return err
 		}
-		p.FilterError = e.Message
+		p.FilterError = fugong.AsError(err).Message
 		f = inspect.Filter{}
 		_ = f.Normalize()
 	}
 	p.Filter = f
-	items, total, err := s.Inspect.Rectifications(r.Context(), a, f)
+	items, total, err := m.svc.Rectifications(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
 	for _, it := range items {
 		p.Items = append(p.Items, rectRowOf(it, p.Today))
 	}
-	p.Total, p.Pages = total, (total+f.PerPage-1)/f.PerPage
+	p.Total, p.Pages = total, web.Paging{Page: f.Page, PerPage: f.PerPage}.Pages(total)
 	q := r.URL.Query()
 	q.Del("page")
 	p.Query = template.URL(q.Encode())
-	s.render(w, r, http.StatusOK, "rectifications", p)
+	ss.Render(w, r, http.StatusOK, "rectifications", p)
 	return nil
 }
 
-func (s *Server) rectificationExport(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) rectificationExport(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	if err := needSee(ss); err != nil {
 		return err
 	}
-	return s.exportRectifications(w, r, ss.actor())
+	return m.exportRectifications(w, r, ss.Actor())
 }
 
 type eventView struct {
@@ -169,7 +148,7 @@ type moveForm struct {
 var moveButtons = map[string]string{inspect.StatusRectified: "提交整改", inspect.StatusVerified: "验收通过", inspect.StatusOpen: "退回重新整改"}
 
 type rectificationPage struct {
-	basePage
+	web.Base
 	R         rectRow
 	History   []eventView
 	Moves     []moveForm
@@ -177,82 +156,78 @@ type rectificationPage struct {
 	Done      string
 }
 
-func (s *Server) rectificationPageOf(ss *session, rec inspect.Rectification) rectificationPage {
-	p := rectificationPage{basePage: s.base(ss, "整改", inspectNav), R: rectRowOf(rec, s.Inspect.Today())}
+func (m *module) rectificationPageOf(ss *web.Session, rec inspect.Rectification) rectificationPage {
+	p := rectificationPage{Base: ss.Base("整改", inspectNav), R: rectRowOf(rec, m.svc.Today())}
 	withEventURLs(&rec)
 	for _, ev := range rec.History {
 		p.History = append(p.History, eventView{Event: ev, ToName: inspect.StatusNames[ev.To]})
 	}
-	for _, to := range inspect.NextMoves(ss.actor(), rec.Status) {
+	for _, to := range inspect.NextMoves(ss.Actor(), rec.Status) {
 		p.Moves = append(p.Moves, moveForm{To: to, Button: moveButtons[to], NeedNote: inspect.NoteRequired(rec.Status, to),
 			Photo: to == inspect.StatusRectified})
 	}
 	return p
 }
 
-func (s *Server) rectificationDetail(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) rectificationDetail(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	id, err := pathID(r, "整改")
 	if err != nil {
 		return err
 	}
-	rec, err := s.Inspect.Rectification(r.Context(), ss.actor(), id)
+	rec, err := m.svc.Rectification(r.Context(), ss.Actor(), id)
 	if err != nil {
 		return err
 	}
-	p := s.rectificationPageOf(ss, rec)
+	p := m.rectificationPageOf(ss, rec)
 	if st := r.URL.Query().Get("done"); st != "" {
 		p.Done = inspect.StatusNames[st]
 	}
-	s.render(w, r, http.StatusOK, "rectification", p)
+	ss.Render(w, r, http.StatusOK, "rectification", p)
 	return nil
 }
 
 // rectificationMove makes the move a form on the rectification's page posts:
 // a plain multipart form with status, note and an optional photo.
-func (s *Server) rectificationMove(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) rectificationMove(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	id, err := pathID(r, "整改")
 	if err != nil {
 		return err
 	}
 	to, note := r.FormValue("status"), r.FormValue("note")
 	var photo *inspect.Photo
-	ups, types, err := formFiles(r, "photo", files.Images)
-	if err == nil && len(ups) > 1 {
-		err = fugong.Errorf(fugong.EInvalid, "photo", "每次只能附一张照片")
-	}
-	if err == nil && len(ups) == 1 {
-		photo = &inspect.Photo{Field: "photo", Upload: ups[0], ContentType: types[0]}
+	photos, err := movePhotos(r)
+	if err == nil {
+		photo, err = inspect.OnePhoto(photos)
 	}
 	if err == nil {
-		_, err = s.Inspect.Move(r.Context(), ss.actor(), id, to, note, photo)
+		_, err = m.svc.Move(r.Context(), ss.Actor(), id, to, note, photo)
 		if err == nil {
-			http.Redirect(w, r, "/rectifications/"+strconv.FormatInt(id, 10)+"?done="+url.QueryEscape(to), http.StatusSeeOther)
-			return nil
+			return web.SeeOther(w, r, "/rectifications/"+strconv.FormatInt(id, 10)+"?done="+url.QueryEscape(to))
 		}
 	}
 	e := fugong.AsError(err)
 	if e == nil || e.Code == fugong.ENotFound || e.Code == fugong.EInternal {
 		return err
 	}
-	rec, rerr := s.Inspect.Rectification(r.Context(), ss.actor(), id)
+	rec, rerr := m.svc.Rectification(r.Context(), ss.Actor(), id)
 	if rerr != nil {
 		return rerr
 	}
-	p := s.rectificationPageOf(ss, rec)
+	p := m.rectificationPageOf(ss, rec)
 	p.FormError = e.Message
 	for i := range p.Moves {
 		if p.Moves[i].To == to {
 			p.Moves[i].Note, p.Moves[i].Error = note, e.Message
 		}
 	}
-	s.render(w, r, statusOf[e.Code], "rectification", p)
+	ss.Render(w, r, web.Status(e.Code), "rectification", p)
 	return nil
 }
 
 // ---- Visits -----------------------------------------------------------------
 
 type visitsPage struct {
-	basePage
+	web.Base
 	E         registry.Enterprise
 	Items     []inspect.VisitSummary
 	Total     int
@@ -264,27 +239,21 @@ type visitsPage struct {
 
 // visitList is an enterprise's visits, newest first, with the buttons that
 // start a visit with each checklist.
-func (s *Server) visitList(w http.ResponseWriter, r *http.Request, ss *session) error {
-	a := ss.actor()
-	e, err := s.Registry.Get(r.Context(), a, r.PathValue("uscc"))
+func (m *module) visitList(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	a := ss.Actor()
+	pg := web.PageOf(r, registry.DefaultPerPage)
+	e, items, total, err := m.svc.EnterpriseVisits(r.Context(), a, r.PathValue("uscc"), pg.Page, pg.PerPage)
 	if err != nil {
 		return err
 	}
-	page, err := queryInt(r, "page")
-	if err != nil {
-		page = 1
-	}
-	p := visitsPage{basePage: s.base(ss, e.Name+" · 督导检查", inspectNav), E: e, Page: max(page, 1), CanRecord: inspect.CanRecord(a)}
-	if p.Items, p.Total, err = s.Inspect.Visits(r.Context(), a, e.USCC, p.Page, registry.DefaultPerPage); err != nil {
-		return err
-	}
-	p.Pages = (p.Total + registry.DefaultPerPage - 1) / registry.DefaultPerPage
+	p := visitsPage{Base: ss.Base(e.Name+" · 督导检查", inspectNav), E: e, Items: items, Total: total, Page: pg.Page,
+		Pages: pg.Pages(total), CanRecord: inspect.CanRecord(a)}
 	if p.CanRecord {
-		if p.Lists, err = s.Inspect.Checklists(r.Context(), false); err != nil {
+		if p.Lists, err = m.svc.Checklists(r.Context(), false); err != nil {
 			return err
 		}
 	}
-	s.render(w, r, http.StatusOK, "visits", p)
+	ss.Render(w, r, http.StatusOK, "visits", p)
 	return nil
 }
 
@@ -299,7 +268,7 @@ type visitItem struct {
 }
 
 type visitFormPage struct {
-	basePage
+	web.Base
 	E          registry.Enterprise
 	Lists      []inspect.Checklist
 	C          inspect.Checklist
@@ -315,10 +284,10 @@ type visitFormPage struct {
 
 // visitForm is the form of a new visit of e with checklist c, the time
 // set to now and the user as the inspector.
-func (s *Server) visitForm(ss *session, e registry.Enterprise, lists []inspect.Checklist, c inspect.Checklist) visitFormPage {
-	now := s.Inspect.Now().In(fugong.Location).Format(datetimeLocal)
-	p := visitFormPage{basePage: s.base(ss, "督导检查 · "+e.Name, inspectNav), E: e, Lists: lists, C: c,
-		VisitedAt: now, Max: now, Inspectors: cmp.Or(ss.user.DisplayName, ss.user.Username),
+func (m *module) visitForm(ss *web.Session, e registry.Enterprise, lists []inspect.Checklist, c inspect.Checklist) visitFormPage {
+	now := m.svc.Now().In(fugong.Location).Format(datetimeLocal)
+	p := visitFormPage{Base: ss.Base("督导检查 · "+e.Name, inspectNav), E: e, Lists: lists, C: c,
+		VisitedAt: now, Max: now, Inspectors: cmp.Or(ss.User().DisplayName, ss.User().Username),
 		Results: resultChoices, Errors: map[string]string{}}
 	for i, it := range c.Items {
 		p.Items = append(p.Items, visitItem{N: i + 1, ID: it.ID, Text: it.Text})
@@ -326,42 +295,18 @@ func (s *Server) visitForm(ss *session, e registry.Enterprise, lists []inspect.C
 	return p
 }
 
-// canRecordAt reads the enterprise of the request and checks the user may
-// record a visit of it: out of scope is not found, in scope but not an
-// inspector forbidden.
-func (s *Server) canRecordAt(r *http.Request, ss *session) (registry.Enterprise, error) {
-	e, err := s.Registry.Get(r.Context(), ss.actor(), r.PathValue("uscc"))
-	if err != nil {
-		return e, err
-	}
-	if !inspect.CanRecord(ss.actor()) {
-		return e, fugong.Errorf(fugong.EForbidden, "", "无权登记督导检查")
-	}
-	return e, nil
-}
-
-// visitNew is the visit form; ?checklist= picks the list (the first by default).
-func (s *Server) visitNew(w http.ResponseWriter, r *http.Request, ss *session) error {
-	e, err := s.canRecordAt(r, ss)
-	if err != nil {
-		return err
-	}
-	lists, err := s.Inspect.Checklists(r.Context(), false)
-	if err != nil {
-		return err
-	}
-	if len(lists) == 0 {
-		return fugong.NotFound("检查表")
-	}
-	c := lists[0]
+// visitNew is the visit form; ?checklist= picks the template (the first by
+// default), as inspect's StartVisit allows.
+func (m *module) visitNew(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	var pick *int64
 	if id, err := strconv.ParseInt(r.URL.Query().Get("checklist"), 10, 64); err == nil {
-		i := slices.IndexFunc(lists, func(c inspect.Checklist) bool { return c.ID == id })
-		if i < 0 {
-			return fugong.NotFound("检查表")
-		}
-		c = lists[i]
+		pick = &id
 	}
-	s.render(w, r, http.StatusOK, "visit_form", s.visitForm(ss, e, lists, c))
+	st, err := m.svc.StartVisit(r.Context(), ss.Actor(), r.PathValue("uscc"), pick)
+	if err != nil {
+		return err
+	}
+	ss.Render(w, r, http.StatusOK, "visit_form", m.visitForm(ss, st.Enterprise, st.Checklists, st.Checklist))
 	return nil
 }
 
@@ -369,21 +314,21 @@ var answerField = regexp.MustCompile(`^answers\[(\d+)\]\.`)
 
 // visitCreate records the posted visit form: a plain multipart form with
 // result.<item>, note.<item> and photo.<item> per item.
-func (s *Server) visitCreate(w http.ResponseWriter, r *http.Request, ss *session) error {
-	e, err := s.canRecordAt(r, ss)
+func (m *module) visitCreate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	e, err := m.svc.RecordingAt(r.Context(), ss.Actor(), r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
-	lists, err := s.Inspect.Checklists(r.Context(), false)
+	lists, err := m.svc.Checklists(r.Context(), false)
 	if err != nil {
 		return err
 	}
 	id, _ := strconv.ParseInt(r.FormValue("checklist_id"), 10, 64)
-	c, err := s.Inspect.Checklist(r.Context(), id)
+	c, err := m.svc.Checklist(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	p := s.visitForm(ss, e, lists, c)
+	p := m.visitForm(ss, e, lists, c)
 	p.VisitedAt, p.Inspectors, p.Findings = r.FormValue("visited_at"), r.FormValue("inspectors"), r.FormValue("findings")
 	in := inspect.VisitInput{ChecklistID: c.ID, Inspectors: inspect.SplitNames(p.Inspectors), Findings: p.Findings}
 	if at, err := time.ParseInLocation(datetimeLocal, strings.TrimSpace(p.VisitedAt), fugong.Location); err == nil {
@@ -398,9 +343,8 @@ func (s *Server) visitCreate(w http.ResponseWriter, r *http.Request, ss *session
 	photos, err := itemPhotos(r)
 	if err == nil {
 		var v inspect.Visit
-		if v, err = s.Inspect.RecordVisit(r.Context(), ss.actor(), e.USCC, in, photos); err == nil {
-			http.Redirect(w, r, "/visits/"+strconv.FormatInt(v.ID, 10)+"?saved=1", http.StatusSeeOther)
-			return nil
+		if v, err = m.svc.RecordVisit(r.Context(), ss.Actor(), e.USCC, in, photos); err == nil {
+			return web.SeeOther(w, r, "/visits/"+strconv.FormatInt(v.ID, 10)+"?saved=1")
 		}
 	}
 	fe := fugong.AsError(err)
@@ -417,8 +361,8 @@ func (s *Server) visitCreate(w http.ResponseWriter, r *http.Request, ss *session
 	}
 	for _, pr := range problems {
 		var it *visitItem
-		if m := answerField.FindStringSubmatch(pr.Field); m != nil {
-			if i, err := strconv.Atoi(m[1]); err == nil && i < len(p.Items) {
+		if match := answerField.FindStringSubmatch(pr.Field); match != nil {
+			if i, err := strconv.Atoi(match[1]); err == nil && i < len(p.Items) {
 				it = &p.Items[i]
 			}
 		} else {
@@ -446,7 +390,7 @@ func (s *Server) visitCreate(w http.ResponseWriter, r *http.Request, ss *session
 	if p.FormError != hint {
 		p.FormError += "。" + hint
 	}
-	s.render(w, r, statusOf[fe.Code], "visit_form", p)
+	ss.Render(w, r, web.Status(fe.Code), "visit_form", p)
 	return nil
 }
 
@@ -458,32 +402,32 @@ type answerView struct {
 }
 
 type visitPage struct {
-	basePage
+	web.Base
 	V       inspect.Visit
 	Answers []answerView
 	Rects   []rectRow
 	Saved   bool
 }
 
-func (s *Server) visitDetail(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) visitDetail(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	id, err := pathID(r, "督导检查记录")
 	if err != nil {
 		return err
 	}
-	v, err := s.Inspect.Visit(r.Context(), ss.actor(), id)
+	v, err := m.svc.Visit(r.Context(), ss.Actor(), id)
 	if err != nil {
 		return err
 	}
 	withPhotoURLs(&v)
-	p := visitPage{basePage: s.base(ss, "督导检查记录", inspectNav), V: v, Saved: r.URL.Query().Get("saved") == "1"}
+	p := visitPage{Base: ss.Base("督导检查记录", inspectNav), V: v, Saved: r.URL.Query().Get("saved") == "1"}
 	for i, a := range v.Answers {
 		p.Answers = append(p.Answers, answerView{Answer: a, N: i + 1, ResultName: inspect.ResultNames[a.Result]})
 	}
-	today := s.Inspect.Today()
+	today := m.svc.Today()
 	for _, rec := range v.Rectifications {
 		p.Rects = append(p.Rects, rectRowOf(rec, today))
 	}
-	s.render(w, r, http.StatusOK, "visit", p)
+	ss.Render(w, r, http.StatusOK, "visit", p)
 	return nil
 }
 
@@ -503,7 +447,7 @@ type itemRow struct {
 const blankRows = 3
 
 type checklistsPage struct {
-	basePage
+	web.Base
 	Lists     []inspect.Checklist
 	CanEdit   bool
 	Name      string
@@ -520,21 +464,21 @@ func blankItemRows(from, n int) []itemRow {
 	return out
 }
 
-func (s *Server) checklistsPage(ss *session, r *http.Request) (checklistsPage, error) {
-	lists, err := s.Inspect.Checklists(r.Context(), false)
-	return checklistsPage{basePage: s.base(ss, "检查表", inspectNav), Lists: lists,
-		CanEdit: inspect.CanEditChecklists(ss.actor()), Rows: blankItemRows(0, 6)}, err
+func (m *module) checklistsPage(ss *web.Session, r *http.Request) (checklistsPage, error) {
+	lists, err := m.svc.Checklists(r.Context(), false)
+	return checklistsPage{Base: ss.Base("检查表", inspectNav), Lists: lists,
+		CanEdit: inspect.CanEditChecklists(ss.Actor()), Rows: blankItemRows(0, 6)}, err
 }
 
-func (s *Server) checklistList(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) checklistList(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	if err := needSee(ss); err != nil {
 		return err
 	}
-	p, err := s.checklistsPage(ss, r)
+	p, err := m.checklistsPage(ss, r)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "checklists", p)
+	ss.Render(w, r, http.StatusOK, "checklists", p)
 	return nil
 }
 
@@ -587,8 +531,8 @@ func showItemErrors(err error, rows []itemRow, rowOf []int) (name, form string) 
 		problems = []fugong.Problem{{Field: e.Field, Message: e.Message}}
 	}
 	for _, pr := range problems {
-		if m := itemField.FindStringSubmatch(pr.Field); m != nil {
-			if i, err := strconv.Atoi(m[1]); err == nil && i < len(rowOf) {
+		if match := itemField.FindStringSubmatch(pr.Field); match != nil {
+			if i, err := strconv.Atoi(match[1]); err == nil && i < len(rowOf) {
 				rows[rowOf[i]].Error = cmp.Or(rows[rowOf[i]].Error, pr.Message)
 				continue
 			}
@@ -611,7 +555,7 @@ func formFailed(err error) bool {
 	return false
 }
 
-func (s *Server) checklistCreate(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) checklistCreate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	if err := needSee(ss); err != nil {
 		return err
 	}
@@ -620,15 +564,14 @@ func (s *Server) checklistCreate(w http.ResponseWriter, r *http.Request, ss *ses
 	var err error
 	if !bad {
 		var c inspect.Checklist
-		if c, err = s.Inspect.CreateChecklist(r.Context(), ss.actor(), inspect.ChecklistInput{Name: name, Items: items}); err == nil {
-			http.Redirect(w, r, "/checklists/"+strconv.FormatInt(c.ID, 10)+"?saved=created", http.StatusSeeOther)
-			return nil
+		if c, err = m.svc.CreateChecklist(r.Context(), ss.Actor(), inspect.ChecklistInput{Name: name, Items: items}); err == nil {
+			return web.SeeOther(w, r, "/checklists/"+strconv.FormatInt(c.ID, 10)+"?saved=created")
 		}
 		if !formFailed(err) {
 			return err
 		}
 	}
-	p, perr := s.checklistsPage(ss, r)
+	p, perr := m.checklistsPage(ss, r)
 	if perr != nil {
 		return perr
 	}
@@ -636,15 +579,15 @@ func (s *Server) checklistCreate(w http.ResponseWriter, r *http.Request, ss *ses
 	status := http.StatusBadRequest
 	if err != nil {
 		p.NameError, p.FormError = showItemErrors(err, rows, rowOf)
-		status = statusOf[fugong.ErrorCode(err)]
+		status = web.Status(fugong.ErrorCode(err))
 	}
 	p.FormError = cmp.Or(p.FormError, "请修改标红的内容后再提交")
-	s.render(w, r, status, "checklists", p)
+	ss.Render(w, r, status, "checklists", p)
 	return nil
 }
 
 type checklistPage struct {
-	basePage
+	web.Base
 	C         inspect.Checklist
 	Versions  []inspect.Checklist
 	CanEdit   bool
@@ -655,17 +598,13 @@ type checklistPage struct {
 
 // checklistPageOf shows version c of a template with its other versions and,
 // for the admin on the current version, the form that revises it.
-func (s *Server) checklistPageOf(ss *session, r *http.Request, c inspect.Checklist) (checklistPage, error) {
-	all, err := s.Inspect.Checklists(r.Context(), true)
+func (m *module) checklistPageOf(ss *web.Session, r *http.Request, c inspect.Checklist) (checklistPage, error) {
+	versions, err := m.svc.Versions(r.Context(), c)
 	if err != nil {
 		return checklistPage{}, err
 	}
-	p := checklistPage{basePage: s.base(ss, c.Name, inspectNav), C: c, CanEdit: inspect.CanEditChecklists(ss.actor()) && c.Current}
-	for _, v := range all {
-		if v.Name == c.Name {
-			p.Versions = append(p.Versions, v)
-		}
-	}
+	p := checklistPage{Base: ss.Base(c.Name, inspectNav), C: c, Versions: versions,
+		CanEdit: inspect.CanEditChecklists(ss.Actor()) && c.Current}
 	for i, it := range c.Items {
 		p.Rows = append(p.Rows, itemRow{Row: i, ID: it.ID, Order: i + 1, Text: it.Text, DueDays: strconv.Itoa(it.DueDays)})
 	}
@@ -673,7 +612,7 @@ func (s *Server) checklistPageOf(ss *session, r *http.Request, c inspect.Checkli
 	return p, nil
 }
 
-func (s *Server) checklistDetail(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) checklistDetail(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	if err := needSee(ss); err != nil {
 		return err
 	}
@@ -681,11 +620,11 @@ func (s *Server) checklistDetail(w http.ResponseWriter, r *http.Request, ss *ses
 	if err != nil {
 		return err
 	}
-	c, err := s.Inspect.Checklist(r.Context(), id)
+	c, err := m.svc.Checklist(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	p, err := s.checklistPageOf(ss, r, c)
+	p, err := m.checklistPageOf(ss, r, c)
 	if err != nil {
 		return err
 	}
@@ -697,11 +636,11 @@ func (s *Server) checklistDetail(w http.ResponseWriter, r *http.Request, ss *ses
 	case "1":
 		p.Saved = "修改已保存。"
 	}
-	s.render(w, r, http.StatusOK, "checklist", p)
+	ss.Render(w, r, http.StatusOK, "checklist", p)
 	return nil
 }
 
-func (s *Server) checklistRevise(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) checklistRevise(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	if err := needSee(ss); err != nil {
 		return err
 	}
@@ -712,23 +651,22 @@ func (s *Server) checklistRevise(w http.ResponseWriter, r *http.Request, ss *ses
 	items, rows, rowOf, bad := formItems(r)
 	if !bad {
 		var c inspect.Checklist
-		if c, err = s.Inspect.ReviseChecklist(r.Context(), ss.actor(), id, items); err == nil {
+		if c, err = m.svc.ReviseChecklist(r.Context(), ss.Actor(), id, items); err == nil {
 			saved := "1"
 			if c.ID != id {
 				saved = "version"
 			}
-			http.Redirect(w, r, "/checklists/"+strconv.FormatInt(c.ID, 10)+"?saved="+saved, http.StatusSeeOther)
-			return nil
+			return web.SeeOther(w, r, "/checklists/"+strconv.FormatInt(c.ID, 10)+"?saved="+saved)
 		}
 		if !formFailed(err) {
 			return err
 		}
 	}
-	c, cerr := s.Inspect.Checklist(r.Context(), id)
+	c, cerr := m.svc.Checklist(r.Context(), id)
 	if cerr != nil {
 		return cerr
 	}
-	p, perr := s.checklistPageOf(ss, r, c)
+	p, perr := m.checklistPageOf(ss, r, c)
 	if perr != nil {
 		return perr
 	}
@@ -736,9 +674,9 @@ func (s *Server) checklistRevise(w http.ResponseWriter, r *http.Request, ss *ses
 	status := http.StatusBadRequest
 	if err != nil {
 		_, p.FormError = showItemErrors(err, rows, rowOf)
-		status = statusOf[fugong.ErrorCode(err)]
+		status = web.Status(fugong.ErrorCode(err))
 	}
 	p.FormError = cmp.Or(p.FormError, "请修改标红的内容后再提交")
-	s.render(w, r, status, "checklist", p)
+	ss.Render(w, r, status, "checklist", p)
 	return nil
 }
