@@ -69,8 +69,8 @@ func (s *Server) apiCadres(w http.ResponseWriter, r *http.Request, a fugong.Acto
 // importPairings reads an uploaded sheet of pairings and stores it, all or
 // nothing.
 func (s *Server) importPairings(r *http.Request, a fugong.Actor) (pairing.SaveResult, error) {
-	if !pairing.CanPair(a) {
-		return pairing.SaveResult{}, fugong.Errorf(fugong.EForbidden, "", "无权导入干部结对")
+	if err := pairing.CheckImporter(a); err != nil {
+		return pairing.SaveResult{}, err
 	}
 	file, name, err := readUpload(r)
 	if err != nil {

@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
-	"time"
 
 	"fugong"
 	"fugong/files"
@@ -53,8 +51,8 @@ func formUploads(r *http.Request, field string) ([]files.Upload, error) {
 		}
 	}
 	hdrs := r.MultipartForm.File[field]
-	if len(hdrs) > tickets.MaxAttachments {
-		return nil, fugong.Errorf(fugong.EInvalid, field, "每个问题最多上传 %d 个附件", tickets.MaxAttachments)
+	if err := tickets.CheckAttachments(len(hdrs)); err != nil {
+		return nil, err
 	}
 	var ups []files.Upload
 	for _, h := range hdrs {
@@ -254,31 +252,13 @@ type passInput struct {
 	Note      string `json:"note"`
 }
 
-// passTime reads a pass time: RFC 3339, or in a form the browser's
-// YYYY-MM-DDTHH:MM in Asia/Shanghai.
-func passTime(field, label, v string, form bool) (time.Time, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, nil
-	}
-	if form {
-		if t, err := time.ParseInLocation("2006-01-02T15:04", v, fugong.Location); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fugong.Errorf(fugong.EInvalid, field, "%s应为 RFC 3339 格式的时间，如 2020-02-03T07:00:00+08:00", label)
-}
-
 func (in passInput) pass(form bool) (tickets.Pass, error) {
 	p := tickets.Pass{Plate: in.Plate, Route: in.Route, Note: in.Note}
 	var err error
-	if p.ValidFrom, err = passTime("valid_from", "生效时间", in.ValidFrom, form); err != nil {
+	if p.ValidFrom, err = tickets.ParsePassTime("valid_from", in.ValidFrom, form); err != nil {
 		return p, err
 	}
-	p.ValidTo, err = passTime("valid_to", "截止时间", in.ValidTo, form)
+	p.ValidTo, err = tickets.ParsePassTime("valid_to", in.ValidTo, form)
 	return p, err
 }
 
@@ -344,7 +324,7 @@ func (s *Server) apiGetTicketSLA(w http.ResponseWriter, r *http.Request, a fugon
 	return nil
 }
 
-// slaInput requires every urgency: one left out must not become 0 hours.
+// slaInput is the SLA as sent; tickets.SLAOf requires every urgency.
 type slaInput struct {
 	Urgent *int `json:"urgent"`
 	High   *int `json:"high"`
@@ -353,27 +333,18 @@ type slaInput struct {
 }
 
 func (s *Server) apiPutTicketSLA(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	if a.Role != fugong.RoleAdmin {
-		return fugong.Errorf(fugong.EForbidden, "", "只有系统管理员可以修改问题办理时限")
+	if err := tickets.CheckSLASetter(a); err != nil {
+		return err
 	}
 	var in slaInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	var ps []fugong.Problem
-	hours := make([]int, len(tickets.Urgencies))
-	for i, v := range []*int{in.Urgent, in.High, in.Normal, in.Low} {
-		if v == nil {
-			u := tickets.Urgencies[i]
-			ps = append(ps, fugong.Problem{Field: u, Message: "请填写" + tickets.UrgencyNames[u] + "时限（小时）"})
-			continue
-		}
-		hours[i] = *v
-	}
-	if err := fugong.Invalid(ps); err != nil {
+	sla, err := tickets.SLAOf(map[string]*int{tickets.UrgencyUrgent: in.Urgent, tickets.UrgencyHigh: in.High,
+		tickets.UrgencyNormal: in.Normal, tickets.UrgencyLow: in.Low})
+	if err != nil {
 		return err
 	}
-	sla := tickets.SLA{Urgent: hours[0], High: hours[1], Normal: hours[2], Low: hours[3]}
 	if err := s.Tickets.SetSLA(r.Context(), a, sla); err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ func (s *Server) showPairings(w http.ResponseWriter, r *http.Request, ss *sessio
 		return fugong.NotFound("页面")
 	}
 	q := r.URL.Query()
-	p := pairingsPage{basePage: s.base(ss, "结对管理", "/pairings"), CanPair: pairing.CanPair(a), IsAdmin: a.Role == fugong.RoleAdmin,
+	p := pairingsPage{basePage: s.base(ss, "结对管理", "/pairings"), CanPair: pairing.CanPair(a), IsAdmin: pairing.CanSetVisitInterval(a),
 		TownChoices: townsFor(a), Page: 1, TownTotal: townPairing{TownCount: pairing.TownCount{TownName: "合计"}}}
 	if t, ok := registry.TownByNameOrCode(q.Get("town")); ok {
 		p.Town = t.Code
@@ -168,7 +168,7 @@ func (s *Server) pairingsPair(w http.ResponseWriter, r *http.Request, ss *sessio
 }
 
 func (s *Server) pairingsInterval(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if ss.user.Role != fugong.RoleAdmin {
+	if !pairing.CanSetVisitInterval(ss.actor()) {
 		return fugong.NotFound("页面")
 	}
 	in := strings.TrimSpace(toHalfWidth(r.PostFormValue("days")))

@@ -117,7 +117,7 @@ func (s *Server) ticketList(w http.ResponseWriter, r *http.Request, ss *session)
 		Statuses: choices(tickets.Statuses, tickets.StatusNames), Categories: choices(tickets.Categories, tickets.CategoryNames),
 		Urgencies: choices(tickets.Urgencies, tickets.UrgencyNames), Towns: townsFor(a),
 		Assignees: append([]choice{{"me", "我的（本人或本组）"}}, groupChoices()...),
-		CanRaise:  true, IsAdmin: a.Role == fugong.RoleAdmin}
+		CanRaise:  true, IsAdmin: tickets.CanSetSLA(a)}
 	f, err := ticketFilter(r)
 	if err == nil {
 		f.PerPage = tickets.DefaultPerPage
@@ -168,21 +168,15 @@ func (s *Server) ticketForm(ctx context.Context, ss *session, n tickets.NewTicke
 	a := ss.actor()
 	p := ticketFormPage{basePage: s.base(ss, "提出问题困难", "/tickets"), N: n, Errors: map[string]string{},
 		Categories: choices(tickets.Categories, tickets.CategoryNames), Urgencies: choices(tickets.Urgencies, tickets.UrgencyNames)}
-	switch a.Role {
-	case fugong.RoleEnterprise:
-		e, err := s.Registry.Get(ctx, a, a.Enterprise)
-		if err != nil {
-			return p, err
-		}
-		p.Fixed, p.N.Enterprise = e.Name, e.USCC
-	case fugong.RoleCadre:
-		es, _, err := s.Registry.List(ctx, a, registry.Filter{Status: registry.StatusActive, PerPage: registry.MaxPerPage})
-		if err != nil {
-			return p, err
-		}
-		for _, e := range es {
-			p.Choices = append(p.Choices, choice{e.USCC, e.Name})
-		}
+	o, err := s.Tickets.RaiseOptions(ctx, a)
+	if err != nil {
+		return p, err
+	}
+	if o.Fixed != nil {
+		p.Fixed, p.N.Enterprise = o.Fixed.Name, o.Fixed.USCC
+	}
+	for _, e := range o.Choices {
+		p.Choices = append(p.Choices, choice{e.USCC, e.Name})
 	}
 	if p.N.Urgency == "" {
 		p.N.Urgency = tickets.UrgencyNormal
@@ -202,25 +196,6 @@ func (s *Server) ticketNew(w http.ResponseWriter, r *http.Request, ss *session) 
 	return nil
 }
 
-// enterpriseByNameOrCode resolves what the raise form's enterprise field
-// says: a credit code, or the exact name of one enterprise in scope.
-func (s *Server) enterpriseByNameOrCode(ctx context.Context, a fugong.Actor, v string) string {
-	v = strings.TrimSpace(v)
-	if _, msg := registry.NormalizeUSCC(v); msg == "" || v == "" {
-		return v
-	}
-	es, _, err := s.Registry.List(ctx, a, registry.Filter{Q: v, PerPage: 20})
-	if err != nil {
-		return v
-	}
-	for _, e := range es {
-		if e.Name == v {
-			return e.USCC
-		}
-	}
-	return v
-}
-
 func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, ss *session) error {
 	a := ss.actor()
 	if !tickets.CanRaise(a) {
@@ -228,11 +203,8 @@ func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, ss *sessio
 	}
 	n := tickets.NewTicket{Enterprise: r.PostFormValue("enterprise"), Category: r.PostFormValue("category"),
 		Urgency: r.PostFormValue("urgency"), Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
-	if a.Role == fugong.RoleEnterprise {
-		n.Enterprise = a.Enterprise
-	}
 	typed := n
-	n.Enterprise = s.enterpriseByNameOrCode(r.Context(), a, n.Enterprise)
+	n.Enterprise = s.Tickets.RaisedFor(r.Context(), a, n.Enterprise)
 	var ups []files.Upload
 	var err error
 	if isMultipart(r) {
@@ -554,7 +526,7 @@ func slaRows(values map[string]string, errs map[string]string) []slaRow {
 }
 
 func (s *Server) ticketSLAForm(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if ss.user.Role != fugong.RoleAdmin {
+	if !tickets.CanSetSLA(ss.actor()) {
 		return fugong.NotFound("页面")
 	}
 	sla, err := s.Tickets.SLA(r.Context())
@@ -571,7 +543,7 @@ func (s *Server) ticketSLAForm(w http.ResponseWriter, r *http.Request, ss *sessi
 }
 
 func (s *Server) ticketSLASave(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if ss.user.Role != fugong.RoleAdmin {
+	if !tickets.CanSetSLA(ss.actor()) {
 		return fugong.NotFound("页面")
 	}
 	values, bad := map[string]string{}, map[string]string{}
@@ -613,24 +585,17 @@ type productsPage struct {
 // blankProductRows are the empty rows the form offers for new products.
 const blankProductRows = 5
 
-func (s *Server) productsPage(ctx context.Context, ss *session, uscc string) (productsPage, error) {
-	a := ss.actor()
-	e, err := s.Registry.Get(ctx, a, uscc)
-	if err != nil {
-		return productsPage{}, err
-	}
-	return productsPage{basePage: s.base(ss, e.Name+" · 产品申报", "/tickets"), E: e, CanEdit: tickets.CanDeclareProducts(a),
-		Errors: map[string]string{}}, nil
+func (s *Server) productsPage(ss *session, d tickets.Declared) productsPage {
+	return productsPage{basePage: s.base(ss, d.Enterprise.Name+" · 产品申报", "/tickets"), E: d.Enterprise, Rows: d.Products,
+		CanEdit: d.CanEdit, Errors: map[string]string{}}
 }
 
 func (s *Server) productsForm(w http.ResponseWriter, r *http.Request, ss *session) error {
-	p, err := s.productsPage(r.Context(), ss, r.PathValue("uscc"))
+	d, err := s.Tickets.Declared(r.Context(), ss.actor(), r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
-	if p.Rows, err = s.Tickets.Products(r.Context(), ss.actor(), p.E.USCC); err != nil {
-		return err
-	}
+	p := s.productsPage(ss, d)
 	if p.CanEdit {
 		p.Rows = append(p.Rows, make([]tickets.Product, blankProductRows)...)
 	}
@@ -640,10 +605,11 @@ func (s *Server) productsForm(w http.ResponseWriter, r *http.Request, ss *sessio
 }
 
 func (s *Server) productsSave(w http.ResponseWriter, r *http.Request, ss *session) error {
-	p, err := s.productsPage(r.Context(), ss, r.PathValue("uscc"))
+	d, err := s.Tickets.Declared(r.Context(), ss.actor(), r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
+	p := s.productsPage(ss, d)
 	names, notes := r.PostForm["product"], r.PostForm["note"]
 	var ps []tickets.Product
 	for i, n := range names {
