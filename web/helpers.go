@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"fugong"
+	"fugong/files"
 	"fugong/registry"
 )
 
@@ -148,6 +149,21 @@ func FormError(err error) (*Failure, error) {
 // FieldErrors indexes an invalid-input error's problems by field for a
 // form; an error with no field is returned as it is.
 func FieldErrors(err error) (map[string]string, error) { return fieldErrors(err) }
+
+// DecodeStrict reads one JSON object from data (a form field's JSON)
+// into v, refusing unknown fields, as DecodeJSON does a body.
+func DecodeStrict(data []byte, v any) error { return decodeStrict(data, v) }
+
+// IsMultipart reports whether the request's body is multipart/form-data.
+func IsMultipart(r *http.Request) bool { return isMultipart(r) }
+
+// ReadPart reads an uploaded file of a parsed multipart form, up to one
+// byte past files.MaxSize (files.Check refuses it then).
+func ReadPart(h *multipart.FileHeader) (files.Upload, error) { return readPart(h) }
+
+// UploadError presents an upload that could not be parsed: too large
+// (413) or malformed (400).
+func UploadError(err error) error { return uploadError(err) }
 
 // HalfWidth turns full-width digits, minus signs and spaces (typed with a
 // Chinese input method) into ASCII.

@@ -28,8 +28,6 @@ import (
 	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
-	"fugong/supplies"
-	"fugong/tickets"
 )
 
 // The fixture roles, in the order the scope matrix lists them.
@@ -150,7 +148,6 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 func testDeps(db *store.DB, now func() time.Time) Deps {
 	reg := &registry.Service{Store: db}
 	pairings := &pairing.Service{Store: db, Registry: reg}
-	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
 	return Deps{
 		DB:         db,
 		Registry:   reg,
@@ -158,7 +155,6 @@ func testDeps(db *store.DB, now func() time.Time) Deps {
 		Daily:      &daily.Service{Store: db, Registry: reg, Now: now},
 		Inspect:    &inspect.Service{Store: db, Registry: reg, Now: now},
 		Oversight:  &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
-		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Pairing:    pairings,
 		Documents:  &documents.Service{Store: db, Registry: reg, Now: now},
 		Production: &production.Service{Store: db, Registry: reg, Now: now},

@@ -16,7 +16,6 @@ import (
 	"fugong/daily"
 	"fugong/inspect"
 	"fugong/registry"
-	"fugong/tickets"
 )
 
 // Base is what the layout needs; every page's view model embeds it.
@@ -53,9 +52,6 @@ func legacyNav(a fugong.Actor) []NavItem {
 	if inspect.CanSee(a) {
 		items = append(items, NavItem{"/rectifications", "督导检查", 400})
 		items = append(items, NavItem{"/inspections/coverage", "督导覆盖", 410})
-	}
-	if tickets.CanRaise(a) {
-		items = append(items, NavItem{"/tickets", "问题困难", 600})
 	}
 	for i, it := range paperworkNav(a) {
 		items = append(items, NavItem{it.Href, it.Label, 700 + i})

@@ -23,6 +23,7 @@ import (
 	"fugong/tickets"
 	"fugong/web"
 	websupplies "fugong/web/supplies"
+	webtickets "fugong/web/tickets"
 )
 
 // Services are every module's service over one database.
@@ -66,6 +67,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 func Modules(s Services) []web.Module {
 	return []web.Module{
 		websupplies.New(s.Supplies), // M6 防疫物资
+		webtickets.New(s.Tickets),   // M5 问题困难
 	}
 }
 
@@ -83,7 +85,7 @@ func Handler(s Services, o Options) (*web.Server, error) {
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
 		Inspect: s.Inspect, Oversight: s.Oversight, Pairing: s.Pairing, Documents: s.Documents,
-		Production: s.Production, Tickets: s.Tickets, Audit: s.DB,
+		Production: s.Production, Audit: s.DB,
 		Logger: o.Logger, Metrics: o.Metrics, SecureCookies: o.SecureCookies,
 	}, Modules(s)...)
 }

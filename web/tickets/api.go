@@ -1,6 +1,7 @@
-package web
+package tickets
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 
@@ -8,29 +9,12 @@ import (
 	"fugong/files"
 	"fugong/sheet"
 	"fugong/tickets"
+	"fugong/web"
 )
 
-// ticketsRoutes are the difficulty tickets' (M5): raising and working them,
-// the supplier matching, passes and deliveries, the figures, the SLA
-// setting and the enterprises' declared products.
-func (s *Server) ticketsRoutes() []route {
-	return []route{
-		{"POST", "/api/v1/tickets", s.api(s.apiRaiseTicket)},
-		{"GET", "/api/v1/tickets", s.api(s.apiListTickets)},
-		{"GET", "/api/v1/tickets/export", s.api(s.apiExportTickets)},
-		{"GET", "/api/v1/tickets/stats", s.api(s.apiTicketStats)},
-		{"GET", "/api/v1/tickets/{id}", s.api(s.apiGetTicket)},
-		{"PATCH", "/api/v1/tickets/{id}", s.api(s.apiMoveTicket)},
-		{"GET", "/api/v1/tickets/{id}/suggestions", s.api(s.apiTicketSuggestions)},
-		{"PUT", "/api/v1/tickets/{id}/supplier", s.api(s.apiChooseSupplier)},
-		{"POST", "/api/v1/tickets/{id}/passes", s.api(s.apiAddPass)},
-		{"POST", "/api/v1/tickets/{id}/deliveries", s.api(s.apiAddDelivery)},
-		{"GET", "/api/v1/settings/ticket-sla", s.api(s.apiGetTicketSLA)},
-		{"PUT", "/api/v1/settings/ticket-sla", s.api(s.apiPutTicketSLA)},
-		{"GET", "/api/v1/enterprises/{uscc}/products", s.api(s.apiGetProducts)},
-		{"PUT", "/api/v1/enterprises/{uscc}/products", s.api(s.apiPutProducts)},
-	}
-}
+// The API (M5): raising and working tickets, the supplier matching,
+// passes and deliveries, the figures, the SLA setting and the
+// enterprises' declared products.
 
 // ticketID reads the {id} of a ticket's path; anything but a positive
 // number is a ticket that does not exist.
@@ -47,7 +31,7 @@ func ticketID(r *http.Request) (int64, error) {
 func formUploads(r *http.Request, field string) ([]files.Upload, error) {
 	if r.MultipartForm == nil {
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
-			return nil, uploadError(err)
+			return nil, web.UploadError(err)
 		}
 	}
 	hdrs := r.MultipartForm.File[field]
@@ -56,7 +40,7 @@ func formUploads(r *http.Request, field string) ([]files.Upload, error) {
 	}
 	var ups []files.Upload
 	for _, h := range hdrs {
-		u, err := readPart(h)
+		u, err := web.ReadPart(h)
 		if err != nil {
 			return nil, err
 		}
@@ -70,33 +54,33 @@ func formUploads(r *http.Request, field string) ([]files.Upload, error) {
 
 // apiRaiseTicket raises a ticket: a JSON body, or a multipart form with the
 // JSON in the field "ticket" and the files in "attachment".
-func (s *Server) apiRaiseTicket(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiRaiseTicket(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var n tickets.NewTicket
 	var ups []files.Upload
-	if isMultipart(r) {
+	if web.IsMultipart(r) {
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
-			return uploadError(err)
+			return web.UploadError(err)
 		}
 		raw := r.FormValue("ticket")
 		if raw == "" {
 			return fugong.Errorf(fugong.EInvalid, "ticket", "请在 ticket 字段中提交问题内容（JSON）")
 		}
-		if err := decodeStrict([]byte(raw), &n); err != nil {
+		if err := web.DecodeStrict([]byte(raw), &n); err != nil {
 			return err
 		}
 		var err error
 		if ups, err = formUploads(r, "attachment"); err != nil {
 			return err
 		}
-	} else if err := decodeJSON(w, r, &n); err != nil {
+	} else if err := web.DecodeJSON(w, r, &n); err != nil {
 		return err
 	}
-	k, err := s.Tickets.Raise(r.Context(), a, n, ups)
+	k, err := m.svc.Raise(r.Context(), a, n, ups)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/tickets/"+strconv.FormatInt(k.ID, 10))
-	writeJSON(w, http.StatusCreated, k)
+	web.WriteJSON(w, http.StatusCreated, k)
 	return nil
 }
 
@@ -118,38 +102,34 @@ func ticketFilter(r *http.Request) (tickets.Filter, error) {
 		return f, fugong.Errorf(fugong.EInvalid, "overdue", "overdue 应为 true 或 false")
 	}
 	var err error
-	if f.Page, err = queryInt(r, "page"); err != nil {
+	if f.Page, err = web.QueryInt(r, "page"); err != nil {
 		return f, err
 	}
-	f.PerPage, err = queryInt(r, "per_page")
+	f.PerPage, err = web.QueryInt(r, "per_page")
 	return f, err
 }
 
-func (s *Server) apiListTickets(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiListTickets(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	f, err := ticketFilter(r)
 	if err != nil {
 		return err
 	}
-	items, total, err := s.Tickets.List(r.Context(), a, f)
+	items, total, err := m.svc.List(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
-	perPage := f.PerPage
-	if perPage == 0 {
-		perPage = tickets.DefaultPerPage
-	}
-	writeJSON(w, http.StatusOK, listResponse[tickets.Ticket]{Items: items, Total: total, Page: max(f.Page, 1), PerPage: perPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, web.Paging{Page: f.Page, PerPage: cmp.Or(f.PerPage, tickets.DefaultPerPage)}))
 	return nil
 }
 
-func (s *Server) apiExportTickets(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	return s.exportTickets(w, r, a)
+func (m *module) apiExportTickets(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	return m.exportTickets(w, r, a)
 }
 
 // exportTickets writes the tickets in scope matching the list's filters as
 // a spreadsheet.
-func (s *Server) exportTickets(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	format, err := exportFormat(r)
+func (m *module) exportTickets(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	format, err := web.ExportFormat(r)
 	if err != nil {
 		return err
 	}
@@ -157,66 +137,66 @@ func (s *Server) exportTickets(w http.ResponseWriter, r *http.Request, a fugong.
 	if err != nil {
 		return err
 	}
-	items, err := s.Tickets.All(r.Context(), a, f)
+	items, err := m.svc.All(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
-	day := tickets.Day(s.Tickets.Now())
+	day := tickets.Day(m.svc.Now())
 	name := "问题困难清单-" + day + "." + format
-	download(w, name, "tickets-"+day, format)
+	web.Download(w, name, "tickets-"+day, format)
 	return sheet.WriteTickets(w, name, items)
 }
 
-func (s *Server) apiTicketStats(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	st, err := s.Tickets.Stats(r.Context(), a)
+func (m *module) apiTicketStats(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	st, err := m.svc.Stats(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, st)
+	web.WriteJSON(w, http.StatusOK, st)
 	return nil
 }
 
-func (s *Server) apiGetTicket(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiGetTicket(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := ticketID(r)
 	if err != nil {
 		return err
 	}
-	d, err := s.Tickets.Get(r.Context(), a, id)
+	d, err := m.svc.Get(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, d)
+	web.WriteJSON(w, http.StatusOK, d)
 	return nil
 }
 
 // apiMoveTicket moves a ticket along the workflow: {"status", "assignee", "note"}.
-func (s *Server) apiMoveTicket(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiMoveTicket(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := ticketID(r)
 	if err != nil {
 		return err
 	}
-	var m tickets.Move
-	if err := decodeJSON(w, r, &m); err != nil {
+	var mv tickets.Move
+	if err := web.DecodeJSON(w, r, &mv); err != nil {
 		return err
 	}
-	k, err := s.Tickets.Move(r.Context(), a, id, m)
+	k, err := m.svc.Move(r.Context(), a, id, mv)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, k)
+	web.WriteJSON(w, http.StatusOK, k)
 	return nil
 }
 
-func (s *Server) apiTicketSuggestions(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiTicketSuggestions(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := ticketID(r)
 	if err != nil {
 		return err
 	}
-	ss, err := s.Tickets.Suggest(r.Context(), a, id)
+	ss, err := m.svc.Suggest(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[tickets.Suggestion]{Items: ss, Total: len(ss)})
+	web.WriteJSON(w, http.StatusOK, web.All(ss))
 	return nil
 }
 
@@ -225,20 +205,20 @@ type supplierInput struct {
 	Note string `json:"note"`
 }
 
-func (s *Server) apiChooseSupplier(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiChooseSupplier(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := ticketID(r)
 	if err != nil {
 		return err
 	}
 	var in supplierInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	k, err := s.Tickets.ChooseSupplier(r.Context(), a, id, in.USCC, in.Note)
+	k, err := m.svc.ChooseSupplier(r.Context(), a, id, in.USCC, in.Note)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, k)
+	web.WriteJSON(w, http.StatusOK, k)
 	return nil
 }
 
@@ -262,26 +242,26 @@ func (in passInput) pass(form bool) (tickets.Pass, error) {
 	return p, err
 }
 
-func (s *Server) apiAddPass(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiAddPass(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := ticketID(r)
 	if err != nil {
 		return err
 	}
 	var in passInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.Tickets.Recordable(r.Context(), a, id); err != nil {
+	if err := m.svc.Recordable(r.Context(), a, id); err != nil {
 		return err
 	}
 	p, err := in.pass(false)
 	if err != nil {
 		return err
 	}
-	if p, err = s.Tickets.AddPass(r.Context(), a, id, p); err != nil {
+	if p, err = m.svc.AddPass(r.Context(), a, id, p); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, p)
+	web.WriteJSON(w, http.StatusCreated, p)
 	return nil
 }
 
@@ -292,35 +272,35 @@ type deliveryInput struct {
 	Note     string   `json:"note"`
 }
 
-func (s *Server) apiAddDelivery(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiAddDelivery(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := ticketID(r)
 	if err != nil {
 		return err
 	}
 	var in deliveryInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.Tickets.Recordable(r.Context(), a, id); err != nil {
+	if err := m.svc.Recordable(r.Context(), a, id); err != nil {
 		return err
 	}
 	if in.Quantity == nil {
 		return fugong.Errorf(fugong.EInvalid, "quantity", "请填写送达数量")
 	}
-	d, err := s.Tickets.AddDelivery(r.Context(), a, id, tickets.Delivery{Quantity: *in.Quantity, Unit: in.Unit, Date: in.Date, Note: in.Note})
+	d, err := m.svc.AddDelivery(r.Context(), a, id, tickets.Delivery{Quantity: *in.Quantity, Unit: in.Unit, Date: in.Date, Note: in.Note})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, d)
+	web.WriteJSON(w, http.StatusCreated, d)
 	return nil
 }
 
-func (s *Server) apiGetTicketSLA(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	sla, err := s.Tickets.SLA(r.Context())
+func (m *module) apiGetTicketSLA(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	sla, err := m.svc.SLA(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, sla)
+	web.WriteJSON(w, http.StatusOK, sla)
 	return nil
 }
 
@@ -332,12 +312,12 @@ type slaInput struct {
 	Low    *int `json:"low"`
 }
 
-func (s *Server) apiPutTicketSLA(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiPutTicketSLA(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	if err := tickets.CheckSLASetter(a); err != nil {
 		return err
 	}
 	var in slaInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	sla, err := tickets.SLAOf(map[string]*int{tickets.UrgencyUrgent: in.Urgent, tickets.UrgencyHigh: in.High,
@@ -345,19 +325,19 @@ func (s *Server) apiPutTicketSLA(w http.ResponseWriter, r *http.Request, a fugon
 	if err != nil {
 		return err
 	}
-	if err := s.Tickets.SetSLA(r.Context(), a, sla); err != nil {
+	if err := m.svc.SetSLA(r.Context(), a, sla); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, sla)
+	web.WriteJSON(w, http.StatusOK, sla)
 	return nil
 }
 
-func (s *Server) apiGetProducts(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	ps, err := s.Tickets.Products(r.Context(), a, r.PathValue("uscc"))
+func (m *module) apiGetProducts(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	ps, err := m.svc.Products(r.Context(), a, r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[tickets.Product]{Items: ps, Total: len(ps)})
+	web.WriteJSON(w, http.StatusOK, web.All(ps))
 	return nil
 }
 
@@ -367,21 +347,21 @@ type productsInput struct {
 
 // apiPutProducts replaces an enterprise's declared products: {"products":
 // [{"product", "note"} or "name", …]}; an empty list clears them.
-func (s *Server) apiPutProducts(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiPutProducts(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in productsInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	if in.Products == nil {
-		if _, err := s.Tickets.Products(r.Context(), a, r.PathValue("uscc")); err != nil {
+		if _, err := m.svc.Products(r.Context(), a, r.PathValue("uscc")); err != nil {
 			return err
 		}
 		return fugong.Errorf(fugong.EInvalid, "products", "请提交 products 列表（清空请提交空列表）")
 	}
-	ps, err := s.Tickets.SetProducts(r.Context(), a, r.PathValue("uscc"), *in.Products)
+	ps, err := m.svc.SetProducts(r.Context(), a, r.PathValue("uscc"), *in.Products)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[tickets.Product]{Items: ps, Total: len(ps)})
+	web.WriteJSON(w, http.StatusOK, web.All(ps))
 	return nil
 }
