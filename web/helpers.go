@@ -218,3 +218,13 @@ func ImportOutcome(err error) (rows []registry.RowError, msg string, status int,
 		return nil, e.Message, Status(e.Code), nil
 	}
 }
+
+// CadreRefused shows an enterprise's page again with its cadre form (the
+// page's M3 section, still this package's) refused: typed in the input and
+// err's message beside it. An error that is no form's to show (not found,
+// forbidden, internal) is returned as it is, for the error page.
+func CadreRefused(w http.ResponseWriter, r *http.Request, s *Session, uscc, typed string, err error) error {
+	return s.srv.paperworkFailed(w, r, s.ss, uscc, err, func(p *paperworkSection) {
+		p.PairInput, p.PairError = typed, fugong.AsError(err).Message
+	})
+}

@@ -14,7 +14,6 @@ import (
 func (s *Server) legacyModule() Module {
 	return Module{Name: "web", Routes: s.legacyRoutes(), Nav: legacyNav,
 		SettingsLinks: []Link{
-			{Href: "/pairings", Label: "结对干部走访间隔", Note: "一企一员，默认每 7 天走访一次", Order: 100},
 			{Href: "/checklists", Label: "督导检查表", Note: "六必问、六必查、六必督、六必助及新增检查表", Order: 200},
 		},
 		EnterpriseLinks: func(a fugong.Actor, uscc string) []Link {

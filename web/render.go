@@ -37,10 +37,6 @@ type NavItem struct {
 	Order       int
 }
 
-type navItem struct {
-	Href, Label string
-}
-
 // legacyNav is the menu entries of the modules still in this package.
 func legacyNav(a fugong.Actor) []NavItem {
 	items := []NavItem{{"/", "首页", 100}, {"/enterprises", "企业名录", 200}}
@@ -53,8 +49,8 @@ func legacyNav(a fugong.Actor) []NavItem {
 		items = append(items, NavItem{"/rectifications", "督导检查", 400})
 		items = append(items, NavItem{"/inspections/coverage", "督导覆盖", 410})
 	}
-	for i, it := range paperworkNav(a) {
-		items = append(items, NavItem{it.Href, it.Label, 700 + i})
+	if dailyScope(a) {
+		items = append(items, NavItem{"/documents/missing", "承诺书/预案", 701})
 	}
 	if productionNav(a) {
 		items = append(items, NavItem{"/production", "复工复产", 800})

@@ -22,6 +22,7 @@ import (
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webpairing "fugong/web/pairing"
 	websupplies "fugong/web/supplies"
 	webtickets "fugong/web/tickets"
 )
@@ -68,6 +69,7 @@ func Modules(s Services) []web.Module {
 	return []web.Module{
 		websupplies.New(s.Supplies), // M6 防疫物资
 		webtickets.New(s.Tickets),   // M5 问题困难
+		webpairing.New(s.Pairing),   // M3 一企一员
 	}
 }
 
