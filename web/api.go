@@ -83,6 +83,15 @@ func queryInt(r *http.Request, name string) (int, error) {
 	return n, nil
 }
 
+// listPage reads the page and per_page query parameters.
+func listPage(r *http.Request) (page, perPage int, err error) {
+	if page, err = queryInt(r, "page"); err != nil {
+		return 0, 0, err
+	}
+	perPage, err = queryInt(r, "per_page")
+	return page, perPage, err
+}
+
 type listResponse[T any] struct {
 	Items   []T `json:"items"`
 	Total   int `json:"total"`

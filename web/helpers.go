@@ -150,6 +150,21 @@ func FormError(err error) (*Failure, error) {
 // form; an error with no field is returned as it is.
 func FieldErrors(err error) (map[string]string, error) { return fieldErrors(err) }
 
+// DecodeStrict reads one JSON object from data (a form field's JSON)
+// into v, refusing unknown fields, as DecodeJSON does a body.
+func DecodeStrict(data []byte, v any) error { return decodeStrict(data, v) }
+
+// IsMultipart reports whether the request's body is multipart/form-data.
+func IsMultipart(r *http.Request) bool { return isMultipart(r) }
+
+// ReadPart reads an uploaded file of a parsed multipart form, up to one
+// byte past files.MaxSize (files.Check refuses it then).
+func ReadPart(h *multipart.FileHeader) (files.Upload, error) { return readPart(h) }
+
+// UploadError presents an upload that could not be parsed: too large
+// (413) or malformed (400).
+func UploadError(err error) error { return uploadError(err) }
+
 // HalfWidth turns full-width digits, minus signs and spaces (typed with a
 // Chinese input method) into ASCII.
 func HalfWidth(s string) string { return toHalfWidth(s) }
@@ -210,23 +225,12 @@ func ImportOutcome(err error) (rows []registry.RowError, msg string, status int,
 // MaxJSONBody bounds a JSON body, or the JSON field of a multipart form.
 const MaxJSONBody = maxJSONBody
 
-// IsMultipart reports whether the request body is a multipart form.
-func IsMultipart(r *http.Request) bool { return isMultipart(r) }
-
-// DecodeStrict reads one JSON object from data (a form field's) into v,
-// refusing unknown fields and naming the offending field where it can.
-func DecodeStrict(data []byte, v any) error { return decodeStrict(data, v) }
-
 // FormFiles reads the files of a multipart field (none is not an error),
 // each checked against the accepted types (files.Images, …): one bad file
 // refuses them all. It returns each file's checked content type.
 func FormFiles(r *http.Request, field string, accepted []string) ([]files.Upload, []string, error) {
 	return formFiles(r, field, accepted)
 }
-
-// UploadError presents a multipart body that could not be parsed: too
-// large, or not a form.
-func UploadError(err error) error { return uploadError(err) }
 
 // FileURL is where GET /api/v1/files/{id} serves a stored file.
 func FileURL(id int64) string { return fileURL(id) }
@@ -236,3 +240,13 @@ func Pct(v float64) string { return pct(v) }
 
 // RoundPct rounds a percentage to one decimal, as the API gives rates.
 func RoundPct(x float64) float64 { return roundPct(x) }
+
+// CadreRefused shows an enterprise's page again with its cadre form (the
+// page's M3 section, still this package's) refused: typed in the input and
+// err's message beside it. An error that is no form's to show (not found,
+// forbidden, internal) is returned as it is, for the error page.
+func CadreRefused(w http.ResponseWriter, r *http.Request, s *Session, uscc, typed string, err error) error {
+	return s.srv.paperworkFailed(w, r, s.ss, uscc, err, func(p *paperworkSection) {
+		p.PairInput, p.PairError = typed, fugong.AsError(err).Message
+	})
+}

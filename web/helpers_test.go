@@ -27,8 +27,6 @@ import (
 	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
-	"fugong/supplies"
-	"fugong/tickets"
 )
 
 // The fixture roles, in the order the scope matrix lists them.
@@ -149,13 +147,11 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 func testDeps(db *store.DB, now func() time.Time) Deps {
 	reg := &registry.Service{Store: db}
 	pairings := &pairing.Service{Store: db, Registry: reg}
-	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
 	return Deps{
 		DB:         db,
 		Registry:   reg,
 		Accounts:   &account.Service{Store: db, Now: time.Now},
 		Daily:      &daily.Service{Store: db, Registry: reg, Now: now},
-		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Pairing:    pairings,
 		Documents:  &documents.Service{Store: db, Registry: reg, Now: now},
 		Production: &production.Service{Store: db, Registry: reg, Now: now},

@@ -13,17 +13,11 @@ import (
 // legacyModule is the modules still in this package, served through Deps.
 func (s *Server) legacyModule() Module {
 	return Module{Name: "web", Routes: s.legacyRoutes(), Nav: legacyNav,
-		SettingsLinks: []Link{
-			{Href: "/pairings", Label: "结对干部走访间隔", Note: "一企一员，默认每 7 天走访一次", Order: 100},
-			{Href: "/tickets/sla", Label: "问题办理时限", Note: "按紧急程度", Order: 300},
-		},
+		SettingsLinks: []Link{},
 		EnterpriseLinks: func(a fugong.Actor, uscc string) []Link {
 			e := EnterprisePath(uscc)
 			return []Link{
 				{Href: e + "/production", Label: "复工复产", Order: 100},
-				{Href: "/tickets?enterprise=" + uscc, Label: "问题困难", Order: 300},
-				{Href: "/tickets/new?enterprise=" + uscc, Label: "反映问题", Order: 310},
-				{Href: e + "/products", Label: "产品申报", Order: 400},
 			}
 		}}
 }

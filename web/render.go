@@ -15,7 +15,6 @@ import (
 	"fugong/account"
 	"fugong/daily"
 	"fugong/registry"
-	"fugong/tickets"
 )
 
 // Base is what the layout needs; every page's view model embeds it.
@@ -37,10 +36,6 @@ type NavItem struct {
 	Order       int
 }
 
-type navItem struct {
-	Href, Label string
-}
-
 // legacyNav is the menu entries of the modules still in this package.
 func legacyNav(a fugong.Actor) []NavItem {
 	items := []NavItem{{"/", "首页", 100}, {"/enterprises", "企业名录", 200}}
@@ -49,11 +44,8 @@ func legacyNav(a fugong.Actor) []NavItem {
 	} else if dailyScope(a) {
 		items = append(items, NavItem{"/reports", "每日日报", 300})
 	}
-	if tickets.CanRaise(a) {
-		items = append(items, NavItem{"/tickets", "问题困难", 600})
-	}
-	for i, it := range paperworkNav(a) {
-		items = append(items, NavItem{it.Href, it.Label, 700 + i})
+	if dailyScope(a) {
+		items = append(items, NavItem{"/documents/missing", "承诺书/预案", 701})
 	}
 	if productionNav(a) {
 		items = append(items, NavItem{"/production", "复工复产", 800})

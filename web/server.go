@@ -24,7 +24,6 @@ import (
 	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
-	"fugong/tickets"
 )
 
 //go:embed templates static openapi.json openapi
@@ -40,9 +39,9 @@ type Deps struct {
 	// reach are the module web/inspect).
 	Pairing   *pairing.Service
 	Documents *documents.Service
-	// M4 and M5 (M6, supplies, is the module web/supplies).
+	// M4 (M5, tickets, and M6, supplies, are the modules web/tickets and
+	// web/supplies).
 	Production *production.Service
-	Tickets    *tickets.Service
 	Audit      audit.Store
 	Logger     *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.

@@ -23,7 +23,9 @@ import (
 	"fugong/tickets"
 	"fugong/web"
 	webinspect "fugong/web/inspect"
+	webpairing "fugong/web/pairing"
 	websupplies "fugong/web/supplies"
+	webtickets "fugong/web/tickets"
 )
 
 // Services are every module's service over one database.
@@ -68,6 +70,8 @@ func Modules(s Services) []web.Module {
 	return []web.Module{
 		webinspect.New(s.Inspect, s.Oversight), // M3 督导检查, 督导覆盖
 		websupplies.New(s.Supplies),            // M6 防疫物资
+		webtickets.New(s.Tickets),              // M5 问题困难
+		webpairing.New(s.Pairing),              // M3 一企一员
 	}
 }
 
@@ -85,7 +89,7 @@ func Handler(s Services, o Options) (*web.Server, error) {
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
 		Pairing: s.Pairing, Documents: s.Documents,
-		Production: s.Production, Tickets: s.Tickets, Audit: s.DB,
+		Production: s.Production, Audit: s.DB,
 		Logger: o.Logger, Metrics: o.Metrics, SecureCookies: o.SecureCookies,
 	}, Modules(s)...)
 }

@@ -1,4 +1,4 @@
-package web
+package tickets
 
 import (
 	"context"
@@ -14,29 +14,17 @@ import (
 	"fugong/files"
 	"fugong/registry"
 	"fugong/tickets"
+	"fugong/web"
 	"fugong/web/chart"
 )
 
-// The difficulty tickets' pages (M5, 问题困难): the list, the raise form, a
-// ticket with its history and the forms that work it (assign, start,
-// resolve, close, reopen, choose a supplier, record a pass or a delivery),
-// the figures per category, the SLA setting, an enterprise's products.
-func (s *Server) ticketsPages(mux *routeList) {
-	mux.Handle("GET /tickets", s.ui(s.ticketList))
-	mux.Handle("GET /tickets/new", s.ui(s.ticketNew))
-	mux.Handle("POST /tickets", s.ui(s.ticketCreate))
-	mux.Handle("GET /tickets/export", s.ui(s.ticketExport))
-	mux.Handle("GET /tickets/stats", s.ui(s.ticketStatsPage))
-	mux.Handle("GET /tickets/sla", s.ui(s.ticketSLAForm))
-	mux.Handle("POST /tickets/sla", s.ui(s.ticketSLASave))
-	mux.Handle("GET /tickets/{id}", s.ui(s.ticketDetail))
-	mux.Handle("POST /tickets/{id}/move", s.ui(s.ticketMove))
-	mux.Handle("POST /tickets/{id}/supplier", s.ui(s.ticketSupplier))
-	mux.Handle("POST /tickets/{id}/passes", s.ui(s.ticketPass))
-	mux.Handle("POST /tickets/{id}/deliveries", s.ui(s.ticketDelivery))
-	mux.Handle("GET /enterprises/{uscc}/products", s.ui(s.productsForm))
-	mux.Handle("POST /enterprises/{uscc}/products", s.ui(s.productsSave))
-}
+// The pages (M5, 问题困难): the list, the raise form, a ticket with its
+// history and the forms that work it (assign, start, resolve, close,
+// reopen, choose a supplier, record a pass or a delivery), the figures per
+// category, the SLA setting, an enterprise's products.
+
+// choice is an option of a select.
+type choice struct{ Value, Label string }
 
 // ticketView is a ticket with what its pages show of it in Chinese.
 type ticketView struct{ tickets.Ticket }
@@ -92,7 +80,7 @@ func groupChoices() []choice {
 // ---- The list ------------------------------------------------------------------
 
 type ticketListPage struct {
-	basePage
+	web.Base
 	Items       []ticketView
 	Total       int
 	Page, Pages int
@@ -108,28 +96,28 @@ type ticketListPage struct {
 	FilterError string
 }
 
-func (s *Server) ticketList(w http.ResponseWriter, r *http.Request, ss *session) error {
-	a := ss.actor()
+func (m *module) ticketList(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	a := ss.Actor()
 	if !tickets.CanRaise(a) {
 		return fugong.NotFound("页面")
 	}
-	p := ticketListPage{basePage: s.base(ss, "问题困难", "/tickets"), F: r.URL.Query(), Page: 1,
+	p := ticketListPage{Base: ss.Base("问题困难", "/tickets"), F: r.URL.Query(), Page: 1,
 		Statuses: choices(tickets.Statuses, tickets.StatusNames), Categories: choices(tickets.Categories, tickets.CategoryNames),
-		Urgencies: choices(tickets.Urgencies, tickets.UrgencyNames), Towns: townsFor(a),
+		Urgencies: choices(tickets.Urgencies, tickets.UrgencyNames), Towns: web.TownsFor(a),
 		Assignees: append([]choice{{"me", "我的（本人或本组）"}}, groupChoices()...),
-		CanRaise:  true, IsAdmin: a.Role == fugong.RoleAdmin}
+		CanRaise:  true, IsAdmin: tickets.CanSetSLA(a)}
 	f, err := ticketFilter(r)
 	if err == nil {
 		f.PerPage = tickets.DefaultPerPage
 		var items []tickets.Ticket
-		items, p.Total, err = s.Tickets.List(r.Context(), a, f)
+		items, p.Total, err = m.svc.List(r.Context(), a, f)
 		p.Items, p.Page = views(items), max(f.Page, 1)
 	}
 	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
 		p.FilterError = e.Message + "，已显示全部"
 		p.F = url.Values{}
 		var items []tickets.Ticket
-		items, p.Total, err = s.Tickets.List(r.Context(), a, tickets.Filter{})
+		items, p.Total, err = m.svc.List(r.Context(), a, tickets.Filter{})
 		p.Items, p.Page = views(items), 1
 	}
 	if err != nil {
@@ -143,18 +131,18 @@ func (s *Server) ticketList(w http.ResponseWriter, r *http.Request, ss *session)
 		}
 	}
 	p.Query = template.URL(q.Encode())
-	s.render(w, r, http.StatusOK, "tickets", p)
+	ss.Render(w, r, http.StatusOK, "tickets", p)
 	return nil
 }
 
-func (s *Server) ticketExport(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.exportTickets(w, r, ss.actor())
+func (m *module) ticketExport(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.exportTickets(w, r, ss.Actor())
 }
 
 // ---- Raising ---------------------------------------------------------------------
 
 type ticketFormPage struct {
-	basePage
+	web.Base
 	N          tickets.NewTicket
 	Fixed      string   // the clerk's own enterprise, by name
 	Choices    []choice // the cadre's enterprises
@@ -164,25 +152,19 @@ type ticketFormPage struct {
 	FormError  string
 }
 
-func (s *Server) ticketForm(ctx context.Context, ss *session, n tickets.NewTicket) (ticketFormPage, error) {
-	a := ss.actor()
-	p := ticketFormPage{basePage: s.base(ss, "提出问题困难", "/tickets"), N: n, Errors: map[string]string{},
+func (m *module) ticketForm(ctx context.Context, ss *web.Session, n tickets.NewTicket) (ticketFormPage, error) {
+	a := ss.Actor()
+	p := ticketFormPage{Base: ss.Base("提出问题困难", "/tickets"), N: n, Errors: map[string]string{},
 		Categories: choices(tickets.Categories, tickets.CategoryNames), Urgencies: choices(tickets.Urgencies, tickets.UrgencyNames)}
-	switch a.Role {
-	case fugong.RoleEnterprise:
-		e, err := s.Registry.Get(ctx, a, a.Enterprise)
-		if err != nil {
-			return p, err
-		}
-		p.Fixed, p.N.Enterprise = e.Name, e.USCC
-	case fugong.RoleCadre:
-		es, _, err := s.Registry.List(ctx, a, registry.Filter{Status: registry.StatusActive, PerPage: registry.MaxPerPage})
-		if err != nil {
-			return p, err
-		}
-		for _, e := range es {
-			p.Choices = append(p.Choices, choice{e.USCC, e.Name})
-		}
+	o, err := m.svc.RaiseOptions(ctx, a)
+	if err != nil {
+		return p, err
+	}
+	if o.Fixed != nil {
+		p.Fixed, p.N.Enterprise = o.Fixed.Name, o.Fixed.USCC
+	}
+	for _, e := range o.Choices {
+		p.Choices = append(p.Choices, choice{e.USCC, e.Name})
 	}
 	if p.N.Urgency == "" {
 		p.N.Urgency = tickets.UrgencyNormal
@@ -190,81 +172,58 @@ func (s *Server) ticketForm(ctx context.Context, ss *session, n tickets.NewTicke
 	return p, nil
 }
 
-func (s *Server) ticketNew(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if !tickets.CanRaise(ss.actor()) {
+func (m *module) ticketNew(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	if !tickets.CanRaise(ss.Actor()) {
 		return fugong.NotFound("页面")
 	}
-	p, err := s.ticketForm(r.Context(), ss, tickets.NewTicket{Enterprise: r.URL.Query().Get("enterprise")})
+	p, err := m.ticketForm(r.Context(), ss, tickets.NewTicket{Enterprise: r.URL.Query().Get("enterprise")})
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "ticket_form", p)
+	ss.Render(w, r, http.StatusOK, "ticket_form", p)
 	return nil
 }
 
-// enterpriseByNameOrCode resolves what the raise form's enterprise field
-// says: a credit code, or the exact name of one enterprise in scope.
-func (s *Server) enterpriseByNameOrCode(ctx context.Context, a fugong.Actor, v string) string {
-	v = strings.TrimSpace(v)
-	if _, msg := registry.NormalizeUSCC(v); msg == "" || v == "" {
-		return v
-	}
-	es, _, err := s.Registry.List(ctx, a, registry.Filter{Q: v, PerPage: 20})
-	if err != nil {
-		return v
-	}
-	for _, e := range es {
-		if e.Name == v {
-			return e.USCC
-		}
-	}
-	return v
-}
-
-func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, ss *session) error {
-	a := ss.actor()
+func (m *module) ticketCreate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	a := ss.Actor()
 	if !tickets.CanRaise(a) {
 		return fugong.NotFound("页面")
 	}
 	n := tickets.NewTicket{Enterprise: r.PostFormValue("enterprise"), Category: r.PostFormValue("category"),
 		Urgency: r.PostFormValue("urgency"), Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
-	if a.Role == fugong.RoleEnterprise {
-		n.Enterprise = a.Enterprise
-	}
 	typed := n
-	n.Enterprise = s.enterpriseByNameOrCode(r.Context(), a, n.Enterprise)
+	n.Enterprise = m.svc.RaisedFor(r.Context(), a, n.Enterprise)
 	var ups []files.Upload
 	var err error
-	if isMultipart(r) {
+	if web.IsMultipart(r) {
 		ups, err = formUploads(r, "attachment")
 	}
 	var k tickets.Ticket
 	if err == nil {
-		k, err = s.Tickets.Raise(r.Context(), a, n, ups)
+		k, err = m.svc.Raise(r.Context(), a, n, ups)
 	}
 	if err == nil {
-		http.Redirect(w, r, ticketView{k}.Path()+"?done=created", http.StatusSeeOther)
-		return nil
+		return web.SeeOther(w, r, ticketView{k}.Path()+"?done=created")
 	}
 	status := http.StatusBadRequest
-	bad, ferr := fieldErrors(err)
+	bad, ferr := web.FieldErrors(err)
 	if ferr != nil {
 		e := fugong.AsError(ferr)
 		if e == nil || e.Code != fugong.ENotFound && e.Code != fugong.ETooLarge {
 			return ferr
 		}
 		// An enterprise not found in scope is a mistake in the field.
-		status, bad = statusOf[e.Code], map[string]string{"enterprise": "未找到该企业：请输入统一社会信用代码或完整的企业名称"}
+		status, bad = web.Status(e.Code), map[string]string{"enterprise": "未找到该企业：请输入统一社会信用代码或完整的企业名称"}
 		if e.Code == fugong.ETooLarge {
 			bad = map[string]string{"attachment": e.Message}
 		}
 	}
-	p, err := s.ticketForm(r.Context(), ss, typed)
+	p, err := m.ticketForm(r.Context(), ss, typed)
 	if err != nil {
 		return err
 	}
 	p.Errors, p.FormError = bad, "请修改标红的项目后再提交"
-	s.render(w, r, status, "ticket_form", p)
+	ss.Render(w, r, status, "ticket_form", p)
 	return nil
 }
 
@@ -302,7 +261,7 @@ type failedForm struct {
 }
 
 type ticketPage struct {
-	basePage
+	web.Base
 	T           ticketView
 	Detail      tickets.Detail
 	Events      []ticketEventView
@@ -346,24 +305,24 @@ var doneMessages = map[string]string{
 	"delivery":               "已登记物资送达。",
 }
 
-func (s *Server) ticketDetail(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.showTicket(w, r, ss, http.StatusOK, failedForm{})
+func (m *module) ticketDetail(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.showTicket(w, r, ss, http.StatusOK, failedForm{})
 }
 
-func (s *Server) showTicket(w http.ResponseWriter, r *http.Request, ss *session, status int, failed failedForm) error {
-	a := ss.actor()
+func (m *module) showTicket(w http.ResponseWriter, r *http.Request, ss *web.Session, status int, failed failedForm) error {
+	a := ss.Actor()
 	id, err := ticketID(r)
 	if err != nil {
 		return err
 	}
-	d, err := s.Tickets.Get(r.Context(), a, id)
+	d, err := m.svc.Get(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	p := ticketPage{basePage: s.base(ss, fmt.Sprintf("问题 #%d", d.ID), "/tickets"), T: ticketView{d.Ticket}, Detail: d,
+	p := ticketPage{Base: ss.Base(fmt.Sprintf("问题 #%d", d.ID), "/tickets"), T: ticketView{d.Ticket}, Detail: d,
 		Groups: groupChoices(), CanWork: tickets.CanWork(a, d.Ticket), Matchable: tickets.Matchable(d.Category),
 		Closed: d.Status == tickets.StatusClosed, Failed: failed, Done: doneMessages[r.URL.Query().Get("done")],
-		Today: tickets.Day(s.Tickets.Now()), CanProducts: tickets.CanDeclareProducts(a)}
+		Today: tickets.Day(m.svc.Now()), CanProducts: tickets.CanDeclareProducts(a)}
 	for _, to := range tickets.MovesFor(a, d.Ticket) {
 		p.Moves = append(p.Moves, moveForms[to])
 	}
@@ -378,25 +337,24 @@ func (s *Server) showTicket(w http.ResponseWriter, r *http.Request, ss *session,
 		p.Events = append(p.Events, ticketEventView{ev, what})
 	}
 	if p.Matchable && !p.Closed {
-		if p.Suggestions, err = s.Tickets.Suggest(r.Context(), a, id); err != nil {
+		if p.Suggestions, err = m.svc.Suggest(r.Context(), a, id); err != nil {
 			return err
 		}
 	}
-	s.render(w, r, status, "ticket", p)
+	ss.Render(w, r, status, "ticket", p)
 	return nil
 }
 
 // ticketAction runs an action posted from the ticket page and goes back to
 // it; a refusal shows the page again with the form, what was typed and why.
-func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request, ss *session, form, done string, values map[string]string, run func(id int64) error) error {
+func (m *module) ticketAction(w http.ResponseWriter, r *http.Request, ss *web.Session, form, done string, values map[string]string, run func(id int64) error) error {
 	id, err := ticketID(r)
 	if err != nil {
 		return err
 	}
 	err = run(id)
 	if err == nil {
-		http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10)+"?done="+done+"#top", http.StatusSeeOther)
-		return nil
+		return web.SeeOther(w, r, "/tickets/"+strconv.FormatInt(id, 10)+"?done="+done+"#top")
 	}
 	e := fugong.AsError(err)
 	if e == nil || e.Code == fugong.EInternal {
@@ -405,7 +363,7 @@ func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request, ss *sessio
 	if e.Code == fugong.ENotFound {
 		// The ticket itself out of scope is the page not found; anything
 		// else not found (a supplier) is a mistake in the form.
-		if _, gerr := s.Tickets.Get(r.Context(), ss.actor(), id); gerr != nil {
+		if _, gerr := m.svc.Get(r.Context(), ss.Actor(), id); gerr != nil {
 			return gerr
 		}
 	}
@@ -418,54 +376,54 @@ func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request, ss *sessio
 	if e.Field != "" && len(e.Problems) == 0 {
 		f.Errors[e.Field] = e.Message
 	}
-	return s.showTicket(w, r, ss, statusOf[e.Code], f)
+	return m.showTicket(w, r, ss, web.Status(e.Code), f)
 }
 
-func (s *Server) ticketMove(w http.ResponseWriter, r *http.Request, ss *session) error {
-	m := tickets.Move{Status: r.PostFormValue("status"), Note: r.PostFormValue("note")}
-	if m.Status == tickets.StatusAssigned {
-		m.Assignee = strings.TrimSpace(r.PostFormValue("assignee_user"))
-		if m.Assignee == "" {
-			m.Assignee = r.PostFormValue("assignee_group")
+func (m *module) ticketMove(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	mv := tickets.Move{Status: r.PostFormValue("status"), Note: r.PostFormValue("note")}
+	if mv.Status == tickets.StatusAssigned {
+		mv.Assignee = strings.TrimSpace(r.PostFormValue("assignee_user"))
+		if mv.Assignee == "" {
+			mv.Assignee = r.PostFormValue("assignee_group")
 		}
 	}
-	values := map[string]string{"note": m.Note, "assignee_user": r.PostFormValue("assignee_user"), "assignee_group": r.PostFormValue("assignee_group")}
-	return s.ticketAction(w, r, ss, "move:"+m.Status, m.Status, values, func(id int64) error {
-		_, err := s.Tickets.Move(r.Context(), ss.actor(), id, m)
+	values := map[string]string{"note": mv.Note, "assignee_user": r.PostFormValue("assignee_user"), "assignee_group": r.PostFormValue("assignee_group")}
+	return m.ticketAction(w, r, ss, "move:"+mv.Status, mv.Status, values, func(id int64) error {
+		_, err := m.svc.Move(r.Context(), ss.Actor(), id, mv)
 		return err
 	})
 }
 
-func (s *Server) ticketSupplier(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) ticketSupplier(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	uscc, note := r.PostFormValue("uscc"), r.PostFormValue("note")
-	return s.ticketAction(w, r, ss, "supplier", "supplier", map[string]string{"uscc": uscc, "note": note}, func(id int64) error {
-		_, err := s.Tickets.ChooseSupplier(r.Context(), ss.actor(), id, uscc, note)
+	return m.ticketAction(w, r, ss, "supplier", "supplier", map[string]string{"uscc": uscc, "note": note}, func(id int64) error {
+		_, err := m.svc.ChooseSupplier(r.Context(), ss.Actor(), id, uscc, note)
 		return err
 	})
 }
 
-func (s *Server) ticketPass(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) ticketPass(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	in := passInput{Plate: r.PostFormValue("plate"), Route: r.PostFormValue("route"), ValidFrom: r.PostFormValue("valid_from"),
 		ValidTo: r.PostFormValue("valid_to"), Note: r.PostFormValue("note")}
 	values := map[string]string{"plate": in.Plate, "route": in.Route, "valid_from": in.ValidFrom, "valid_to": in.ValidTo, "note": in.Note}
-	return s.ticketAction(w, r, ss, "pass", "pass", values, func(id int64) error {
+	return m.ticketAction(w, r, ss, "pass", "pass", values, func(id int64) error {
 		p, err := in.pass(true)
 		if err == nil {
-			_, err = s.Tickets.AddPass(r.Context(), ss.actor(), id, p)
+			_, err = m.svc.AddPass(r.Context(), ss.Actor(), id, p)
 		}
 		return err
 	})
 }
 
-func (s *Server) ticketDelivery(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) ticketDelivery(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	values := map[string]string{"quantity": r.PostFormValue("quantity"), "unit": r.PostFormValue("unit"),
 		"date": r.PostFormValue("date"), "note": r.PostFormValue("note")}
-	return s.ticketAction(w, r, ss, "delivery", "delivery", values, func(id int64) error {
-		q, err := strconv.ParseFloat(strings.TrimSpace(toHalfWidth(values["quantity"])), 64)
+	return m.ticketAction(w, r, ss, "delivery", "delivery", values, func(id int64) error {
+		q, err := strconv.ParseFloat(strings.TrimSpace(web.HalfWidth(values["quantity"])), 64)
 		if err != nil {
 			return fugong.Errorf(fugong.EInvalid, "quantity", "送达数量应为数字")
 		}
-		_, err = s.Tickets.AddDelivery(r.Context(), ss.actor(), id, tickets.Delivery{Quantity: q, Unit: values["unit"],
+		_, err = m.svc.AddDelivery(r.Context(), ss.Actor(), id, tickets.Delivery{Quantity: q, Unit: values["unit"],
 			Date: values["date"], Note: values["note"]})
 		return err
 	})
@@ -480,7 +438,7 @@ type statRow struct {
 }
 
 type ticketStatsPage struct {
-	basePage
+	web.Base
 	All        statRow
 	Rows       []statRow
 	HoursChart template.HTML
@@ -494,16 +452,16 @@ func hoursText(h *float64) string {
 	return chart.Format(*h)
 }
 
-func (s *Server) ticketStatsPage(w http.ResponseWriter, r *http.Request, ss *session) error {
-	a := ss.actor()
+func (m *module) ticketStatsPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	a := ss.Actor()
 	if !tickets.CanRaise(a) {
 		return fugong.NotFound("页面")
 	}
-	st, err := s.Tickets.Stats(r.Context(), a)
+	st, err := m.svc.Stats(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	p := ticketStatsPage{basePage: s.base(ss, "问题困难统计", "/tickets"),
+	p := ticketStatsPage{Base: ss.Base("问题困难统计", "/tickets"),
 		All: statRow{CategoryStats: st.All, Avg: hoursText(st.All.AvgHours), Median: hoursText(st.All.MedianHours)}}
 	hours := chart.HBar{Title: "各类问题平均解决用时（小时）", Unit: "h"}
 	open := chart.HBar{Title: "各类问题未解决数（红色为已超时）",
@@ -528,7 +486,7 @@ func (s *Server) ticketStatsPage(w http.ResponseWriter, r *http.Request, ss *ses
 			Href:  "/tickets?" + url.Values{"category": {c.Category}, "overdue": {"true"}}.Encode()})
 	}
 	p.HoursChart, p.OpenChart = hours.HTML(), open.HTML()
-	s.render(w, r, http.StatusOK, "ticket_stats", p)
+	ss.Render(w, r, http.StatusOK, "ticket_stats", p)
 	return nil
 }
 
@@ -540,7 +498,7 @@ type slaRow struct {
 }
 
 type ticketSLAPage struct {
-	basePage
+	web.Base
 	Rows  []slaRow
 	Saved bool
 }
@@ -553,11 +511,11 @@ func slaRows(values map[string]string, errs map[string]string) []slaRow {
 	return out
 }
 
-func (s *Server) ticketSLAForm(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if ss.user.Role != fugong.RoleAdmin {
+func (m *module) ticketSLAForm(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	if !tickets.CanSetSLA(ss.Actor()) {
 		return fugong.NotFound("页面")
 	}
-	sla, err := s.Tickets.SLA(r.Context())
+	sla, err := m.svc.SLA(r.Context())
 	if err != nil {
 		return err
 	}
@@ -565,19 +523,19 @@ func (s *Server) ticketSLAForm(w http.ResponseWriter, r *http.Request, ss *sessi
 	for _, u := range tickets.Urgencies {
 		values[u] = strconv.Itoa(sla.Hours(u))
 	}
-	s.render(w, r, http.StatusOK, "ticket_sla", ticketSLAPage{basePage: s.base(ss, "问题办理时限", "/tickets"),
+	ss.Render(w, r, http.StatusOK, "ticket_sla", ticketSLAPage{Base: ss.Base("问题办理时限", "/tickets"),
 		Rows: slaRows(values, nil), Saved: r.URL.Query().Get("saved") == "1"})
 	return nil
 }
 
-func (s *Server) ticketSLASave(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if ss.user.Role != fugong.RoleAdmin {
+func (m *module) ticketSLASave(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	if !tickets.CanSetSLA(ss.Actor()) {
 		return fugong.NotFound("页面")
 	}
 	values, bad := map[string]string{}, map[string]string{}
 	hours := make([]int, len(tickets.Urgencies))
 	for i, u := range tickets.Urgencies {
-		values[u] = strings.TrimSpace(toHalfWidth(r.PostFormValue(u)))
+		values[u] = strings.TrimSpace(web.HalfWidth(r.PostFormValue(u)))
 		n, err := strconv.Atoi(values[u])
 		if err != nil {
 			bad[u] = tickets.UrgencyNames[u] + "时限应为整数小时"
@@ -585,23 +543,24 @@ func (s *Server) ticketSLASave(w http.ResponseWriter, r *http.Request, ss *sessi
 		hours[i] = n
 	}
 	if len(bad) == 0 {
-		err := s.Tickets.SetSLA(r.Context(), ss.actor(), tickets.SLA{Urgent: hours[0], High: hours[1], Normal: hours[2], Low: hours[3]})
+		err := m.svc.SetSLA(r.Context(), ss.Actor(), tickets.SLA{Urgent: hours[0], High: hours[1], Normal: hours[2], Low: hours[3]})
 		if err == nil {
-			http.Redirect(w, r, "/tickets/sla?saved=1", http.StatusSeeOther)
-			return nil
+			return web.SeeOther(w, r, "/tickets/sla?saved=1")
 		}
-		if bad, err = fieldErrors(err); err != nil {
+		f, err := web.FormError(err)
+		if err != nil {
 			return err
 		}
+		bad = f.Fields
 	}
-	s.render(w, r, http.StatusBadRequest, "ticket_sla", ticketSLAPage{basePage: s.base(ss, "问题办理时限", "/tickets"), Rows: slaRows(values, bad)})
+	ss.Render(w, r, http.StatusBadRequest, "ticket_sla", ticketSLAPage{Base: ss.Base("问题办理时限", "/tickets"), Rows: slaRows(values, bad)})
 	return nil
 }
 
 // ---- Declared products ---------------------------------------------------------------
 
 type productsPage struct {
-	basePage
+	web.Base
 	E         registry.Enterprise
 	Rows      []tickets.Product
 	Errors    map[string]string
@@ -613,37 +572,31 @@ type productsPage struct {
 // blankProductRows are the empty rows the form offers for new products.
 const blankProductRows = 5
 
-func (s *Server) productsPage(ctx context.Context, ss *session, uscc string) (productsPage, error) {
-	a := ss.actor()
-	e, err := s.Registry.Get(ctx, a, uscc)
-	if err != nil {
-		return productsPage{}, err
-	}
-	return productsPage{basePage: s.base(ss, e.Name+" · 产品申报", "/tickets"), E: e, CanEdit: tickets.CanDeclareProducts(a),
-		Errors: map[string]string{}}, nil
+func (m *module) productsPage(ss *web.Session, d tickets.Declared) productsPage {
+	return productsPage{Base: ss.Base(d.Enterprise.Name+" · 产品申报", "/tickets"), E: d.Enterprise, Rows: d.Products,
+		CanEdit: d.CanEdit, Errors: map[string]string{}}
 }
 
-func (s *Server) productsForm(w http.ResponseWriter, r *http.Request, ss *session) error {
-	p, err := s.productsPage(r.Context(), ss, r.PathValue("uscc"))
+func (m *module) productsForm(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	d, err := m.svc.Declared(r.Context(), ss.Actor(), r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
-	if p.Rows, err = s.Tickets.Products(r.Context(), ss.actor(), p.E.USCC); err != nil {
-		return err
-	}
+	p := m.productsPage(ss, d)
 	if p.CanEdit {
 		p.Rows = append(p.Rows, make([]tickets.Product, blankProductRows)...)
 	}
 	p.Saved = r.URL.Query().Get("saved") == "1"
-	s.render(w, r, http.StatusOK, "products", p)
+	ss.Render(w, r, http.StatusOK, "products", p)
 	return nil
 }
 
-func (s *Server) productsSave(w http.ResponseWriter, r *http.Request, ss *session) error {
-	p, err := s.productsPage(r.Context(), ss, r.PathValue("uscc"))
+func (m *module) productsSave(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	d, err := m.svc.Declared(r.Context(), ss.Actor(), r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
+	p := m.productsPage(ss, d)
 	names, notes := r.PostForm["product"], r.PostForm["note"]
 	var ps []tickets.Product
 	for i, n := range names {
@@ -656,21 +609,17 @@ func (s *Server) productsSave(w http.ResponseWriter, r *http.Request, ss *sessio
 		}
 		ps = append(ps, tickets.Product{Product: n, Note: note})
 	}
-	_, err = s.Tickets.SetProducts(r.Context(), ss.actor(), p.E.USCC, ps)
+	_, err = m.svc.SetProducts(r.Context(), ss.Actor(), p.E.USCC, ps)
 	if err == nil {
-		http.Redirect(w, r, "/enterprises/"+p.E.USCC+"/products?saved=1", http.StatusSeeOther)
-		return nil
+		return web.SeeOther(w, r, "/enterprises/"+p.E.USCC+"/products?saved=1")
 	}
-	e := fugong.AsError(err)
-	if e == nil || e.Code != fugong.EInvalid {
+	f, err := web.FormError(err)
+	if err != nil {
 		return err
 	}
-	p.FormError = e.Message
-	for _, pr := range e.Problems {
-		p.Errors[pr.Field] = pr.Message
-	}
+	p.FormError, p.Errors = f.Message, f.Fields
 	p.Rows = append(ps, make([]tickets.Product, blankProductRows)...)
-	s.render(w, r, http.StatusBadRequest, "products", p)
+	ss.Render(w, r, f.Status, "products", p)
 	return nil
 }
 
