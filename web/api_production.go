@@ -2,7 +2,7 @@ package web
 
 import (
 	"bytes"
-	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -64,50 +64,75 @@ type applicationInput struct {
 
 // readApplication reads an application sent as JSON, or as a multipart form
 // with the JSON in its "application" field and the prevention plan as its
-// "plan" file (PDF or a photo of it).
-func readApplication(w http.ResponseWriter, r *http.Request) (applicationInput, *files.Upload, string, error) {
+// "plan" file (PDF or a photo of it, which Apply checks). unread are the
+// fields it could not read, for Apply to refuse in its order.
+func readApplication(w http.ResponseWriter, r *http.Request) (production.ApplicationInput, *files.Upload, []fugong.Problem, error) {
 	var in applicationInput
+	var plan *files.Upload
+	var unread []fugong.Problem
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		return in, nil, "", decodeJSON(w, r, &in)
+		if err := decodeJSON(w, r, &in); err != nil {
+			return production.ApplicationInput{}, nil, nil, err
+		}
+	} else {
+		var err error
+		if plan, unread, err = readPlan(r); err != nil {
+			return production.ApplicationInput{}, nil, nil, err
+		}
+		raw := r.MultipartForm.Value["application"]
+		if len(raw) != 1 {
+			return production.ApplicationInput{}, nil, nil, fugong.Errorf(fugong.EInvalid, "application", "请在 application 字段提交申请内容（JSON）")
+		}
+		if err := decodeStrict([]byte(raw[0]), &in); err != nil {
+			return production.ApplicationInput{}, nil, nil, err
+		}
 	}
-	ups, types, err := formFiles(r, "plan", files.Document)
-	if err != nil {
-		return in, nil, "", err
+	app := production.ApplicationInput{PlannedDate: in.PlannedDate, Note: in.Note}
+	if in.StaffExpected == nil {
+		unread = append(unread, production.Required("staff_expected"))
+	} else {
+		app.StaffExpected = *in.StaffExpected
 	}
-	if len(ups) > 1 {
-		return in, nil, "", fugong.Errorf(fugong.EInvalid, "plan", "只能上传一个防疫预案文件")
+	return app, plan, unread, nil
+}
+
+// readPlan reads the prevention plan of an application form, the API's or
+// the page's: none is nil, more than one is a problem of the form. Apply
+// checks the file.
+func readPlan(r *http.Request) (*files.Upload, []fugong.Problem, error) {
+	if r.MultipartForm == nil {
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			if errors.Is(err, http.ErrNotMultipart) {
+				return nil, nil, nil
+			}
+			return nil, nil, uploadError(err)
+		}
 	}
-	raw := r.MultipartForm.Value["application"]
-	if len(raw) != 1 {
-		return in, nil, "", fugong.Errorf(fugong.EInvalid, "application", "请在 application 字段提交申请内容（JSON）")
+	var plans []files.Upload
+	for _, h := range r.MultipartForm.File["plan"] {
+		u, err := readPart(h)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(u.Data) > 0 || h.Filename != "" { // else a file input left empty
+			plans = append(plans, u)
+		}
 	}
-	if err := decodeStrict([]byte(raw[0]), &in); err != nil {
-		return in, nil, "", err
+	switch len(plans) {
+	case 0:
+		return nil, nil, nil
+	case 1:
+		return &plans[0], nil, nil
 	}
-	if len(ups) == 0 {
-		return in, nil, "", nil
-	}
-	return in, &ups[0], types[0], nil
+	return nil, []fugong.Problem{{Field: "plan", Message: "只能上传一个防疫预案文件"}}, nil
 }
 
 func (s *Server) apiApply(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	in, plan, planType, err := readApplication(w, r)
+	in, plan, unread, err := readApplication(w, r)
 	if err != nil {
 		return err
 	}
-	uscc := r.PathValue("uscc")
-	if in.StaffExpected == nil {
-		// Refused as Apply would refuse it: out of scope, not allowed, then the field.
-		if _, err := s.Production.Registry.Get(r.Context(), a, uscc); err != nil {
-			return err
-		}
-		if !production.CanApply(a) {
-			return fugong.Errorf(fugong.EForbidden, "", "无权提交复工申请")
-		}
-		return fugong.Errorf(fugong.EInvalid, "staff_expected", "请填写预计到岗人数")
-	}
-	app, err := s.Production.Apply(r.Context(), a, uscc,
-		production.ApplicationInput{PlannedDate: in.PlannedDate, StaffExpected: *in.StaffExpected, Note: in.Note}, plan, planType)
+	app, err := s.Production.Apply(r.Context(), a, r.PathValue("uscc"), in, plan, unread...)
 	if err != nil {
 		return err
 	}
@@ -245,17 +270,12 @@ func (s *Server) apiPutEssential(w http.ResponseWriter, r *http.Request, a fugon
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	uscc := r.PathValue("uscc")
+	var unread []fugong.Problem
 	if in.Essential == nil {
-		if _, err := s.Production.Registry.Get(r.Context(), a, uscc); err != nil {
-			return err
-		}
-		if !production.CanManageEssential(a) {
-			return fugong.Errorf(fugong.EForbidden, "", "保供重点企业名单由综合协调组管理")
-		}
-		return fugong.Errorf(fugong.EInvalid, "essential", "请用 essential（true 或 false）说明是否列入保供重点企业名单")
+		unread = []fugong.Problem{{Field: "essential", Message: "请用 essential（true 或 false）说明是否列入保供重点企业名单"}}
+		in.Essential = new(bool)
 	}
-	x, on, err := s.Production.SetEssential(r.Context(), a, uscc, *in.Essential, in.Reason)
+	x, on, err := s.Production.SetEssential(r.Context(), a, r.PathValue("uscc"), *in.Essential, in.Reason, unread...)
 	if err != nil {
 		return err
 	}
@@ -302,7 +322,7 @@ func (in dayInput) figures() (production.Figures, []fugong.Problem) {
 // required copies a field of the body into dst, or notes it missing.
 func required[T any](missing *[]fugong.Problem, field string, v, dst *T) {
 	if v == nil {
-		*missing = append(*missing, fugong.Problem{Field: field, Message: "请填写" + production.FieldLabels[field]})
+		*missing = append(*missing, production.Required(field))
 		return
 	}
 	*dst = *v
@@ -315,12 +335,8 @@ func (s *Server) apiPutProductionDay(w http.ResponseWriter, r *http.Request, a f
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	uscc, date := r.PathValue("uscc"), r.PathValue("date")
 	f, missing := in.figures()
-	if len(missing) > 0 {
-		return s.refuseIncompleteDay(r.Context(), a, uscc, date, missing)
-	}
-	d, created, err := s.Production.PutDay(r.Context(), a, uscc, date, f)
+	d, created, err := s.Production.PutDay(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"), f, missing...)
 	if err != nil {
 		return err
 	}
@@ -331,22 +347,6 @@ func (s *Server) apiPutProductionDay(w http.ResponseWriter, r *http.Request, a f
 	w.Header().Set("Location", "/api/v1/enterprises/"+d.USCC+"/production/"+d.Date)
 	writeJSON(w, status, d)
 	return nil
-}
-
-// refuseIncompleteDay answers a day with figures left out in the order
-// PutDay checks: out of scope, not allowed, a bad day, then the fields.
-func (s *Server) refuseIncompleteDay(ctx context.Context, a fugong.Actor, uscc, date string, missing []fugong.Problem) error {
-	e, err := s.Production.Registry.Get(ctx, a, uscc)
-	if err != nil {
-		return err
-	}
-	if !production.CanReport(a) {
-		return fugong.Errorf(fugong.EForbidden, "", "无权填报生产情况")
-	}
-	if err := daily.CheckDay(date, s.Production.Now(), e.CreatedAt); err != nil {
-		return err
-	}
-	return fugong.Invalid(missing)
 }
 
 func (s *Server) apiGetProductionDay(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
@@ -381,35 +381,10 @@ func (s *Server) apiProductionDays(w http.ResponseWriter, r *http.Request, a fug
 	return nil
 }
 
-// productionDay reads ?date=, today when absent; a future day is refused,
-// its figures would only repeat today's.
+// productionDay reads ?date= as the service's ViewDay takes it: today when
+// absent, never in the future.
 func (s *Server) productionDay(r *http.Request) (string, error) {
-	today := daily.Today(s.Production.Now())
-	date, err := queryDay(r, "date", today)
-	if err != nil {
-		return "", err
-	}
-	if date > today {
-		return "", fugong.Errorf(fugong.EInvalid, "date", "不能查看未来日期（%s）", date)
-	}
-	return date, nil
-}
-
-// scopeName names the actor's scope in the headline.
-func scopeName(a fugong.Actor) string {
-	switch a.Role {
-	case fugong.RoleAdmin, fugong.RoleBureau:
-		return "全市"
-	case fugong.RoleTown:
-		if t, ok := registry.TownByCode(a.Town); ok {
-			return t.Name
-		}
-	case fugong.RoleCadre:
-		return "结对企业"
-	case fugong.RoleEnterprise:
-		return "本企业"
-	}
-	return "您的范围内"
+	return s.Production.ViewDay(r.URL.Query().Get("date"))
 }
 
 // productionSummaryJSON is a day's summary with its headline sentences.
@@ -427,7 +402,7 @@ func (s *Server) apiProductionSummary(w http.ResponseWriter, r *http.Request, a 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, productionSummaryJSON{Summary: sum, Headline: production.Headline(sum, scopeName(a))})
+	writeJSON(w, http.StatusOK, productionSummaryJSON{Summary: sum, Headline: production.Headline(sum, production.ScopeName(a))})
 	return nil
 }
 

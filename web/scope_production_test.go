@@ -161,7 +161,7 @@ func (e *testEnv) pending(t testing.TB, uscc string) production.Application {
 		t.Fatalf("%s already has an approved application", uscc)
 	}
 	app, err = e.deps.Production.Apply(context.Background(), fugong.System, uscc,
-		production.ApplicationInput{PlannedDate: e.today(), StaffExpected: 5}, nil, "")
+		production.ApplicationInput{PlannedDate: e.today(), StaffExpected: 5}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"fugong"
 	"fugong/daily"
-	"fugong/files"
 	"fugong/production"
 	"fugong/registry"
 	"fugong/web/chart"
@@ -36,9 +35,8 @@ func (s *Server) productionPages(mux *routeList) {
 	mux.Handle("POST /enterprises/{uscc}/production", s.ui(s.productionReport))
 }
 
-// productionNav reports whether the actor has the 复工复产 page: everyone
-// with enterprises in scope (the clerk's leads to their own enterprise).
-func productionNav(a fugong.Actor) bool { return a.Role != fugong.RoleCheckpoint }
+// productionNav reports whether the actor has the 复工复产 pages.
+func productionNav(a fugong.Actor) bool { return production.CanSee(a) }
 
 // productionPath is an enterprise's production page.
 func productionPath(uscc string) string {
@@ -116,9 +114,9 @@ func (s *Server) productionOverview(w http.ResponseWriter, r *http.Request, ss *
 	}
 	today := daily.Today(s.Production.Now())
 	p := productionPage{basePage: s.base(ss, "复工复产", "/production"), Date: date, Today: today, IsToday: date == today,
-		DateError: problem, Headline: production.Headline(sum, scopeName(a)), CanDecide: production.CanDecide(a),
+		DateError: problem, Headline: production.Headline(sum, production.ScopeName(a)), CanDecide: production.CanDecide(a),
 		CanEssential: production.CanManageEssential(a)}
-	p.City = newAreaRow(scopeName(a), sum.City, date, "", "")
+	p.City = newAreaRow(production.ScopeName(a), sum.City, date, "", "")
 	p.Sizes = []areaRow{newAreaRow("规上", sum.BySize.Above, date, "", registry.SizeAbove),
 		newAreaRow("规下", sum.BySize.Below, date, "", registry.SizeBelow)}
 	bars := chart.HBar{Title: date + " 各乡镇街道复工率", Max: 100, Unit: "%", Legend: chart.RateLegend()}
@@ -165,18 +163,12 @@ func (s *Server) productionOverview(w http.ResponseWriter, r *http.Request, ss *
 	return nil
 }
 
-// productionDayParam reads ?date=, today when absent; a bad or future day
-// is reported and replaced by today.
+// productionDayParam reads ?date= as the service's ViewDay takes it; a day
+// it refuses is reported and replaced by today.
 func (s *Server) productionDayParam(r *http.Request) (date, problem string) {
-	today := daily.Today(s.Production.Now())
-	date = r.URL.Query().Get("date")
-	switch _, err := daily.ParseDate(date); {
-	case date == "":
-		return today, ""
-	case err != nil:
-		return today, fugong.AsError(err).Message + "，已显示今天"
-	case date > today:
-		return today, "不能查看未来日期，已显示今天"
+	date, err := s.Production.ViewDay(r.URL.Query().Get("date"))
+	if err != nil {
+		return daily.Today(s.Production.Now()), fugong.AsError(err).Message + "，已显示今天"
 	}
 	return date, ""
 }
@@ -529,47 +521,32 @@ func (s *Server) productionEnterprise(w http.ResponseWriter, r *http.Request, ss
 func (s *Server) showProductionEnterprise(w http.ResponseWriter, r *http.Request, ss *session, status int, uscc string, forms enterpriseForms) error {
 	a := ss.actor()
 	ctx := r.Context()
-	e, err := s.Production.Registry.Get(ctx, a, uscc)
+	st, err := s.Production.Standing(ctx, a, uscc)
 	if err != nil {
 		return err
 	}
+	e := st.Enterprise
 	today := daily.Today(s.Production.Now())
+	_, maxPlanned := production.PlanWindow(s.Production.Now())
 	p := prodEnterprisePage{basePage: s.base(ss, e.Name+" · 复工复产", "/production"), E: e, Today: today,
-		CanEssential: production.CanManageEssential(a), EssentialError: forms.essentialError,
-		CanReport: production.CanReport(a) && e.Status == registry.StatusActive, Statuses: productionStatusChoices, Sups: supplyChoices,
+		Essential: st.Essential, IsEssential: st.IsEssential, CanEssential: production.CanManageEssential(a), EssentialError: forms.essentialError,
+		CanApply: st.CanApply, CanReport: st.CanReport, MaxPlanned: maxPlanned, Statuses: productionStatusChoices, Sups: supplyChoices,
 		FullThreshold: production.FullThreshold, AcceptPlanTypes: ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
 		AppErrors: forms.appErrors, AppError: forms.appError, DayErrors: forms.dayErrors, DayError: forms.dayError}
-	if p.Essential, p.IsEssential, err = s.Production.Essential(ctx, a, e.USCC); err != nil {
-		return err
-	}
-	apps, err := s.Production.EnterpriseApplications(ctx, a, e.USCC)
-	if err != nil {
-		return err
-	}
-	var approved *production.Application
-	open := -1
-	for i, app := range apps {
-		p.Apps = append(p.Apps, s.appView(a, app))
-		if app.Status != production.AppReturned && open < 0 {
-			open = i
-		}
-		if app.Status == production.AppApproved {
-			approved = &apps[i]
+	for _, app := range st.Applications {
+		v := s.appView(a, app)
+		p.Apps = append(p.Apps, v)
+		if st.Open != nil && app.ID == st.Open.ID {
+			p.Open = &v
 		}
 	}
-	if open >= 0 {
-		p.Open = &p.Apps[open]
-	}
-	p.CanApply = production.CanApply(a) && p.Open == nil && e.Status == registry.StatusActive
-	t0, _ := daily.ParseDate(today)
-	p.MaxPlanned = t0.AddDate(0, 0, production.MaxPlanAheadDays).Format(daily.DateLayout)
 	switch {
-	case p.IsEssential:
+	case st.IsEssential:
 		p.Permit, p.PermitOK = "保供重点企业：无需复工申请，可直接填报复工。", true
-	case approved != nil:
+	case st.Approved != nil:
 		p.Permit, p.PermitOK = fmt.Sprintf("复工申请已于 %s 获批（计划 %s 复工），可以填报复工。",
-			approved.DecidedAt.In(fugong.Location).Format("2006-01-02"), approved.PlannedDate), true
-	case p.Open != nil:
+			st.Approved.DecidedAt.In(fugong.Location).Format("2006-01-02"), st.Approved.PlannedDate), true
+	case st.Open != nil:
 		p.Permit = "复工申请待乡镇街道审批，获批前只能填报“停工”。"
 	default:
 		p.Permit = "尚未提交复工申请：获批前只能填报“停工”。"
@@ -589,7 +566,7 @@ func (s *Server) showProductionEnterprise(w http.ResponseWriter, r *http.Request
 	}
 	if forms.day != nil {
 		p.Day = *forms.day
-	} else if p.Day, p.DayInfo, err = s.dayFormFor(ctx, a, e, s.formDate(r, today)); err != nil {
+	} else if p.Day, p.DayInfo, err = s.dayFormFor(ctx, a, e, s.formDate(r)); err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -607,97 +584,89 @@ func (s *Server) showProductionEnterprise(w http.ResponseWriter, r *http.Request
 	return nil
 }
 
-// formDate is the day the status form is for: ?date= if it is a valid day
-// not in the future, else today.
-func (s *Server) formDate(r *http.Request, today string) string {
-	d := r.URL.Query().Get("date")
-	if _, err := daily.ParseDate(d); err != nil || d > today {
-		return today
+// formDate is the day the status form is for: ?date= if ViewDay takes it,
+// else today.
+func (s *Server) formDate(r *http.Request) string {
+	d, err := s.Production.ViewDay(r.URL.Query().Get("date"))
+	if err != nil {
+		return daily.Today(s.Production.Now())
 	}
 	return d
 }
 
-// dayFormFor prefills the status form of a day: with the day's figures if
-// it has them, else with the latest day before it.
+// dayFormFor prefills the status form of a day with the firm's status as
+// it stood then (production.Latest): the day's own figures, else the
+// latest before it, else closed.
 func (s *Server) dayFormFor(ctx context.Context, a fugong.Actor, e registry.Enterprise, date string) (dayForm, string, error) {
-	form := func(d production.Day) dayForm {
-		return dayForm{Date: date, Status: d.Status, CapacityPct: strconv.Itoa(d.CapacityPct), OnPostPct: strconv.Itoa(d.OnPostPct),
-			Upstream: d.Upstream, Downstream: d.Downstream, Note: d.Note}
+	d, ok, err := s.Production.Latest(ctx, a, e.USCC, date)
+	switch {
+	case err != nil:
+		return dayForm{}, "", err
+	case !ok:
+		return dayForm{Date: date, Status: production.StatusClosed, CapacityPct: "0", OnPostPct: "0",
+			Upstream: production.SupplyNormal, Downstream: production.SupplyNormal}, date + " 尚未填报。", nil
 	}
-	d, err := s.Production.Day(ctx, a, e.USCC, date)
-	if err == nil {
-		return form(d), fmt.Sprintf("%s 已填报（第 %d 版，%s 由 %s 填报），可以修改，修改前的版本都会保留。",
+	f := dayForm{Date: date, Status: d.Status, CapacityPct: strconv.Itoa(d.CapacityPct), OnPostPct: strconv.Itoa(d.OnPostPct),
+		Upstream: d.Upstream, Downstream: d.Downstream, Note: d.Note}
+	if d.Date == date {
+		return f, fmt.Sprintf("%s 已填报（第 %d 版，%s 由 %s 填报），可以修改，修改前的版本都会保留。",
 			date, d.Version, d.UpdatedAt.Format("01-02 15:04"), d.UpdatedBy), nil
 	}
-	if fugong.ErrorCode(err) != fugong.ENotFound {
-		return dayForm{}, "", err
-	}
-	prev, _, err := s.Production.Days(ctx, a, e.USCC, "", shiftDay(date, -1), 1, 1)
-	if err != nil {
-		return dayForm{}, "", err
-	}
-	if len(prev) > 0 {
-		f := form(prev[0])
-		f.Note = ""
-		return f, fmt.Sprintf("%s 尚未填报，已按 %s 的情况预填，请核对后保存。", date, prev[0].Date), nil
-	}
-	return dayForm{Date: date, Status: production.StatusClosed, CapacityPct: "0", OnPostPct: "0",
-		Upstream: production.SupplyNormal, Downstream: production.SupplyNormal}, date + " 尚未填报。", nil
+	f.Note = ""
+	return f, fmt.Sprintf("%s 尚未填报，已按 %s 的情况预填，请核对后保存。", date, d.Date), nil
 }
 
+// productionApply submits the application form. What the form could not
+// read (a number that is not one, more than one plan) is refused by Apply
+// in its order, after who may apply for which firm.
 func (s *Server) productionApply(w http.ResponseWriter, r *http.Request, ss *session) error {
 	uscc := r.PathValue("uscc")
 	form := appForm{PlannedDate: strings.TrimSpace(r.PostFormValue("planned_date")),
 		StaffExpected: strings.TrimSpace(toHalfWidth(r.PostFormValue("staff_expected"))), Note: r.PostFormValue("note")}
-	bad := map[string]string{}
-	staff, err := strconv.Atoi(form.StaffExpected)
-	if err != nil {
-		bad["staff_expected"] = "预计到岗人数应为整数"
+	in := production.ApplicationInput{PlannedDate: form.PlannedDate, Note: form.Note}
+	var unread []fugong.Problem
+	var err error
+	if in.StaffExpected, err = strconv.Atoi(form.StaffExpected); err != nil {
+		unread = append(unread, fugong.Problem{Field: "staff_expected", Message: "预计到岗人数应为整数"})
 	}
-	ups, types, err := formFiles(r, "plan", files.Document)
+	plan, bad, err := readPlan(r)
+	if e := fugong.AsError(err); e != nil {
+		bad = []fugong.Problem{{Field: "plan", Message: e.Message}}
+	} else if err != nil {
+		return err
+	}
+	app, err := s.Production.Apply(r.Context(), ss.actor(), uscc, in, plan, append(unread, bad...)...)
+	if err == nil {
+		http.Redirect(w, r, productionPath(app.USCC)+"?applied="+strconv.FormatInt(app.ID, 10), http.StatusSeeOther)
+		return nil
+	}
+	e := fugong.AsError(err)
 	switch {
-	case err != nil:
-		e := fugong.AsError(err)
-		if e == nil {
-			return err
-		}
-		bad["plan"] = e.Message
-	case len(ups) > 1:
-		bad["plan"] = "只能上传一个防疫预案文件"
+	case e == nil || e.Code == fugong.EInternal || e.Code == fugong.ENotFound || e.Code == fugong.EForbidden:
+		return err
+	case e.Code == fugong.EConflict:
+		return s.showProductionEnterprise(w, r, ss, http.StatusConflict, uscc, enterpriseForms{app: &form, appError: e.Message})
+	case e.Code == fugong.ETooLarge && e.Field != "":
+		// A plan too large is shown beside it, as any refused plan.
+		err = fugong.Errorf(fugong.EInvalid, e.Field, "%s", e.Message)
 	}
-	if len(bad) == 0 {
-		var plan *files.Upload
-		var ptype string
-		if len(ups) == 1 {
-			plan, ptype = &ups[0], types[0]
-		}
-		app, err := s.Production.Apply(r.Context(), ss.actor(), uscc,
-			production.ApplicationInput{PlannedDate: form.PlannedDate, StaffExpected: staff, Note: form.Note}, plan, ptype)
-		if err == nil {
-			http.Redirect(w, r, productionPath(app.USCC)+"?applied="+strconv.FormatInt(app.ID, 10), http.StatusSeeOther)
-			return nil
-		}
-		e := fugong.AsError(err)
-		switch {
-		case e == nil || e.Code == fugong.EInternal || e.Code == fugong.ENotFound || e.Code == fugong.EForbidden:
-			return err
-		case e.Code == fugong.EConflict:
-			return s.showProductionEnterprise(w, r, ss, http.StatusConflict, uscc, enterpriseForms{app: &form, appError: e.Message})
-		}
-		if bad, err = fieldErrors(err); err != nil {
-			return err
-		}
+	fields, err := fieldErrors(err)
+	if err != nil {
+		return err
 	}
 	return s.showProductionEnterprise(w, r, ss, http.StatusBadRequest, uscc,
-		enterpriseForms{app: &form, appErrors: bad, appError: "复工申请未提交，请修改标红的项目"})
+		enterpriseForms{app: &form, appErrors: fields, appError: "复工申请未提交，请修改标红的项目"})
 }
 
+// productionReport saves the status form. A percentage that is not a
+// number is refused by PutDay in its order, after who may report on which
+// firm and the day.
 func (s *Server) productionReport(w http.ResponseWriter, r *http.Request, ss *session) error {
 	uscc := r.PathValue("uscc")
 	form := dayForm{Date: strings.TrimSpace(r.PostFormValue("date")), Status: r.PostFormValue("status"),
 		CapacityPct: strings.TrimSpace(toHalfWidth(r.PostFormValue("capacity_pct"))), OnPostPct: strings.TrimSpace(toHalfWidth(r.PostFormValue("on_post_pct"))),
 		Upstream: r.PostFormValue("upstream"), Downstream: r.PostFormValue("downstream"), Note: r.PostFormValue("note")}
-	bad := map[string]string{}
+	var unread []fugong.Problem
 	f := production.Figures{Status: form.Status, Upstream: form.Upstream, Downstream: form.Downstream, Note: form.Note}
 	for _, n := range []struct {
 		field, v string
@@ -705,27 +674,26 @@ func (s *Server) productionReport(w http.ResponseWriter, r *http.Request, ss *se
 	}{{"capacity_pct", form.CapacityPct, &f.CapacityPct}, {"on_post_pct", form.OnPostPct, &f.OnPostPct}} {
 		v, err := strconv.Atoi(strings.TrimSuffix(n.v, "%"))
 		if err != nil {
-			bad[n.field] = production.FieldLabels[n.field] + "应为 0–100 的整数"
+			unread = append(unread, fugong.Problem{Field: n.field, Message: production.FieldLabels[n.field] + "应为 0–100 的整数"})
 			continue
 		}
 		*n.into = v
 	}
-	if len(bad) == 0 {
-		_, _, err := s.Production.PutDay(r.Context(), ss.actor(), uscc, form.Date, f)
-		if err == nil {
-			http.Redirect(w, r, productionPath(uscc)+"?"+url.Values{"date": {form.Date}, "saved": {form.Date}}.Encode(), http.StatusSeeOther)
-			return nil
-		}
-		e := fugong.AsError(err)
-		switch {
-		case e == nil || e.Code == fugong.EInternal || e.Code == fugong.ENotFound || e.Code == fugong.EForbidden:
-			return err
-		case e.Code == fugong.EConflict:
-			return s.showProductionEnterprise(w, r, ss, http.StatusConflict, uscc, enterpriseForms{day: &form, dayError: e.Message})
-		}
-		if bad, err = fieldErrors(err); err != nil {
-			return err
-		}
+	_, _, err := s.Production.PutDay(r.Context(), ss.actor(), uscc, form.Date, f, unread...)
+	if err == nil {
+		http.Redirect(w, r, productionPath(uscc)+"?"+url.Values{"date": {form.Date}, "saved": {form.Date}}.Encode(), http.StatusSeeOther)
+		return nil
+	}
+	e := fugong.AsError(err)
+	switch {
+	case e == nil || e.Code == fugong.EInternal || e.Code == fugong.ENotFound || e.Code == fugong.EForbidden:
+		return err
+	case e.Code == fugong.EConflict:
+		return s.showProductionEnterprise(w, r, ss, http.StatusConflict, uscc, enterpriseForms{day: &form, dayError: e.Message})
+	}
+	bad, err := fieldErrors(err)
+	if err != nil {
+		return err
 	}
 	return s.showProductionEnterprise(w, r, ss, http.StatusBadRequest, uscc,
 		enterpriseForms{day: &form, dayErrors: bad, dayError: "生产情况未保存，请修改标红的项目"})
