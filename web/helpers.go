@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"fugong"
+	"fugong/files"
 	"fugong/registry"
 )
 
@@ -152,6 +153,43 @@ func FieldErrors(err error) (map[string]string, error) { return fieldErrors(err)
 // HalfWidth turns full-width digits, minus signs and spaces (typed with a
 // Chinese input method) into ASCII.
 func HalfWidth(s string) string { return toHalfWidth(s) }
+
+// DecodeStrict reads one JSON object from data into v (a multipart form's
+// JSON field, a body already read), refusing unknown fields.
+func DecodeStrict(data []byte, v any) error { return decodeStrict(data, v) }
+
+// MaxJSONBody bounds a JSON body, in bytes.
+const MaxJSONBody = maxJSONBody
+
+// QueryDay reads an optional YYYY-MM-DD query parameter, def when absent.
+func QueryDay(r *http.Request, name, def string) (string, error) { return queryDay(r, name, def) }
+
+// ShiftDay shifts a YYYY-MM-DD day by n days.
+func ShiftDay(day string, n int) string { return shiftDay(day, n) }
+
+// TrendDays is the default span of an API trend: the 30 days ending today.
+const TrendDays = trendDays
+
+// ChartDays is the span of the pages' trend charts.
+const ChartDays = chartDays
+
+// Pct writes a rate in percent with one decimal.
+func Pct(v float64) string { return pct(v) }
+
+// RateClass names the colour band of a rate for the stylesheet, the
+// charts' bands.
+func RateClass(v float64) string { return rateClass(v) }
+
+// FileURL is where GET /api/v1/files/{id} serves a stored file.
+func FileURL(id int64) string { return fileURL(id) }
+
+// ReadPart reads an uploaded file of a multipart form, as sent (one byte
+// over files.MaxSize tells it is too large); the module checks it.
+func ReadPart(h *multipart.FileHeader) (files.Upload, error) { return readPart(h) }
+
+// UploadError presents a multipart body that could not be parsed: too
+// large, or invalid.
+func UploadError(err error) error { return uploadError(err) }
 
 // TownsFor lists the towns the actor can pick in filters and forms.
 func TownsFor(a fugong.Actor) []registry.Town { return townsFor(a) }

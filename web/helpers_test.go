@@ -25,7 +25,6 @@ import (
 	"fugong/documents"
 	"fugong/inspect"
 	"fugong/pairing"
-	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/supplies"
@@ -152,17 +151,16 @@ func testDeps(db *store.DB, now func() time.Time) Deps {
 	pairings := &pairing.Service{Store: db, Registry: reg}
 	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
 	return Deps{
-		DB:         db,
-		Registry:   reg,
-		Accounts:   &account.Service{Store: db, Now: time.Now},
-		Daily:      &daily.Service{Store: db, Registry: reg, Now: now},
-		Inspect:    &inspect.Service{Store: db, Registry: reg, Now: now},
-		Oversight:  &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
-		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
-		Pairing:    pairings,
-		Documents:  &documents.Service{Store: db, Registry: reg, Now: now},
-		Production: &production.Service{Store: db, Registry: reg, Now: now},
-		Audit:      db,
+		DB:        db,
+		Registry:  reg,
+		Accounts:  &account.Service{Store: db, Now: time.Now},
+		Daily:     &daily.Service{Store: db, Registry: reg, Now: now},
+		Inspect:   &inspect.Service{Store: db, Registry: reg, Now: now},
+		Oversight: &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
+		Tickets:   &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
+		Pairing:   pairings,
+		Documents: &documents.Service{Store: db, Registry: reg, Now: now},
+		Audit:     db,
 	}
 }
 

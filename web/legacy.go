@@ -21,7 +21,6 @@ func (s *Server) legacyModule() Module {
 		EnterpriseLinks: func(a fugong.Actor, uscc string) []Link {
 			e := EnterprisePath(uscc)
 			return []Link{
-				{Href: e + "/production", Label: "复工复产", Order: 100},
 				{Href: "/tickets?enterprise=" + uscc, Label: "问题困难", Order: 300},
 				{Href: "/tickets/new?enterprise=" + uscc, Label: "反映问题", Order: 310},
 				{Href: e + "/products", Label: "产品申报", Order: 400},

@@ -60,9 +60,6 @@ func legacyNav(a fugong.Actor) []NavItem {
 	for i, it := range paperworkNav(a) {
 		items = append(items, NavItem{it.Href, it.Label, 700 + i})
 	}
-	if productionNav(a) {
-		items = append(items, NavItem{"/production", "复工复产", 800})
-	}
 	if registry.CanRegister(a) {
 		items = append(items, NavItem{"/enterprises/import", "批量导入", 900})
 	}

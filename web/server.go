@@ -22,7 +22,6 @@ import (
 	"fugong/documents"
 	"fugong/inspect"
 	"fugong/pairing"
-	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/tickets"
@@ -42,11 +41,10 @@ type Deps struct {
 	Oversight *inspect.Oversight
 	Pairing   *pairing.Service
 	Documents *documents.Service
-	// M4 and M5 (M6, supplies, is the module web/supplies).
-	Production *production.Service
-	Tickets    *tickets.Service
-	Audit      audit.Store
-	Logger     *slog.Logger
+	// M5 (M4 and M6 are the modules web/production and web/supplies).
+	Tickets *tickets.Service
+	Audit   audit.Store
+	Logger  *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).

@@ -22,6 +22,7 @@ import (
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webproduction "fugong/web/production"
 	websupplies "fugong/web/supplies"
 )
 
@@ -65,7 +66,8 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 // under web/, in the order their routes are served.
 func Modules(s Services) []web.Module {
 	return []web.Module{
-		websupplies.New(s.Supplies), // M6 防疫物资
+		webproduction.New(s.Production), // M4 复工复产
+		websupplies.New(s.Supplies),     // M6 防疫物资
 	}
 }
 
@@ -83,7 +85,7 @@ func Handler(s Services, o Options) (*web.Server, error) {
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
 		Inspect: s.Inspect, Oversight: s.Oversight, Pairing: s.Pairing, Documents: s.Documents,
-		Production: s.Production, Tickets: s.Tickets, Audit: s.DB,
+		Tickets: s.Tickets, Audit: s.DB,
 		Logger: o.Logger, Metrics: o.Metrics, SecureCookies: o.SecureCookies,
 	}, Modules(s)...)
 }

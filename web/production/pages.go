@@ -1,4 +1,4 @@
-package web
+package production
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"fugong/daily"
 	"fugong/production"
 	"fugong/registry"
+	"fugong/web"
 	"fugong/web/chart"
 )
 
@@ -21,27 +22,11 @@ import (
 // applications, the essential list, and each enterprise's own page where it
 // applies and reports its production.
 
-func (s *Server) productionPages(mux *routeList) {
-	mux.Handle("GET /production", s.ui(s.productionOverview))
-	mux.Handle("GET /production/enterprises", s.ui(s.productionDrill))
-	mux.Handle("GET /production/enterprises/export", s.ui(s.productionDrillExport))
-	mux.Handle("GET /production/applications", s.ui(s.productionApplications))
-	mux.Handle("POST /production/applications/{id}/approve", s.ui(s.productionApprove))
-	mux.Handle("POST /production/applications/{id}/return", s.ui(s.productionReturn))
-	mux.Handle("GET /production/essential", s.ui(s.productionEssential))
-	mux.Handle("POST /production/essential", s.ui(s.productionEssentialSet))
-	mux.Handle("GET /enterprises/{uscc}/production", s.ui(s.productionEnterprise))
-	mux.Handle("POST /enterprises/{uscc}/resumption-applications", s.ui(s.productionApply))
-	mux.Handle("POST /enterprises/{uscc}/production", s.ui(s.productionReport))
-}
-
-// productionNav reports whether the actor has the 复工复产 pages.
-func productionNav(a fugong.Actor) bool { return production.CanSee(a) }
-
 // productionPath is an enterprise's production page.
-func productionPath(uscc string) string {
-	return "/enterprises/" + url.PathEscape(uscc) + "/production"
-}
+func productionPath(uscc string) string { return web.EnterprisePath(uscc) + "/production" }
+
+// choice is an option of a select.
+type choice struct{ Value, Label string }
 
 // drillQuery is the query of a drill-down list.
 func drillQuery(date, town, status, size string) template.URL {
@@ -73,15 +58,15 @@ type areaRow struct {
 }
 
 func newAreaRow(name string, a production.Area, date, town, size string) areaRow {
-	return areaRow{Name: name, Area: a, Rate: pct(a.WorkingRate), RateClass: rateClass(a.WorkingRate), Avg: pct(a.AvgCapacity),
-		WorkingAvg: pct(a.WorkingAvgCapacity), Weighted: pct(a.WeightedCapacity), OnPost: pct(a.OnPostRate),
+	return areaRow{Name: name, Area: a, Rate: web.Pct(a.WorkingRate), RateClass: web.RateClass(a.WorkingRate), Avg: web.Pct(a.AvgCapacity),
+		WorkingAvg: web.Pct(a.WorkingAvgCapacity), Weighted: web.Pct(a.WeightedCapacity), OnPost: web.Pct(a.OnPostRate),
 		AllQ: drillQuery(date, town, "", size), ClosedQ: drillQuery(date, town, production.StatusClosed, size),
 		ResumedQ: drillQuery(date, town, production.StatusResumed, size), FullQ: drillQuery(date, town, production.StatusFull, size),
 		WorkingQ: drillQuery(date, town, "working", size)}
 }
 
 type productionPage struct {
-	basePage
+	web.Base
 	Date, Today   string
 	IsToday       bool
 	DateError     string
@@ -97,23 +82,22 @@ type productionPage struct {
 	EssentialSize int
 }
 
-func (s *Server) productionOverview(w http.ResponseWriter, r *http.Request, ss *session) error {
-	a := ss.actor()
+func (m *module) productionOverview(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	a := ss.Actor()
 	if a.Role == fugong.RoleEnterprise {
-		http.Redirect(w, r, productionPath(a.Enterprise), http.StatusSeeOther)
-		return nil
+		return web.SeeOther(w, r, productionPath(a.Enterprise))
 	}
-	if !productionNav(a) {
+	if !production.CanSee(a) {
 		return fugong.NotFound("页面")
 	}
 	ctx := r.Context()
-	date, problem := s.productionDayParam(r)
-	sum, err := s.Production.Summary(ctx, a, date)
+	date, problem := m.productionDayParam(r)
+	sum, err := m.svc.Summary(ctx, a, date)
 	if err != nil {
 		return err
 	}
-	today := daily.Today(s.Production.Now())
-	p := productionPage{basePage: s.base(ss, "复工复产", "/production"), Date: date, Today: today, IsToday: date == today,
+	today := daily.Today(m.svc.Now())
+	p := productionPage{Base: ss.Base("复工复产", "/production"), Date: date, Today: today, IsToday: date == today,
 		DateError: problem, Headline: production.Headline(sum, production.ScopeName(a)), CanDecide: production.CanDecide(a),
 		CanEssential: production.CanManageEssential(a)}
 	p.City = newAreaRow(production.ScopeName(a), sum.City, date, "", "")
@@ -126,49 +110,49 @@ func (s *Server) productionOverview(w http.ResponseWriter, r *http.Request, ss *
 		row.BelowText = fmt.Sprintf("%d/%d", t.BySize.Below.Working, t.BySize.Below.Total)
 		p.Towns = append(p.Towns, row)
 		bars.Bars = append(bars.Bars, chart.Bar{Label: t.Name, Value: t.WorkingRate, Fill: chart.RateColor(t.WorkingRate),
-			Text:  pct(t.WorkingRate) + "%",
-			Title: fmt.Sprintf("%s 已复工 %d / %d 家（%s%%），点击查看企业", t.Name, t.Working, t.Total, pct(t.WorkingRate)),
+			Text:  web.Pct(t.WorkingRate) + "%",
+			Title: fmt.Sprintf("%s 已复工 %d / %d 家（%s%%），点击查看企业", t.Name, t.Working, t.Total, web.Pct(t.WorkingRate)),
 			Href:  "/production/enterprises?" + string(drillQuery(date, t.Town, "", ""))})
 	}
 	p.TownChart = bars.HTML()
 
-	from := shiftDay(date, -(chartDays - 1))
-	trend, err := s.Production.Trend(ctx, a, from, date)
+	from := web.ShiftDay(date, -(web.ChartDays - 1))
+	trend, err := m.svc.Trend(ctx, a, from, date)
 	if err != nil {
 		return err
 	}
-	line := chart.Line{Title: fmt.Sprintf("近%d天复工率与产能恢复（%s 至 %s）", chartDays, from, date), Max: 100, Unit: "%"}
+	line := chart.Line{Title: fmt.Sprintf("近%d天复工率与产能恢复（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%"}
 	above := chart.Series{Name: "规上复工率", Color: chart.Red}
 	below := chart.Series{Name: "规下复工率", Color: chart.Blue}
 	capacity := chart.Series{Name: "加权产能", Color: chart.Green, Dashed: true}
 	for _, d := range trend {
 		line.Labels = append(line.Labels, d.Date[5:])
 		above.Values = append(above.Values, d.BySize.Above.WorkingRate)
-		above.Tips = append(above.Tips, fmt.Sprintf("%s 规上已复工 %d / %d 家（%s%%）", d.Date, d.BySize.Above.Working, d.BySize.Above.Total, pct(d.BySize.Above.WorkingRate)))
+		above.Tips = append(above.Tips, fmt.Sprintf("%s 规上已复工 %d / %d 家（%s%%）", d.Date, d.BySize.Above.Working, d.BySize.Above.Total, web.Pct(d.BySize.Above.WorkingRate)))
 		below.Values = append(below.Values, d.BySize.Below.WorkingRate)
-		below.Tips = append(below.Tips, fmt.Sprintf("%s 规下已复工 %d / %d 家（%s%%）", d.Date, d.BySize.Below.Working, d.BySize.Below.Total, pct(d.BySize.Below.WorkingRate)))
+		below.Tips = append(below.Tips, fmt.Sprintf("%s 规下已复工 %d / %d 家（%s%%）", d.Date, d.BySize.Below.Working, d.BySize.Below.Total, web.Pct(d.BySize.Below.WorkingRate)))
 		capacity.Values = append(capacity.Values, d.WeightedCapacity)
-		capacity.Tips = append(capacity.Tips, fmt.Sprintf("%s 按职工加权产能恢复 %s%%，在岗 %d 人", d.Date, pct(d.WeightedCapacity), d.StaffOnPost))
+		capacity.Tips = append(capacity.Tips, fmt.Sprintf("%s 按职工加权产能恢复 %s%%，在岗 %d 人", d.Date, web.Pct(d.WeightedCapacity), d.StaffOnPost))
 	}
 	line.Series = []chart.Series{above, below, capacity}
 	p.TrendChart = line.HTML()
 
-	if _, p.Pending, err = s.Production.Applications(ctx, a, production.AppFilter{Status: production.AppSubmitted, Page: 1, PerPage: 1}); err != nil {
+	if _, p.Pending, err = m.svc.Applications(ctx, a, production.AppFilter{Status: production.AppSubmitted, Page: 1, PerPage: 1}); err != nil {
 		return err
 	}
-	if _, p.EssentialSize, err = s.Production.EssentialList(ctx, a, 1, 1); err != nil {
+	if _, p.EssentialSize, err = m.svc.EssentialList(ctx, a, 1, 1); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "production", p)
+	ss.Render(w, r, http.StatusOK, "production", p)
 	return nil
 }
 
 // productionDayParam reads ?date= as the service's ViewDay takes it; a day
 // it refuses is reported and replaced by today.
-func (s *Server) productionDayParam(r *http.Request) (date, problem string) {
-	date, err := s.Production.ViewDay(r.URL.Query().Get("date"))
+func (m *module) productionDayParam(r *http.Request) (date, problem string) {
+	date, err := m.svc.ViewDay(r.URL.Query().Get("date"))
 	if err != nil {
-		return daily.Today(s.Production.Now()), fugong.AsError(err).Message + "，已显示今天"
+		return daily.Today(m.svc.Now()), fugong.AsError(err).Message + "，已显示今天"
 	}
 	return date, ""
 }
@@ -181,7 +165,7 @@ type drillRow struct {
 }
 
 type drillPage struct {
-	basePage
+	web.Base
 	Date, Today, Town, Status, Size string
 	Towns                           []registry.Town
 	Statuses                        []choice
@@ -192,25 +176,23 @@ type drillPage struct {
 	FilterError                     string
 }
 
-func (s *Server) productionDrill(w http.ResponseWriter, r *http.Request, ss *session) error {
-	a := ss.actor()
-	if !productionNav(a) {
+func (m *module) productionDrill(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	a := ss.Actor()
+	if !production.CanSee(a) {
 		return fugong.NotFound("页面")
 	}
 	q := r.URL.Query()
-	date, problem := s.productionDayParam(r)
-	p := drillPage{basePage: s.base(ss, "复工复产企业清单", "/production"), Date: date, Today: daily.Today(s.Production.Now()),
-		Towns: townsFor(a), FilterError: problem, Page: 1,
+	date, problem := m.productionDayParam(r)
+	p := drillPage{Base: ss.Base("复工复产企业清单", "/production"), Date: date, Today: daily.Today(m.svc.Now()),
+		Towns: web.TownsFor(a), FilterError: problem, Page: 1,
 		Statuses: append([]choice{{"working", "已复工（含满产）"}}, productionStatusChoices...)}
-	f := production.Filter{Date: date, Town: q.Get("town"), Status: q.Get("status"), SizeClass: q.Get("size_class"), Page: 1, PerPage: registry.DefaultPerPage}
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-		f.Page = n
-	}
-	items, total, err := s.Production.Enterprises(r.Context(), a, f)
+	pg := web.PageOf(r, registry.DefaultPerPage)
+	f := production.Filter{Date: date, Town: q.Get("town"), Status: q.Get("status"), SizeClass: q.Get("size_class"), Page: pg.Page, PerPage: pg.PerPage}
+	items, total, err := m.svc.Enterprises(r.Context(), a, f)
 	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
 		p.FilterError = e.Message + "，已显示全部"
-		f = production.Filter{Date: date, Page: 1, PerPage: registry.DefaultPerPage}
-		items, total, err = s.Production.Enterprises(r.Context(), a, f)
+		f = production.Filter{Date: date, Page: 1, PerPage: pg.PerPage}
+		items, total, err = m.svc.Enterprises(r.Context(), a, f)
 	}
 	if err != nil {
 		return err
@@ -219,7 +201,7 @@ func (s *Server) productionDrill(w http.ResponseWriter, r *http.Request, ss *ses
 		f.Town = t.Code
 	}
 	p.Town, p.Status, p.Size, p.Page = f.Town, f.Status, f.SizeClass, f.Page
-	p.Total, p.Pages = total, (total+registry.DefaultPerPage-1)/registry.DefaultPerPage
+	p.Total, p.Pages = total, pg.Pages(total)
 	for _, it := range items {
 		p.Items = append(p.Items, drillRow{EnterpriseDay: it, StatusName: production.StatusNames[it.Status],
 			SizeName: registry.SizeNames[it.SizeClass], UpName: production.SupplyNames[it.Upstream], DownName: production.SupplyNames[it.Downstream]})
@@ -238,15 +220,15 @@ func (s *Server) productionDrill(w http.ResponseWriter, r *http.Request, ss *ses
 		}
 	}
 	p.Title = strings.Join(parts, " · ")
-	s.render(w, r, http.StatusOK, "production_enterprises", p)
+	ss.Render(w, r, http.StatusOK, "production_enterprises", p)
 	return nil
 }
 
-func (s *Server) productionDrillExport(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if !productionNav(ss.actor()) {
+func (m *module) productionDrillExport(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	if !production.CanSee(ss.Actor()) {
 		return fugong.NotFound("页面")
 	}
-	return s.productionExport(w, r, ss.actor())
+	return m.productionExport(w, r, ss.Actor())
 }
 
 // ---- Applications -----------------------------------------------------------------
@@ -260,12 +242,12 @@ type appView struct {
 	Reason                                  string // the reason typed into a refused return
 }
 
-func (s *Server) appView(a fugong.Actor, app production.Application) appView {
+func (m *module) appView(a fugong.Actor, app production.Application) appView {
 	v := appView{Application: app, StatusName: production.AppStatusNames[app.Status],
 		Submitted: app.SubmittedAt.In(fugong.Location).Format("01-02 15:04"),
 		CanDecide: production.CanDecide(a) && app.Status == production.AppSubmitted}
 	if app.Plan != nil {
-		v.PlanURL = fileURL(app.Plan.ID)
+		v.PlanURL = web.FileURL(app.Plan.ID)
 	}
 	if app.DecidedAt != nil {
 		v.Decided = app.DecidedAt.In(fugong.Location).Format("01-02 15:04")
@@ -274,7 +256,7 @@ func (s *Server) appView(a fugong.Actor, app production.Application) appView {
 }
 
 type applicationsPage struct {
-	basePage
+	web.Base
 	Status, Town       string
 	Statuses           []choice
 	Towns              []registry.Town
@@ -285,32 +267,31 @@ type applicationsPage struct {
 	CanDecide          bool
 }
 
-func (s *Server) productionApplications(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.showApplications(w, r, ss, http.StatusOK, nil)
+func (m *module) productionApplications(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.showApplications(w, r, ss, http.StatusOK, nil)
 }
 
 // showApplications renders the list; failed, when set, is a decision that
 // was refused, shown on its row.
-func (s *Server) showApplications(w http.ResponseWriter, r *http.Request, ss *session, status int, failed *appView) error {
-	a := ss.actor()
-	if !productionNav(a) {
+func (m *module) showApplications(w http.ResponseWriter, r *http.Request, ss *web.Session, status int, failed *appView) error {
+	a := ss.Actor()
+	if !production.CanSee(a) {
 		return fugong.NotFound("页面")
 	}
 	q := r.URL.Query()
-	p := applicationsPage{basePage: s.base(ss, "复工申请", "/production"), Status: q.Get("status"), Town: q.Get("town"),
-		Towns: townsFor(a), Page: 1, CanDecide: production.CanDecide(a)}
+	p := applicationsPage{Base: ss.Base("复工申请", "/production"), Status: q.Get("status"), Town: q.Get("town"),
+		Towns: web.TownsFor(a), Page: 1, CanDecide: production.CanDecide(a)}
 	for _, st := range production.AppStatuses {
 		p.Statuses = append(p.Statuses, choice{st, production.AppStatusNames[st]})
 	}
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-		p.Page = n
-	}
-	f := production.AppFilter{Status: p.Status, Town: p.Town, Page: p.Page, PerPage: registry.DefaultPerPage}
-	apps, total, err := s.Production.Applications(r.Context(), a, f)
+	pg := web.PageOf(r, registry.DefaultPerPage)
+	p.Page = pg.Page
+	f := production.AppFilter{Status: p.Status, Town: p.Town, Page: pg.Page, PerPage: pg.PerPage}
+	apps, total, err := m.svc.Applications(r.Context(), a, f)
 	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
 		p.Alert = e.Message + "，已显示全部"
 		p.Status, p.Town = "", ""
-		apps, total, err = s.Production.Applications(r.Context(), a, production.AppFilter{Page: p.Page, PerPage: registry.DefaultPerPage})
+		apps, total, err = m.svc.Applications(r.Context(), a, production.AppFilter{Page: pg.Page, PerPage: pg.PerPage})
 	}
 	if err != nil {
 		return err
@@ -318,9 +299,9 @@ func (s *Server) showApplications(w http.ResponseWriter, r *http.Request, ss *se
 	if t, ok := registry.TownByNameOrCode(p.Town); ok {
 		p.Town = t.Code
 	}
-	p.Total, p.Pages = total, (total+registry.DefaultPerPage-1)/registry.DefaultPerPage
+	p.Total, p.Pages = total, pg.Pages(total)
 	for _, app := range apps {
-		v := s.appView(a, app)
+		v := m.appView(a, app)
 		if failed != nil && failed.ID == app.ID {
 			v.Error, v.Reason = failed.Error, failed.Reason
 		}
@@ -343,30 +324,30 @@ func (s *Server) showApplications(w http.ResponseWriter, r *http.Request, ss *se
 		v.Set("town", p.Town)
 	}
 	p.Query = template.URL(v.Encode())
-	s.render(w, r, status, "production_applications", p)
+	ss.Render(w, r, status, "production_applications", p)
 	return nil
 }
 
-func (s *Server) productionApprove(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.decideAction(w, r, ss, false)
+func (m *module) productionApprove(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.decideAction(w, r, ss, false)
 }
 
-func (s *Server) productionReturn(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.decideAction(w, r, ss, true)
+func (m *module) productionReturn(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.decideAction(w, r, ss, true)
 }
 
 // decideAction approves or returns an application and goes back to the
 // list it was decided on; a refusal shows on the application's row.
-func (s *Server) decideAction(w http.ResponseWriter, r *http.Request, ss *session, ret bool) error {
+func (m *module) decideAction(w http.ResponseWriter, r *http.Request, ss *web.Session, ret bool) error {
 	id, err := applicationID(r)
 	if err != nil {
 		return err
 	}
 	reason := r.PostFormValue("reason")
 	if ret {
-		_, err = s.Production.Return(r.Context(), ss.actor(), id, reason)
+		_, err = m.svc.Return(r.Context(), ss.Actor(), id, reason)
 	} else {
-		_, err = s.Production.Approve(r.Context(), ss.actor(), id)
+		_, err = m.svc.Approve(r.Context(), ss.Actor(), id)
 	}
 	back, _ := url.ParseQuery(r.PostFormValue("back"))
 	if back == nil {
@@ -375,21 +356,20 @@ func (s *Server) decideAction(w http.ResponseWriter, r *http.Request, ss *sessio
 	if err == nil {
 		back.Set("done", map[bool]string{false: "approved", true: "returned"}[ret])
 		back.Set("id", strconv.FormatInt(id, 10))
-		http.Redirect(w, r, "/production/applications?"+back.Encode(), http.StatusSeeOther)
-		return nil
+		return web.SeeOther(w, r, "/production/applications?"+back.Encode())
 	}
 	e := fugong.AsError(err)
 	if e == nil || (e.Code != fugong.EInvalid && e.Code != fugong.EConflict) {
 		return err
 	}
 	r.URL.RawQuery = back.Encode()
-	return s.showApplications(w, r, ss, statusOf[e.Code], &appView{Application: production.Application{ID: id}, Error: e.Message, Reason: reason})
+	return m.showApplications(w, r, ss, web.Status(e.Code), &appView{Application: production.Application{ID: id}, Error: e.Message, Reason: reason})
 }
 
 // ---- The essential list --------------------------------------------------------------
 
 type essentialPage struct {
-	basePage
+	web.Base
 	Items              []production.Essential
 	Total, Page, Pages int
 	CanManage          bool
@@ -397,51 +377,48 @@ type essentialPage struct {
 	OK, Alert          string
 }
 
-func (s *Server) productionEssential(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.showEssential(w, r, ss, http.StatusOK, "", "", "")
+func (m *module) productionEssential(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.showEssential(w, r, ss, http.StatusOK, "", "", "")
 }
 
-func (s *Server) showEssential(w http.ResponseWriter, r *http.Request, ss *session, status int, alert, uscc, reason string) error {
-	a := ss.actor()
-	if !productionNav(a) {
+func (m *module) showEssential(w http.ResponseWriter, r *http.Request, ss *web.Session, status int, alert, uscc, reason string) error {
+	a := ss.Actor()
+	if !production.CanSee(a) {
 		return fugong.NotFound("页面")
 	}
-	p := essentialPage{basePage: s.base(ss, "保供重点企业名单", "/production"), Page: 1, CanManage: production.CanManageEssential(a),
+	p := essentialPage{Base: ss.Base("保供重点企业名单", "/production"), Page: 1, CanManage: production.CanManageEssential(a),
 		Alert: alert, USCC: uscc, Reason: reason}
-	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 {
-		p.Page = n
-	}
+	pg := web.PageOf(r, registry.DefaultPerPage)
+	p.Page = pg.Page
 	var err error
-	if p.Items, p.Total, err = s.Production.EssentialList(r.Context(), a, p.Page, registry.DefaultPerPage); err != nil {
+	if p.Items, p.Total, err = m.svc.EssentialList(r.Context(), a, pg.Page, pg.PerPage); err != nil {
 		return err
 	}
-	p.Pages = (p.Total + registry.DefaultPerPage - 1) / registry.DefaultPerPage
+	p.Pages = pg.Pages(p.Total)
 	switch r.URL.Query().Get("done") {
 	case "added":
 		p.OK = "已列入保供重点企业名单，该企业无需复工申请即可填报复工。"
 	case "removed":
 		p.OK = "已移出保供重点企业名单。"
 	}
-	s.render(w, r, status, "production_essential", p)
+	ss.Render(w, r, status, "production_essential", p)
 	return nil
 }
 
 // productionEssentialSet puts an enterprise on the list or takes it off,
 // from the list page or the enterprise's page (back names which).
-func (s *Server) productionEssentialSet(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) productionEssentialSet(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	uscc := strings.TrimSpace(r.PostFormValue("uscc"))
 	on := r.PostFormValue("essential") == "true"
 	reason := r.PostFormValue("reason")
-	_, _, err := s.Production.SetEssential(r.Context(), ss.actor(), uscc, on, reason)
+	_, _, err := m.svc.SetEssential(r.Context(), ss.Actor(), uscc, on, reason)
 	fromEnterprise := r.PostFormValue("back") == "enterprise"
 	if err == nil {
 		done := map[bool]string{true: "added", false: "removed"}[on]
 		if fromEnterprise {
-			http.Redirect(w, r, productionPath(uscc)+"?essential="+done, http.StatusSeeOther)
-		} else {
-			http.Redirect(w, r, "/production/essential?done="+done, http.StatusSeeOther)
+			return web.SeeOther(w, r, productionPath(uscc)+"?essential="+done)
 		}
-		return nil
+		return web.SeeOther(w, r, "/production/essential?done="+done)
 	}
 	e := fugong.AsError(err)
 	switch {
@@ -449,13 +426,13 @@ func (s *Server) productionEssentialSet(w http.ResponseWriter, r *http.Request, 
 		return err
 	case e.Code == fugong.ENotFound && !fromEnterprise:
 		// Typed into the form: say so on the form, as for a typo.
-		return s.showEssential(w, r, ss, http.StatusNotFound, "没有找到统一社会信用代码为“"+uscc+"”的企业（或不在您的范围内）", uscc, reason)
+		return m.showEssential(w, r, ss, http.StatusNotFound, "没有找到统一社会信用代码为“"+uscc+"”的企业（或不在您的范围内）", uscc, reason)
 	case e.Code == fugong.ENotFound:
 		return err
 	case fromEnterprise:
-		return s.showProductionEnterprise(w, r, ss, statusOf[e.Code], uscc, enterpriseForms{essentialError: e.Message})
+		return m.showProductionEnterprise(w, r, ss, web.Status(e.Code), uscc, enterpriseForms{essentialError: e.Message})
 	}
-	return s.showEssential(w, r, ss, statusOf[e.Code], e.Message, uscc, reason)
+	return m.showEssential(w, r, ss, web.Status(e.Code), e.Message, uscc, reason)
 }
 
 // ---- An enterprise's page --------------------------------------------------------------
@@ -486,7 +463,7 @@ type enterpriseForms struct {
 }
 
 type prodEnterprisePage struct {
-	basePage
+	web.Base
 	E               registry.Enterprise
 	Today           string
 	Essential       production.Essential
@@ -514,27 +491,27 @@ type prodEnterprisePage struct {
 	AcceptPlanTypes string
 }
 
-func (s *Server) productionEnterprise(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.showProductionEnterprise(w, r, ss, http.StatusOK, r.PathValue("uscc"), enterpriseForms{})
+func (m *module) productionEnterprise(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.showProductionEnterprise(w, r, ss, http.StatusOK, r.PathValue("uscc"), enterpriseForms{})
 }
 
-func (s *Server) showProductionEnterprise(w http.ResponseWriter, r *http.Request, ss *session, status int, uscc string, forms enterpriseForms) error {
-	a := ss.actor()
+func (m *module) showProductionEnterprise(w http.ResponseWriter, r *http.Request, ss *web.Session, status int, uscc string, forms enterpriseForms) error {
+	a := ss.Actor()
 	ctx := r.Context()
-	st, err := s.Production.Standing(ctx, a, uscc)
+	st, err := m.svc.Standing(ctx, a, uscc)
 	if err != nil {
 		return err
 	}
 	e := st.Enterprise
-	today := daily.Today(s.Production.Now())
-	_, maxPlanned := production.PlanWindow(s.Production.Now())
-	p := prodEnterprisePage{basePage: s.base(ss, e.Name+" · 复工复产", "/production"), E: e, Today: today,
+	today := daily.Today(m.svc.Now())
+	_, maxPlanned := production.PlanWindow(m.svc.Now())
+	p := prodEnterprisePage{Base: ss.Base(e.Name+" · 复工复产", "/production"), E: e, Today: today,
 		Essential: st.Essential, IsEssential: st.IsEssential, CanEssential: production.CanManageEssential(a), EssentialError: forms.essentialError,
 		CanApply: st.CanApply, CanReport: st.CanReport, MaxPlanned: maxPlanned, Statuses: productionStatusChoices, Sups: supplyChoices,
 		FullThreshold: production.FullThreshold, AcceptPlanTypes: ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
 		AppErrors: forms.appErrors, AppError: forms.appError, DayErrors: forms.dayErrors, DayError: forms.dayError}
 	for _, app := range st.Applications {
-		v := s.appView(a, app)
+		v := m.appView(a, app)
 		p.Apps = append(p.Apps, v)
 		if st.Open != nil && app.ID == st.Open.ID {
 			p.Open = &v
@@ -556,7 +533,7 @@ func (s *Server) showProductionEnterprise(w http.ResponseWriter, r *http.Request
 		p.App = *forms.app
 	}
 
-	days, _, err := s.Production.Days(ctx, a, e.USCC, shiftDay(today, -(chartDays-1)), today, 1, chartDays)
+	days, _, err := m.svc.Days(ctx, a, e.USCC, web.ShiftDay(today, -(web.ChartDays-1)), today, 1, web.ChartDays)
 	if err != nil {
 		return err
 	}
@@ -566,7 +543,7 @@ func (s *Server) showProductionEnterprise(w http.ResponseWriter, r *http.Request
 	}
 	if forms.day != nil {
 		p.Day = *forms.day
-	} else if p.Day, p.DayInfo, err = s.dayFormFor(ctx, a, e, s.formDate(r)); err != nil {
+	} else if p.Day, p.DayInfo, err = m.dayFormFor(ctx, a, e, m.formDate(r)); err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -580,16 +557,16 @@ func (s *Server) showProductionEnterprise(w http.ResponseWriter, r *http.Request
 	case q.Get("essential") == "removed":
 		p.OK = "已移出保供重点企业名单。"
 	}
-	s.render(w, r, status, "production_enterprise", p)
+	ss.Render(w, r, status, "production_enterprise", p)
 	return nil
 }
 
 // formDate is the day the status form is for: ?date= if ViewDay takes it,
 // else today.
-func (s *Server) formDate(r *http.Request) string {
-	d, err := s.Production.ViewDay(r.URL.Query().Get("date"))
+func (m *module) formDate(r *http.Request) string {
+	d, err := m.svc.ViewDay(r.URL.Query().Get("date"))
 	if err != nil {
-		return daily.Today(s.Production.Now())
+		return daily.Today(m.svc.Now())
 	}
 	return d
 }
@@ -597,8 +574,8 @@ func (s *Server) formDate(r *http.Request) string {
 // dayFormFor prefills the status form of a day with the firm's status as
 // it stood then (production.Latest): the day's own figures, else the
 // latest before it, else closed.
-func (s *Server) dayFormFor(ctx context.Context, a fugong.Actor, e registry.Enterprise, date string) (dayForm, string, error) {
-	d, ok, err := s.Production.Latest(ctx, a, e.USCC, date)
+func (m *module) dayFormFor(ctx context.Context, a fugong.Actor, e registry.Enterprise, date string) (dayForm, string, error) {
+	d, ok, err := m.svc.Latest(ctx, a, e.USCC, date)
 	switch {
 	case err != nil:
 		return dayForm{}, "", err
@@ -619,10 +596,10 @@ func (s *Server) dayFormFor(ctx context.Context, a fugong.Actor, e registry.Ente
 // productionApply submits the application form. What the form could not
 // read (a number that is not one, more than one plan) is refused by Apply
 // in its order, after who may apply for which firm.
-func (s *Server) productionApply(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) productionApply(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	uscc := r.PathValue("uscc")
 	form := appForm{PlannedDate: strings.TrimSpace(r.PostFormValue("planned_date")),
-		StaffExpected: strings.TrimSpace(toHalfWidth(r.PostFormValue("staff_expected"))), Note: r.PostFormValue("note")}
+		StaffExpected: strings.TrimSpace(web.HalfWidth(r.PostFormValue("staff_expected"))), Note: r.PostFormValue("note")}
 	in := production.ApplicationInput{PlannedDate: form.PlannedDate, Note: form.Note}
 	var unread []fugong.Problem
 	var err error
@@ -635,36 +612,35 @@ func (s *Server) productionApply(w http.ResponseWriter, r *http.Request, ss *ses
 	} else if err != nil {
 		return err
 	}
-	app, err := s.Production.Apply(r.Context(), ss.actor(), uscc, in, plan, append(unread, bad...)...)
+	app, err := m.svc.Apply(r.Context(), ss.Actor(), uscc, in, plan, append(unread, bad...)...)
 	if err == nil {
-		http.Redirect(w, r, productionPath(app.USCC)+"?applied="+strconv.FormatInt(app.ID, 10), http.StatusSeeOther)
-		return nil
+		return web.SeeOther(w, r, productionPath(app.USCC)+"?applied="+strconv.FormatInt(app.ID, 10))
 	}
 	e := fugong.AsError(err)
 	switch {
 	case e == nil || e.Code == fugong.EInternal || e.Code == fugong.ENotFound || e.Code == fugong.EForbidden:
 		return err
 	case e.Code == fugong.EConflict:
-		return s.showProductionEnterprise(w, r, ss, http.StatusConflict, uscc, enterpriseForms{app: &form, appError: e.Message})
+		return m.showProductionEnterprise(w, r, ss, http.StatusConflict, uscc, enterpriseForms{app: &form, appError: e.Message})
 	case e.Code == fugong.ETooLarge && e.Field != "":
 		// A plan too large is shown beside it, as any refused plan.
 		err = fugong.Errorf(fugong.EInvalid, e.Field, "%s", e.Message)
 	}
-	fields, err := fieldErrors(err)
+	fields, err := web.FieldErrors(err)
 	if err != nil {
 		return err
 	}
-	return s.showProductionEnterprise(w, r, ss, http.StatusBadRequest, uscc,
+	return m.showProductionEnterprise(w, r, ss, http.StatusBadRequest, uscc,
 		enterpriseForms{app: &form, appErrors: fields, appError: "复工申请未提交，请修改标红的项目"})
 }
 
 // productionReport saves the status form. A percentage that is not a
 // number is refused by PutDay in its order, after who may report on which
 // firm and the day.
-func (s *Server) productionReport(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) productionReport(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	uscc := r.PathValue("uscc")
 	form := dayForm{Date: strings.TrimSpace(r.PostFormValue("date")), Status: r.PostFormValue("status"),
-		CapacityPct: strings.TrimSpace(toHalfWidth(r.PostFormValue("capacity_pct"))), OnPostPct: strings.TrimSpace(toHalfWidth(r.PostFormValue("on_post_pct"))),
+		CapacityPct: strings.TrimSpace(web.HalfWidth(r.PostFormValue("capacity_pct"))), OnPostPct: strings.TrimSpace(web.HalfWidth(r.PostFormValue("on_post_pct"))),
 		Upstream: r.PostFormValue("upstream"), Downstream: r.PostFormValue("downstream"), Note: r.PostFormValue("note")}
 	var unread []fugong.Problem
 	f := production.Figures{Status: form.Status, Upstream: form.Upstream, Downstream: form.Downstream, Note: form.Note}
@@ -679,22 +655,21 @@ func (s *Server) productionReport(w http.ResponseWriter, r *http.Request, ss *se
 		}
 		*n.into = v
 	}
-	_, _, err := s.Production.PutDay(r.Context(), ss.actor(), uscc, form.Date, f, unread...)
+	_, _, err := m.svc.PutDay(r.Context(), ss.Actor(), uscc, form.Date, f, unread...)
 	if err == nil {
-		http.Redirect(w, r, productionPath(uscc)+"?"+url.Values{"date": {form.Date}, "saved": {form.Date}}.Encode(), http.StatusSeeOther)
-		return nil
+		return web.SeeOther(w, r, productionPath(uscc)+"?"+url.Values{"date": {form.Date}, "saved": {form.Date}}.Encode())
 	}
 	e := fugong.AsError(err)
 	switch {
 	case e == nil || e.Code == fugong.EInternal || e.Code == fugong.ENotFound || e.Code == fugong.EForbidden:
 		return err
 	case e.Code == fugong.EConflict:
-		return s.showProductionEnterprise(w, r, ss, http.StatusConflict, uscc, enterpriseForms{day: &form, dayError: e.Message})
+		return m.showProductionEnterprise(w, r, ss, http.StatusConflict, uscc, enterpriseForms{day: &form, dayError: e.Message})
 	}
-	bad, err := fieldErrors(err)
+	bad, err := web.FieldErrors(err)
 	if err != nil {
 		return err
 	}
-	return s.showProductionEnterprise(w, r, ss, http.StatusBadRequest, uscc,
+	return m.showProductionEnterprise(w, r, ss, http.StatusBadRequest, uscc,
 		enterpriseForms{day: &form, dayErrors: bad, dayError: "生产情况未保存，请修改标红的项目"})
 }

@@ -1,4 +1,4 @@
-package web
+package production
 
 import (
 	"bytes"
@@ -12,33 +12,9 @@ import (
 	"fugong/daily"
 	"fugong/files"
 	"fugong/production"
-	"fugong/registry"
 	"fugong/sheet"
+	"fugong/web"
 )
-
-// productionRoutes are resumption and production's (M4): applications to
-// resume and the towns' decisions, the essential list, each enterprise's
-// daily status, and the summaries with their drill-down.
-func (s *Server) productionRoutes() []route {
-	return []route{
-		{"POST", "/api/v1/enterprises/{uscc}/resumption-applications", s.api(s.apiApply)},
-		{"GET", "/api/v1/enterprises/{uscc}/resumption-applications", s.api(s.apiEnterpriseApplications)},
-		{"GET", "/api/v1/resumption-applications", s.api(s.apiApplications)},
-		{"GET", "/api/v1/resumption-applications/{id}", s.api(s.apiApplication)},
-		{"POST", "/api/v1/resumption-applications/{id}/approve", s.api(s.apiApprove)},
-		{"POST", "/api/v1/resumption-applications/{id}/return", s.api(s.apiReturn)},
-		{"PUT", "/api/v1/enterprises/{uscc}/essential", s.api(s.apiPutEssential)},
-		{"GET", "/api/v1/production/essential", s.api(s.apiEssentialList)},
-		{"PUT", "/api/v1/enterprises/{uscc}/production/{date}", s.api(s.apiPutProductionDay)},
-		{"GET", "/api/v1/enterprises/{uscc}/production/{date}", s.api(s.apiGetProductionDay)},
-		{"GET", "/api/v1/enterprises/{uscc}/production/{date}/versions", s.api(s.apiProductionDayVersions)},
-		{"GET", "/api/v1/enterprises/{uscc}/production", s.api(s.apiProductionDays)},
-		{"GET", "/api/v1/production/summary", s.api(s.apiProductionSummary)},
-		{"GET", "/api/v1/production/trend", s.api(s.apiProductionTrend)},
-		{"GET", "/api/v1/production/enterprises", s.api(s.apiProductionEnterprises)},
-		{"GET", "/api/v1/production/enterprises/export", s.api(s.apiProductionExport)},
-	}
-}
 
 // applicationJSON is an application with the link to its plan.
 type applicationJSON struct {
@@ -49,7 +25,7 @@ type applicationJSON struct {
 func applicationOut(app production.Application) applicationJSON {
 	out := applicationJSON{Application: app}
 	if app.Plan != nil {
-		out.PlanURL = fileURL(app.Plan.ID)
+		out.PlanURL = web.FileURL(app.Plan.ID)
 	}
 	return out
 }
@@ -71,7 +47,7 @@ func readApplication(w http.ResponseWriter, r *http.Request) (production.Applica
 	var plan *files.Upload
 	var unread []fugong.Problem
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		if err := decodeJSON(w, r, &in); err != nil {
+		if err := web.DecodeJSON(w, r, &in); err != nil {
 			return production.ApplicationInput{}, nil, nil, err
 		}
 	} else {
@@ -83,7 +59,7 @@ func readApplication(w http.ResponseWriter, r *http.Request) (production.Applica
 		if len(raw) != 1 {
 			return production.ApplicationInput{}, nil, nil, fugong.Errorf(fugong.EInvalid, "application", "请在 application 字段提交申请内容（JSON）")
 		}
-		if err := decodeStrict([]byte(raw[0]), &in); err != nil {
+		if err := web.DecodeStrict([]byte(raw[0]), &in); err != nil {
 			return production.ApplicationInput{}, nil, nil, err
 		}
 	}
@@ -105,12 +81,12 @@ func readPlan(r *http.Request) (*files.Upload, []fugong.Problem, error) {
 			if errors.Is(err, http.ErrNotMultipart) {
 				return nil, nil, nil
 			}
-			return nil, nil, uploadError(err)
+			return nil, nil, web.UploadError(err)
 		}
 	}
 	var plans []files.Upload
 	for _, h := range r.MultipartForm.File["plan"] {
-		u, err := readPart(h)
+		u, err := web.ReadPart(h)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -127,22 +103,22 @@ func readPlan(r *http.Request) (*files.Upload, []fugong.Problem, error) {
 	return nil, []fugong.Problem{{Field: "plan", Message: "只能上传一个防疫预案文件"}}, nil
 }
 
-func (s *Server) apiApply(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiApply(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	in, plan, unread, err := readApplication(w, r)
 	if err != nil {
 		return err
 	}
-	app, err := s.Production.Apply(r.Context(), a, r.PathValue("uscc"), in, plan, unread...)
+	app, err := m.svc.Apply(r.Context(), a, r.PathValue("uscc"), in, plan, unread...)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/resumption-applications/"+strconv.FormatInt(app.ID, 10))
-	writeJSON(w, http.StatusCreated, applicationOut(app))
+	web.WriteJSON(w, http.StatusCreated, applicationOut(app))
 	return nil
 }
 
-func (s *Server) apiEnterpriseApplications(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	apps, err := s.Production.EnterpriseApplications(r.Context(), a, r.PathValue("uscc"))
+func (m *module) apiEnterpriseApplications(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	apps, err := m.svc.EnterpriseApplications(r.Context(), a, r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
@@ -150,35 +126,18 @@ func (s *Server) apiEnterpriseApplications(w http.ResponseWriter, r *http.Reques
 	for _, app := range apps {
 		items = append(items, applicationOut(app))
 	}
-	writeJSON(w, http.StatusOK, listResponse[applicationJSON]{Items: items, Total: len(items)})
+	web.WriteJSON(w, http.StatusOK, web.All(items))
 	return nil
 }
 
-// pageParams reads page and per_page.
-func pageParams(r *http.Request) (page, perPage int, err error) {
-	if page, err = queryInt(r, "page"); err != nil {
-		return 0, 0, err
-	}
-	if perPage, err = queryInt(r, "per_page"); err != nil {
-		return 0, 0, err
-	}
-	if page == 0 {
-		page = 1
-	}
-	if perPage == 0 {
-		perPage = registry.DefaultPerPage
-	}
-	return page, perPage, nil
-}
-
-func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	page, perPage, err := pageParams(r)
+func (m *module) apiApplications(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	apps, total, err := s.Production.Applications(r.Context(), a, production.AppFilter{Status: q.Get("status"), Town: q.Get("town"),
-		Page: page, PerPage: perPage})
+	apps, total, err := m.svc.Applications(r.Context(), a, production.AppFilter{Status: q.Get("status"), Town: q.Get("town"),
+		Page: pg.Page, PerPage: pg.PerPage})
 	if err != nil {
 		return err
 	}
@@ -186,7 +145,7 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request, a fugon
 	for _, app := range apps {
 		items = append(items, applicationOut(app))
 	}
-	writeJSON(w, http.StatusOK, listResponse[applicationJSON]{Items: items, Total: total, Page: page, PerPage: perPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, pg))
 	return nil
 }
 
@@ -200,44 +159,44 @@ func applicationID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiApplication(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := applicationID(r)
 	if err != nil {
 		return err
 	}
-	app, err := s.Production.Application(r.Context(), a, id)
+	app, err := m.svc.Application(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, applicationOut(app))
+	web.WriteJSON(w, http.StatusOK, applicationOut(app))
 	return nil
 }
 
 // apiApprove approves a submitted application; it takes no body, or an
 // empty JSON object.
-func (s *Server) apiApprove(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiApprove(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := applicationID(r)
 	if err != nil {
 		return err
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, web.MaxJSONBody))
 	if err != nil {
 		return err
 	}
 	if len(bytes.TrimSpace(body)) > 0 {
-		if err := decodeStrict(body, &struct{}{}); err != nil {
+		if err := web.DecodeStrict(body, &struct{}{}); err != nil {
 			return err
 		}
 	}
-	app, err := s.Production.Approve(r.Context(), a, id)
+	app, err := m.svc.Approve(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, applicationOut(app))
+	web.WriteJSON(w, http.StatusOK, applicationOut(app))
 	return nil
 }
 
-func (s *Server) apiReturn(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiReturn(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := applicationID(r)
 	if err != nil {
 		return err
@@ -245,14 +204,14 @@ func (s *Server) apiReturn(w http.ResponseWriter, r *http.Request, a fugong.Acto
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	app, err := s.Production.Return(r.Context(), a, id, in.Reason)
+	app, err := m.svc.Return(r.Context(), a, id, in.Reason)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, applicationOut(app))
+	web.WriteJSON(w, http.StatusOK, applicationOut(app))
 	return nil
 }
 
@@ -262,12 +221,12 @@ type essentialJSON struct {
 	On bool `json:"essential"`
 }
 
-func (s *Server) apiPutEssential(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiPutEssential(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in struct {
 		Essential *bool  `json:"essential"`
 		Reason    string `json:"reason"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	var unread []fugong.Problem
@@ -275,24 +234,24 @@ func (s *Server) apiPutEssential(w http.ResponseWriter, r *http.Request, a fugon
 		unread = []fugong.Problem{{Field: "essential", Message: "请用 essential（true 或 false）说明是否列入保供重点企业名单"}}
 		in.Essential = new(bool)
 	}
-	x, on, err := s.Production.SetEssential(r.Context(), a, r.PathValue("uscc"), *in.Essential, in.Reason, unread...)
+	x, on, err := m.svc.SetEssential(r.Context(), a, r.PathValue("uscc"), *in.Essential, in.Reason, unread...)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, essentialJSON{Essential: x, On: on})
+	web.WriteJSON(w, http.StatusOK, essentialJSON{Essential: x, On: on})
 	return nil
 }
 
-func (s *Server) apiEssentialList(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	page, perPage, err := pageParams(r)
+func (m *module) apiEssentialList(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
-	items, total, err := s.Production.EssentialList(r.Context(), a, page, perPage)
+	items, total, err := m.svc.EssentialList(r.Context(), a, pg.Page, pg.PerPage)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[production.Essential]{Items: items, Total: total, Page: page, PerPage: perPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, pg))
 	return nil
 }
 
@@ -330,13 +289,13 @@ func required[T any](missing *[]fugong.Problem, field string, v, dst *T) {
 
 // apiPutProductionDay records an enterprise's status for a day: 201 for the
 // day's first version, 200 for a correction or a repeat.
-func (s *Server) apiPutProductionDay(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiPutProductionDay(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in dayInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	f, missing := in.figures()
-	d, created, err := s.Production.PutDay(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"), f, missing...)
+	d, created, err := m.svc.PutDay(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"), f, missing...)
 	if err != nil {
 		return err
 	}
@@ -345,46 +304,46 @@ func (s *Server) apiPutProductionDay(w http.ResponseWriter, r *http.Request, a f
 		status = http.StatusCreated
 	}
 	w.Header().Set("Location", "/api/v1/enterprises/"+d.USCC+"/production/"+d.Date)
-	writeJSON(w, status, d)
+	web.WriteJSON(w, status, d)
 	return nil
 }
 
-func (s *Server) apiGetProductionDay(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	d, err := s.Production.Day(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"))
+func (m *module) apiGetProductionDay(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	d, err := m.svc.Day(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, d)
+	web.WriteJSON(w, http.StatusOK, d)
 	return nil
 }
 
-func (s *Server) apiProductionDayVersions(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	vs, err := s.Production.DayVersions(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"))
+func (m *module) apiProductionDayVersions(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	vs, err := m.svc.DayVersions(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[production.Day]{Items: vs, Total: len(vs)})
+	web.WriteJSON(w, http.StatusOK, web.All(vs))
 	return nil
 }
 
-func (s *Server) apiProductionDays(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	page, perPage, err := pageParams(r)
+func (m *module) apiProductionDays(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	days, total, err := s.Production.Days(r.Context(), a, r.PathValue("uscc"), q.Get("from"), q.Get("to"), page, perPage)
+	days, total, err := m.svc.Days(r.Context(), a, r.PathValue("uscc"), q.Get("from"), q.Get("to"), pg.Page, pg.PerPage)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[production.Day]{Items: days, Total: total, Page: page, PerPage: perPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(days, total, pg))
 	return nil
 }
 
 // productionDay reads ?date= as the service's ViewDay takes it: today when
 // absent, never in the future.
-func (s *Server) productionDay(r *http.Request) (string, error) {
-	return s.Production.ViewDay(r.URL.Query().Get("date"))
+func (m *module) productionDay(r *http.Request) (string, error) {
+	return m.svc.ViewDay(r.URL.Query().Get("date"))
 }
 
 // productionSummaryJSON is a day's summary with its headline sentences.
@@ -393,40 +352,40 @@ type productionSummaryJSON struct {
 	Headline []string `json:"headline"`
 }
 
-func (s *Server) apiProductionSummary(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	date, err := s.productionDay(r)
+func (m *module) apiProductionSummary(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	date, err := m.productionDay(r)
 	if err != nil {
 		return err
 	}
-	sum, err := s.Production.Summary(r.Context(), a, date)
+	sum, err := m.svc.Summary(r.Context(), a, date)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, productionSummaryJSON{Summary: sum, Headline: production.Headline(sum, production.ScopeName(a))})
+	web.WriteJSON(w, http.StatusOK, productionSummaryJSON{Summary: sum, Headline: production.Headline(sum, production.ScopeName(a))})
 	return nil
 }
 
-func (s *Server) apiProductionTrend(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	to, err := queryDay(r, "to", daily.Today(s.Production.Now()))
+func (m *module) apiProductionTrend(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	to, err := web.QueryDay(r, "to", daily.Today(m.svc.Now()))
 	if err != nil {
 		return err
 	}
 	end, _ := daily.ParseDate(to)
-	from, err := queryDay(r, "from", end.AddDate(0, 0, -(trendDays-1)).Format(daily.DateLayout))
+	from, err := web.QueryDay(r, "from", end.AddDate(0, 0, -(web.TrendDays-1)).Format(daily.DateLayout))
 	if err != nil {
 		return err
 	}
-	days, err := s.Production.Trend(r.Context(), a, from, to)
+	days, err := m.svc.Trend(r.Context(), a, from, to)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[production.TrendDay]{Items: days, Total: len(days)})
+	web.WriteJSON(w, http.StatusOK, web.All(days))
 	return nil
 }
 
 // productionFilter reads a drill-down's filters; the day defaults to today.
-func (s *Server) productionFilter(r *http.Request) (production.Filter, error) {
-	date, err := s.productionDay(r)
+func (m *module) productionFilter(r *http.Request) (production.Filter, error) {
+	date, err := m.productionDay(r)
 	if err != nil {
 		return production.Filter{}, err
 	}
@@ -434,41 +393,44 @@ func (s *Server) productionFilter(r *http.Request) (production.Filter, error) {
 	return production.Filter{Date: date, Town: q.Get("town"), Status: q.Get("status"), SizeClass: q.Get("size_class")}, nil
 }
 
-func (s *Server) apiProductionEnterprises(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	f, err := s.productionFilter(r)
+func (m *module) apiProductionEnterprises(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	f, err := m.productionFilter(r)
 	if err != nil {
 		return err
 	}
-	if f.Page, f.PerPage, err = pageParams(r); err != nil {
-		return err
-	}
-	items, total, err := s.Production.Enterprises(r.Context(), a, f)
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[production.EnterpriseDay]{Items: items, Total: total, Page: f.Page, PerPage: f.PerPage})
+	// A page, never the whole list: Enterprises takes 0 and 0 for all.
+	f.Page, f.PerPage = pg.Echo().Page, pg.Echo().PerPage
+	items, total, err := m.svc.Enterprises(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, pg))
 	return nil
 }
 
-func (s *Server) apiProductionExport(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	return s.productionExport(w, r, a)
+func (m *module) apiProductionExport(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	return m.productionExport(w, r, a)
 }
 
 // productionExport writes every enterprise of a drill-down as a sheet.
-func (s *Server) productionExport(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	format, err := exportFormat(r)
+func (m *module) productionExport(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	format, err := web.ExportFormat(r)
 	if err != nil {
 		return err
 	}
-	f, err := s.productionFilter(r)
+	f, err := m.productionFilter(r)
 	if err != nil {
 		return err
 	}
-	items, _, err := s.Production.Enterprises(r.Context(), a, f)
+	items, _, err := m.svc.Enterprises(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
 	name := "复工复产企业清单-" + f.Date + "." + format
-	download(w, name, "production-"+f.Date, format)
+	web.Download(w, name, "production-"+f.Date, format)
 	return sheet.WriteProductionDays(w, name, f.Date, items)
 }
