@@ -209,10 +209,6 @@ func testCadreLosesAccess(t *testing.T, e *testEnv) {
 		"report": func() resp {
 			return e.as(t, roleCadre, "PUT", "/api/v1/enterprises/"+code+"/reports/"+e.today(), jsonBody(validFigures()))
 		},
-		"documents": func() resp { return e.as(t, roleCadre, "GET", "/api/v1/enterprises/"+code+"/documents", payload{}) },
-		"upload": func() resp {
-			return e.as(t, roleCadre, "POST", "/api/v1/enterprises/"+code+"/documents", upload(t, "承诺书.pdf", minimalPDF, map[string]string{"kind": "commitment_letter"}))
-		},
 	}
 	check := func(stage string, inReach bool) {
 		t.Helper()

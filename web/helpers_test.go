@@ -22,7 +22,6 @@ import (
 	"fugong"
 	"fugong/account"
 	"fugong/daily"
-	"fugong/documents"
 	"fugong/inspect"
 	"fugong/pairing"
 	"fugong/registry"
@@ -159,7 +158,6 @@ func testDeps(db *store.DB, now func() time.Time) Deps {
 		Oversight: &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
 		Tickets:   &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Pairing:   pairings,
-		Documents: &documents.Service{Store: db, Registry: reg, Now: now},
 		Audit:     db,
 	}
 }

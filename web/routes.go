@@ -48,7 +48,7 @@ func (s *Server) legacyRoutes() []Route {
 	mux.Handle("GET /settings", s.ui(s.settingsForm))
 	mux.Handle("POST /settings", s.ui(s.settingsSave))
 	// Each module's pages.
-	for _, pages := range []func(*routeList){s.inspectPages, s.coveragePages, s.ticketsPages, s.pairingPages, s.documentsPages} {
+	for _, pages := range []func(*routeList){s.inspectPages, s.coveragePages, s.ticketsPages, s.pairingPages} {
 		pages(mux)
 	}
 	return mux.routes
@@ -63,7 +63,7 @@ type route struct {
 // route here is described in openapi.json or a fragment of it in openapi/,
 // and a test keeps the two in step.
 func (s *Server) apiRoutes() []route {
-	return slices.Concat(s.foundationRoutes(), s.inspectRoutes(), s.coverageRoutes(), s.ticketsRoutes(), s.pairingRoutes(), s.documentsRoutes())
+	return slices.Concat(s.foundationRoutes(), s.inspectRoutes(), s.coverageRoutes(), s.ticketsRoutes(), s.pairingRoutes())
 }
 
 // foundationRoutes are the registry's, the accounts', the daily report's

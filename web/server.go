@@ -19,7 +19,6 @@ import (
 	"fugong/account"
 	"fugong/audit"
 	"fugong/daily"
-	"fugong/documents"
 	"fugong/inspect"
 	"fugong/pairing"
 	"fugong/registry"
@@ -36,11 +35,11 @@ type Deps struct {
 	Registry *registry.Service // M1
 	Accounts *account.Service
 	Daily    *daily.Service // M2
-	// M3: inspections, their reach, the cadres' pairings and the papers.
+	// M3: inspections, their reach and the cadres' pairings (the papers
+	// are the module web/documents).
 	Inspect   *inspect.Service
 	Oversight *inspect.Oversight
 	Pairing   *pairing.Service
-	Documents *documents.Service
 	// M5 (M4 and M6 are the modules web/production and web/supplies).
 	Tickets *tickets.Service
 	Audit   audit.Store

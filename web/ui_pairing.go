@@ -26,14 +26,12 @@ func (s *Server) pairingPages(mux *routeList) {
 	mux.Handle("POST /enterprises/{uscc}/cadre/delete", s.ui(s.enterpriseUnpair))
 }
 
-// paperworkNav are the M3 pages of the menu the user can use.
+// paperworkNav are the M3 pages of the menu the user can use (承诺书/预案,
+// 701, is the documents module's).
 func paperworkNav(a fugong.Actor) []navItem {
 	var items []navItem
 	if pairing.CanSeeCadres(a) {
 		items = append(items, navItem{"/pairings", "结对管理"})
-	}
-	if dailyScope(a) {
-		items = append(items, navItem{"/documents/missing", "承诺书/预案"})
 	}
 	return items
 }

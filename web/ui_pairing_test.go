@@ -9,8 +9,8 @@ import (
 	"fugong/store/storetest"
 )
 
-// The pages of M3's pairing and documents: who gets which, and the forms
-// walked through a cookie session as a browser posts them.
+// The pages of M3's pairing: who gets which, and the forms walked through
+// a cookie session as a browser posts them. (The papers' are web/documents'.)
 
 func TestPairingPages(t *testing.T) {
 	t.Parallel()
@@ -22,7 +22,6 @@ func TestPairingPages(t *testing.T) {
 		t.Run("visit interval", func(t *testing.T) { testIntervalForm(t, e) })
 		t.Run("import page", func(t *testing.T) { testPairingImportPage(t, e) })
 		t.Run("enterprise page", func(t *testing.T) { testEnterprisePaperwork(t, e) })
-		t.Run("missing documents page", func(t *testing.T) { testMissingDocumentsPage(t, e) })
 	})
 }
 
@@ -35,9 +34,6 @@ func testPairingPageScope(t *testing.T, e *testEnv) {
 		{"/pairings?town=xyz&page=x", by(200, 200, 200, 200, 404, 404, 404)},
 		{"/pairings/import", by(200, 404, 200, 200, 404, 404, 404)},
 		{"/pairings/unpaired/export", every(200)},
-		{"/documents/missing", every(200)},
-		{"/documents/missing?kind=prevention_plan&town=仙降", every(200)},
-		{"/documents/missing/export", every(200)},
 	}
 	for _, role := range fixtureRoles {
 		b := e.browserLogin(t, role)
@@ -50,25 +46,18 @@ func testPairingPageScope(t *testing.T, e *testEnv) {
 		if got, want := strings.Contains(home, `href="/pairings"`), p200(pages[0].want[role]); got != want {
 			t.Errorf("%s's menu offers 结对管理: %v", role, got)
 		}
-		if got, want := strings.Contains(home, `href="/documents/missing"`), role != roleClerk && role != roleCheckpoint; got != want {
-			t.Errorf("%s's menu offers 承诺书/预案: %v", role, got)
-		}
 	}
 	// Who may change something is shown the form; who may not is not.
 	tangA := "/enterprises/" + e.ents["tangA"]
-	for role, want := range map[string][]bool{ // pair form, upload form
-		roleAdmin: {true, true}, roleBureauStat: {false, false}, roleBureauInsp: {true, true},
-		roleTown: {true, true}, roleCadre: {false, true},
+	for role, want := range map[string]bool{ // the pair form
+		roleAdmin: true, roleBureauStat: false, roleBureauInsp: true, roleTown: true, roleCadre: false,
 	} {
 		page := string(e.browserLogin(t, role).get(t, tangA).body)
-		if !strings.Contains(page, `id="cadre"`) || !strings.Contains(page, `id="documents"`) || !strings.Contains(page, "测试cadre") {
-			t.Errorf("%s: the enterprise page lacks its cadre or documents", role)
+		if !strings.Contains(page, `id="cadre"`) || !strings.Contains(page, "测试cadre") {
+			t.Errorf("%s: the enterprise page lacks its cadre", role)
 		}
-		if got := strings.Contains(page, `action="`+tangA+`/cadre"`); got != want[0] {
+		if got := strings.Contains(page, `action="`+tangA+`/cadre"`); got != want {
 			t.Errorf("%s: pair form shown %v", role, got)
-		}
-		if got := strings.Contains(page, `action="`+tangA+`/documents"`); got != want[1] {
-			t.Errorf("%s: upload form shown %v", role, got)
 		}
 	}
 }
@@ -165,7 +154,7 @@ func testEnterprisePaperwork(t *testing.T, e *testEnv) {
 	b := e.browserLogin(t, roleTown)
 	path := "/enterprises/" + e.ents["tangB"]
 	page := b.get(t, path)
-	contains(t, "before (paired from the list)", page, "吴斌", "更换干部", "未上传")
+	contains(t, "before (paired from the list)", page, "吴斌", "更换干部")
 	csrf := csrfOf(t, page.body)
 
 	r := b.postForm(t, path+"/cadre", url.Values{"csrf": {csrf}, "username": {"u-clerk"}})
@@ -185,50 +174,5 @@ func testEnterprisePaperwork(t *testing.T, e *testEnv) {
 	contains(t, "unpaired", b.get(t, r.header.Get("Location")), "已解除干部结对", "尚未结对驻企干部")
 	if r := e.browserLogin(t, roleBureauStat).postForm(t, path+"/cadre", url.Values{"csrf": {csrf}, "username": {"wu"}}); r.status != 403 {
 		t.Errorf("the statistics group pairs from the page: %d", r.status)
-	}
-
-	// Uploads: a bad one shows the form again with the reason, nothing stored.
-	r = b.do(t, "POST", path+"/documents", upload(t, "承诺书.pdf", "not a pdf", map[string]string{"csrf": csrf, "kind": "commitment_letter", "signed_on": "2020-02-09"}), nil)
-	if r.status != 400 {
-		t.Fatalf("bad upload: %d", r.status)
-	}
-	contains(t, "refused upload", r, `data-field="file"`, "不是 PDF、JPEG、PNG 文件", `value="2020-02-09"`, "未上传")
-	r = b.do(t, "POST", path+"/documents", upload(t, "承诺书.pdf", minimalPDF, map[string]string{"csrf": csrf, "kind": "commitment_letter", "signed_on": "2020-02-09"}), nil)
-	if r.status != 303 || r.header.Get("Location") != path+"?document=commitment_letter#documents" {
-		t.Fatalf("upload: %d %s %s", r.status, r.header.Get("Location"), r.body)
-	}
-	page = b.get(t, r.header.Get("Location"))
-	contains(t, "uploaded", page, "疫情防控承诺书已上传", `href="/api/v1/files/`, ">承诺书.pdf</a>", "2020-02-09", "u-town")
-	// The link serves the file to the browser's session.
-	i := strings.Index(string(page.body), `href="/api/v1/files/`)
-	link := string(page.body[i+6:])
-	link = link[:strings.IndexByte(link, '"')]
-	if f := b.get(t, link); f.status != 200 || string(f.body) != minimalPDF {
-		t.Errorf("GET %s: %d", link, f.status)
-	}
-	r = b.do(t, "POST", path+"/documents", upload(t, "承诺书2.png", tinyPNG, map[string]string{"csrf": csrf, "kind": "commitment_letter"}), nil)
-	contains(t, "replaced", b.get(t, r.header.Get("Location")), ">承诺书2.png</a>", "此前上传 1 份", ">承诺书.pdf</a>")
-	// Out of scope is not found, as in the API.
-	if r := b.do(t, "POST", "/enterprises/"+e.ents["xianA"]+"/documents", upload(t, "a.pdf", minimalPDF, map[string]string{"csrf": csrf, "kind": "commitment_letter"}), nil); r.status != 404 {
-		t.Errorf("upload for xianA: %d", r.status)
-	}
-}
-
-func testMissingDocumentsPage(t *testing.T, e *testEnv) {
-	// tangB has a letter now (testEnterprisePaperwork); nobody has a plan.
-	b := e.browserLogin(t, roleTown)
-	page := b.get(t, "/documents/missing")
-	contains(t, "the town's list", page, `data-uscc="`+e.ents["tangA"]+`"`, `data-uscc="`+e.ents["tangB"]+`"`, "疫情防控预案", `id="document-towns"`)
-	if strings.Contains(string(page.body), e.ents["xianA"]) {
-		t.Error("the town sees xianA")
-	}
-	page = b.get(t, "/documents/missing?kind=commitment_letter")
-	if strings.Contains(string(page.body), `data-uscc="`+e.ents["tangB"]+`"`) || !strings.Contains(string(page.body), `data-uscc="`+e.ents["tangA"]+`"`) {
-		t.Error("the letters' list shows tangB, which has one, or misses tangA")
-	}
-	contains(t, "export link keeps the filter", page, `href="/documents/missing/export?kind=commitment_letter"`)
-	r := b.get(t, "/documents/missing/export?kind=commitment_letter&format=csv")
-	if got := exportedCodes(t, r.body); len(got) != 1 || got[0] != e.ents["tangA"] {
-		t.Errorf("export %v", got)
 	}
 }

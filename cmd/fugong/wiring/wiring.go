@@ -22,6 +22,7 @@ import (
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webdocuments "fugong/web/documents"
 	webproduction "fugong/web/production"
 	websupplies "fugong/web/supplies"
 )
@@ -66,6 +67,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 // under web/, in the order their routes are served.
 func Modules(s Services) []web.Module {
 	return []web.Module{
+		webdocuments.New(s.Documents),   // M3 承诺书与防控预案
 		webproduction.New(s.Production), // M4 复工复产
 		websupplies.New(s.Supplies),     // M6 防疫物资
 	}
@@ -84,7 +86,7 @@ type Options struct {
 func Handler(s Services, o Options) (*web.Server, error) {
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
-		Inspect: s.Inspect, Oversight: s.Oversight, Pairing: s.Pairing, Documents: s.Documents,
+		Inspect: s.Inspect, Oversight: s.Oversight, Pairing: s.Pairing,
 		Tickets: s.Tickets, Audit: s.DB,
 		Logger: o.Logger, Metrics: o.Metrics, SecureCookies: o.SecureCookies,
 	}, Modules(s)...)
