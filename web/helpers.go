@@ -169,6 +169,31 @@ func UploadError(err error) error { return uploadError(err) }
 // Chinese input method) into ASCII.
 func HalfWidth(s string) string { return toHalfWidth(s) }
 
+// MaxJSONBody bounds a JSON body, in bytes.
+const MaxJSONBody = maxJSONBody
+
+// QueryDay reads an optional YYYY-MM-DD query parameter, def when absent.
+func QueryDay(r *http.Request, name, def string) (string, error) { return queryDay(r, name, def) }
+
+// ShiftDay shifts a YYYY-MM-DD day by n days.
+func ShiftDay(day string, n int) string { return shiftDay(day, n) }
+
+// TrendDays is the default span of an API trend: the 30 days ending today.
+const TrendDays = trendDays
+
+// ChartDays is the span of the pages' trend charts.
+const ChartDays = chartDays
+
+// Pct writes a rate in percent with one decimal.
+func Pct(v float64) string { return pct(v) }
+
+// RateClass names the colour band of a rate for the stylesheet, the
+// charts' bands.
+func RateClass(v float64) string { return rateClass(v) }
+
+// FileURL is where GET /api/v1/files/{id} serves a stored file.
+func FileURL(id int64) string { return fileURL(id) }
+
 // TownsFor lists the towns the actor can pick in filters and forms.
 func TownsFor(a fugong.Actor) []registry.Town { return townsFor(a) }
 
@@ -222,21 +247,12 @@ func ImportOutcome(err error) (rows []registry.RowError, msg string, status int,
 // The helpers of uploads and percentages, shared with the modules still in
 // this package.
 
-// MaxJSONBody bounds a JSON body, or the JSON field of a multipart form.
-const MaxJSONBody = maxJSONBody
-
 // FormFiles reads the files of a multipart field (none is not an error),
 // each checked against the accepted types (files.Images, …): one bad file
 // refuses them all. It returns each file's checked content type.
 func FormFiles(r *http.Request, field string, accepted []string) ([]files.Upload, []string, error) {
 	return formFiles(r, field, accepted)
 }
-
-// FileURL is where GET /api/v1/files/{id} serves a stored file.
-func FileURL(id int64) string { return fileURL(id) }
-
-// Pct writes a percentage with one decimal, as the pages show rates.
-func Pct(v float64) string { return pct(v) }
 
 // RoundPct rounds a percentage to one decimal, as the API gives rates.
 func RoundPct(x float64) float64 { return roundPct(x) }

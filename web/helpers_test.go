@@ -22,9 +22,7 @@ import (
 	"fugong"
 	"fugong/account"
 	"fugong/daily"
-	"fugong/documents"
 	"fugong/pairing"
-	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -148,14 +146,12 @@ func testDeps(db *store.DB, now func() time.Time) Deps {
 	reg := &registry.Service{Store: db}
 	pairings := &pairing.Service{Store: db, Registry: reg}
 	return Deps{
-		DB:         db,
-		Registry:   reg,
-		Accounts:   &account.Service{Store: db, Now: time.Now},
-		Daily:      &daily.Service{Store: db, Registry: reg, Now: now},
-		Pairing:    pairings,
-		Documents:  &documents.Service{Store: db, Registry: reg, Now: now},
-		Production: &production.Service{Store: db, Registry: reg, Now: now},
-		Audit:      db,
+		DB:       db,
+		Registry: reg,
+		Accounts: &account.Service{Store: db, Now: time.Now},
+		Daily:    &daily.Service{Store: db, Registry: reg, Now: now},
+		Pairing:  pairings,
+		Audit:    db,
 	}
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"html/template"
@@ -12,6 +13,7 @@ import (
 
 	"fugong"
 	"fugong/account"
+	"fugong/registry"
 )
 
 // The kit: what a module's web package (web/daily, web/supplies, …) builds
@@ -64,6 +66,14 @@ func (rt Route) Kind() string {
 // kit and the modules still in this package).
 func (rt Route) Module() string { return rt.module }
 
+// Section is a module's part of a shared page (an enterprise's page), its
+// HTML rendered with Session.Partial; the page lists the modules' sections
+// by Order.
+type Section struct {
+	HTML  template.HTML
+	Order int
+}
+
 // Link is a link a module adds to a shared page: the admin's settings page
 // ("各模块的设置") or an enterprise's page (its module tabs). Links are
 // listed by Order; Note is shown after a settings link in brackets.
@@ -84,6 +94,11 @@ type Module struct {
 	SettingsLinks []Link
 	// EnterpriseLinks are the tabs of an enterprise's page for the actor.
 	EnterpriseLinks func(a fugong.Actor, uscc string) []Link
+	// EnterpriseSections are the module's parts of an enterprise's page,
+	// e already read in the actor's scope (the M3 papers, say). A form
+	// of a section posts to the module's own route; refused, it shows the
+	// page again with Session.EnterprisePage.
+	EnterpriseSections func(r *http.Request, s *Session, e registry.Enterprise) ([]Section, error)
 	// Templates holds the module's pages (*.html, each defining
 	// "content") and partials (partials/*.html); each page is parsed with
 	// the layout, the shared partials and the module's partials. A
@@ -93,15 +108,16 @@ type Module struct {
 	// "components"."schemas". A path or schema defined twice fails New.
 	OpenAPI []byte
 
-	pages map[string]*template.Template
+	pages    map[string]*template.Template
+	partials *template.Template // the shared partials and the module's, for Session.Partial
 }
 
 // Session is the signed-in user of a page request, and the page tools of
 // the module serving it.
 type Session struct {
-	ss    *session
-	srv   *Server
-	pages map[string]*template.Template
+	ss  *session
+	srv *Server
+	mod *Module
 }
 
 // Actor is who acts: the user's role and scope.
@@ -121,7 +137,53 @@ func (s *Session) Base(title, active string) Base { return s.srv.base(s.ss, titl
 // Base) and status. A template error is logged and answered with a bare
 // 500, never half a page.
 func (s *Session) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	s.srv.renderFrom(s.pages, w, r, status, name, data)
+	s.srv.renderFrom(s.mod.pages, w, r, status, name, data)
+}
+
+// Partial renders a partial template (one the module's partials/*.html
+// define, or a shared one) with data: a Section's HTML.
+func (s *Session) Partial(name string, data any) (template.HTML, error) {
+	if s.mod.partials == nil {
+		return "", fmt.Errorf("web: module %s has no partials", s.mod.Name)
+	}
+	var buf bytes.Buffer
+	if err := s.mod.partials.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("web: module %s: partial %s: %w", s.mod.Name, name, err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// EnterprisePage shows the page of the enterprise uscc (in the actor's
+// scope, else not found) with status, the module's own sections replaced
+// by own: a refused form of a section shown again with its input and its
+// errors. The other modules' sections are as they are.
+func (s *Session) EnterprisePage(w http.ResponseWriter, r *http.Request, status int, uscc string, own ...Section) error {
+	return s.srv.showEnterprise(w, r, s.ss, status, uscc, s.mod, own)
+}
+
+// enterpriseSections are the modules' sections of an enterprise's page;
+// from's are own instead, when from is set.
+func (s *Server) enterpriseSections(r *http.Request, ss *session, e registry.Enterprise, from *Module, own []Section) ([]template.HTML, error) {
+	var all []Section
+	for i := range s.modules {
+		m := &s.modules[i]
+		switch {
+		case m == from:
+			all = append(all, own...)
+		case m.EnterpriseSections != nil:
+			secs, err := m.EnterpriseSections(r, &Session{ss: ss, srv: s, mod: m}, e)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, secs...)
+		}
+	}
+	slices.SortStableFunc(all, func(x, y Section) int { return cmp.Compare(x.Order, y.Order) })
+	out := make([]template.HTML, len(all))
+	for i, sec := range all {
+		out[i] = sec.HTML
+	}
+	return out, nil
 }
 
 // Routes lists every route served, the kit's and this package's first.
@@ -150,7 +212,7 @@ func (s *Server) build() (err error) {
 	for i := range s.modules {
 		m := &s.modules[i]
 		if m.Templates != nil {
-			if m.pages, err = parseModulePages(m.Name, m.Templates, s.funcs); err != nil {
+			if m.pages, m.partials, err = parseModulePages(m.Name, m.Templates, s.funcs); err != nil {
 				return err
 			}
 		}
@@ -191,9 +253,9 @@ func (s *Server) wrap(m *Module, rt Route) (http.Handler, error) {
 	case rt.API != nil:
 		return s.api(apiFunc(rt.API)), nil
 	case rt.Page != nil:
-		fn, pages := rt.Page, m.pages
+		fn := rt.Page
 		return s.ui(func(w http.ResponseWriter, r *http.Request, ss *session) error {
-			return fn(w, r, &Session{ss: ss, srv: s, pages: pages})
+			return fn(w, r, &Session{ss: ss, srv: s, mod: m})
 		}), nil
 	}
 	return rt.Raw, nil

@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-
-	"fugong"
 )
 
 // The modules still in this package, until each moves to a package of its
@@ -12,14 +10,7 @@ import (
 
 // legacyModule is the modules still in this package, served through Deps.
 func (s *Server) legacyModule() Module {
-	return Module{Name: "web", Routes: s.legacyRoutes(), Nav: legacyNav,
-		SettingsLinks: []Link{},
-		EnterpriseLinks: func(a fugong.Actor, uscc string) []Link {
-			e := EnterprisePath(uscc)
-			return []Link{
-				{Href: e + "/production", Label: "复工复产", Order: 100},
-			}
-		}}
+	return Module{Name: "web", Routes: s.legacyRoutes(), Nav: legacyNav}
 }
 
 // routeList records the routes of this package's modules as Routes, so

@@ -44,12 +44,6 @@ func legacyNav(a fugong.Actor) []NavItem {
 	} else if dailyScope(a) {
 		items = append(items, NavItem{"/reports", "每日日报", 300})
 	}
-	if dailyScope(a) {
-		items = append(items, NavItem{"/documents/missing", "承诺书/预案", 701})
-	}
-	if productionNav(a) {
-		items = append(items, NavItem{"/production", "复工复产", 800})
-	}
 	if registry.CanRegister(a) {
 		items = append(items, NavItem{"/enterprises/import", "批量导入", 900})
 	}
@@ -129,17 +123,27 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 // parseModulePages parses each page of a module's templates (*.html) with
 // the layout, the shared partials and the module's own partials
 // (partials/*.html), into a set of its own: two modules may name a page
-// alike.
-func parseModulePages(module string, fsys fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
+// alike. set is the shared partials and the module's alone, for its
+// sections.
+func parseModulePages(module string, fsys fs.FS, funcs template.FuncMap) (pages map[string]*template.Template, set *template.Template, err error) {
 	names, err := fs.Glob(fsys, "*.html")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	partials, err := fs.Glob(fsys, "partials/*.html")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	pages := map[string]*template.Template{}
+	if len(partials) > 0 {
+		set, err = template.New("").Funcs(funcs).ParseFS(assets, "templates/partials/*.html")
+		if err == nil {
+			set, err = set.ParseFS(fsys, "partials/*.html")
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("web: module %s: partials: %w", module, err)
+		}
+	}
+	pages = map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(n, ".html")
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html")
@@ -150,11 +154,11 @@ func parseModulePages(module string, fsys fs.FS, funcs template.FuncMap) (map[st
 			t, err = t.ParseFS(fsys, n)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("web: module %s: template %s: %w", module, name, err)
+			return nil, nil, fmt.Errorf("web: module %s: template %s: %w", module, name, err)
 		}
 		pages[name] = t
 	}
-	return pages, nil
+	return pages, set, nil
 }
 
 // render executes a page into a buffer first, so a template error becomes a

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 )
 
 // legacyRoutes lists the routes of the modules still in this package: the
@@ -47,10 +46,6 @@ func (s *Server) legacyRoutes() []Route {
 	mux.Handle("POST /enterprises/{uscc}/followups", s.ui(s.followupCreate))
 	mux.Handle("GET /settings", s.ui(s.settingsForm))
 	mux.Handle("POST /settings", s.ui(s.settingsSave))
-	// Each module's pages.
-	for _, pages := range []func(*routeList){s.documentsPages, s.productionPages} {
-		pages(mux)
-	}
 	return mux.routes
 }
 
@@ -63,7 +58,7 @@ type route struct {
 // route here is described in openapi.json or a fragment of it in openapi/,
 // and a test keeps the two in step.
 func (s *Server) apiRoutes() []route {
-	return slices.Concat(s.foundationRoutes(), s.documentsRoutes(), s.productionRoutes())
+	return s.foundationRoutes()
 }
 
 // foundationRoutes are the registry's, the accounts', the daily report's

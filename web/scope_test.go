@@ -93,7 +93,7 @@ func otherMujun(t *testing.T, e *testEnv, role string) any {
 // enterprises).
 //
 // Statuses are by(admin, bureau-stat, bureau-insp, town, cadre, clerk, checkpoint).
-var scopeCases = slices.Concat(foundationScopeCases, documentsScopeCases, productionScopeCases)
+var scopeCases = slices.Concat(foundationScopeCases, filesScopeCases)
 
 // foundationScopeCases are the registry's, the accounts' and the daily
 // report's routes; each module keeps its own list beside its tests.

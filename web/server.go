@@ -19,9 +19,7 @@ import (
 	"fugong/account"
 	"fugong/audit"
 	"fugong/daily"
-	"fugong/documents"
 	"fugong/pairing"
-	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -35,15 +33,12 @@ type Deps struct {
 	Registry *registry.Service // M1
 	Accounts *account.Service
 	Daily    *daily.Service // M2
-	// M3: the cadres' pairings and the papers (the inspections and their
-	// reach are the module web/inspect).
-	Pairing   *pairing.Service
-	Documents *documents.Service
-	// M4 (M5, tickets, and M6, supplies, are the modules web/tickets and
-	// web/supplies).
-	Production *production.Service
-	Audit      audit.Store
-	Logger     *slog.Logger
+	// M3: the cadres' pairings, whose part of the enterprise page is still
+	// here (inspections, papers, resumption, tickets and supplies are the
+	// modules under web/).
+	Pairing *pairing.Service
+	Audit   audit.Store
+	Logger  *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it.
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).

@@ -22,8 +22,10 @@ import (
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webdocuments "fugong/web/documents"
 	webinspect "fugong/web/inspect"
 	webpairing "fugong/web/pairing"
+	webproduction "fugong/web/production"
 	websupplies "fugong/web/supplies"
 	webtickets "fugong/web/tickets"
 )
@@ -69,6 +71,8 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 func Modules(s Services) []web.Module {
 	return []web.Module{
 		webinspect.New(s.Inspect, s.Oversight), // M3 督导检查, 督导覆盖
+		webdocuments.New(s.Documents),          // M3 承诺书与防控预案
+		webproduction.New(s.Production),        // M4 复工复产
 		websupplies.New(s.Supplies),            // M6 防疫物资
 		webtickets.New(s.Tickets),              // M5 问题困难
 		webpairing.New(s.Pairing),              // M3 一企一员
@@ -88,8 +92,7 @@ type Options struct {
 func Handler(s Services, o Options) (*web.Server, error) {
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
-		Pairing: s.Pairing, Documents: s.Documents,
-		Production: s.Production, Audit: s.DB,
+		Pairing: s.Pairing, Audit: s.DB,
 		Logger: o.Logger, Metrics: o.Metrics, SecureCookies: o.SecureCookies,
 	}, Modules(s)...)
 }
