@@ -24,3 +24,16 @@ test: deps vet
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# make fuzz [FUZZTIME=30s]: every fuzzer (func FuzzXxx in a _test.go) run for
+# FUZZTIME, one after another; go test runs their seeds already. A crasher is
+# written to the package's testdata/fuzz/FuzzXxx: keep it, it becomes a seed.
+FUZZTIME ?= 30s
+.PHONY: fuzz
+fuzz:
+	@set -e; for file in $$(git ls-files '*_test.go' | xargs grep -l '^func Fuzz'); do \
+		for name in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+			echo "== ./$$(dirname $$file) $$name"; \
+			$(GO) test ./$$(dirname $$file) -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10s; \
+		done; \
+	done

@@ -19,6 +19,9 @@ const (
 	ETooLarge     = "too_large"
 	ERateLimited  = "rate_limited"
 	EInternal     = "internal"
+	// EUnavailable is the database down, unreachable or full: the request
+	// may succeed later, and the operator must act.
+	EUnavailable = "unavailable"
 )
 
 // Problem is one field that broke one rule.
@@ -35,6 +38,9 @@ type Error struct {
 	Message string
 	// Problems lists every field problem when a form broke several rules.
 	Problems []Problem
+	// RetryAfter, when set, is how long a refused caller should wait
+	// before trying again (rate_limited, unavailable).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

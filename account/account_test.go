@@ -80,3 +80,34 @@ func TestUserNormalize(t *testing.T) {
 		t.Errorf("group by Chinese name: %q", g)
 	}
 }
+
+func TestFilterNormalize(t *testing.T) {
+	for _, c := range []struct {
+		f       Filter
+		field   string
+		page    int
+		perPage int
+		town    string
+	}{
+		{Filter{}, "", 1, DefaultPerPage, ""},
+		{Filter{Page: 3, PerPage: 500, Q: "  zhang "}, "", 3, 500, ""},
+		{Filter{Town: "塘下镇"}, "", 1, DefaultPerPage, "330381101"},
+		{Filter{Town: "上海"}, "town", 0, 0, ""},
+		{Filter{Role: "king"}, "role", 0, 0, ""},
+		{Filter{PerPage: 501}, "per_page", 0, 0, ""},
+		{Filter{Page: -1}, "page", 0, 0, ""},
+		{Filter{Q: strings.Repeat("长", 101)}, "q", 0, 0, ""},
+	} {
+		f := c.f
+		err := f.Normalize()
+		if c.field != "" {
+			if e := fugong.AsError(err); e == nil || e.Field != c.field {
+				t.Errorf("%+v: %v, want a problem with %s", c.f, err, c.field)
+			}
+			continue
+		}
+		if err != nil || f.Page != c.page || f.PerPage != c.perPage || f.Town != c.town || f.Q != strings.TrimSpace(c.f.Q) {
+			t.Errorf("%+v: %+v %v", c.f, f, err)
+		}
+	}
+}

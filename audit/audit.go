@@ -46,6 +46,7 @@ var ActionNames = map[string]string{
 	"password": "修改密码", "signoff": "确认", "reopen": "退回重报",
 	"revise": "修订新版本", "rectify": "提交整改", "verify": "验收整改", "reject": "退回整改",
 	"approve": "批准", "return": "退回", "delete": "删除",
+	"disable": "停用", "enable": "启用", "end_sessions": "注销全部登录",
 }
 
 // EntityNames are the Chinese names of the audited records.

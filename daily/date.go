@@ -19,6 +19,47 @@ func ParseDate(s string) (time.Time, error) {
 	return d, nil
 }
 
+// dayLabels name the day parameters in messages.
+var dayLabels = map[string]string{"date": "日期", "from": "开始日期", "to": "结束日期"}
+
+// ParseDay checks a day that figures are asked of or given for: a valid
+// YYYY-MM-DD date (so no year past 9999) no later than today on now's
+// clock, since nothing has happened after it. field names it in the error.
+func ParseDay(field, s string, now time.Time) (time.Time, error) {
+	label := dayLabels[field]
+	if label == "" {
+		label = field
+	}
+	d, err := time.ParseInLocation(DateLayout, s, fugong.Location)
+	if err != nil || d.Format(DateLayout) != s {
+		return time.Time{}, fugong.Errorf(fugong.EInvalid, field, "%s应为 YYYY-MM-DD 格式的有效日期，收到“%s”", label, s)
+	}
+	if today := Today(now); s > today {
+		return time.Time{}, fugong.Errorf(fugong.EInvalid, field, "%s不能晚于今天（%s），收到“%s”", label, today, s)
+	}
+	return d, nil
+}
+
+// ParseRange checks a span of days [from, to] for a trend: both days
+// (ParseDay), from not after to, and at most maxDays days, so that nothing
+// walks an unbounded calendar. It returns the number of days.
+func ParseRange(from, to string, now time.Time, maxDays int) (int, error) {
+	// The end first: a missing start is derived from it.
+	t, err := ParseDay("to", to, now)
+	if err != nil {
+		return 0, err
+	}
+	f, err := ParseDay("from", from, now)
+	if err != nil {
+		return 0, err
+	}
+	days := int(t.Sub(f).Hours()/24+0.5) + 1
+	if days < 1 || days > maxDays {
+		return 0, fugong.Errorf(fugong.EInvalid, "to", "日期范围应为1至%d天", maxDays)
+	}
+	return days, nil
+}
+
 // Today is the report day of t.
 func Today(t time.Time) string { return t.In(fugong.Location).Format(DateLayout) }
 

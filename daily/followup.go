@@ -84,6 +84,9 @@ func (s *Service) AddFollowup(ctx context.Context, a fugong.Actor, uscc string, 
 	if err := fugong.Invalid(f.Normalize()); err != nil {
 		return Followup{}, err
 	}
+	if _, err := ParseDay("date", f.Date, s.Now()); err != nil {
+		return Followup{}, err
+	}
 	f.USCC = e.USCC
 	return s.Store.AddFollowup(ctx, a, f)
 }
@@ -126,7 +129,7 @@ func (s *Service) Reopen(ctx context.Context, a fugong.Actor, town, date, reason
 	if err := canSign(a, town); err != nil {
 		return Signoff{}, err
 	}
-	if _, err := ParseDate(date); err != nil {
+	if _, err := ParseDay("date", date, s.Now()); err != nil {
 		return Signoff{}, err
 	}
 	reason = strings.TrimSpace(reason)

@@ -70,6 +70,50 @@ func TestDates(t *testing.T) {
 	}
 }
 
+// TestDaysAskedFor: a day asked about is a date no later than today, and
+// a range is bounded, so that nothing walks the calendar past its end.
+func TestDaysAskedFor(t *testing.T) {
+	now := time.Date(2020, 2, 9, 23, 30, 0, 0, time.UTC) // the 10th in Ruian
+	for _, c := range []struct {
+		field, day string
+		ok         bool
+	}{
+		{"date", "2020-02-10", true},
+		{"date", "2019-02-10", true},
+		{"date", "2020-02-11", false},
+		{"from", "9999-12-31", false},
+		{"to", "10000-01-01", false},
+		{"to", "2020-02-30", false},
+	} {
+		_, err := ParseDay(c.field, c.day, now)
+		if c.ok != (err == nil) || (err != nil && (fugong.ErrorCode(err) != fugong.EInvalid || fugong.AsError(err).Field != c.field)) {
+			t.Errorf("%s=%s: %v", c.field, c.day, err)
+		}
+	}
+	for _, c := range []struct {
+		from, to string
+		days     int
+		field    string
+	}{
+		{"2020-02-01", "2020-02-10", 10, ""},
+		{"2019-02-10", "2020-02-10", 366, ""},
+		{"2019-02-09", "2020-02-10", 0, "to"},
+		{"2020-02-10", "2020-02-01", 0, "to"},
+		{"2020-02-01", "2020-02-11", 0, "to"},
+		{"9999-12-01", "9999-12-31", 0, "to"},
+		{"9999-12-01", "2020-02-10", 0, "from"},
+		{"2020-02-01", "10000-01-01", 0, "to"},
+	} {
+		days, err := ParseRange(c.from, c.to, now, MaxTrendDays)
+		if c.field == "" && (err != nil || days != c.days) {
+			t.Errorf("%s..%s: %d %v, want %d days", c.from, c.to, days, err, c.days)
+		}
+		if c.field != "" && (fugong.ErrorCode(err) != fugong.EInvalid || fugong.AsError(err).Field != c.field) {
+			t.Errorf("%s..%s: %v, want invalid %s", c.from, c.to, err, c.field)
+		}
+	}
+}
+
 func TestDeadline(t *testing.T) {
 	d, err := ParseDeadline("16:00")
 	if err != nil || d.String() != "16:00" {

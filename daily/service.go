@@ -170,7 +170,7 @@ func (s *Service) Get(ctx context.Context, a fugong.Actor, uscc, date string) (R
 	if err != nil {
 		return Report{}, err
 	}
-	if _, err := ParseDate(date); err != nil {
+	if _, err := ParseDay("date", date, s.Now()); err != nil {
 		return Report{}, err
 	}
 	return s.Store.Report(ctx, e.USCC, date)
@@ -182,7 +182,7 @@ func (s *Service) Versions(ctx context.Context, a fugong.Actor, uscc, date strin
 	if err != nil {
 		return nil, err
 	}
-	if _, err := ParseDate(date); err != nil {
+	if _, err := ParseDay("date", date, s.Now()); err != nil {
 		return nil, err
 	}
 	return s.Store.Versions(ctx, e.USCC, date)
@@ -199,7 +199,7 @@ type Completeness struct {
 
 // Completeness returns the day's completeness and timeliness.
 func (s *Service) Completeness(ctx context.Context, a fugong.Actor, date string) (Completeness, error) {
-	if _, err := ParseDate(date); err != nil {
+	if _, err := ParseDay("date", date, s.Now()); err != nil {
 		return Completeness{}, err
 	}
 	d, err := s.Store.Deadline(ctx)
@@ -252,25 +252,18 @@ const MaxTrendDays = 366
 // Trend returns the scope's counts for every day of [from, to], days
 // without reports included as zeros.
 func (s *Service) Trend(ctx context.Context, a fugong.Actor, from, to string) ([]DayCounts, error) {
-	f, err := ParseDate(from)
+	days, err := ParseRange(from, to, s.Now(), MaxTrendDays)
 	if err != nil {
 		return nil, err
 	}
-	t, err := ParseDate(to)
-	if err != nil {
-		return nil, err
-	}
-	days := int(t.Sub(f).Hours()/24+0.5) + 1
-	if days < 1 || days > MaxTrendDays {
-		return nil, fugong.Errorf(fugong.EInvalid, "to", "日期范围应为1至%d天", MaxTrendDays)
-	}
+	f, _ := ParseDate(from)
 	byDay, expected, err := s.Store.Trend(ctx, a, from, to)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]DayCounts, 0, days)
-	for d := f; !d.After(t); d = d.AddDate(0, 0, 1) {
-		day := d.Format(DateLayout)
+	for i := range days {
+		day := f.AddDate(0, 0, i).Format(DateLayout)
 		c, ok := byDay[day]
 		if !ok {
 			c.Expected = expected
@@ -283,7 +276,7 @@ func (s *Service) Trend(ctx context.Context, a fugong.Actor, from, to string) ([
 // Missing returns a page of the enterprises in scope (and town, if given)
 // that have not reported for the day.
 func (s *Service) Missing(ctx context.Context, a fugong.Actor, date, town string, page, perPage int) ([]Missing, int, error) {
-	if _, err := ParseDate(date); err != nil {
+	if _, err := ParseDay("date", date, s.Now()); err != nil {
 		return nil, 0, err
 	}
 	if town != "" {

@@ -116,7 +116,7 @@ func TestSeed(t *testing.T) {
 		if n := count(fugong.System, registry.Filter{}); n != total {
 			t.Errorf("second Seed changed the enterprises: %d, was %d", n, total)
 		}
-		if users, err := db.ListUsers(ctx); err != nil || len(users)-generatedCadres(users) != len(logins) {
+		if users, _, err := db.ListUsers(ctx, account.Filter{}); err != nil || len(users)-generatedCadres(users) != len(logins) {
 			t.Errorf("after a second Seed %d users (%v), want %d and the generated cadres", len(users), err, len(logins))
 		}
 

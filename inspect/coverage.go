@@ -24,7 +24,8 @@ type Period struct {
 }
 
 // ParsePeriod reads a period; a missing end defaults to today and a missing
-// start to DefaultPeriodDays before the end.
+// start to DefaultPeriodDays before the end. An end after today is refused:
+// no visit has happened then.
 func ParsePeriod(from, to string, now time.Time) (Period, error) {
 	if to == "" {
 		to = now.In(fugong.Location).Format(DateLayout)
@@ -32,6 +33,9 @@ func ParsePeriod(from, to string, now time.Time) (Period, error) {
 	t, err := parseDay("to", to)
 	if err != nil {
 		return Period{}, err
+	}
+	if today := now.In(fugong.Location).Format(DateLayout); to > today {
+		return Period{}, fugong.Errorf(fugong.EInvalid, "to", "结束日期不能晚于今天（%s），收到“%s”", today, to)
 	}
 	if from == "" {
 		from = t.AddDate(0, 0, 1-DefaultPeriodDays).Format(DateLayout)

@@ -23,6 +23,10 @@ func TestParsePeriod(t *testing.T) {
 		{"2020-02-11", "2020-02-10", "", "", "from"},
 		{"2020-02-30", "", "", "", "from"},
 		{"", "20200210", "", "", "to"},
+		// No visit happens after today, nor past the calendar's end.
+		{"", "2020-02-21", "", "", "to"},
+		{"9999-12-01", "9999-12-31", "", "", "to"},
+		{"", "10000-01-01", "", "", "to"},
 	} {
 		p, err := ParsePeriod(c.from, c.to, now)
 		if c.field != "" {

@@ -110,16 +110,16 @@ func CanSeeCadres(a fugong.Actor) bool { return CanPair(a) || a.CityWide() }
 
 // CheckCadre refuses a user who cannot be paired with enterprises: the
 // username must name an enabled cadre. found is false for no such user.
+// No such user, a user of another role and a disabled cadre get the same
+// answer: a town official pairing its firms learns only that the name is
+// not a cadre they can pair, not which accounts exist or what they are
+// (the admin's, say).
 func CheckCadre(username string, u account.User, found bool) error {
 	switch {
 	case strings.TrimSpace(username) == "":
 		return fugong.Errorf(fugong.EInvalid, "username", "请填写干部账号")
-	case !found:
-		return fugong.Errorf(fugong.EInvalid, "username", "干部账号 %s 不存在", username)
-	case u.Role != fugong.RoleCadre:
-		return fugong.Errorf(fugong.EInvalid, "username", "账号 %s 不是驻企干部（角色为%s）", username, fugong.RoleNames[u.Role])
-	case u.Disabled:
-		return fugong.Errorf(fugong.EInvalid, "username", "干部账号 %s 已停用", username)
+	case !found || u.Role != fugong.RoleCadre || u.Disabled:
+		return fugong.Errorf(fugong.EInvalid, "username", "%s 不是可结对的驻企干部账号", username)
 	}
 	return nil
 }

@@ -45,9 +45,10 @@ func TestCheckCadre(t *testing.T) {
 	}{
 		{"a cadre", "wu", cadre, true, ""},
 		{"empty", " ", account.User{}, false, "请填写干部账号"},
-		{"no such user", "nobody", account.User{}, false, "不存在"},
-		{"a town official", "tangxia", account.User{Role: fugong.RoleTown}, true, "不是驻企干部（角色为乡镇街道）"},
-		{"disabled", "wu", account.User{Role: fugong.RoleCadre, Disabled: true}, true, "已停用"},
+		{"no such user", "nobody", account.User{}, false, "nobody 不是可结对的驻企干部账号"},
+		{"a town official", "tangxia", account.User{Role: fugong.RoleTown}, true, "tangxia 不是可结对的驻企干部账号"},
+		{"the admin", "admin", account.User{Role: fugong.RoleAdmin}, true, "admin 不是可结对的驻企干部账号"},
+		{"disabled", "wu", account.User{Role: fugong.RoleCadre, Disabled: true}, true, "wu 不是可结对的驻企干部账号"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			err := CheckCadre(c.username, c.u, c.found)
@@ -60,6 +61,12 @@ func TestCheckCadre(t *testing.T) {
 			e := fugong.AsError(err)
 			if e == nil || e.Code != fugong.EInvalid || e.Field != "username" || !strings.Contains(e.Message, c.want) {
 				t.Fatalf("got %v, want invalid username saying %q", err, c.want)
+			}
+			// Whether the account exists, its role or its state is not told.
+			for _, leak := range []string{"不存在", "管理员", "角色", "停用", "乡镇街道"} {
+				if strings.Contains(e.Message, leak) {
+					t.Errorf("%q tells %q", e.Message, leak)
+				}
 			}
 		})
 	}
@@ -154,7 +161,7 @@ func TestCheckRows(t *testing.T) {
 		{"out of scope", []ImportRow{row(4, other, "wu")}, []string{"4 uscc 不在您的管辖范围内"}, 0},
 		{"closed", []ImportRow{row(2, closed, "wu")}, []string{"2 uscc 无需结对干部"}, 0},
 		{"not a cadre and unknown", []ImportRow{row(2, inScope, "tangxia"), row(5, other, "nobody")},
-			[]string{"2 username 不是驻企干部", "5 uscc 不在您的管辖范围内", "5 username 不存在"}, 0},
+			[]string{"2 username tangxia 不是可结对的驻企干部账号", "5 uscc 不在您的管辖范围内", "5 username nobody 不是可结对的驻企干部账号"}, 0},
 		{"no username", []ImportRow{row(2, inScope, "")}, []string{"2 username 请填写干部账号"}, 0},
 		{"reader's problem kept once", []ImportRow{{Row: 7, USCC: inScope, Username: strings.Repeat("x", 2000), Columns: cols,
 			Problems: []registry.RowError{{Row: 7, Field: "username", Column: "干部账号", Message: "干部账号内容过长"}}}},

@@ -385,7 +385,7 @@ func (s *Service) Day(ctx context.Context, a fugong.Actor, uscc, date string) (D
 	if err != nil {
 		return Day{}, err
 	}
-	if _, err := daily.ParseDate(date); err != nil {
+	if _, err := daily.ParseDay("date", date, s.Now()); err != nil {
 		return Day{}, err
 	}
 	d, err := s.Store.ProductionDay(ctx, e.USCC, date)
@@ -398,7 +398,7 @@ func (s *Service) DayVersions(ctx context.Context, a fugong.Actor, uscc, date st
 	if err != nil {
 		return nil, err
 	}
-	if _, err := daily.ParseDate(date); err != nil {
+	if _, err := daily.ParseDay("date", date, s.Now()); err != nil {
 		return nil, err
 	}
 	vs, err := s.Store.ProductionDayVersions(ctx, e.USCC, date)
@@ -416,8 +416,11 @@ func (s *Service) Days(ctx context.Context, a fugong.Actor, uscc, from, to strin
 		return nil, 0, err
 	}
 	for _, b := range []struct{ name, v string }{{"from", from}, {"to", to}} {
-		if _, err := daily.ParseDate(b.v); b.v != "" && err != nil {
-			return nil, 0, fugong.Errorf(fugong.EInvalid, b.name, "%s 应为 YYYY-MM-DD 格式的有效日期", b.name)
+		if b.v == "" {
+			continue
+		}
+		if _, err := daily.ParseDay(b.name, b.v, s.Now()); err != nil {
+			return nil, 0, err
 		}
 	}
 	if page, perPage, err = paging(page, perPage); err != nil {
@@ -464,7 +467,7 @@ func (s *Service) ViewDay(date string) (string, error) {
 
 // Summary returns a day's production in the actor's scope.
 func (s *Service) Summary(ctx context.Context, a fugong.Actor, date string) (Summary, error) {
-	if _, err := daily.ParseDate(date); err != nil {
+	if _, err := daily.ParseDay("date", date, s.Now()); err != nil {
 		return Summary{}, err
 	}
 	cells, err := s.Store.ProductionSummary(ctx, a, date)
@@ -479,16 +482,8 @@ const MaxTrendDays = 366
 
 // Trend returns the production of every day of [from, to] in the actor's scope.
 func (s *Service) Trend(ctx context.Context, a fugong.Actor, from, to string) ([]TrendDay, error) {
-	f, err := daily.ParseDate(from)
-	if err != nil {
-		return nil, fugong.Errorf(fugong.EInvalid, "from", "from 应为 YYYY-MM-DD 格式的有效日期")
-	}
-	t, err := daily.ParseDate(to)
-	if err != nil {
-		return nil, fugong.Errorf(fugong.EInvalid, "to", "to 应为 YYYY-MM-DD 格式的有效日期")
-	}
-	if days := int(t.Sub(f).Hours()/24+0.5) + 1; days < 1 || days > MaxTrendDays {
-		return nil, fugong.Errorf(fugong.EInvalid, "to", "日期范围应为1至%d天", MaxTrendDays)
+	if _, err := daily.ParseRange(from, to, s.Now(), MaxTrendDays); err != nil {
+		return nil, err
 	}
 	cells, err := s.Store.ProductionTrend(ctx, a, from, to)
 	if err != nil {
@@ -501,8 +496,8 @@ func (s *Service) Trend(ctx context.Context, a fugong.Actor, from, to string) ([
 // on the filter's day (the drill-down of a summary's figure).
 func (s *Service) Enterprises(ctx context.Context, a fugong.Actor, f Filter) ([]EnterpriseDay, int, error) {
 	var ps []fugong.Problem
-	if _, err := daily.ParseDate(f.Date); err != nil {
-		ps = append(ps, fugong.Problem{Field: "date", Message: "日期应为 YYYY-MM-DD 格式的有效日期"})
+	if _, err := daily.ParseDay("date", f.Date, s.Now()); err != nil {
+		ps = append(ps, *problemOf(err))
 	}
 	if f.Town != "" {
 		if t, ok := registry.TownByNameOrCode(f.Town); ok {

@@ -55,11 +55,21 @@ func headerKey(h string) string {
 // .xlsx or .csv in any case, picks the format. It returns one ImportRow per
 // non-empty data row.
 func ReadEnterprises(r io.Reader, name string) ([]registry.ImportRow, error) {
-	t, err := Read(r, name)
+	t, err := ReadEnterpriseTable(r, name)
 	if err != nil {
 		return nil, err
 	}
 	return t.Enterprises()
+}
+
+// ReadEnterpriseTable reads an enterprise list as it is written, within
+// EnterpriseLimits; a file without the required columns is refused at its
+// header row.
+func ReadEnterpriseTable(r io.Reader, name string) (*Table, error) {
+	return ReadChecked(r, name, EnterpriseLimits, func(header []string) error {
+		_, _, err := (&Table{Header: header}).fields()
+		return err
+	})
 }
 
 // Enterprises maps the table's columns to enterprise fields by their headers

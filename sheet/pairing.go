@@ -37,33 +37,16 @@ var pairingField = func() map[string]string {
 // suffix, .xlsx or .csv, picks the format. Rows whose cadre cell is empty,
 // such as the rows of the unpaired list not yet filled in, are left out.
 func ReadPairings(r io.Reader, name string) ([]pairing.ImportRow, error) {
-	t, err := Read(r, name)
+	var (
+		index   map[string]int
+		columns map[string]string
+	)
+	t, err := ReadChecked(r, name, EnterpriseLimits, func(header []string) (err error) {
+		index, columns, err = pairingFields(header)
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	index, columns := map[string]int{}, map[string]string{}
-	for i, h := range t.Header {
-		f, ok := pairingField[reportKey(h)]
-		if !ok {
-			continue
-		}
-		h = strings.TrimSpace(h)
-		if first, dup := columns[f]; dup {
-			if first == h {
-				return nil, fugong.Errorf(fugong.EInvalid, "file", "表头中的列“%s”重复", h)
-			}
-			return nil, fugong.Errorf(fugong.EInvalid, "file", "表头中的列“%s”和“%s”重复，都表示%s", first, h, pairing.FieldLabels[f])
-		}
-		index[f], columns[f] = i, h
-	}
-	var missing []string
-	for _, f := range []string{"uscc", "username"} {
-		if _, ok := index[f]; !ok {
-			missing = append(missing, pairing.FieldLabels[f])
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fugong.Errorf(fugong.EInvalid, "file", "缺少必需的列：%s", strings.Join(missing, "、"))
 	}
 	out := []pairing.ImportRow{}
 	for _, row := range t.Rows {
@@ -87,6 +70,36 @@ func ReadPairings(r io.Reader, name string) ([]pairing.ImportRow, error) {
 		out = append(out, ir)
 	}
 	return out, nil
+}
+
+// pairingFields returns, for each column of a pairing sheet, its index and
+// its header as written.
+func pairingFields(header []string) (index map[string]int, columns map[string]string, err error) {
+	index, columns = map[string]int{}, map[string]string{}
+	for i, h := range header {
+		f, ok := pairingField[reportKey(h)]
+		if !ok {
+			continue
+		}
+		h = strings.TrimSpace(h)
+		if first, dup := columns[f]; dup {
+			if first == h {
+				return nil, nil, fugong.Errorf(fugong.EInvalid, "file", "表头中的列“%s”重复", h)
+			}
+			return nil, nil, fugong.Errorf(fugong.EInvalid, "file", "表头中的列“%s”和“%s”重复，都表示%s", first, h, pairing.FieldLabels[f])
+		}
+		index[f], columns[f] = i, h
+	}
+	var missing []string
+	for _, f := range []string{"uscc", "username"} {
+		if _, ok := index[f]; !ok {
+			missing = append(missing, pairing.FieldLabels[f])
+		}
+	}
+	if len(missing) > 0 {
+		return nil, nil, fugong.Errorf(fugong.EInvalid, "file", "缺少必需的列：%s", strings.Join(missing, "、"))
+	}
+	return index, columns, nil
 }
 
 var unpairedColumns = []column{

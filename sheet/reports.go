@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -88,8 +87,7 @@ func reportKey(h string) string {
 // empty, such as the untouched rows of a template, are left out. It returns
 // the rows and the table as read, for WriteErrorFile.
 func ReadReports(r io.Reader, name, defaultDate string) ([]daily.ImportRow, *Table, error) {
-	f, err := format(name)
-	if err != nil {
+	if _, err := format(name); err != nil {
 		return nil, nil, err
 	}
 	if defaultDate != "" {
@@ -99,21 +97,23 @@ func ReadReports(r io.Reader, name, defaultDate string) ([]daily.ImportRow, *Tab
 		}
 		defaultDate = d
 	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, nil, err
+	var (
+		index   map[string]int
+		columns map[string]string
+	)
+	t, x, err := read(r, name, ReportLimits, func(header []string) (err error) {
+		index, columns, err = (&Table{Header: header}).reportFields(defaultDate != "")
+		return err
+	})
+	if x != nil {
+		defer x.Close()
 	}
-	t, err := Read(bytes.NewReader(b), name)
-	if err != nil {
-		return nil, nil, err
-	}
-	index, columns, err := t.reportFields(defaultDate != "")
 	if err != nil {
 		return nil, nil, err
 	}
 	var raw map[int]string
-	if i, ok := index["date"]; ok && f == "xlsx" {
-		if raw, err = rawColumn(b, i); err != nil {
+	if i, ok := index["date"]; ok && x != nil {
+		if raw, err = rawColumn(x, i); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -285,13 +285,9 @@ func parseDay(s string) (string, bool) {
 // rawColumn returns the stored values of column col of an XLSX's first
 // sheet by row number. Dates are stored as serial day numbers that the
 // cell's format shows in many ways (02-10-20, 2020年2月10日, …); the number
-// is what the cell means.
-func rawColumn(b []byte, col int) (map[int]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: zipLimit})
-	if err != nil {
-		return nil, notXLSX()
-	}
-	defer f.Close()
+// is what the cell means. It is a second pass over the workbook that
+// read has opened and read within its limits.
+func rawColumn(f *excelize.File, col int) (map[int]string, error) {
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil && *props.Date1904 {
 		// Serials count from 1904 (old Mac Excel): rare enough to refuse
 		// rather than shift every date by four years.

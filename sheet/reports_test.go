@@ -20,7 +20,7 @@ const uscc2 = "91330381MA2CYYYY2Y"
 // dateXLSX builds a workbook from rows like makeXLSX, then stores a date in
 // column col of each data row (from row 2) with the number format of its
 // entry in formats: a built-in format id (int) or a custom code (string).
-func dateXLSX(t *testing.T, col int, formats []any, rows ...[]any) []byte {
+func dateXLSX(t testing.TB, col int, formats []any, rows ...[]any) []byte {
 	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(makeXLSX(t, rows...)))
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 // makeXLSX builds a workbook whose first sheet holds rows from row 1; a nil
 // row is left blank. Values keep their Go type, so ints and floats are stored
 // as numbers, as Excel stores what a user types.
-func makeXLSX(t *testing.T, rows ...[]any) []byte {
+func makeXLSX(t testing.TB, rows ...[]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -38,7 +38,7 @@ func makeXLSX(t *testing.T, rows ...[]any) []byte {
 	return buf.Bytes()
 }
 
-func gbk(t *testing.T, s string) []byte {
+func gbk(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
 	if err != nil {
@@ -181,7 +181,7 @@ func TestReadEnterprises(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
-	many := "uscc,name,town,size_class\n" + strings.Repeat("a,b,c,d\n", MaxRows+1)
+	many := "uscc,name,town,size_class\n" + strings.Repeat("a,b,c,d\n", EnterpriseLimits.Rows+1)
 	tests := []struct {
 		name string
 		file string
@@ -198,7 +198,7 @@ func TestReadErrors(t *testing.T) {
 		{"bare quote", "a.csv", []byte("uscc,name,town,size_class\nA,a,t,规上\nB,b\"c,t,规上\n"), "CSV 文件第3行格式有误"},
 		{"unclosed quote", "a.csv", []byte("uscc,name,town,size_class\nA,\"a,t,规上\n"), "CSV 文件第2行格式有误"},
 		{"empty file", "a.csv", []byte("\n,,\n"), "没有表头"},
-		{"too many rows", "a.csv", []byte(many), "文件超过200000行数据"},
+		{"too many rows", "a.csv", []byte(many), "文件超过20000行数据：企业名录每次最多导入20000行"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

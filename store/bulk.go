@@ -45,6 +45,7 @@ var bulkSession = map[string][]struct{ set, reset string }{
 // bulk runs fn in one transaction on a connection of its own, set up for
 // loading. The connection goes back to the pool as it was, or is discarded.
 func (db *DB) bulk(ctx context.Context, fn func(w bulkWriter) error) (err error) {
+	defer func() { db.noteWrite(err) }()
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return err

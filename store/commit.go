@@ -134,6 +134,12 @@ func (c *groupCommitter) commit(batch []*pending) {
 			}
 			if p.err != nil {
 				if _, err := tx.Exec(qRollbackTo); err != nil {
+					if _, ok := Unavailable(p.err); ok {
+						// The engine gave the whole transaction up (SQLite
+						// does on a full disk): the batch fails as this
+						// submission did, not as a lost savepoint.
+						return p.err
+					}
 					return err
 				}
 				tx.counts = tx.counts[:mark]
@@ -149,6 +155,11 @@ func (c *groupCommitter) commit(batch []*pending) {
 	for _, p := range batch {
 		if err != nil && p.err == nil {
 			p.err, p.res = err, daily.Result{}
+		}
+		// A submission that failed for the database's sake is a failed
+		// write, even where its batch committed the others.
+		if p.err != nil {
+			c.db.noteWrite(p.err)
 		}
 		close(p.done)
 	}

@@ -14,7 +14,7 @@ import (
 // *daily.BatchError naming it.
 //
 // On SQLite the batch holds the single writer while it runs, so concurrent
-// submissions wait for it; files are bounded by sheet.MaxRows.
+// submissions wait for it; files are bounded by sheet.ReportLimits.
 func (db *DB) SubmitAll(ctx context.Context, a fugong.Actor, subs []daily.Submission) ([]daily.Result, error) {
 	for attempt := 1; ; attempt++ {
 		out, err := db.submitAll(ctx, a, subs)

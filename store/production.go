@@ -559,9 +559,23 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 		c.OnPost += sign * production.StaffOnPost(f.onPost, f.employees)
 	}
 
+	// The period's days, as the dates the rows carry. They are listed
+	// from parsed dates, never by comparing formatted ones: past 9999-12-31
+	// a date has five digits and sorts before the end.
 	start, err := time.ParseInLocation(time.DateOnly, from, fugong.Location)
 	if err != nil {
 		return nil, err
+	}
+	end, err := time.ParseInLocation(time.DateOnly, to, fugong.Location)
+	if err != nil {
+		return nil, err
+	}
+	var days []string
+	for d := start; !d.After(end); d = d.AddDate(0, 0, 1) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		days = append(days, d.Format(time.DateOnly))
 	}
 	w := &where{}
 	day, edge := w.next(from), w.next(start.AddDate(0, 0, -1).Format(time.DateOnly))
@@ -624,12 +638,15 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 		out = append(out, dc)
 		clear(reported)
 	}
-	next := start // the next day to snapshot
-	flushBefore := func(date string) {
-		for d := next.Format(time.DateOnly); d < date && d <= to; d = next.Format(time.DateOnly) {
-			snapshot(d)
-			next = next.AddDate(0, 0, 1)
+	next := 0 // the index in days of the next day to snapshot
+	flushBefore := func(date string) error {
+		for ; next < len(days) && days[next] < date; next++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			snapshot(days[next])
 		}
+		return nil
 	}
 	for rows.Next() {
 		var uscc, date string
@@ -637,7 +654,9 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 		if err := rows.Scan(&uscc, &date, &n.status, &n.capacity, &n.onPost); err != nil {
 			return nil, err
 		}
-		flushBefore(date)
+		if err := flushBefore(date); err != nil {
+			return nil, err
+		}
 		f := firms[uscc]
 		if f == nil {
 			continue // activated after the first query: counted from the next trend
@@ -650,7 +669,9 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	flushBefore(to + "~") // past the last day
+	if err := flushBefore("~"); err != nil { // past the last day
+		return nil, err
+	}
 	return out, nil
 }
 

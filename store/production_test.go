@@ -3,9 +3,11 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -383,6 +385,46 @@ func TestProductionSummaryAndTrend(t *testing.T) {
 			t.Errorf("one day: %d %v", len(days), err)
 		}
 	})
+}
+
+// TestProductionTrendCalendarEnd: the trend ends at the period's last day
+// even when it is the calendar's (once the days were compared as text, and
+// "10000-01-01" sorts before "9999-12-31": the walk never ended), and a
+// long walk stops when its request is cancelled.
+func TestProductionTrendCalendarEnd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		prodCity(t, db)
+		days, err := db.ProductionTrend(ctx, fugong.System, "9999-12-01", "9999-12-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(days) != 31 || days[30].Date != "9999-12-31" {
+			t.Errorf("%d days, want the 31 of December 9999", len(days))
+		}
+		// Cancelled after the queries have started: the walk of 3.6 million
+		// days must notice instead of finishing.
+		cancelled := &cancelAfter{Context: ctx}
+		cancelled.left.Store(1000)
+		days, err = db.ProductionTrend(cancelled, fugong.System, "0001-01-01", "9999-12-30")
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled walk: %d days, error %v; want context.Canceled", len(days), err)
+		}
+	})
+}
+
+// cancelAfter is a context whose Err reports it cancelled once asked more
+// than left times: a cancellation that comes mid-loop, without a clock.
+type cancelAfter struct {
+	context.Context
+	left atomic.Int64
+}
+
+func (c *cancelAfter) Err() error {
+	if c.left.Add(-1) < 0 {
+		return context.Canceled
+	}
+	return c.Context.Err()
 }
 
 func share(n, d int) float64 {

@@ -63,8 +63,10 @@ func (db *DB) ClaimReminders(ctx context.Context, date string, usccs []string) (
 		values[i] = "($1, " + placeholders(3+i, 1) + ", $2)"
 	}
 	// One statement: one transaction for the page, however many it claims.
-	return queryStrings(ctx, db.w, `INSERT INTO reminders_sent (date, uscc, sent_at) VALUES `+strings.Join(values, ", ")+`
+	won, err := queryStrings(ctx, db.w, `INSERT INTO reminders_sent (date, uscc, sent_at) VALUES `+strings.Join(values, ", ")+`
 		ON CONFLICT DO NOTHING RETURNING uscc`, args...)
+	db.noteWrite(err)
+	return won, err
 }
 
 // ClaimReminder claims one reminder: true when this call recorded it.
@@ -77,5 +79,6 @@ func (db *DB) ClaimReminder(ctx context.Context, date, uscc string) (bool, error
 // that a later run (of any instance) tries again.
 func (db *DB) ReleaseReminder(ctx context.Context, date, uscc string) error {
 	_, err := db.w.ExecContext(ctx, `DELETE FROM reminders_sent WHERE date = $1 AND uscc = $2`, date, uscc)
+	db.noteWrite(err)
 	return err
 }

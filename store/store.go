@@ -44,6 +44,9 @@ type DB struct {
 	commitOnce sync.Once
 	commits    *groupCommitter
 	prepared   atomic.Pointer[map[string]*sql.Stmt]
+	// writeFailure is the last write's failure while the database is to
+	// blame (noteWrite).
+	writeFailure atomic.Pointer[WriteFailure]
 }
 
 // Open connects to dsn: "sqlite:PATH" or "postgres://…".
@@ -85,6 +88,9 @@ func (db *DB) openSQLite(path string) error {
 			return err
 		}
 	}
+	if err := privateFiles(path); err != nil {
+		return err
+	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
@@ -115,6 +121,40 @@ func (db *DB) openSQLite(path string) error {
 	db.r.SetMaxOpenConns(4)
 	db.r.SetMaxIdleConns(4)
 	db.r.SetConnMaxIdleTime(0)
+	return nil
+}
+
+// privateFiles makes the database file readable by its owner only: it
+// holds the password hashes, the sessions and every firm's figures. It is
+// created 0600 before SQLite opens it, and SQLite gives the -wal and -shm
+// files it makes the database's own mode; a file an older version left
+// readable by others (0644 under the usual umask), or its -wal and -shm,
+// is narrowed to 0600.
+func privateFiles(path string) error {
+	if strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: sqlite: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, fi.Mode().Perm()&0o600); err != nil {
+				return fmt.Errorf("store: sqlite: %w", err)
+			}
+		}
+	}
 	return nil
 }
 
@@ -224,7 +264,8 @@ func (db *DB) prepareSubmit(ctx context.Context) {
 }
 
 // write runs fn in a transaction and commits it, or rolls back on error.
-func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	defer func() { db.noteWrite(err) }()
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err

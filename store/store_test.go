@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -227,13 +228,16 @@ func TestUsersSessionsAndThrottle(t *testing.T) {
 		if _, _, err := svc.Authenticate(ctx, token); fugong.ErrorCode(err) != fugong.EUnauthorized {
 			t.Fatalf("after logout: %v", err)
 		}
-		for i := 0; i < account.MaxUserFailure; i++ {
+		for i := 0; i < account.AccountBackoff.Free; i++ {
 			if _, _, err := svc.Login(ctx, "town1", "wrong", "10.0.0.1", account.KindWeb); fugong.ErrorCode(err) != fugong.EUnauthorized {
 				t.Fatalf("attempt %d: %v", i, err)
 			}
 		}
-		if _, _, err := svc.Login(ctx, "town1", "secret-pass", "10.0.0.2", account.KindWeb); fugong.ErrorCode(err) != fugong.ERateLimited {
-			t.Fatalf("after %d failures: %v", account.MaxUserFailure, err)
+		if _, _, err := svc.Login(ctx, "town1", "secret-pass", "10.0.0.1", account.KindWeb); fugong.ErrorCode(err) != fugong.ERateLimited {
+			t.Fatalf("after %d failures: %v", account.AccountBackoff.Free, err)
+		}
+		if _, _, err := svc.Login(ctx, "town1", "secret-pass", "10.0.0.2", account.KindWeb); err != nil {
+			t.Fatalf("from another address after %d failures: %v", account.AccountBackoff.Free, err)
 		}
 	})
 }
@@ -243,6 +247,40 @@ func TestSQLiteFileCreated(t *testing.T) {
 	storetest.Open(t, "sqlite:"+path)
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The database holds password hashes, sessions and every firm's figures:
+// its file and the -wal and -shm beside it are the owner's alone, whatever
+// the umask, and a file an older version left readable by others is
+// narrowed when opened.
+func TestSQLiteFileMode(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), "fugong.db")
+	db := storetest.Open(t, "sqlite:"+path) // migrating writes, so the -wal and -shm exist
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", filepath.Base(p), fi.Mode().Perm())
+		}
+	}
+	db.Close()
+
+	earlier := filepath.Join(t.TempDir(), "fugong.db")
+	for _, p := range []string{earlier, earlier + "-wal"} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	storetest.Open(t, "sqlite:"+earlier)
+	for _, p := range []string{earlier, earlier + "-wal", earlier + "-shm"} {
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s left by an earlier version: %v %v, want mode 0600", filepath.Base(p), fi.Mode().Perm(), err)
+		}
 	}
 }
 

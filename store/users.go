@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"fugong"
@@ -49,22 +50,47 @@ func (db *DB) CreateUser(ctx context.Context, a fugong.Actor, u account.User, pa
 	return u, err
 }
 
-// ListUsers returns every user.
-func (db *DB) ListUsers(ctx context.Context) ([]account.User, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+userCols+` FROM users u ORDER BY u.role, u.username`)
+// ListUsers returns a page of the users f selects, in the order of their
+// roles and names, and how many it selects in all.
+func (db *DB) ListUsers(ctx context.Context, f account.Filter) ([]account.User, int, error) {
+	w := &where{}
+	if f.Q != "" {
+		p := "%" + likeEscape(strings.ToLower(f.Q)) + "%"
+		w.add(`(u.username LIKE ? ESCAPE '\' OR lower(u.display_name) LIKE ? ESCAPE '\')`, p, p)
+	}
+	if f.Role != "" {
+		w.add("u.role = ?", f.Role)
+	}
+	if f.Town != "" {
+		w.add(`(u.town_code = ? OR u.enterprise_uscc IN (SELECT uscc FROM enterprises WHERE town_code = ?)
+			OR u.id IN (SELECT p.user_id FROM cadre_pairings p JOIN enterprises e ON e.uscc = p.enterprise_uscc WHERE e.town_code = ?))`,
+			f.Town, f.Town, f.Town)
+	}
+	var total int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM users u`+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+userCols+` FROM users u`+w.String()+
+		` ORDER BY u.role, u.username`+pageClause(w, f.Page, f.PerPage), w.args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	out := []account.User{}
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		out = append(out, u)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
+}
+
+// UserByID returns a user.
+func (db *DB) UserByID(ctx context.Context, id int64) (account.User, error) {
+	u, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.id = $1`, id))
+	return u, notFound(err, "用户")
 }
 
 // UserByName returns a user and their password hash.
@@ -74,28 +100,85 @@ func (db *DB) UserByName(ctx context.Context, username string) (account.User, st
 	return u, hash, notFound(err, "用户")
 }
 
-// SetPassword replaces a user's password hash and ends their sessions.
-func (db *DB) SetPassword(ctx context.Context, a fugong.Actor, userID int64, passwordHash string) error {
+// SetPassword replaces a user's password hash and ends their sessions but
+// the one whose token hash is keep.
+func (db *DB) SetPassword(ctx context.Context, a fugong.Actor, userID int64, passwordHash, keep string) error {
 	return db.write(ctx, func(tx *Tx) error {
 		var name string
 		err := tx.QueryRow(`UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING username`, passwordHash, userID).Scan(&name)
 		if err != nil {
 			return notFound(err, "用户")
 		}
-		if _, err := tx.Exec(`DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		n, err := tx.endSessions(userID, keep)
+		if err != nil {
 			return err
 		}
-		return tx.audit(a, "password", "user", name, nil, nil)
+		return tx.audit(a, "password", "user", name, nil, map[string]int64{"sessions_ended": n})
 	})
+}
+
+// SetDisabled disables or enables a user. Disabling ends every session and
+// token of theirs; SessionUser refuses a disabled user's anyway, so a
+// session another instance opens in the meantime is no use either.
+func (db *DB) SetDisabled(ctx context.Context, a fugong.Actor, userID int64, disabled bool) (account.User, error) {
+	var u account.User
+	err := db.write(ctx, func(tx *Tx) error {
+		var err error
+		if u, err = scanUser(tx.QueryRow(`SELECT `+userCols+` FROM users u WHERE u.id = $1`, userID)); err != nil {
+			return notFound(err, "用户")
+		}
+		was := u.Disabled
+		if _, err := tx.Exec(`UPDATE users SET disabled = $1 WHERE id = $2`, disabled, userID); err != nil {
+			return err
+		}
+		u.Disabled = disabled
+		var n int64
+		if disabled {
+			if n, err = tx.endSessions(userID, ""); err != nil {
+				return err
+			}
+		}
+		action := "enable"
+		if disabled {
+			action = "disable"
+		}
+		return tx.audit(a, action, "user", u.Username, map[string]bool{"disabled": was},
+			map[string]any{"disabled": disabled, "sessions_ended": n})
+	})
+	return u, err
+}
+
+// EndSessions ends a user's sessions and tokens but the one whose token
+// hash is keep, and returns how many ended.
+func (db *DB) EndSessions(ctx context.Context, a fugong.Actor, userID int64, keep string) (int, error) {
+	var n int64
+	err := db.write(ctx, func(tx *Tx) error {
+		var name string
+		if err := tx.QueryRow(`SELECT username FROM users WHERE id = $1`, userID).Scan(&name); err != nil {
+			return notFound(err, "用户")
+		}
+		var err error
+		if n, err = tx.endSessions(userID, keep); err != nil {
+			return err
+		}
+		return tx.audit(a, "end_sessions", "user", name, nil, map[string]int64{"sessions_ended": n})
+	})
+	return int(n), err
+}
+
+// endSessions deletes a user's sessions but keep.
+func (tx *Tx) endSessions(userID int64, keep string) (int64, error) {
+	res, err := tx.Exec(`DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keep)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // CreateSession stores a session by the hash of its token.
 func (db *DB) CreateSession(ctx context.Context, u account.User, tokenHash, kind string, expires time.Time) error {
 	return db.write(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE expires_at < $1`, tx.now); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(`DELETE FROM login_failures WHERE username = $1`, u.Username); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
@@ -122,27 +205,6 @@ func (db *DB) DeleteSession(ctx context.Context, a fugong.Actor, tokenHash strin
 		}
 		return tx.audit(a, "logout", "session", "", nil, nil)
 	})
-}
-
-// RecordLoginFailure notes a failed login for throttling.
-func (db *DB) RecordLoginFailure(ctx context.Context, username, ip string) error {
-	return db.write(ctx, func(tx *Tx) error {
-		// Failures older than any throttling window only fill the table.
-		if _, err := tx.Exec(`DELETE FROM login_failures WHERE at < $1`, tx.now.Add(-24*time.Hour)); err != nil {
-			return err
-		}
-		_, err := tx.Exec(`INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)`, username, ip, tx.now)
-		return err
-	})
-}
-
-// LoginFailures counts recent failures for a username and for an address.
-func (db *DB) LoginFailures(ctx context.Context, username, ip string, since time.Time) (byUser, byIP int, err error) {
-	since = since.UTC().Truncate(time.Microsecond)
-	err = db.r.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM login_failures WHERE username = $1 AND at > $3),
-		(SELECT count(*) FROM login_failures WHERE ip = $2 AND at > $3)`, username, ip, since).Scan(&byUser, &byIP)
-	return byUser, byIP, err
 }
 
 // PairCadre assigns an enterprise to a cadre (一企一员), which puts it in the

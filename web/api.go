@@ -24,6 +24,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return err
 	}
+	if err := checkJSONText(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -43,6 +46,9 @@ func isMultipart(r *http.Request) bool {
 
 // decodeStrict reads one JSON object from data into v, refusing unknown fields.
 func decodeStrict(data []byte, v any) error {
+	if err := checkJSONText(data); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -109,18 +115,22 @@ type loginRequest struct {
 }
 
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+	if err := checkInput(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	var req loginRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	token, u, err := s.Accounts.Login(r.Context(), req.Username, req.Password, clientIP(r), account.KindAPI)
+	token, u, err := s.Accounts.Login(r.Context(), req.Username, req.Password, s.clientAddr(r), account.KindAPI)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{
-		"token": token, "user": u, "expires_at": s.Accounts.Now().Add(account.APISessionTTL).UTC().Format(time.RFC3339),
+		"token": token, "user": u, "expires_at": s.Accounts.Now().Add(s.Accounts.APITTL()).UTC().Format(time.RFC3339),
 	})
 }
 
@@ -151,11 +161,15 @@ func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request, a fugong.A
 	if a.Role != fugong.RoleAdmin {
 		return fugong.NotFound("接口")
 	}
-	users, err := s.Accounts.Store.ListUsers(r.Context())
+	f, err := userFilter(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[account.User]{Items: users, Total: len(users)})
+	users, total, err := s.Accounts.List(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listResponse[account.User]{Items: users, Total: total, Page: f.Page, PerPage: f.PerPage})
 	return nil
 }
 
@@ -199,4 +213,14 @@ func auditFilter(r *http.Request) (audit.Filter, error) {
 	}
 	f.PerPage, err = queryInt(r, "per_page")
 	return f, err
+}
+
+// pathID reads the {id} of a path; anything but a positive number names
+// no record.
+func pathID(r *http.Request, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, fugong.NotFound(what)
+	}
+	return id, nil
 }

@@ -181,12 +181,17 @@ func readUpload(r *http.Request) (multipart.File, string, error) {
 	return file, hdr.Filename, nil
 }
 
-func (s *Server) importEnterprises(r *http.Request, a fugong.Actor) (registry.ImportResult, error) {
+func (s *Server) importEnterprises(w http.ResponseWriter, r *http.Request, a fugong.Actor) (registry.ImportResult, error) {
 	file, name, err := readUpload(r)
 	if err != nil {
 		return registry.ImportResult{}, err
 	}
 	defer file.Close()
+	release, err := s.importSlot(w)
+	if err != nil {
+		return registry.ImportResult{}, err
+	}
+	defer release()
 	rows, err := sheet.ReadEnterprises(io.Reader(file), name)
 	if err != nil {
 		return registry.ImportResult{}, fileError(err)
@@ -204,7 +209,7 @@ func fileError(err error) error {
 }
 
 func (s *Server) apiImportEnterprises(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	res, err := s.importEnterprises(r, a)
+	res, err := s.importEnterprises(w, r, a)
 	return answerImport(w, res, err)
 }
 

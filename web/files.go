@@ -92,7 +92,6 @@ func (s *Server) apiFile(w http.ResponseWriter, r *http.Request, a fugong.Actor)
 	w.Header().Set("Content-Type", f.ContentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`%s; filename="file-%d"; filename*=UTF-8''%s`, disposition, f.ID, url.PathEscape(f.Name)))
-	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Write(data)
 	return nil
 }

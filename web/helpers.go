@@ -217,6 +217,23 @@ func Download(w http.ResponseWriter, name, ascii, format string) { download(w, n
 // name; none is invalid input.
 func ReadUpload(r *http.Request) (multipart.File, string, error) { return readUpload(r) }
 
+// ImportSlot takes one of the server's slots of file imports (Deps.
+// ImportSlots, shared by every module's imports) for the caller to release
+// once the file is read and stored; when all are taken it sets Retry-After
+// and returns rate_limited (429). Take it after ReadUpload, before the
+// sheet is read:
+//
+//	release, err := web.ImportSlot(w, r)
+//	if err != nil { return err }
+//	defer release()
+func ImportSlot(w http.ResponseWriter, r *http.Request) (release func(), err error) {
+	ss := sessionFrom(r.Context())
+	if ss == nil || ss.srv == nil {
+		return nil, errors.New("web: ImportSlot outside an API or page route")
+	}
+	return ss.srv.importSlot(w)
+}
+
 // FileError presents a file that could not be read as invalid input.
 func FileError(err error) error { return fileError(err) }
 

@@ -45,6 +45,8 @@ const (
 	townXianjiang = "330381010" // 仙降街道
 	townFeiyun    = "330381009" // 飞云街道
 	testPassword  = "correct-horse-battery"
+	// testMetricsToken is the bearer token /metrics asks for.
+	testMetricsToken = "test-metrics-token"
 )
 
 // fixtureEnterprises are in every test environment.
@@ -104,6 +106,7 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 	db.Now = clock.Now
 	d := testDeps(db, clock.Now)
 	d.Logger = slog.New(slog.DiscardHandler)
+	d.MetricsToken = testMetricsToken
 	h, err := New(d)
 	if err != nil {
 		t.Fatal(err)
@@ -375,6 +378,12 @@ func csrfOf(t testing.TB, page []byte) string {
 // CSRF cookie and the hidden input, POST /login submits them.
 func (e *testEnv) browserLogin(t testing.TB, role string) *browser {
 	t.Helper()
+	return e.browserLoginAs(t, e.users[role].Username, testPassword)
+}
+
+// browserLoginAs is browserLogin as any user.
+func (e *testEnv) browserLoginAs(t testing.TB, username, password string) *browser {
+	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -386,12 +395,12 @@ func (e *testEnv) browserLogin(t testing.TB, role string) *browser {
 	if page.status != http.StatusOK {
 		t.Fatalf("GET /login: %d", page.status)
 	}
-	r := b.postForm(t, "/login", url.Values{"username": {e.users[role].Username}, "password": {testPassword}, "csrf": {csrfOf(t, page.body)}})
+	r := b.postForm(t, "/login", url.Values{"username": {username}, "password": {password}, "csrf": {csrfOf(t, page.body)}})
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("POST /login as %s: %d %s", role, r.status, r.body)
+		t.Fatalf("POST /login as %s: %d %s", username, r.status, r.body)
 	}
 	if b.sessionCookie() == "" {
-		t.Fatalf("POST /login as %s set no %s cookie", role, sessionCookie)
+		t.Fatalf("POST /login as %s set no %s cookie", username, sessionCookie)
 	}
 	return b
 }
@@ -468,3 +477,15 @@ func (e *testEnv) addBureauUsers(t *testing.T, roles ...string) {
 
 // minimalPDF is the smallest file files.Check takes for a PDF.
 const minimalPDF = "%PDF-1.4\n%%EOF\n"
+
+// wantErr checks an error response's status, code and field.
+func wantErr(t testing.TB, r resp, status int, field, text string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d: %s", r.status, status, r.body)
+	}
+	e := r.err(t).Error
+	if e.Code != codeOf[status] || e.Field != field || !strings.Contains(e.Message, text) {
+		t.Errorf("error %+v, want code %s field %q message with %q", e, codeOf[status], field, text)
+	}
+}

@@ -3,17 +3,26 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"fugong"
 	"fugong/account"
 	"fugong/registry"
+	"fugong/store"
 )
 
 // The kit: what a module's web package (web/daily, web/supplies, …) builds
@@ -193,7 +202,7 @@ func (s *Server) Routes() []Route { return slices.Clone(s.routes) }
 func (s *Server) kitModule() Module {
 	return Module{Name: "web", Routes: []Route{
 		{Method: "GET", Path: "/healthz", Raw: http.HandlerFunc(s.healthz)},
-		{Method: "GET", Path: "/metrics", Raw: promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})},
+		{Method: "GET", Path: "/metrics", Raw: s.metricsPage()},
 		{Method: "GET", Path: "/static/", Raw: staticFS()},
 		{Method: "GET", Path: "/api/v1/openapi.json", Raw: http.HandlerFunc(s.serveOpenAPI)},
 	}}
@@ -233,7 +242,7 @@ func (s *Server) build() (err error) {
 	mux.Handle("/api/", s.api(apiNotFound))
 	mux.Handle("/", s.ui(uiNotFound))
 	var csrf http.CrossOriginProtection
-	s.handler = s.observe(securityHeaders(csrf.Handler(mux)))
+	s.handler = s.observe(s.securityHeaders(csrf.Handler(mux)))
 	return nil
 }
 
@@ -261,14 +270,108 @@ func (s *Server) wrap(m *Module, rt Route) (http.Handler, error) {
 	return rt.Raw, nil
 }
 
+// metricsPage serves the Prometheus metrics to a scraper that sends the
+// metrics token as its bearer token. Without a token set they are not
+// served at all, so the public address shows nobody the service's insides.
+func (s *Server) metricsPage() http.Handler {
+	prom := promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
+	want := sha256.Sum256([]byte(s.MetricsToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.MetricsToken == "" {
+			http.NotFound(w, r)
+			return
+		}
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "metrics need the bearer token of --metrics-token", http.StatusUnauthorized)
+			return
+		}
+		prom.ServeHTTP(w, r)
+	})
+}
+
+// healthz answers 200 when the database answers a read and the last
+// write did not fail for the database's sake, else 503, so that a load
+// balancer takes the instance out. The read is a ping on the readers with
+// a short timeout: it does not queue behind the writer.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.DB.Ping(r.Context()); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	err := s.DB.PingReader(ctx)
+	if err != nil {
 		s.Logger.Error("health check", "err", err)
-		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-		return
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("ok\n"))
+	status, body := healthOf(err, s.DB.LastWriteFailure(), time.Now())
+	writeJSON(w, status, body)
+}
+
+const (
+	healthTimeout = 2 * time.Second
+	// writeFailureHold is how long a failed write keeps the instance out
+	// when no write has succeeded since: out of rotation, it gets no
+	// writes that could clear it, so after a while it takes traffic again
+	// (and its next failure takes it out again). The failure stays in the
+	// answer until a write succeeds.
+	writeFailureHold = time.Minute
+)
+
+type healthBody struct {
+	Status string `json:"status"` // ok or unavailable
+	// Database is ok, or the class of the read's failure (store.Unavailable),
+	// or "error" for any other.
+	Database         string              `json:"database"`
+	LastWriteFailure *store.WriteFailure `json:"last_write_failure"`
+}
+
+// healthOf judges the database's health from its reader's ping and its last
+// failed write.
+func healthOf(read error, f *store.WriteFailure, now time.Time) (int, healthBody) {
+	b := healthBody{Status: "ok", Database: "ok", LastWriteFailure: f}
+	if read != nil {
+		b.Status, b.Database = "unavailable", "error"
+		if class, ok := store.Unavailable(read); ok {
+			b.Database = class
+		} else if errors.Is(read, context.DeadlineExceeded) {
+			b.Database = "timeout"
+		}
+	}
+	if f != nil && now.Sub(f.At) < writeFailureHold {
+		b.Status = "unavailable"
+	}
+	if b.Status != "ok" {
+		return http.StatusServiceUnavailable, b
+	}
+	return http.StatusOK, b
+}
+
+// importSlot takes one of the slots of file imports for the caller to
+// release, or answers 429 with a Retry-After when all are taken.
+func (s *Server) importSlot(w http.ResponseWriter) (release func(), err error) {
+	if release, ok := s.TryImportSlot(); ok {
+		return release, nil
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(importRetrySeconds))
+	return nil, fugong.Errorf(fugong.ERateLimited, "file", "服务器正在处理其他导入文件，请%d秒后再试", importRetrySeconds)
+}
+
+// importRetrySeconds is how long a refused import is asked to wait: about
+// the time a large file takes.
+const importRetrySeconds = 10
+
+// TryImportSlot takes one of the slots of file imports (Deps.ImportSlots),
+// without waiting: ok is false when every slot is taken. The modules'
+// imports take theirs through ImportSlot; a test holds one to see the
+// server busy.
+func (s *Server) TryImportSlot() (release func(), ok bool) {
+	select {
+	case s.imports <- struct{}{}:
+		var once sync.Once
+		return func() { once.Do(func() { <-s.imports }) }, true
+	default:
+		return nil, false
+	}
 }
 
 func (s *Server) serveOpenAPI(w http.ResponseWriter, r *http.Request) {

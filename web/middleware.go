@@ -6,12 +6,14 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -32,14 +34,15 @@ type session struct {
 	user      account.User
 	token     string
 	viaCookie bool
+	srv       *Server // the server it was resolved by (ImportSlot)
 }
 
 func (ss *session) actor() fugong.Actor { return ss.user.Actor() }
 
 type ctxKey struct{}
 
-// sessionKey carries the session into API handlers that need more than the
-// actor (the token to end, the user to show).
+// sessionKey carries the session into the handlers that need more than the
+// actor (the token to end, the user to show, the server's import slots).
 var sessionKey ctxKey
 
 func sessionFrom(ctx context.Context) *session {
@@ -68,7 +71,7 @@ func (s *Server) session(r *http.Request) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &session{user: u, token: token, viaCookie: viaCookie}, nil
+	return &session{user: u, token: token, viaCookie: viaCookie, srv: s}, nil
 }
 
 // checkCSRF checks the form or header token of a cookie-authenticated unsafe
@@ -104,7 +107,8 @@ func checkCSRF(w http.ResponseWriter, r *http.Request, ss *session) error {
 type apiFunc func(w http.ResponseWriter, r *http.Request, a fugong.Actor) error
 
 // api wraps an API handler: it needs a session, a valid CSRF token when the
-// session came from a cookie, and turns returned errors into JSON.
+// session came from a cookie, and text that is text (checkInput), and turns
+// returned errors into JSON.
 func (s *Server) api(fn apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ss, err := s.session(r)
@@ -118,6 +122,10 @@ func (s *Server) api(fn apiFunc) http.Handler {
 		}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey, ss))
 		defer removeUploads(r)
+		if err := checkInput(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		if err := fn(w, r, ss.actor()); err != nil {
 			s.writeError(w, r, err)
 		}
@@ -136,7 +144,8 @@ func removeUploads(r *http.Request) {
 type uiFunc func(w http.ResponseWriter, r *http.Request, ss *session) error
 
 // ui wraps a page handler: without a session it sends the browser to the
-// login page; a form post needs its CSRF token; errors render as a page.
+// login page; a form post needs its CSRF token; the text sent is checked
+// (checkInput); errors render as a page.
 func (s *Server) ui(fn uiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ss, err := s.session(r)
@@ -145,11 +154,16 @@ func (s *Server) ui(fn uiFunc) http.Handler {
 			return
 		}
 		if ss == nil {
-			http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey, ss))
 		defer removeUploads(r)
 		if err := checkCSRF(w, r, ss); err != nil {
+			s.renderError(w, r, ss, err)
+			return
+		}
+		if err := checkInput(r); err != nil {
 			s.renderError(w, r, ss, err)
 			return
 		}
@@ -159,26 +173,48 @@ func (s *Server) ui(fn uiFunc) http.Handler {
 	})
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path on it, with
+// its query and fragment, rebuilt from its parsed parts; anything else is
+// "/". Browsers drop tabs and newlines from a URL and read a backslash as a
+// slash, so "/\t/evil.example" or "/\evil.example" would leave the site as
+// surely as "//evil.example" or "https://evil.example".
 func safeNext(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, `\`) {
+	if !strings.HasPrefix(p, "/") || len(p) > 2048 || strings.ContainsFunc(p, func(c rune) bool {
+		return c == '\\' || unicode.IsControl(c) || c == utf8.RuneError
+	}) {
 		return "/"
 	}
-	return p
-}
-
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Opaque != "" || u.User != nil || u.Host != "" {
+		return "/"
 	}
-	return host
+	path := u.EscapedPath()
+	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") {
+		return "/"
+	}
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		path += "#" + u.EscapedFragment()
+	}
+	return path
 }
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets the headers every response carries. No response
+// is stored by the browser or a cache but the static assets: every page
+// and API answer past the login is personal or scoped, and the login page
+// carries its form token. Over HTTPS the browser is told to use nothing
+// else for a year.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		if s.isHTTPS(r) {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
@@ -193,9 +229,13 @@ type statusWriter struct {
 	bytes  int
 }
 
+// WriteHeader records the status; a 503 says when to try again.
 func (sw *statusWriter) WriteHeader(code int) {
 	if sw.status == 0 {
 		sw.status = code
+	}
+	if code == http.StatusServiceUnavailable && sw.Header().Get("Retry-After") == "" {
+		sw.Header().Set("Retry-After", retryUnavailable)
 	}
 	sw.ResponseWriter.WriteHeader(code)
 }

@@ -195,6 +195,7 @@ type errorPage struct {
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, ss *session, err error) {
 	e := s.publicError(r, err)
 	status := statusOf[e.Code]
+	setRetryAfter(w, e)
 	s.render(w, r, status, "error", errorPage{basePage: s.base(ss, "出错了", ""), Status: status, Message: e.Message})
 }
 

@@ -53,7 +53,7 @@ func (s *Server) reportTemplate(w http.ResponseWriter, r *http.Request, a fugong
 	if date == "" {
 		date = daily.Today(s.Daily.Now())
 	}
-	if _, err := daily.ParseDate(date); err != nil {
+	if _, err := daily.ParseDay("date", date, s.Daily.Now()); err != nil {
 		return err
 	}
 	var es []registry.Enterprise
@@ -71,7 +71,7 @@ func (s *Server) reportTemplate(w http.ResponseWriter, r *http.Request, a fugong
 }
 
 // importReports reads an uploaded sheet of reports and stores it.
-func (s *Server) importReports(r *http.Request, a fugong.Actor) (daily.ImportResult, error) {
+func (s *Server) importReports(w http.ResponseWriter, r *http.Request, a fugong.Actor) (daily.ImportResult, error) {
 	file, name, err := readUpload(r)
 	if err != nil {
 		return daily.ImportResult{}, err
@@ -83,6 +83,11 @@ func (s *Server) importReports(r *http.Request, a fugong.Actor) (daily.ImportRes
 			return daily.ImportResult{}, err
 		}
 	}
+	release, err := s.importSlot(w)
+	if err != nil {
+		return daily.ImportResult{}, err
+	}
+	defer release()
 	rows, _, err := sheet.ReadReports(file, name, date)
 	if err != nil {
 		return daily.ImportResult{}, fileError(err)
@@ -100,7 +105,7 @@ func (s *Server) apiReportTemplate(w http.ResponseWriter, r *http.Request, a fug
 }
 
 func (s *Server) apiImportReports(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	res, err := s.importReports(r, a)
+	res, err := s.importReports(w, r, a)
 	return answerImport(w, res, err)
 }
 
@@ -140,7 +145,7 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, ss *sessio
 		return fugong.NotFound("页面")
 	}
 	p := reportImportPage{basePage: s.base(ss, "批量导入日报", "/reports"), Date: r.FormValue("date"), SkipBad: r.FormValue("skip_bad") == "true"}
-	res, err := s.importReports(r, ss.actor())
+	res, err := s.importReports(w, r, ss.actor())
 	rows, msg, status, internal := s.importOutcome(r, err)
 	if internal != nil {
 		return internal

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 )
 
 // legacyRoutes lists the routes of the modules still in this package: the
@@ -46,6 +47,7 @@ func (s *Server) legacyRoutes() []Route {
 	mux.Handle("POST /enterprises/{uscc}/followups", s.ui(s.followupCreate))
 	mux.Handle("GET /settings", s.ui(s.settingsForm))
 	mux.Handle("POST /settings", s.ui(s.settingsSave))
+	s.accountPages(mux)
 	return mux.routes
 }
 
@@ -58,7 +60,7 @@ type route struct {
 // route here is described in openapi.json or a fragment of it in openapi/,
 // and a test keeps the two in step.
 func (s *Server) apiRoutes() []route {
-	return s.foundationRoutes()
+	return slices.Concat(s.foundationRoutes(), s.accountRoutes())
 }
 
 // foundationRoutes are the registry's, the accounts', the daily report's

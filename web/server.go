@@ -7,12 +7,14 @@
 package web
 
 import (
+	"cmp"
 	"embed"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/netip"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -39,10 +41,20 @@ type Deps struct {
 	Pairing *pairing.Service
 	Audit   audit.Store
 	Logger  *slog.Logger
-	// Metrics receives the HTTP metrics; /metrics serves it.
-	Metrics *prometheus.Registry
-	// SecureCookies marks cookies Secure (behind HTTPS).
+	// Metrics receives the HTTP metrics; /metrics serves it to a caller
+	// with MetricsToken as its bearer token, and to nobody without one.
+	Metrics      *prometheus.Registry
+	MetricsToken string
+	// SecureCookies marks cookies Secure on every request, not only on
+	// those that came over HTTPS.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client and whose X-Forwarded-Proto says whether it used HTTPS.
+	TrustedProxies []netip.Prefix
+	// ImportSlots bounds the file imports read at once (zero is
+	// defaultImportSlots): a file at the limits of package sheet takes a
+	// few hundred MB and seconds of CPU to read and store.
+	ImportSlots int
 }
 
 // Server is the assembled service: the kit, the modules still in this
@@ -56,7 +68,11 @@ type Server struct {
 	openAPI []byte   // openapi.json with every module's fragment merged in
 	funcs   template.FuncMap
 	handler http.Handler
+	// imports holds a token for each file import being read (ImportSlot).
+	imports chan struct{}
 }
+
+const defaultImportSlots = 2
 
 // New assembles the service: the kit, the pages and API of the modules
 // still in this package (they use d), and modules. It parses every
@@ -64,7 +80,7 @@ type Server struct {
 // or a path documented twice fails at start, not on a request; two
 // modules serving the same route fail it too.
 func New(d Deps, modules ...Module) (*Server, error) {
-	s := &Server{Deps: d}
+	s := &Server{Deps: d, imports: make(chan struct{}, cmp.Or(d.ImportSlots, defaultImportSlots))}
 	if s.Logger == nil {
 		s.Logger = slog.Default()
 	}

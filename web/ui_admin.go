@@ -12,33 +12,56 @@ import (
 
 type usersPage struct {
 	basePage
-	Users  []account.User
-	Form   account.User
-	Errors map[string]string
-	Added  string
-	Roles  []fugong.Role
-	Groups []fugong.Group
-	Towns  []registry.Town
+	Users       []account.User
+	Total       int
+	Pages       int
+	Filter      account.Filter
+	FilterError string
+	Query       template.URL // the filters without the page, already encoded for links
+	Form        account.User
+	Errors      map[string]string
+	Added       string
+	Roles       []fugong.Role
+	Groups      []fugong.Group
+	Towns       []registry.Town
 }
 
 func (s *Server) usersPage(ss *session) usersPage {
-	return usersPage{basePage: s.base(ss, "用户管理", "/users"), Roles: fugong.Roles, Groups: fugong.Groups, Towns: registry.Towns}
+	return usersPage{basePage: s.base(ss, "用户管理", "/users"), Roles: fugong.Roles, Groups: fugong.Groups, Towns: registry.Towns,
+		Filter: account.Filter{Page: 1, PerPage: account.DefaultPerPage}}
 }
 
+// userList is 用户管理: the users found by name, role and town, a page at a
+// time, each with its actions, and the form that adds one.
 func (s *Server) userList(w http.ResponseWriter, r *http.Request, ss *session) error {
 	if ss.user.Role != fugong.RoleAdmin {
 		return fugong.NotFound("页面")
 	}
 	p := s.usersPage(ss)
 	p.Added = r.URL.Query().Get("added")
-	return s.showUsers(w, r, http.StatusOK, p)
+	f, err := userFilter(r)
+	if err != nil {
+		e := s.publicError(r, err)
+		if e.Code != fugong.EInvalid {
+			return err
+		}
+		p.FilterError = e.Message
+	} else {
+		p.Filter = f
+	}
+	q := r.URL.Query()
+	q.Del("page")
+	q.Del("added")
+	p.Query = template.URL(q.Encode())
+	return s.showUsers(w, r, ss, http.StatusOK, p)
 }
 
-func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, p usersPage) error {
+func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, ss *session, status int, p usersPage) error {
 	var err error
-	if p.Users, err = s.Accounts.Store.ListUsers(r.Context()); err != nil {
+	if p.Users, p.Total, err = s.Accounts.List(r.Context(), ss.actor(), p.Filter); err != nil {
 		return err
 	}
+	p.Pages = (p.Total + p.Filter.PerPage - 1) / p.Filter.PerPage
 	s.render(w, r, status, "users", p)
 	return nil
 }
@@ -59,7 +82,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, ss *session)
 	if p.Errors, err = fieldErrors(err); err != nil {
 		return err
 	}
-	return s.showUsers(w, r, http.StatusBadRequest, p)
+	return s.showUsers(w, r, ss, http.StatusBadRequest, p)
 }
 
 type auditPage struct {

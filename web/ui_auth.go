@@ -21,6 +21,11 @@ type loginPage struct {
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if err := checkInput(r); err != nil {
+		e := s.publicError(r, err)
+		s.showLogin(w, r, statusOf[e.Code], loginPage{Error: e.Message})
+		return
+	}
 	if ss, _ := s.session(r); ss != nil {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
@@ -38,12 +43,17 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, p
 		p.Token = account.NewToken()
 	}
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: p.Token, Path: "/login", HttpOnly: true,
-		Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+		Secure: s.secureCookies(r), SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	s.render(w, r, status, "login", p)
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := checkInput(r); err != nil {
+		e := s.publicError(r, err)
+		s.showLogin(w, r, statusOf[e.Code], loginPage{Error: e.Message})
+		return
+	}
 	p := loginPage{Username: r.PostFormValue("username"), Next: safeNext(r.PostFormValue("next"))}
 	c, err := r.Cookie(loginCSRFCookie)
 	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue(csrfField))) != 1 {
@@ -51,16 +61,17 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.showLogin(w, r, http.StatusForbidden, p)
 		return
 	}
-	token, _, err := s.Accounts.Login(r.Context(), p.Username, r.PostFormValue("password"), clientIP(r), account.KindWeb)
+	token, _, err := s.Accounts.Login(r.Context(), p.Username, r.PostFormValue("password"), s.clientAddr(r), account.KindWeb)
 	if err != nil {
 		e := s.publicError(r, err)
 		p.Error = e.Message
+		setRetryAfter(w, e)
 		s.showLogin(w, r, statusOf[e.Code], p)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(account.WebSessionTTL.Seconds())})
-	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Path: "/login", MaxAge: -1})
+		Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode, MaxAge: int(account.WebSessionTTL.Seconds())})
+	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Path: "/login", MaxAge: -1, Secure: s.secureCookies(r)})
 	http.Redirect(w, r, p.Next, http.StatusSeeOther)
 }
 
@@ -68,7 +79,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, ss *session) err
 	if err := s.Accounts.Logout(r.Context(), ss.actor(), ss.token); err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies(r)})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }

@@ -255,7 +255,7 @@ func (s *Server) enterpriseImport(w http.ResponseWriter, r *http.Request, ss *se
 		return fugong.NotFound("页面")
 	}
 	p := importPage{basePage: s.base(ss, "批量导入企业", "/enterprises/import"), SkipBad: r.FormValue("skip_bad") == "true"}
-	res, err := s.importEnterprises(r, ss.actor())
+	res, err := s.importEnterprises(w, r, ss.actor())
 	rows, msg, status, internal := s.importOutcome(r, err)
 	if internal != nil {
 		return internal

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,19 +24,25 @@ const loginsFile = "demo-logins.txt"
 func (e *env) demo(ctx context.Context, args []string) error {
 	fs := e.flags("demo")
 	addr := fs.String("addr", cmp.Or(e.getenv("FUGONG_ADDR"), "127.0.0.1:8080"), "listen address (env FUGONG_ADDR)")
-	data := fs.String("data", "./fugong-data", "data directory; the database is DATA/fugong.db")
+	data := fs.String("data", "./fugong-data", "data directory: the logins, and the database DATA/fugong.db unless --db names another")
+	dsn := fs.String("db", "", "database: sqlite:PATH or postgres://… (default sqlite:DATA/fugong.db)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*data, 0o750); err != nil {
 		return err
 	}
-	db, err := e.open(ctx, "sqlite:"+filepath.Join(*data, "fugong.db"), true)
+	path := filepath.Join(*data, loginsFile)
+	if *dsn == "" {
+		*dsn = "sqlite:" + filepath.Join(*data, "fugong.db")
+	} else {
+		path = filepath.Join(*data, loginsFileOf(*dsn))
+	}
+	db, err := e.open(ctx, *dsn, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	path := filepath.Join(*data, loginsFile)
 	_, statErr := os.Stat(path)
 	reset := statErr != nil
 	bar := newBar(e.stderr, "生成演示数据")
@@ -59,9 +67,17 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		text = []byte("（演示账号文件 " + path + " 不存在：请用 fugong user add 添加用户）\n")
 	}
-	return e.listen(ctx, db, *addr, false, func(url string) {
+	return e.listen(ctx, db, *addr, webConfig{}, func(url string) {
 		fmt.Fprintf(e.stdout, "\n瑞安市经信局复工复产指挥平台（演示）\n打开 %s 用以下账号登录：\n\n%s\n", url, text)
 	})
+}
+
+// loginsFileOf names the logins of a database given with --db: one data
+// directory may serve demos on several databases, and the passwords of one
+// must not be printed for another.
+func loginsFileOf(dsn string) string {
+	sum := sha256.Sum256([]byte(dsn))
+	return "demo-logins-" + hex.EncodeToString(sum[:4]) + ".txt"
 }
 
 func writeLogins(path string, logins []demo.Login) error {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"fugong/account"
 	"fugong/cmd/fugong/wiring"
@@ -79,6 +80,42 @@ func (e *env) dbFlag(fs *flag.FlagSet) (*string, error) {
 		}
 	}
 	return fs.String("db", cmp.Or(def, defaultDSN), "database: sqlite:PATH or postgres://… (env FUGONG_DB)"), nil
+}
+
+// durationFlag adds a duration flag whose default comes from the
+// environment variable env, else def. A variable that is no duration is an
+// error, never a quiet fall back to the default.
+func (e *env) durationFlag(fs *flag.FlagSet, name, env string, def time.Duration, usage string) (*time.Duration, error) {
+	if v := e.getenv(env); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a duration such as 12h or 90m", env, v)
+		}
+		def = d
+	}
+	return fs.Duration(name, def, usage+" (env "+env+")"), nil
+}
+
+// secret is the environment's value of a secret: the variable name, or the
+// content of the file that name_FILE names. A named file that cannot be
+// read, or is empty, is an error.
+func (e *env) secret(name string) (string, error) {
+	if v := e.getenv(name); v != "" {
+		return v, nil
+	}
+	f := e.getenv(name + "_FILE")
+	if f == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(f)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", fmt.Errorf("%s_FILE: %s is empty", name, f)
+	}
+	return v, nil
 }
 
 // open connects to the database and refuses an outdated schema.

@@ -1,6 +1,7 @@
 // Command fugong is the bureau's epidemic and resumption command platform:
 // one binary that serves the web UI and API, runs the demo city, migrates the
-// database and loads and exports enterprise lists and daily reports.
+// database, loads and exports enterprise lists and daily reports, and backs
+// the database up and restores it.
 package main
 
 import (
@@ -44,19 +45,22 @@ func exitCode(err error) int {
 const usage = `fugong — 瑞安市经信局复工复产指挥平台
 
 Usage:
-  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data]
-  fugong serve  [--addr ADDR] [--db DSN] [--migrate]
+  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data] [--db DSN]
+  fugong serve  [--addr ADDR] [--db DSN] [--migrate] [--api-token-ttl 12h] [--trusted-proxy CIDR]... [--secure-cookies] [--metrics-token T]
   fugong migrate [--db DSN]
   fugong user add --username U --role R [--town CODE] [--enterprise USCC] [--group NAME] [--group-leader] [--password-stdin]
   fugong user passwd --username U [--password-stdin]
   fugong import enterprises [--db DSN] FILE [--skip-bad]
   fugong import reports [--db DSN] FILE [--skip-bad] [--date YYYY-MM-DD]
   fugong export enterprises [--db DSN] --out FILE [--town CODE]
+  fugong backup [--db DSN] --out FILE
+  fugong restore [--db DSN] --in FILE [--force]
   fugong bench  [--db DSN] [--enterprises N] [--days D] [--concurrency C] [--duration 10s] [--requests N] [--keep] [--reuse] [--cpuprofile FILE]
   fugong version
 
 DSN is sqlite:PATH (the default, sqlite:fugong-data/fugong.db) or postgres://…
-Environment: FUGONG_DB (or FUGONG_DB_FILE), FUGONG_ADDR.
+Environment: FUGONG_DB (or FUGONG_DB_FILE), FUGONG_ADDR, FUGONG_API_TOKEN_TTL,
+FUGONG_TRUSTED_PROXY, FUGONG_METRICS_TOKEN (or FUGONG_METRICS_TOKEN_FILE).
 `
 
 // run is the whole program, with its environment passed in so tests can call it.
@@ -92,6 +96,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(rest) > 0 && rest[0] == "enterprises" {
 			return env.exportEnterprises(ctx, rest[1:])
 		}
+	case "backup":
+		return env.backup(ctx, rest)
+	case "restore":
+		return env.restore(ctx, rest)
 	case "bench":
 		return env.bench(ctx, rest)
 	case "version":

@@ -166,7 +166,7 @@ func launchEnv(t *testing.T, getenv func(string) string, args ...string) *instan
 // waitListening waits for the "listening on" line and a healthy /healthz.
 func (in *instance) waitListening(t *testing.T) {
 	t.Helper()
-	deadline := time.After(60 * time.Second)
+	deadline := time.After(3 * time.Minute)
 	for in.URL == "" {
 		if m := listeningRe.FindStringSubmatch(in.Stdout.String()); m != nil {
 			in.URL, in.Engine = m[1], m[2]
@@ -178,7 +178,7 @@ func (in *instance) waitListening(t *testing.T) {
 			t.Fatalf("fugong %s returned before listening: %v\nstdout:\n%s\nstderr:\n%s",
 				strings.Join(in.args, " "), err, in.Stdout, in.Stderr)
 		case <-deadline:
-			t.Fatalf("fugong %s: no \"listening on\" line after 60s\nstdout:\n%s\nstderr:\n%s",
+			t.Fatalf("fugong %s: no \"listening on\" line after 3 minutes\nstdout:\n%s\nstderr:\n%s",
 				strings.Join(in.args, " "), in.Stdout, in.Stderr)
 		case <-time.After(10 * time.Millisecond):
 		}
@@ -506,14 +506,14 @@ func TestServeRefusesUnmigratedDatabase(t *testing.T) {
 func TestServeMigrateConcurrently(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, dsn string) {
-		args := []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--migrate"}
+		args := []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--migrate", "--metrics-token", "scrape-me"}
 		a, b := launch(t, args...), launch(t, args...)
 		a.waitListening(t)
 		b.waitListening(t)
 		if n := strings.Count(a.Stderr.String()+b.Stderr.String(), "migrated: 0001_init.sql"); n != 1 {
 			t.Errorf("0001_init.sql was applied %d times", n)
 		}
-		status, body := call(t, "GET", a.URL+"/metrics", "", nil)
+		status, body := call(t, "GET", a.URL+"/metrics", "scrape-me", nil)
 		if status != http.StatusOK || !strings.Contains(string(body), "fugong_db_up 1") {
 			t.Errorf("GET /metrics: %d, fugong_db_up 1 missing", status)
 		}
@@ -541,6 +541,49 @@ func TestServeReadsEnvironment(t *testing.T) {
 	in := launchEnv(t, envOf(map[string]string{"FUGONG_DB": dsn, "FUGONG_ADDR": "127.0.0.1:0"}), "serve")
 	in.waitListening(t)
 	in.stop(t)
+}
+
+// An API token lasts 12 hours unless --api-token-ttl (or
+// FUGONG_API_TOKEN_TTL) says otherwise.
+func TestServeAPITokenTTL(t *testing.T) {
+	t.Parallel()
+	dsn := newDSN(t, store.SQLite)
+	mustRun(t, "", "migrate", "--db", dsn)
+	mustRun(t, "secret-horse-1\n", "user", "add", "--db", dsn, "--username", "zhang", "--role", "cadre", "--password-stdin")
+	expiresIn := func(in *instance) time.Duration {
+		t.Helper()
+		status, body := call(t, "POST", in.URL+"/api/v1/sessions", "", map[string]string{"username": "zhang", "password": "secret-horse-1"})
+		var s struct {
+			ExpiresAt time.Time `json:"expires_at"`
+		}
+		if err := json.Unmarshal(body, &s); status != http.StatusCreated || err != nil {
+			t.Fatalf("login: %d %v %s", status, err, body)
+		}
+		return time.Until(s.ExpiresAt).Round(time.Minute)
+	}
+	in := start(t, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+	if d := expiresIn(in); d != 12*time.Hour {
+		t.Errorf("by default a token lasts %v, want 12h", d)
+	}
+	in.stop(t)
+	in = start(t, "serve", "--db", dsn, "--addr", "127.0.0.1:0", "--api-token-ttl", "90m")
+	if d := expiresIn(in); d != 90*time.Minute {
+		t.Errorf("with --api-token-ttl 90m a token lasts %v", d)
+	}
+	in.stop(t)
+	in = launchEnv(t, envOf(map[string]string{"FUGONG_API_TOKEN_TTL": "2h"}), "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+	in.waitListening(t)
+	if d := expiresIn(in); d != 2*time.Hour {
+		t.Errorf("with FUGONG_API_TOKEN_TTL=2h a token lasts %v", d)
+	}
+	in.stop(t)
+
+	mustFail(t, "", "serve", "--db", dsn, "--api-token-ttl", "10s")
+	mustFail(t, "", "serve", "--db", dsn, "--api-token-ttl", "721h")
+	if _, _, err := fugongCmd(t, envOf(map[string]string{"FUGONG_API_TOKEN_TTL": "twelve hours"}), "", "serve", "--db", dsn); err == nil ||
+		!strings.Contains(err.Error(), "FUGONG_API_TOKEN_TTL") {
+		t.Errorf("a bad FUGONG_API_TOKEN_TTL: %v, want an error naming it", err)
+	}
 }
 
 // ---------------------------------------------------------------------------
@@ -728,6 +771,33 @@ func TestTwoInstancesShareSessions(t *testing.T) {
 		resp, _ = get(b.URL, nil)
 		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
 			t.Errorf("GET / on B without a cookie: %d %q, want 303 to /login", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+
+	// A user the admin disables on A is refused by B at once: its token
+	// and its login.
+	t.Run("disabled", func(t *testing.T) {
+		mustRun(t, password+"\n", "user", "add", "--db", dsn, "--username", "root", "--role", "admin", "--password-stdin")
+		mustRun(t, password+"\n", "user", "add", "--db", dsn, "--username", "lisi", "--role", "town", "--town", "塘下镇", "--password-stdin")
+		token := apiLogin(t, b.URL, "lisi", password)
+		root := apiLogin(t, a.URL, "root", password)
+		status, body := call(t, "GET", a.URL+"/api/v1/users?q=lisi", root, nil)
+		var list struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal(body, &list); status != http.StatusOK || err != nil || len(list.Items) != 1 {
+			t.Fatalf("GET /api/v1/users?q=lisi on A: %d %v %s", status, err, body)
+		}
+		if status, body := call(t, "POST", fmt.Sprintf("%s/api/v1/users/%d/disable", a.URL, list.Items[0].ID), root, nil); status != http.StatusOK {
+			t.Fatalf("disable on A: %d %s", status, body)
+		}
+		if status, _ := me(t, b.URL, token); status != http.StatusUnauthorized {
+			t.Errorf("the disabled user's token on B: %d, want 401", status)
+		}
+		if status, _ := call(t, "POST", b.URL+"/api/v1/sessions", "", map[string]string{"username": "lisi", "password": password}); status != http.StatusUnauthorized {
+			t.Errorf("the disabled user logs in on B: %d, want 401", status)
 		}
 	})
 
@@ -1022,6 +1092,46 @@ func TestDemo(t *testing.T) {
 	}
 	if strings.Contains(in.Stderr.String(), "migrated:") {
 		t.Errorf("second start migrated again:\n%s", in.Stderr)
+	}
+	in.stop(t)
+}
+
+// demo --db postgres://… seeds and serves the same city on PostgreSQL, as
+// SPEC says the demo runs there too; its logins are kept in the data
+// directory apart from the SQLite demo's.
+func TestDemoPostgres(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.NewPostgres(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	first := time.Now()
+	in := start(t, "demo", "--addr", "127.0.0.1:0", "--data", dir, "--db", dsn)
+	t.Logf("demo on PostgreSQL seeded and started in %v", time.Since(first).Round(time.Millisecond))
+	if in.Engine != store.Postgres {
+		t.Errorf("demo --db %s runs on %q, want postgres", dsn, in.Engine)
+	}
+	out := in.Stdout.String()
+	mustContain(t, "demo's banner", out, in.URL, "admin", "tangxia", "qiye", "kakou")
+	password := demoPassword(t, out, "admin")
+	token := apiLogin(t, in.URL, "admin", password)
+	total := demoTotal(t, in.URL, token)
+	if total < 6500 || total > 7000 {
+		t.Errorf("demo city on PostgreSQL has %d enterprises, want 6,500–7,000", total)
+	}
+	if n := demoTotal(t, in.URL, apiLogin(t, in.URL, "tangxia", demoPassword(t, out, "tangxia"))); n == 0 || n >= total {
+		t.Errorf("tangxia sees %d of %d enterprises", n, total)
+	}
+	if exists(filepath.Join(dir, "fugong.db")) || exists(filepath.Join(dir, loginsFile)) {
+		t.Errorf("demo --db wrote the SQLite demo's files in %s", dir)
+	}
+	in.stop(t)
+
+	// Again: the city is there, the logins are the same.
+	in = start(t, "demo", "--addr", "127.0.0.1:0", "--data", dir, "--db", dsn)
+	if p := demoPassword(t, in.Stdout.String(), "admin"); p != password {
+		t.Errorf("second start prints admin password %q, first printed %q", p, password)
+	}
+	if n := demoTotal(t, in.URL, apiLogin(t, in.URL, "admin", password)); n != total {
+		t.Errorf("second start has %d enterprises, first had %d (reseeded?)", n, total)
 	}
 	in.stop(t)
 }

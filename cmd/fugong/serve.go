@@ -8,13 +8,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"fugong/account"
 	"fugong/cmd/fugong/wiring"
 	"fugong/store"
+	"fugong/web"
 )
 
 func (e *env) serve(ctx context.Context, args []string) error {
@@ -25,23 +29,85 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
-	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	var cfg webConfig
+	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false,
+		"mark cookies Secure on every request (they are on any that came over HTTPS, directly or through a trusted proxy)")
+	proxies := newListFlag(e.getenv("FUGONG_TRUSTED_PROXY"))
+	fs.Var(proxies, "trusted-proxy", "a reverse proxy's `CIDR` or address, whose X-Forwarded-For and X-Forwarded-Proto are believed; repeatable or a comma list (env FUGONG_TRUSTED_PROXY)")
+	metricsToken, err := e.secret("FUGONG_METRICS_TOKEN")
+	if err != nil {
+		return err
+	}
+	// The environment's token is no flag default: help would print it.
+	fs.StringVar(&cfg.metricsToken, "metrics-token", "",
+		"the bearer `token` that /metrics asks for; without one /metrics is not served (env FUGONG_METRICS_TOKEN or FUGONG_METRICS_TOKEN_FILE)")
+	ttl, err := e.durationFlag(fs, "api-token-ttl", "FUGONG_API_TOKEN_TTL", account.APISessionTTL, "how long an API token lasts")
+	if err != nil {
+		return err
+	}
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *ttl < time.Minute || *ttl > 30*24*time.Hour {
+		fmt.Fprintf(e.stderr, "fugong serve: --api-token-ttl %v is not between 1m and 720h\n", *ttl)
+		return usageError{fmt.Errorf("--api-token-ttl %v out of range", *ttl)}
+	}
+	cfg.apiTokenTTL = *ttl
+	cfg.metricsToken = cmp.Or(cfg.metricsToken, metricsToken)
+	if cfg.trustedProxies, err = web.ParseTrustedProxies(proxies.values...); err != nil {
+		return fmt.Errorf("--trusted-proxy: %w", err)
 	}
 	db, err := e.open(ctx, *dsn, *migrate)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return e.listen(ctx, db, *addr, *secure, nil)
+	return e.listen(ctx, db, *addr, cfg, nil)
+}
+
+// webConfig is how the operator set the web layer up.
+type webConfig struct {
+	secureCookies  bool
+	trustedProxies []netip.Prefix
+	metricsToken   string
+	// apiTokenTTL is how long an API token lasts; zero is the default.
+	apiTokenTTL time.Duration
+}
+
+// listFlag is a flag that may be given several times, each value possibly
+// a comma-separated list; its first use replaces the environment's default.
+type listFlag struct {
+	values []string
+	set    bool
+}
+
+func newListFlag(def string) *listFlag {
+	if def == "" {
+		return &listFlag{}
+	}
+	return &listFlag{values: []string{def}}
+}
+
+func (f *listFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return strings.Join(f.values, ",")
+}
+
+func (f *listFlag) Set(v string) error {
+	if !f.set {
+		f.values, f.set = nil, true
+	}
+	f.values = append(f.values, v)
+	return nil
 }
 
 // listen serves until ctx is done, then shuts down gracefully. banner, if
 // set, is printed once the address is known.
-func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool, banner func(url string)) error {
+func (e *env) listen(ctx context.Context, db *store.DB, addr string, cfg webConfig, banner func(url string)) error {
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h, err := newHandler(db, logger, secure)
+	h, err := newHandler(db, logger, cfg)
 	if err != nil {
 		return err
 	}
@@ -79,19 +145,31 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool
 
 // newHandler builds the whole HTTP stack over db: the services, the web
 // layer and its metrics. serve and bench both use it.
-func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, error) {
+func newHandler(db *store.DB, logger *slog.Logger, cfg webConfig) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers."},
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers a read."},
 		func() float64 {
 			c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
-			if db.Ping(c) != nil {
+			if db.PingReader(c) != nil {
 				return 0
 			}
 			return 1
 		}))
-	return wiring.Handler(wiring.NewServices(db, db.Now), wiring.Options{Logger: logger, Metrics: reg, SecureCookies: secure})
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_write_failing",
+		Help: "1 when the last write failed for the database's sake (down, full) and none has succeeded since."},
+		func() float64 {
+			if db.LastWriteFailure() != nil {
+				return 1
+			}
+			return 0
+		}))
+	return wiring.Handler(wiring.NewServices(db, db.Now), wiring.Options{
+		Logger: logger, Metrics: reg, MetricsToken: cfg.metricsToken,
+		SecureCookies: cfg.secureCookies, TrustedProxies: cfg.trustedProxies,
+		APITokenTTL: cfg.apiTokenTTL,
+	})
 }
 
 func (e *env) migrate(ctx context.Context, args []string) error {

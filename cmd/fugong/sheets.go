@@ -32,7 +32,7 @@ func (e *env) importEnterprises(ctx context.Context, args []string) error {
 		return err
 	}
 	defer f.Close()
-	t, err := sheet.Read(f, path)
+	t, err := sheet.ReadEnterpriseTable(f, path)
 	if err != nil {
 		return err
 	}

@@ -56,8 +56,9 @@ func (m *module) apiCadres(w http.ResponseWriter, r *http.Request, a fugong.Acto
 }
 
 // importPairings reads an uploaded sheet of pairings and stores it, all or
-// nothing. Who may not pair is refused before the file is read.
-func (m *module) importPairings(r *http.Request, a fugong.Actor) (pairing.SaveResult, error) {
+// nothing. Who may not pair is refused before the file is read; the file
+// is read in one of the server's import slots (429 when all are taken).
+func (m *module) importPairings(w http.ResponseWriter, r *http.Request, a fugong.Actor) (pairing.SaveResult, error) {
 	if err := pairing.CheckImporter(a); err != nil {
 		return pairing.SaveResult{}, err
 	}
@@ -66,6 +67,11 @@ func (m *module) importPairings(r *http.Request, a fugong.Actor) (pairing.SaveRe
 		return pairing.SaveResult{}, err
 	}
 	defer file.Close()
+	release, err := web.ImportSlot(w, r)
+	if err != nil {
+		return pairing.SaveResult{}, err
+	}
+	defer release()
 	rows, err := sheet.ReadPairings(file, name)
 	if err != nil {
 		return pairing.SaveResult{}, web.FileError(err)
@@ -74,7 +80,7 @@ func (m *module) importPairings(r *http.Request, a fugong.Actor) (pairing.SaveRe
 }
 
 func (m *module) apiImportPairings(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	res, err := m.importPairings(r, a)
+	res, err := m.importPairings(w, r, a)
 	return web.AnswerImport(w, res, err)
 }
 

@@ -165,10 +165,11 @@ func testPairBadInput(t *testing.T, e *webtest.Env) {
 		status                int
 		field, message        string
 	}{
-		// What a name that is no cadre is told is pairing.CheckCadre's
-		// (and its test's): here, that it is answered about the name.
-		{"no such user", webtest.RoleTown, "tangA", `{"username":"nobody"}`, 400, "username", "nobody"},
-		{"a town official", webtest.RoleTown, "tangA", `{"username":"u-town"}`, 400, "username", "u-town 不是"},
+		// No such user, another role and the admin get one answer
+		// (pairing.CheckCadre): the name is not a cadre the town can pair.
+		{"no such user", webtest.RoleTown, "tangA", `{"username":"nobody"}`, 400, "username", "nobody 不是可结对的驻企干部账号"},
+		{"a town official", webtest.RoleTown, "tangA", `{"username":"u-town"}`, 400, "username", "u-town 不是可结对的驻企干部账号"},
+		{"the admin", webtest.RoleTown, "tangA", `{"username":"u-admin"}`, 400, "username", "u-admin 不是可结对的驻企干部账号"},
 		{"no username", webtest.RoleTown, "tangA", `{}`, 400, "username", "请填写干部账号"},
 		{"unknown field", webtest.RoleTown, "tangA", `{"username":"wu","cadre":"wu"}`, 400, "cadre", "未知字段"},
 		{"not JSON", webtest.RoleTown, "tangA", `wu`, 400, "", "JSON"},
@@ -189,6 +190,13 @@ func testPairBadInput(t *testing.T, e *webtest.Env) {
 				t.Errorf("error %+v, want field %q saying %q", er, c.field, c.message)
 			}
 		})
+	}
+	// The town learns nothing of the accounts it names: the admin's answer
+	// is the one a name nobody has gets.
+	admin := e.As(t, webtest.RoleTown, "PUT", path("tangA"), webtest.RawJSON(`{"username":"u-admin"}`)).Err(t).Error.Message
+	nobody := e.As(t, webtest.RoleTown, "PUT", path("tangA"), webtest.RawJSON(`{"username":"u-nobody"}`)).Err(t).Error.Message
+	if strings.Replace(admin, "u-admin", "u-nobody", 1) != nobody || strings.Contains(admin, "管理员") {
+		t.Errorf("pairing the admin says %q, pairing no one %q", admin, nobody)
 	}
 	// Nothing of that changed tangA's cadre.
 	var p pairingBody

@@ -191,7 +191,7 @@ func (m *module) pairingImport(w http.ResponseWriter, r *http.Request, ss *web.S
 		return fugong.NotFound("页面")
 	}
 	p := pairingImportPage{Base: ss.Base("批量导入结对", "/pairings")}
-	res, err := m.importPairings(r, ss.Actor())
+	res, err := m.importPairings(w, r, ss.Actor())
 	rows, msg, status, internal := web.ImportOutcome(err)
 	if internal != nil {
 		return internal

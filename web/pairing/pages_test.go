@@ -18,8 +18,8 @@ import (
 // still web/'s.)
 
 // refusedName is 结对管理's refusal of a pairing with "nobody": the words
-// are pairing.CheckCadre's.
-var refusedName = regexp.MustCompile(`id="form-error">未能结对：[^<]*nobody`)
+// are pairing.CheckCadre's, which tell nothing of the account.
+var refusedName = regexp.MustCompile(`id="form-error">未能结对：nobody 不是可结对的驻企干部账号`)
 
 // uiDay is the morning of 10 February 2020, when the pairings were made.
 var uiDay = time.Date(2020, 2, 10, 10, 0, 0, 0, fugong.Location)
@@ -147,7 +147,7 @@ func testPairingImportPage(t *testing.T, e *webtest.Env) {
 	if r.Status != 400 {
 		t.Fatalf("bad file: %d", r.Status)
 	}
-	webtest.Contains(t, "bad rows", r, "未导入任何结对", `<table class="errors">`, `<td class="num">3</td>`, `<td class="num">4</td>`, "企业不在您的管辖范围内或未登记", "u-town 不是")
+	webtest.Contains(t, "bad rows", r, "未导入任何结对", `<table class="errors">`, `<td class="num">3</td>`, `<td class="num">4</td>`, "企业不在您的管辖范围内或未登记", "u-town 不是可结对的驻企干部账号")
 	var p pairingBody
 	e.As(t, webtest.RoleAdmin, "GET", "/api/v1/enterprises/"+e.Ents["tangA"]+"/cadre", webtest.Payload{}).Decode(t, &p)
 	if p.Username != "u-cadre" {
@@ -176,7 +176,7 @@ func testEnterprisePairing(t *testing.T, e *webtest.Env) {
 	if r.Status != 400 {
 		t.Fatalf("pairing a clerk: %d", r.Status)
 	}
-	webtest.Contains(t, "refused", r, `data-field="username"`, "u-clerk 不是", `value="u-clerk"`)
+	webtest.Contains(t, "refused", r, `data-field="username"`, "u-clerk 不是可结对的驻企干部账号", `value="u-clerk"`)
 	r = b.PostForm(t, path+"/cadre", url.Values{"csrf": {csrf}, "username": {"u-cadre"}})
 	if r.Status != 303 || r.Header.Get("Location") != path+"?paired=1#cadre" {
 		t.Fatalf("pair: %d %s", r.Status, r.Header.Get("Location"))

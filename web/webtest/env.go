@@ -30,6 +30,7 @@ import (
 	"fugong/daily"
 	"fugong/registry"
 	"fugong/store"
+	"fugong/web"
 )
 
 // The fixture roles, in the order the scope matrix lists them.
@@ -89,6 +90,7 @@ type Env struct {
 	Services wiring.Services // every module's service, on the test clock
 	Clock    *Clock          // the store's and the services' clock
 	Server   *httptest.Server
+	Web      *web.Server             // the assembled server Server serves
 	Users    map[string]account.User // by role key
 	Tokens   map[string]string       // API bearer token by role key
 	Ents     map[string]string       // USCC by fixture key: tangA, tangB, xianA
@@ -104,15 +106,25 @@ func New(t *testing.T, db *store.DB) *Env { return NewAt(t, db, time.Time{}) }
 // fixture enterprises are registered then.
 func NewAt(t *testing.T, db *store.DB, start time.Time) *Env {
 	t.Helper()
+	return NewWith(t, db, start, wiring.Options{})
+}
+
+// NewWith is NewAt with the server run as o says (its import slots, its
+// metrics token, …); without a Logger it logs nothing.
+func NewWith(t testing.TB, db *store.DB, start time.Time, o wiring.Options) *Env {
+	t.Helper()
 	ctx := context.Background()
 	clock := &Clock{at: start}
 	db.Now = clock.Now
 	svc := wiring.NewServices(db, clock.Now)
-	h, err := wiring.Handler(svc, wiring.Options{Logger: slog.New(slog.DiscardHandler)})
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	h, err := wiring.Handler(svc, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{DB: db, Services: svc, Clock: clock, Server: httptest.NewServer(h),
+	e := &Env{DB: db, Services: svc, Clock: clock, Server: httptest.NewServer(h), Web: h,
 		Users: map[string]account.User{}, Tokens: map[string]string{}, Ents: map[string]string{}}
 	t.Cleanup(e.Server.Close)
 
@@ -298,6 +310,13 @@ func (e *Env) As(t testing.TB, role, method, path string, p Payload) Resp {
 	return e.Call(t, method, path, tok, p)
 }
 
+// Send sends one request with client c, edit setting its headers; the
+// response is read whole.
+func Send(t testing.TB, c *http.Client, method, u string, p Payload, edit func(*http.Request)) Resp {
+	t.Helper()
+	return send(t, c, method, u, p, edit)
+}
+
 func send(t testing.TB, c *http.Client, method, u string, p Payload, edit func(*http.Request)) Resp {
 	t.Helper()
 	var body io.Reader
@@ -324,6 +343,19 @@ func send(t testing.TB, c *http.Client, method, u string, p Payload, edit func(*
 		t.Fatalf("%s %s: reading body: %v", method, u, err)
 	}
 	return Resp{res.StatusCode, res.Header, b}
+}
+
+// WantErr checks an API error: its status, the code of the status, its
+// field and that its message contains text.
+func WantErr(t testing.TB, r Resp, status int, field, text string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	e := r.Err(t).Error
+	if e.Code != CodeOf[status] || e.Field != field || !strings.Contains(e.Message, text) {
+		t.Errorf("error %+v, want code %s field %q message with %q", e, CodeOf[status], field, text)
+	}
 }
 
 // Login opens an API session and returns its token.

@@ -7,6 +7,7 @@ package wiring
 
 import (
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -82,17 +83,34 @@ func Modules(s Services) []web.Module {
 // Options are how the server runs, beside its services.
 type Options struct {
 	Logger *slog.Logger
-	// Metrics receives the HTTP metrics; /metrics serves it.
-	Metrics *prometheus.Registry
-	// SecureCookies marks cookies Secure (behind HTTPS).
+	// Metrics receives the HTTP metrics; /metrics serves it to a caller
+	// with MetricsToken as its bearer token, and to nobody without one.
+	Metrics      *prometheus.Registry
+	MetricsToken string
+	// SecureCookies marks cookies Secure on every request, not only on
+	// those that came over HTTPS.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client and whose X-Forwarded-Proto says whether it used HTTPS.
+	TrustedProxies []netip.Prefix
+	// APITokenTTL is how long an API token lasts; zero is
+	// account.APISessionTTL. It is set on s.Accounts.
+	APITokenTTL time.Duration
+	// ImportSlots bounds the file imports read at once, every module's
+	// alike; zero is the web layer's default.
+	ImportSlots int
 }
 
 // Handler is the whole HTTP service over s.
 func Handler(s Services, o Options) (*web.Server, error) {
+	if o.APITokenTTL != 0 {
+		s.Accounts.APITokenTTL = o.APITokenTTL
+	}
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
 		Pairing: s.Pairing, Audit: s.DB,
-		Logger: o.Logger, Metrics: o.Metrics, SecureCookies: o.SecureCookies,
+		Logger: o.Logger, Metrics: o.Metrics, MetricsToken: o.MetricsToken,
+		SecureCookies: o.SecureCookies, TrustedProxies: o.TrustedProxies,
+		ImportSlots: o.ImportSlots,
 	}, Modules(s)...)
 }

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// ParseTrustedProxies reads the addresses of trusted reverse proxies: CIDR
+// prefixes or single addresses, each value possibly a comma-separated list.
+func ParseTrustedProxies(values ...string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range values {
+		for s := range strings.SplitSeq(v, ",") {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				continue
+			}
+			p, err := netip.ParsePrefix(s)
+			if err != nil {
+				a, aerr := netip.ParseAddr(s)
+				if aerr != nil {
+					return nil, fmt.Errorf("trusted proxy %q is neither an address nor a CIDR prefix", s)
+				}
+				a = a.Unmap()
+				p = netip.PrefixFrom(a, a.BitLen())
+			}
+			out = append(out, p.Masked())
+		}
+	}
+	return out, nil
+}
+
+// trusted reports whether a is one of the trusted proxies.
+func (s *Server) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// peer is the address the request's connection comes from.
+func peer(r *http.Request) (netip.Addr, bool) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	return a.Unmap(), err == nil
+}
+
+// viaTrustedProxy reports whether the request's connection comes from a
+// trusted proxy, whose X-Forwarded-* headers are then believed.
+func (s *Server) viaTrustedProxy(r *http.Request) bool {
+	a, ok := peer(r)
+	return ok && s.trusted(a)
+}
+
+// clientAddr is the address a request comes from. Behind a trusted proxy
+// it is read from X-Forwarded-For: the rightmost hop that is not itself a
+// trusted proxy, since every hop to the left of it was written by the
+// client and proves nothing. Otherwise the header is ignored.
+func (s *Server) clientAddr(r *http.Request) string {
+	a, ok := peer(r)
+	if !ok {
+		return r.RemoteAddr
+	}
+	if !s.trusted(a) {
+		return a.String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		h := strings.TrimSpace(hops[i])
+		if h == "" {
+			continue
+		}
+		hop, err := netip.ParseAddr(h)
+		if err != nil {
+			ap, perr := netip.ParseAddrPort(h)
+			if perr != nil {
+				break // not an address: the last trusted hop is all we know
+			}
+			hop = ap.Addr()
+		}
+		a = hop.Unmap()
+		if !s.trusted(a) {
+			break
+		}
+	}
+	return a.String()
+}
+
+// isHTTPS reports whether the browser reached the service over HTTPS: on a
+// TLS connection, or through a trusted proxy that says so in
+// X-Forwarded-Proto.
+func (s *Server) isHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !s.viaTrustedProxy(r) {
+		return false
+	}
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(proto), "https")
+}
+
+// secureCookies reports whether the cookies of a response are marked
+// Secure: on a request over HTTPS, or always with --secure-cookies.
+func (s *Server) secureCookies(r *http.Request) bool { return s.SecureCookies || s.isHTTPS(r) }
