@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -47,10 +46,7 @@ func (c *counter) Send(_ context.Context, m daily.Message) error {
 // report on 2020-02-10 and the others do not.
 func instances(t *testing.T, engine string, n, reporters, others int) ([]*store.DB, []registry.Enterprise) {
 	t.Helper()
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "fugong.db")
-	if engine == store.Postgres {
-		dsn = storetest.NewPostgres(t)
-	}
+	dsn := storetest.DSN(t, engine)
 	var dbs []*store.DB
 	for range n {
 		dbs = append(dbs, storetest.Open(t, dsn))

@@ -166,7 +166,7 @@ func TestDailyConcurrentSubmissions(t *testing.T) {
 // day, without idempotency keys: every submission lands as a version, the
 // day is counted once.
 func TestDailySameReportAcrossInstances(t *testing.T) {
-	dsn := storetest.NewPostgres(t)
+	dsn := storetest.DSN(t, store.Postgres)
 	a, b := storetest.Open(t, dsn), storetest.Open(t, dsn)
 	ctx := context.Background()
 	e, err := a.CreateEnterprise(ctx, fugong.System, ent(t, "MR0000001", "塘下镇", "竞争企业"))
