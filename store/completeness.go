@@ -322,7 +322,8 @@ func (db *DB) Signoff(ctx context.Context, town, date string) (daily.Signoff, er
 func (db *DB) SignOff(ctx context.Context, a fugong.Actor, town, date string) (daily.Signoff, error) {
 	var o daily.Signoff
 	err := db.write(ctx, func(tx *Tx) error {
-		if err := tx.lockTown(ctx, town, true); err != nil {
+		// The town's row alone: no submission commits into the day meanwhile.
+		if err := tx.lockRow(ctx, lockUpdate, "towns", "code", town); err != nil {
 			return err
 		}
 		before, err := scanSignoff(tx.QueryRow(`SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))

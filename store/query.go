@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"math"
 	"slices"
 	"strconv"
@@ -88,18 +87,6 @@ func pageClause(w *where, page, perPage int) string {
 // seconds. Town codes sort as the towns' display order does.
 func pageKeys(w *where, page, perPage int) string {
 	return `SELECT e.uscc FROM enterprises e` + w.String() + ` ORDER BY e.town_code, e.name, e.uscc` + pageClause(w, page, perPage)
-}
-
-// lockEnterprise queues this transaction behind any other writing records
-// of the enterprise, on PostgreSQL, where instances write concurrently
-// (SQLite has one writer). It serialises writes that read a firm's records
-// and replace them, or insert its first one.
-func (tx *Tx) lockEnterprise(ctx context.Context, uscc string) error {
-	if tx.db.Engine != Postgres {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `SELECT 1 FROM enterprises WHERE uscc = $1 FOR NO KEY UPDATE`, uscc)
-	return err
 }
 
 // offset is the number of rows before a page. It saturates where a page
