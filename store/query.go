@@ -53,15 +53,21 @@ func (w *where) next(v any) string {
 
 // enterpriseScope limits the enterprises (alias e) to the actor's scope. This
 // is the one place that decides which enterprises a role may see.
-func (w *where) enterpriseScope(a fugong.Actor) {
+func (w *where) enterpriseScope(a fugong.Actor) { w.enterpriseScopeOf(a, "e") }
+
+// enterpriseScopeOf is enterpriseScope on the rows of alias, which hold an
+// enterprise's town_code and uscc, or town_code alone for the counters kept
+// per town. Those serve whole-town scopes only (see byTown): any narrower
+// scope names the uscc they lack and fails rather than reads too much.
+func (w *where) enterpriseScopeOf(a fugong.Actor, alias string) {
 	switch a.Role {
 	case fugong.RoleAdmin, fugong.RoleBureau:
 	case fugong.RoleTown:
-		w.add("e.town_code = ?", a.Town)
+		w.add(alias+".town_code = ?", a.Town)
 	case fugong.RoleEnterprise:
-		w.add("e.uscc = ?", a.Enterprise)
+		w.add(alias+".uscc = ?", a.Enterprise)
 	case fugong.RoleCadre:
-		w.add("e.uscc IN (SELECT enterprise_uscc FROM cadre_pairings WHERE user_id = ?)", a.UserID)
+		w.add(alias+".uscc IN (SELECT enterprise_uscc FROM cadre_pairings WHERE user_id = ?)", a.UserID)
 	default:
 		w.add("1 = 0")
 	}
