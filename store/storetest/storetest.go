@@ -5,7 +5,10 @@
 // A migrated PostgreSQL database is a clone of a template migrated once per
 // machine (CREATE DATABASE … TEMPLATE), not a migration per test: the
 // template is named after a hash of the migrations, so a changed migration
-// makes a new one and the old one is dropped. SQLite migrates each file: a
+// makes a new one and older ones are dropped. A test's database is dropped
+// after it in the background (a drop waits for a checkpoint); the binary
+// holds an advisory lock named in its databases' names, so the next binary
+// sweeps up those of a binary that ended first. SQLite migrates each file: a
 // copy of a migrated file saved under 1% of the storage tests' time, not
 // worth keeping a file outside the test's directory for.
 package storetest
@@ -15,6 +18,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -57,36 +61,127 @@ func DSN(t testing.TB, engine string) string {
 }
 
 // newPostgres creates a database, empty or cloned from the migrated
-// template, dropped when the test ends.
+// template, dropped after the test (see drop).
 func newPostgres(t testing.TB, migrated bool) string {
 	t.Helper()
-	admin := PostgresAdminDSN()
-	db, err := sql.Open("pgx", admin)
+	const required = "PostgreSQL is required for the storage tests (start it, or set FUGONG_TEST_PG): %v"
+	admin, err := adminDB()
 	if err != nil {
-		t.Fatalf("postgres: %v", err)
+		t.Fatalf(required, err)
 	}
-	defer db.Close()
 	b := make([]byte, 6)
 	rand.Read(b)
-	name := "fugong_test_" + hex.EncodeToString(b)
+	name := fmt.Sprintf("%s%016x_%x", testPrefix, admin.owner, b)
 	if migrated {
-		err = cloneTemplate(db, name)
+		err = cloneTemplate(admin.db, name)
 	} else {
-		_, err = db.Exec(`CREATE DATABASE ` + name)
+		_, err = admin.db.Exec(`CREATE DATABASE ` + name)
 	}
 	if err != nil {
-		t.Fatalf("PostgreSQL is required for the storage tests (start it, or set FUGONG_TEST_PG): %v", err)
+		t.Fatalf(required, err)
 	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", admin)
+	t.Cleanup(func() { admin.drop(name) })
+	return withDatabase(PostgresAdminDSN(), name)
+}
+
+// testPrefix starts the name of every test database; the owner's key and a
+// random part follow.
+const testPrefix = "fugong_test_"
+
+// admin is this test binary's pool on the admin database, and its claim on
+// the databases it creates: a session advisory lock on a random key, which
+// their names carry, held while the binary lives.
+type admin struct {
+	db    *sql.DB
+	owner int64
+	// dropping limits the drops under way; drops counts them.
+	dropping chan struct{}
+	drops    sync.WaitGroup
+}
+
+var (
+	adminOnce sync.Once
+	theAdmin  *admin
+	adminErr  error
+)
+
+func adminDB() (*admin, error) {
+	adminOnce.Do(func() {
+		db, err := sql.Open("pgx", PostgresAdminDSN())
 		if err != nil {
+			adminErr = err
 			return
 		}
-		defer db.Close()
-		db.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+		a := &admin{db: db, dropping: make(chan struct{}, 4)}
+		var b [8]byte
+		rand.Read(b[:])
+		a.owner = int64(binary.BigEndian.Uint64(b[:]) >> 1)
+		ctx := context.Background()
+		conn, err := db.Conn(ctx) // never closed: the lock goes with the binary
+		if err == nil {
+			_, err = conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, a.owner)
+		}
+		if err != nil {
+			adminErr = err
+			return
+		}
+		theAdmin = a
+		a.sweep()
 	})
-	return withDatabase(admin, name)
+	return theAdmin, adminErr
 }
+
+// drop drops a test's database without holding the test up. Dropping a
+// database waits for a checkpoint (PostgreSQL 15), so drops are the slowest
+// part of a short test, and several under way share their checkpoints. A
+// binary that ends first leaves its last databases to the next one's sweep.
+func (a *admin) drop(name string) {
+	a.drops.Add(1)
+	go func() {
+		defer a.drops.Done()
+		a.dropping <- struct{}{}
+		defer func() { <-a.dropping }()
+		a.db.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+	}()
+}
+
+// sweep drops the test databases of binaries that ended before dropping
+// them: those whose owner's lock anyone may take.
+func (a *admin) sweep() {
+	ctx := context.Background()
+	names, err := queryStrings(a.db, `SELECT datname FROM pg_database WHERE datname LIKE $1`, likePrefix(testPrefix))
+	if err != nil {
+		return
+	}
+	byOwner := map[int64][]string{}
+	for _, n := range names {
+		var key int64
+		var rest string
+		if _, err := fmt.Sscanf(strings.TrimPrefix(n, testPrefix), "%016x_%s", &key, &rest); err == nil && key != a.owner {
+			byOwner[key] = append(byOwner[key], n)
+		}
+	}
+	if len(byOwner) == 0 {
+		return
+	}
+	conn, err := a.db.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	for key, names := range byOwner {
+		var gone bool
+		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&gone); err != nil || !gone {
+			continue // its binary is still running
+		}
+		conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, key)
+		for _, n := range names {
+			a.drop(n)
+		}
+	}
+}
+
+func likePrefix(p string) string { return strings.ReplaceAll(p, "_", `\_`) + "%" }
 
 // withDatabase is dsn naming another database.
 func withDatabase(dsn, name string) string {
@@ -162,8 +257,8 @@ func ensureTemplate(admin *sql.DB) (string, error) {
 // to name, so that a template under its own name is always complete and no
 // connection to it ever exists (its connections are refused too): CREATE
 // DATABASE … TEMPLATE refuses a template anyone is connected to. The
-// advisory lock makes concurrent test binaries wait for one creator; the
-// templates of other migrations are dropped under it.
+// advisory lock makes concurrent test binaries wait for one creator, who
+// drops the older templates of other migrations under it.
 func createTemplate(admin *sql.DB, name string) error {
 	ctx := context.Background()
 	conn, err := admin.Conn(ctx)
@@ -205,12 +300,25 @@ func createTemplate(admin *sql.DB, name string) error {
 			return err
 		}
 	}
-	stale, err := queryStrings(conn, `SELECT datname FROM pg_database WHERE datname LIKE $1 AND datname <> $2`,
-		strings.ReplaceAll(templatePrefix, "_", `\_`)+"%", name)
+	return pruneTemplates(ctx, conn, templatePrefix, name)
+}
+
+// pruneTemplates drops the templates (named prefix…) of other migrations
+// than current's (older commits, other checkouts) but the newest few, so
+// that checkouts tested side by side do not keep dropping each other's, and
+// any build left by a creator that died.
+func pruneTemplates(ctx context.Context, conn *sql.Conn, prefix, current string) error {
+	others, err := queryStrings(conn, `SELECT datname FROM pg_database WHERE datname LIKE $1 AND datname <> $2 ORDER BY oid DESC`,
+		likePrefix(prefix), current)
 	if err != nil {
 		return err
 	}
-	for _, s := range stale {
+	kept := 0
+	for _, s := range others {
+		if !strings.HasSuffix(s, "_build") && kept < keepTemplates {
+			kept++
+			continue
+		}
 		// Waits for clones of it under way, if any.
 		if _, err := conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+s); err != nil {
 			return err
@@ -218,6 +326,10 @@ func createTemplate(admin *sql.DB, name string) error {
 	}
 	return nil
 }
+
+// keepTemplates is how many templates of other migrations pruneTemplates
+// keeps.
+const keepTemplates = 2
 
 // migrationsHash identifies the schema a template holds: the PostgreSQL
 // migrations and the towns Migrate stores.
