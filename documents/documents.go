@@ -8,6 +8,7 @@ package documents
 import (
 	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -169,6 +170,80 @@ func (s *Service) List(ctx context.Context, a fugong.Actor, uscc string) ([]Docu
 		return nil, err
 	}
 	return s.Store.Documents(ctx, e.USCC)
+}
+
+// CanChase reports whether the actor chases the papers still missing, with
+// the list of the enterprises lacking them in their menu: the towns, the
+// cadres, the bureau and the admin. A clerk sees their own on the
+// enterprise's page.
+func CanChase(a fugong.Actor) bool {
+	switch a.Role {
+	case fugong.RoleAdmin, fugong.RoleBureau, fugong.RoleTown, fugong.RoleCadre:
+		return true
+	}
+	return false
+}
+
+// Paper is an enterprise's documents of one kind: the current one, if
+// any, and those it replaced, newest first.
+type Paper struct {
+	Kind     string
+	Current  *Document
+	Replaced []Document
+}
+
+// Papers sorts an enterprise's documents (List) by kind, in Kinds order,
+// every kind listed whether recorded or not.
+func Papers(docs []Document) []Paper {
+	out := make([]Paper, 0, len(Kinds))
+	for _, k := range Kinds {
+		p := Paper{Kind: k}
+		for _, d := range docs {
+			switch {
+			case d.Kind != k:
+			case d.Current && p.Current == nil:
+				p.Current = &d
+			default:
+				p.Replaced = append(p.Replaced, d)
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// NextKind is the kind to record next: the first still missing, else the
+// letter (a new upload replaces it).
+func NextKind(papers []Paper) string {
+	for _, p := range papers {
+		if p.Current == nil {
+			return p.Kind
+		}
+	}
+	return KindLetter
+}
+
+// Lacks names what an enterprise of the missing list lacks, in Kinds order.
+func (m Missing) Lacks() []string {
+	var out []string
+	for _, k := range Kinds {
+		if slices.Contains(m.Missing, k) {
+			out = append(out, KindNames[k])
+		}
+	}
+	return out
+}
+
+// Sum adds up the towns' counts (合计).
+func Sum(towns []TownCount) TownCount {
+	s := TownCount{TownName: "合计"}
+	for _, t := range towns {
+		s.Total += t.Total
+		s.Missing += t.Missing
+		s.NoLetter += t.NoLetter
+		s.NoPlan += t.NoPlan
+	}
+	return s
 }
 
 // Current picks the current document of each kind from a list.

@@ -92,3 +92,44 @@ func TestCurrent(t *testing.T) {
 		t.Errorf("current %+v", cur)
 	}
 }
+
+func TestPapers(t *testing.T) {
+	docs := []Document{{ID: 4, Kind: KindLetter, Current: true}, {ID: 3, Kind: KindLetter}, {ID: 2, Kind: KindLetter}}
+	ps := Papers(docs)
+	if len(ps) != 2 || ps[0].Kind != KindLetter || ps[0].Current == nil || ps[0].Current.ID != 4 || len(ps[0].Replaced) != 2 ||
+		ps[0].Replaced[0].ID != 3 || ps[1].Kind != KindPlan || ps[1].Current != nil || ps[1].Replaced != nil {
+		t.Fatalf("papers %+v", ps)
+	}
+	// The form offers the paper still missing first, else the letter.
+	if k := NextKind(ps); k != KindPlan {
+		t.Errorf("next %s, want the plan", k)
+	}
+	if k := NextKind(Papers(nil)); k != KindLetter {
+		t.Errorf("next of none %s, want the letter", k)
+	}
+	if k := NextKind(Papers(append(docs, Document{ID: 5, Kind: KindPlan, Current: true}))); k != KindLetter {
+		t.Errorf("next of both %s, want the letter", k)
+	}
+}
+
+func TestLacksAndSum(t *testing.T) {
+	m := Missing{Missing: []string{KindPlan, KindLetter}}
+	if got := strings.Join(m.Lacks(), "、"); got != "疫情防控承诺书、疫情防控预案" {
+		t.Errorf("lacks %s", got)
+	}
+	s := Sum([]TownCount{{Total: 3, Missing: 2, NoLetter: 1, NoPlan: 2}, {Total: 4, Missing: 1, NoLetter: 1}})
+	if s != (TownCount{TownName: "合计", Total: 7, Missing: 3, NoLetter: 2, NoPlan: 2}) {
+		t.Errorf("sum %+v", s)
+	}
+	for _, c := range []struct {
+		a    fugong.Actor
+		want bool
+	}{
+		{fugong.Actor{Role: fugong.RoleAdmin}, true}, {fugong.Actor{Role: fugong.RoleBureau}, true}, {fugong.Actor{Role: fugong.RoleTown}, true},
+		{fugong.Actor{Role: fugong.RoleCadre}, true}, {fugong.Actor{Role: fugong.RoleEnterprise}, false}, {fugong.Actor{Role: fugong.RoleCheckpoint}, false},
+	} {
+		if got := CanChase(c.a); got != c.want {
+			t.Errorf("CanChase(%s) = %v", c.a.Role, got)
+		}
+	}
+}

@@ -30,10 +30,10 @@ import (
 
 	"fugong"
 	"fugong/account"
+	"fugong/cmd/fugong/wiring"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/store/storetest"
-	"fugong/web"
 )
 
 const (
@@ -146,9 +146,7 @@ func startServer(t *testing.T, db *store.DB) *httptest.Server {
 	t.Helper()
 	logs := &syncBuffer{}
 	logOnFailure(t, "server log", logs)
-	d := web.NewDeps(db, time.Now)
-	d.Logger = slog.New(slog.NewTextHandler(logs, nil))
-	h, err := web.New(d)
+	h, err := wiring.Handler(wiring.NewServices(db, time.Now), wiring.Options{Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,10 +24,10 @@ import (
 
 	"fugong"
 	"fugong/account"
+	"fugong/cmd/fugong/wiring"
 	"fugong/inspect"
 	"fugong/store"
 	"fugong/store/storetest"
-	"fugong/web"
 )
 
 const (
@@ -158,7 +158,7 @@ func inspectScenario(t *testing.T, ctx context.Context, base string, db *store.D
 		t.Errorf("the photo links to %q", src)
 	}
 	id, _ := strconv.ParseInt(m[1], 10, 64)
-	v, err := web.NewDeps(db, time.Now).Inspect.Visit(context.Background(), fugong.System, id)
+	v, err := wiring.NewServices(db, time.Now).Inspect.Visit(context.Background(), fugong.System, id)
 	if err != nil || len(v.Answers[0].Photos) != 1 || v.Answers[0].Photos[0].Name != "门卫.jpg" || len(v.Rectifications) != 1 {
 		t.Fatalf("the stored visit %+v %v", v, err)
 	}

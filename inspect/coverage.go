@@ -217,6 +217,9 @@ type Oversight struct {
 	Now       func() time.Time
 }
 
+// Today is the last day of the default period, in Asia/Shanghai.
+func (o *Oversight) Today() string { return o.Now().In(fugong.Location).Format(DateLayout) }
+
 // Coverage returns the period's coverage in the actor's scope.
 func (o *Oversight) Coverage(ctx context.Context, a fugong.Actor, from, to string) (Coverage, error) {
 	if !CanSee(a) {

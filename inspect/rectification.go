@@ -53,6 +53,32 @@ func (r Rectification) IsOverdue(today string) bool {
 	return r.Status == StatusOpen && r.DueDate < today
 }
 
+// DaysLate is how many days past its due day the rectification is on
+// today (YYYY-MM-DD): 0 unless it is overdue (IsOverdue).
+func (r Rectification) DaysLate(today string) int {
+	if !r.IsOverdue(today) {
+		return 0
+	}
+	due, err1 := time.Parse(DateLayout, r.DueDate)
+	now, err2 := time.Parse(DateLayout, today)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return int(now.Sub(due).Hours() / 24)
+}
+
+// OnePhoto is the photo a move carries: none, or one. More than one is
+// refused, whether through the API or the rectification's page.
+func OnePhoto(photos []Photo) (*Photo, error) {
+	switch len(photos) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &photos[0], nil
+	}
+	return nil, fugong.Errorf(fugong.EInvalid, "photo", "每次只能附一张照片")
+}
+
 // Event is one move of a rectification.
 type Event struct {
 	From  string    `json:"from"`

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"fugong"
@@ -57,6 +58,16 @@ func (s *Service) Checklist(ctx context.Context, id int64) (Checklist, error) {
 	return s.Store.Checklist(ctx, id)
 }
 
+// Versions returns every version of c's template (the templates of its
+// name), c among them, in the store's order.
+func (s *Service) Versions(ctx context.Context, c Checklist) ([]Checklist, error) {
+	all, err := s.Store.Checklists(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(v Checklist) bool { return v.Name != c.Name }), nil
+}
+
 // CreateChecklist adds a template; only the admin may.
 func (s *Service) CreateChecklist(ctx context.Context, a fugong.Actor, in ChecklistInput) (Checklist, error) {
 	if !CanEditChecklists(a) {
@@ -94,15 +105,61 @@ func (s *Service) ReviseChecklist(ctx context.Context, a fugong.Actor, id int64,
 	return s.Store.ReviseChecklist(ctx, a, c, items)
 }
 
+// RecordingAt is the enterprise the actor is to record a visit of, if
+// they may: one out of their scope is not found (whoever asks, so that a
+// refusal does not reveal it exists), one in scope by an actor who does
+// not record visits (CanRecord) is forbidden. The API, the visit form and
+// RecordVisit check in this order.
+func (s *Service) RecordingAt(ctx context.Context, a fugong.Actor, uscc string) (registry.Enterprise, error) {
+	e, err := s.Registry.Get(ctx, a, uscc)
+	if err != nil {
+		return registry.Enterprise{}, err
+	}
+	if !CanRecord(a) {
+		return registry.Enterprise{}, fugong.Errorf(fugong.EForbidden, "", "无权登记督导检查")
+	}
+	return e, nil
+}
+
+// VisitStart is what a new visit starts from: the enterprise, the current
+// templates to choose from and the one chosen.
+type VisitStart struct {
+	Enterprise registry.Enterprise
+	Checklists []Checklist
+	Checklist  Checklist
+}
+
+// StartVisit opens a visit of an enterprise as RecordingAt allows it,
+// with the template checklist if one is named, else the first current
+// one. A template that is not current (an old version, or none) is not
+// found: a visit answers the current version only.
+func (s *Service) StartVisit(ctx context.Context, a fugong.Actor, uscc string, checklist *int64) (VisitStart, error) {
+	e, err := s.RecordingAt(ctx, a, uscc)
+	if err != nil {
+		return VisitStart{}, err
+	}
+	lists, err := s.Store.Checklists(ctx, false)
+	if err != nil {
+		return VisitStart{}, err
+	}
+	if len(lists) == 0 {
+		return VisitStart{}, fugong.NotFound("检查表")
+	}
+	i := 0
+	if checklist != nil {
+		if i = slices.IndexFunc(lists, func(c Checklist) bool { return c.ID == *checklist }); i < 0 {
+			return VisitStart{}, fugong.NotFound("检查表")
+		}
+	}
+	return VisitStart{Enterprise: e, Checklists: lists, Checklist: lists[i]}, nil
+}
+
 // RecordVisit validates and stores a visit of an enterprise in the actor's
 // scope, opening a rectification for every failed item.
 func (s *Service) RecordVisit(ctx context.Context, a fugong.Actor, uscc string, in VisitInput, photos []Photo) (Visit, error) {
-	e, err := s.Registry.Get(ctx, a, uscc)
+	e, err := s.RecordingAt(ctx, a, uscc)
 	if err != nil {
 		return Visit{}, err
-	}
-	if !CanRecord(a) {
-		return Visit{}, fugong.Errorf(fugong.EForbidden, "", "无权登记督导检查")
 	}
 	c, err := s.currentChecklist(ctx, in.ChecklistID)
 	if err != nil {
@@ -141,15 +198,23 @@ func (s *Service) currentChecklist(ctx context.Context, id int64) (Checklist, er
 
 // Visits returns a page of an enterprise's visits, newest first.
 func (s *Service) Visits(ctx context.Context, a fugong.Actor, uscc string, page, perPage int) ([]VisitSummary, int, error) {
+	_, items, total, err := s.EnterpriseVisits(ctx, a, uscc, page, perPage)
+	return items, total, err
+}
+
+// EnterpriseVisits is Visits with the enterprise they are of, read in the
+// actor's scope (out of scope is not found).
+func (s *Service) EnterpriseVisits(ctx context.Context, a fugong.Actor, uscc string, page, perPage int) (registry.Enterprise, []VisitSummary, int, error) {
 	e, err := s.Registry.Get(ctx, a, uscc)
 	if err != nil {
-		return nil, 0, err
+		return registry.Enterprise{}, nil, 0, err
 	}
 	f := Filter{Page: page, PerPage: perPage}
 	if err := f.Normalize(); err != nil {
-		return nil, 0, err
+		return registry.Enterprise{}, nil, 0, err
 	}
-	return s.Store.Visits(ctx, e.USCC, f.Page, f.PerPage)
+	items, total, err := s.Store.Visits(ctx, e.USCC, f.Page, f.PerPage)
+	return e, items, total, err
 }
 
 // Visit returns one visit in scope with its answers and rectifications.

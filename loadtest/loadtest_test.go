@@ -9,12 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"fugong/account"
+	"fugong/cmd/fugong/wiring"
 	"fugong/daily"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/store/storetest"
-	"fugong/web"
 )
 
 func TestPercentile(t *testing.T) {
@@ -133,9 +132,7 @@ func TestGenerated(t *testing.T) {
 }
 
 func handler(db *store.DB, logger *slog.Logger) (http.Handler, error) {
-	reg := &registry.Service{Store: db}
-	return web.New(web.Deps{DB: db, Registry: reg, Accounts: &account.Service{Store: db, Now: db.Now},
-		Daily: &daily.Service{Store: db, Registry: reg, Now: db.Now}, Audit: db, Logger: logger})
+	return wiring.Handler(wiring.NewServices(db, db.Now), wiring.Options{Logger: logger})
 }
 
 // The whole tool at a tiny scale, on both engines: every submission is

@@ -37,11 +37,21 @@ func (e *ImportError) Error() string {
 // actor's scope: like the API's 404, it does not tell the two apart.
 const notInScope = "企业不在您的管辖范围内或未登记"
 
+// CheckImporter refuses an actor who may not import pairings: who may not
+// pair. An upload asks before it reads the file, so that they are told so
+// rather than what is wrong with its rows; Import asks again.
+func CheckImporter(a fugong.Actor) error {
+	if !CanPair(a) {
+		return fugong.Errorf(fugong.EForbidden, "", "无权导入干部结对")
+	}
+	return nil
+}
+
 // Import checks every row and stores all the pairings in one transaction:
 // any bad row stores nothing and returns *ImportError listing every problem.
 func (s *Service) Import(ctx context.Context, a fugong.Actor, rows []ImportRow) (SaveResult, error) {
-	if !CanPair(a) {
-		return SaveResult{}, fugong.Errorf(fugong.EForbidden, "", "无权导入干部结对")
+	if err := CheckImporter(a); err != nil {
+		return SaveResult{}, err
 	}
 	if len(rows) == 0 {
 		return SaveResult{}, fugong.Errorf(fugong.EInvalid, "file", "文件中没有填写了干部账号的行")

@@ -20,6 +20,10 @@ const (
 // visitIntervalKey is the setting's key in the settings table.
 const visitIntervalKey = "visit_interval_days"
 
+// CanSetVisitInterval reports whether the actor changes the expected
+// interval: the admin alone. Everyone reads it.
+func CanSetVisitInterval(a fugong.Actor) bool { return a.Role == fugong.RoleAdmin }
+
 // CheckVisitInterval refuses an interval out of range.
 func CheckVisitInterval(days int) error {
 	if days < MinVisitInterval || days > MaxVisitInterval {
@@ -54,7 +58,7 @@ func (s *Service) VisitInterval(ctx context.Context) (int, error) {
 
 // SetVisitInterval changes the expected interval; only the admin may.
 func (s *Service) SetVisitInterval(ctx context.Context, a fugong.Actor, days int) error {
-	if a.Role != fugong.RoleAdmin {
+	if !CanSetVisitInterval(a) {
 		return fugong.Errorf(fugong.EForbidden, "", "只有系统管理员可以修改走访间隔")
 	}
 	if err := CheckVisitInterval(days); err != nil {

@@ -73,9 +73,7 @@ func (in *ApplicationInput) Normalize(now time.Time, employees int) []fugong.Pro
 		ps = append(ps, fugong.Problem{Field: field, Message: FieldLabels[field] + msg})
 	}
 	in.PlannedDate = strings.TrimSpace(in.PlannedDate)
-	today := daily.Today(now)
-	t0, _ := daily.ParseDate(today)
-	latest := t0.AddDate(0, 0, MaxPlanAheadDays).Format(daily.DateLayout)
+	today, latest := PlanWindow(now)
 	switch _, err := daily.ParseDate(in.PlannedDate); {
 	case in.PlannedDate == "":
 		bad("planned_date", "必填，格式 YYYY-MM-DD")
@@ -95,6 +93,14 @@ func (in *ApplicationInput) Normalize(now time.Time, employees int) []fugong.Pro
 	in.Note = strings.TrimSpace(in.Note)
 	checkNote(bad, "note", in.Note)
 	return ps
+}
+
+// PlanWindow is the first and the last day a resumption submitted at now
+// may be planned for: today, and MaxPlanAheadDays after it.
+func PlanWindow(now time.Time) (earliest, latest string) {
+	today := daily.Today(now)
+	t0, _ := daily.ParseDate(today)
+	return today, t0.AddDate(0, 0, MaxPlanAheadDays).Format(daily.DateLayout)
 }
 
 // CheckReason checks the reason a town gives for returning an application.

@@ -139,9 +139,48 @@ func CanReport(a fugong.Actor) bool {
 // CanManageEssential reports whether the actor keeps the essential list.
 func CanManageEssential(a fugong.Actor) bool { return a.WritesFor(ownerGroup) }
 
+// CanSee reports whether the actor has the 复工复产 pages: everyone with
+// enterprises in scope (a clerk's lead to their own enterprise). A
+// checkpoint has none.
+func CanSee(a fugong.Actor) bool { return a.Role != fugong.RoleCheckpoint }
+
+// ScopeName names the actor's scope in a day's headline: 全市, the town,
+// 结对企业, 本企业.
+func ScopeName(a fugong.Actor) string {
+	switch a.Role {
+	case fugong.RoleAdmin, fugong.RoleBureau:
+		return "全市"
+	case fugong.RoleTown:
+		if t, ok := registry.TownByCode(a.Town); ok {
+			return t.Name
+		}
+	case fugong.RoleCadre:
+		return "结对企业"
+	case fugong.RoleEnterprise:
+		return "本企业"
+	}
+	return "您的范围内"
+}
+
+// Required is the problem of a figure or field the caller left out: it is
+// refused, never stored as a zero nobody said.
+func Required(field string) fugong.Problem {
+	return fugong.Problem{Field: field, Message: "请填写" + FieldLabels[field]}
+}
+
+// The writes below check in one order, whatever the caller (the API, the
+// pages, an import): the enterprise in the actor's scope (not found), the
+// actor allowed (forbidden), the enterprise active (conflict), then the
+// input. unread are the problems the caller met reading the input before
+// any rule could see it (a field left out, a number that is not one); they
+// are refused as they are, in that place of the order, so that a caller
+// cannot answer "bad input" where another answers "not yours".
+
 // Apply submits an application to resume, with the prevention plan if one
-// is attached (already checked as planType by files.Check).
-func (s *Service) Apply(ctx context.Context, a fugong.Actor, uscc string, in ApplicationInput, plan *files.Upload, planType string) (Application, error) {
+// is attached: a PDF or a photo of it (files.Check, as field "plan"). The
+// application's problems and the plan's are refused together; a plan too
+// large is too_large.
+func (s *Service) Apply(ctx context.Context, a fugong.Actor, uscc string, in ApplicationInput, plan *files.Upload, unread ...fugong.Problem) (Application, error) {
 	e, err := s.Registry.Get(ctx, a, uscc)
 	if err != nil {
 		return Application{}, err
@@ -152,7 +191,23 @@ func (s *Service) Apply(ctx context.Context, a fugong.Actor, uscc string, in App
 	if err := checkActive(e); err != nil {
 		return Application{}, err
 	}
-	if err := fugong.Invalid(in.Normalize(s.Now(), e.Employees)); err != nil {
+	if err := fugong.Invalid(unread); err != nil {
+		return Application{}, err
+	}
+	ps := in.Normalize(s.Now(), e.Employees)
+	var planType string
+	if plan != nil {
+		ctype, err := files.Check("plan", *plan, files.Document)
+		switch fe := fugong.AsError(err); {
+		case err == nil:
+			planType = ctype
+		case fe != nil && fe.Code == fugong.EInvalid:
+			ps = append(ps, fugong.Problem{Field: fe.Field, Message: fe.Message})
+		default:
+			return Application{}, err
+		}
+	}
+	if err := fugong.Invalid(ps); err != nil {
 		return Application{}, err
 	}
 	app := Application{USCC: e.USCC, PlannedDate: in.PlannedDate, StaffExpected: in.StaffExpected, Note: in.Note}
@@ -237,13 +292,17 @@ func (s *Service) decide(ctx context.Context, a fugong.Actor, id int64, d Decisi
 }
 
 // SetEssential puts an enterprise on the essential list or takes it off.
-func (s *Service) SetEssential(ctx context.Context, a fugong.Actor, uscc string, on bool, reason string) (Essential, bool, error) {
+// Only a firm that is active goes on it.
+func (s *Service) SetEssential(ctx context.Context, a fugong.Actor, uscc string, on bool, reason string, unread ...fugong.Problem) (Essential, bool, error) {
 	e, err := s.Registry.Get(ctx, a, uscc)
 	if err != nil {
 		return Essential{}, false, err
 	}
 	if !CanManageEssential(a) {
 		return Essential{}, false, fugong.Errorf(fugong.EForbidden, "", "保供重点企业名单由综合协调组管理")
+	}
+	if err := fugong.Invalid(unread); err != nil {
+		return Essential{}, false, err
 	}
 	reason = strings.TrimSpace(reason)
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxEssentialReason {
@@ -266,6 +325,10 @@ func (s *Service) Essential(ctx context.Context, a fugong.Actor, uscc string) (E
 	if err != nil {
 		return Essential{}, false, err
 	}
+	return s.essential(ctx, e)
+}
+
+func (s *Service) essential(ctx context.Context, e registry.Enterprise) (Essential, bool, error) {
 	es, ok, err := s.Store.Essential(ctx, e.USCC)
 	if !ok {
 		es = Essential{USCC: e.USCC, Name: e.Name, Town: e.Town, TownName: e.TownName, SizeClass: e.SizeClass}
@@ -288,8 +351,11 @@ func (s *Service) EssentialList(ctx context.Context, a fugong.Actor, page, perPa
 }
 
 // PutDay records an enterprise's production status for a day: created is
-// true for the day's first version.
-func (s *Service) PutDay(ctx context.Context, a fugong.Actor, uscc, date string, f Figures) (d Day, created bool, err error) {
+// true for the day's first version. After who may report on which firm,
+// the day (a real day, not in the future, not before the firm was
+// registered), then the figures: unread, else their rules (Normalize),
+// else the permit a working status needs (CheckPermit, in the store).
+func (s *Service) PutDay(ctx context.Context, a fugong.Actor, uscc, date string, f Figures, unread ...fugong.Problem) (d Day, created bool, err error) {
 	e, err := s.Registry.Get(ctx, a, uscc)
 	if err != nil {
 		return Day{}, false, err
@@ -301,6 +367,9 @@ func (s *Service) PutDay(ctx context.Context, a fugong.Actor, uscc, date string,
 		return Day{}, false, err
 	}
 	if err := daily.CheckDay(date, s.Now(), e.CreatedAt); err != nil {
+		return Day{}, false, err
+	}
+	if err := fugong.Invalid(unread); err != nil {
 		return Day{}, false, err
 	}
 	if err := fugong.Invalid(f.Normalize(e.Employees)); err != nil {
@@ -362,6 +431,38 @@ func (s *Service) Days(ctx context.Context, a fugong.Actor, uscc, from, to strin
 		ds[i] = withStaff(ds[i], e.Employees)
 	}
 	return ds, total, err
+}
+
+// Latest is an enterprise's status as it stood on date: the day's own
+// report, else the latest one before it (a firm reports when its status
+// changes); ok is false when it had reported none by then, and counts
+// closed. The summaries and the drill-down apply the same rule in SQL.
+func (s *Service) Latest(ctx context.Context, a fugong.Actor, uscc, date string) (d Day, ok bool, err error) {
+	if _, err := daily.ParseDate(date); err != nil {
+		return Day{}, false, err
+	}
+	ds, _, err := s.Days(ctx, a, uscc, "", date, 1, 1)
+	if err != nil || len(ds) == 0 {
+		return Day{}, false, err
+	}
+	return ds[0], true, nil
+}
+
+// ViewDay is the day whose figures to show when date is asked: today when
+// none is; a day that is not one is invalid, and so is a day in the
+// future, whose figures would only repeat today's.
+func (s *Service) ViewDay(date string) (string, error) {
+	today := daily.Today(s.Now())
+	if date == "" {
+		return today, nil
+	}
+	if _, err := daily.ParseDate(date); err != nil {
+		return "", err
+	}
+	if date > today {
+		return "", fugong.Errorf(fugong.EInvalid, "date", "不能查看未来日期（%s）", date)
+	}
+	return date, nil
 }
 
 // Summary returns a day's production in the actor's scope.

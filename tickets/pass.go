@@ -67,6 +67,29 @@ func NormalizePlate(s string) (string, string) {
 	return s, "车牌号格式不正确：应为省份简称、发牌机关字母和5位号码（新能源车6位），如 浙C12345、浙CD12345"
 }
 
+// passTimeLabels name a pass's times in messages.
+var passTimeLabels = map[string]string{"valid_from": "生效时间", "valid_to": "截止时间"}
+
+// ParsePassTime reads a pass's time (field "valid_from" or "valid_to") as
+// sent: RFC 3339, or, typed in a form (form), the browser's
+// YYYY-MM-DDTHH:MM in Asia/Shanghai. Empty is the zero time, which
+// Normalize asks for.
+func ParsePassTime(field, v string, form bool) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if form {
+		if t, err := time.ParseInLocation("2006-01-02T15:04", v, fugong.Location); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fugong.Errorf(fugong.EInvalid, field, "%s应为 RFC 3339 格式的时间，如 2020-02-03T07:00:00+08:00", passTimeLabels[field])
+}
+
 // Normalize checks a pass and returns the rules it breaks.
 func (p *Pass) Normalize() []fugong.Problem {
 	var ps []fugong.Problem

@@ -75,6 +75,69 @@ func canTake(u account.User) bool {
 // MaxAttachments bounds the files attached to one ticket.
 const MaxAttachments = 9
 
+// CheckAttachments refuses more than MaxAttachments files on a ticket. An
+// upload asks before it reads the files, Raise again on what it is given.
+func CheckAttachments(n int) error {
+	if n > MaxAttachments {
+		return fugong.Errorf(fugong.EInvalid, "attachment", "每个问题最多上传 %d 个附件", MaxAttachments)
+	}
+	return nil
+}
+
+// RaiseOptions are the enterprises the actor raises tickets for, as a raise
+// form offers them: a clerk's own enterprise (Fixed), a cadre's active
+// enterprises (Choices); anyone else names one in their scope (neither:
+// see RaisedFor).
+type RaiseOptions struct {
+	Fixed   *registry.Enterprise
+	Choices []registry.Enterprise
+}
+
+// RaiseOptions returns what the actor picks a ticket's enterprise from.
+func (s *Service) RaiseOptions(ctx context.Context, a fugong.Actor) (RaiseOptions, error) {
+	var o RaiseOptions
+	switch a.Role {
+	case fugong.RoleEnterprise:
+		e, err := s.Registry.Get(ctx, a, a.Enterprise)
+		if err != nil {
+			return o, err
+		}
+		o.Fixed = &e
+	case fugong.RoleCadre:
+		es, _, err := s.Registry.List(ctx, a, registry.Filter{Status: registry.StatusActive, PerPage: registry.MaxPerPage})
+		if err != nil {
+			return o, err
+		}
+		o.Choices = es
+	}
+	return o, nil
+}
+
+// RaisedFor is the enterprise a ticket the actor raises is for, from what a
+// raise form's enterprise field says: a clerk's own enterprise, whatever it
+// says; a credit code as it is; the exact name of an enterprise in the
+// actor's scope, its code. Anything else is returned as typed, for Raise
+// to find no such enterprise.
+func (s *Service) RaisedFor(ctx context.Context, a fugong.Actor, typed string) string {
+	if a.Role == fugong.RoleEnterprise {
+		return a.Enterprise
+	}
+	v := strings.TrimSpace(typed)
+	if _, msg := registry.NormalizeUSCC(v); msg == "" || v == "" {
+		return v
+	}
+	es, _, err := s.Registry.List(ctx, a, registry.Filter{Q: v, PerPage: 20})
+	if err != nil {
+		return v
+	}
+	for _, e := range es {
+		if e.Name == v {
+			return e.USCC
+		}
+	}
+	return v
+}
+
 // Raise stores a new ticket for an enterprise in the actor's scope, with its
 // attachments (field "attachment": scans and photos), due by the SLA of its
 // urgency.
@@ -96,8 +159,8 @@ func (s *Service) Raise(ctx context.Context, a fugong.Actor, n NewTicket, upload
 	if err := fugong.Invalid(ps); err != nil {
 		return Ticket{}, err
 	}
-	if len(uploads) > MaxAttachments {
-		return Ticket{}, fugong.Errorf(fugong.EInvalid, "attachment", "每个问题最多上传 %d 个附件", MaxAttachments)
+	if err := CheckAttachments(len(uploads)); err != nil {
+		return Ticket{}, err
 	}
 	types := make([]string, len(uploads))
 	for i, u := range uploads {
@@ -374,8 +437,8 @@ func (s *Service) SLA(ctx context.Context) (SLA, error) {
 // SetSLA changes the SLA; only the admin may. Tickets already raised keep
 // the due time they were given.
 func (s *Service) SetSLA(ctx context.Context, a fugong.Actor, sla SLA) error {
-	if a.Role != fugong.RoleAdmin {
-		return fugong.Errorf(fugong.EForbidden, "", "只有系统管理员可以修改问题办理时限")
+	if err := CheckSLASetter(a); err != nil {
+		return err
 	}
 	if err := fugong.Invalid(sla.Check()); err != nil {
 		return err
@@ -390,6 +453,27 @@ func (s *Service) Products(ctx context.Context, a fugong.Actor, uscc string) ([]
 		return nil, err
 	}
 	return s.Store.Products(ctx, e.USCC)
+}
+
+// Declared is an enterprise in the actor's scope, its declared products
+// and whether the actor may change them: the products page.
+type Declared struct {
+	Enterprise registry.Enterprise
+	Products   []Product
+	CanEdit    bool
+}
+
+// Declared returns the products an enterprise in the actor's scope declared.
+func (s *Service) Declared(ctx context.Context, a fugong.Actor, uscc string) (Declared, error) {
+	e, err := s.Registry.Get(ctx, a, uscc)
+	if err != nil {
+		return Declared{}, err
+	}
+	ps, err := s.Store.Products(ctx, e.USCC)
+	if err != nil {
+		return Declared{}, err
+	}
+	return Declared{Enterprise: e, Products: ps, CanEdit: CanDeclareProducts(a)}, nil
 }
 
 // SetProducts replaces an enterprise's declared products.

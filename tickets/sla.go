@@ -27,6 +27,40 @@ const MaxSLAHours = 720
 // SLAKey is the setting's key.
 const SLAKey = "ticket_sla"
 
+// CanSetSLA reports whether the actor changes the SLA setting: the admin
+// alone. Everyone reads it.
+func CanSetSLA(a fugong.Actor) bool { return a.Role == fugong.RoleAdmin }
+
+// CheckSLASetter refuses an actor who may not change the SLA. The API asks
+// before it reads the body: who may not change it is told so, whatever
+// they sent.
+func CheckSLASetter(a fugong.Actor) error {
+	if !CanSetSLA(a) {
+		return fugong.Errorf(fugong.EForbidden, "", "只有系统管理员可以修改问题办理时限")
+	}
+	return nil
+}
+
+// SLAOf is the SLA of the hours given per urgency (Urgencies), as a body
+// sends them: every urgency is required, for one left out must not become
+// 0 hours. The hours themselves are Check's.
+func SLAOf(hours map[string]*int) (SLA, error) {
+	var ps []fugong.Problem
+	got := make([]int, len(Urgencies))
+	for i, u := range Urgencies {
+		h := hours[u]
+		if h == nil {
+			ps = append(ps, fugong.Problem{Field: u, Message: "请填写" + UrgencyNames[u] + "时限（小时）"})
+			continue
+		}
+		got[i] = *h
+	}
+	if err := fugong.Invalid(ps); err != nil {
+		return SLA{}, err
+	}
+	return SLA{Urgent: got[0], High: got[1], Normal: got[2], Low: got[3]}, nil
+}
+
 // Hours returns the SLA of an urgency.
 func (s SLA) Hours(urgency string) int {
 	switch urgency {

@@ -89,16 +89,20 @@ func queryInt(r *http.Request, name string) (int, error) {
 	return n, nil
 }
 
+// listPage reads the page and per_page query parameters.
+func listPage(r *http.Request) (page, perPage int, err error) {
+	if page, err = queryInt(r, "page"); err != nil {
+		return 0, 0, err
+	}
+	perPage, err = queryInt(r, "per_page")
+	return page, perPage, err
+}
+
 type listResponse[T any] struct {
 	Items   []T `json:"items"`
 	Total   int `json:"total"`
 	Page    int `json:"page,omitempty"`
 	PerPage int `json:"per_page,omitempty"`
-}
-
-func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(openAPIDoc)
 }
 
 func apiNotFound(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
@@ -209,4 +213,14 @@ func auditFilter(r *http.Request) (audit.Filter, error) {
 	}
 	f.PerPage, err = queryInt(r, "per_page")
 	return f, err
+}
+
+// pathID reads the {id} of a path; anything but a positive number names
+// no record.
+func pathID(r *http.Request, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, fugong.NotFound(what)
+	}
+	return id, nil
 }

@@ -9,27 +9,16 @@ import (
 	"fugong/store/storetest"
 )
 
-// TestDaysPastTodayRefused: every day the API is asked about is a date no
-// later than today; the calendar's last day and beyond are 400 naming the
-// parameter, at once (a trend to 9999-12-31 once never ended).
+// TestDaysPastTodayRefused: every day the daily report's API is asked
+// about is a date no later than today; the calendar's last day and beyond
+// are 400 naming the parameter, at once (a trend to 9999-12-31 once never
+// ended). The moved modules test theirs (web/production, web/inspect).
 func TestDaysPastTodayRefused(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnvAt(t, db, time.Date(2020, 2, 12, 10, 0, 0, 0, fugong.Location))
 		tangA := e.ents["tangA"]
 		for _, c := range []struct{ path, field string }{
-			{"/api/v1/production/trend?from=9999-12-01&to=9999-12-31", "to"},
-			{"/api/v1/production/trend?from=9999-12-01&to=2020-02-12", "from"},
-			{"/api/v1/production/trend?to=9999-12-31", "to"},
-			{"/api/v1/production/trend?to=2020-02-13", "to"},
-			{"/api/v1/production/trend?to=10000-01-01", "to"},
-			{"/api/v1/production/summary?date=9999-12-31", "date"},
-			{"/api/v1/production/enterprises?date=9999-12-31", "date"},
-			{"/api/v1/production/enterprises/export?date=9999-12-31", "date"},
-			{"/api/v1/enterprises/" + tangA + "/production?from=9999-12-31", "from"},
-			{"/api/v1/enterprises/" + tangA + "/production?to=2020-02-13", "to"},
-			{"/api/v1/enterprises/" + tangA + "/production/9999-12-31", "date"},
-			{"/api/v1/enterprises/" + tangA + "/production/9999-12-31/versions", "date"},
 			{"/api/v1/reports/trend?to=9999-12-31", "to"},
 			{"/api/v1/reports/trend?from=9999-12-01&to=9999-12-31", "to"},
 			{"/api/v1/reports/completeness?date=9999-12-31", "date"},
@@ -38,8 +27,6 @@ func TestDaysPastTodayRefused(t *testing.T) {
 			{"/api/v1/reports/template?date=9999-12-31", "date"},
 			{"/api/v1/enterprises/" + tangA + "/reports/9999-12-31", "date"},
 			{"/api/v1/enterprises/" + tangA + "/reports/9999-12-31/versions", "date"},
-			{"/api/v1/inspections/coverage?to=9999-12-31", "to"},
-			{"/api/v1/inspections/coverage?from=9999-12-01&to=9999-12-31", "to"},
 		} {
 			t.Run(c.path, func(t *testing.T) {
 				wantErr(t, e.as(t, roleAdmin, "GET", c.path, payload{}), 400, c.field, "")

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"time"
 
 	"fugong"
@@ -181,22 +180,6 @@ func readUpload(r *http.Request) (multipart.File, string, error) {
 	}
 	return file, hdr.Filename, nil
 }
-
-// importSlot takes one of the slots of file imports for the caller to
-// release, or answers 429 with a Retry-After when all are taken.
-func (s *Server) importSlot(w http.ResponseWriter) (release func(), err error) {
-	select {
-	case s.imports <- struct{}{}:
-		return func() { <-s.imports }, nil
-	default:
-		w.Header().Set("Retry-After", strconv.Itoa(importRetrySeconds))
-		return nil, fugong.Errorf(fugong.ERateLimited, "file", "服务器正在处理其他导入文件，请%d秒后再试", importRetrySeconds)
-	}
-}
-
-// importRetrySeconds is how long a refused import is asked to wait: about
-// the time a large file takes.
-const importRetrySeconds = 10
 
 func (s *Server) importEnterprises(w http.ResponseWriter, r *http.Request, a fugong.Actor) (registry.ImportResult, error) {
 	file, name, err := readUpload(r)

@@ -83,8 +83,8 @@ func FuzzQuery(f *testing.F) {
 				}
 			}
 		}
-		if page, perPage, err := pageParams(r); err == nil && (page < 1 || perPage < 1) {
-			t.Fatalf("%q: page %d of %d", query, page, perPage)
+		if pg, err := QueryPaging(r); err == nil && (pg.Echo().Page < 1 || pg.Echo().PerPage < 1) {
+			t.Fatalf("%q: page %d of %d", query, pg.Echo().Page, pg.Echo().PerPage)
 		} else if err != nil && fugong.ErrorCode(err) != fugong.EInvalid {
 			t.Fatalf("%q: %v", query, err)
 		}

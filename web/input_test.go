@@ -70,8 +70,9 @@ func TestTextRefusedBeforeStoring(t *testing.T) {
 			stored(t)
 		})
 		t.Run("query parameter", func(t *testing.T) {
-			for _, path := range []string{"/api/v1/enterprises?q=%00", "/api/v1/enterprises/export?q=a%00", "/api/v1/audit?actor=%ff%fe",
-				"/api/v1/tickets?assignee=%00", "/api/v1/tickets/export?assignee=%ff"} {
+			// The modules' routes get the same check from the kit's wrappers
+			// (cmd/fugong/wiring's TestHostileInput walks them all).
+			for _, path := range []string{"/api/v1/enterprises?q=%00", "/api/v1/enterprises/export?q=a%00", "/api/v1/audit?actor=%ff%fe"} {
 				field, _, _ := strings.Cut(path[strings.Index(path, "?")+1:], "=")
 				wantErr(t, e.as(t, roleAdmin, "GET", path, payload{}), 400, field, "")
 			}

@@ -34,7 +34,7 @@ func BenchmarkParallelLogins(b *testing.B) {
 	const logins = 300
 	db := storetest.Open(b, "sqlite:"+filepath.Join(b.TempDir(), "fugong.db"))
 	var err error
-	d := NewDeps(db, db.Now)
+	d := testDeps(db, db.Now)
 	d.Logger = slog.New(slog.DiscardHandler)
 	if d.TrustedProxies, err = ParseTrustedProxies("127.0.0.0/8"); err != nil {
 		b.Fatal(err)

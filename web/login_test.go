@@ -27,7 +27,7 @@ type loginEnv struct {
 // "zhou" with testPassword.
 func newLoginEnv(t *testing.T, db *store.DB, edit func(*Deps)) *loginEnv {
 	t.Helper()
-	d := NewDeps(db, db.Now)
+	d := testDeps(db, db.Now)
 	d.Logger = slog.New(slog.DiscardHandler)
 	if edit != nil {
 		edit(&d)

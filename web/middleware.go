@@ -34,14 +34,15 @@ type session struct {
 	user      account.User
 	token     string
 	viaCookie bool
+	srv       *Server // the server it was resolved by (ImportSlot)
 }
 
 func (ss *session) actor() fugong.Actor { return ss.user.Actor() }
 
 type ctxKey struct{}
 
-// sessionKey carries the session into API handlers that need more than the
-// actor (the token to end, the user to show).
+// sessionKey carries the session into the handlers that need more than the
+// actor (the token to end, the user to show, the server's import slots).
 var sessionKey ctxKey
 
 func sessionFrom(ctx context.Context) *session {
@@ -70,7 +71,7 @@ func (s *Server) session(r *http.Request) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &session{user: u, token: token, viaCookie: viaCookie}, nil
+	return &session{user: u, token: token, viaCookie: viaCookie, srv: s}, nil
 }
 
 // checkCSRF checks the form or header token of a cookie-authenticated unsafe
@@ -156,6 +157,7 @@ func (s *Server) ui(fn uiFunc) http.Handler {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey, ss))
 		defer removeUploads(r)
 		if err := checkCSRF(w, r, ss); err != nil {
 			s.renderError(w, r, ss, err)

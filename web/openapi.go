@@ -8,19 +8,6 @@ import (
 	"slices"
 )
 
-// openAPIDoc is openapi.json with each module's fragment (openapi/*.json:
-// its "paths" and "components"."schemas") merged in, so that the modules
-// document their routes beside each other without sharing one file.
-var openAPIDoc = mustBuildOpenAPI()
-
-func mustBuildOpenAPI() []byte {
-	doc, err := buildOpenAPI(assets)
-	if err != nil {
-		panic(err)
-	}
-	return doc
-}
-
 type openAPIFragment struct {
 	Paths      map[string]json.RawMessage `json:"paths"`
 	Components struct {
@@ -28,7 +15,11 @@ type openAPIFragment struct {
 	} `json:"components"`
 }
 
-func buildOpenAPI(fsys fs.FS) ([]byte, error) {
+// buildOpenAPI is openapi.json with the fragments merged in: this
+// package's (openapi/*.json) and each module's (Module.OpenAPI), each its
+// "paths" and "components"."schemas", so that the modules document their
+// routes beside each other without sharing one file.
+func buildOpenAPI(fsys fs.FS, modules []Module) ([]byte, error) {
 	base, err := fs.ReadFile(fsys, "openapi.json")
 	if err != nil {
 		return nil, err
@@ -43,11 +34,25 @@ func buildOpenAPI(fsys fs.FS) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	frags := map[string][]byte{}
 	for _, name := range names {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
+		frags[name] = b
+	}
+	for _, m := range modules {
+		if m.OpenAPI != nil {
+			name := "web/" + m.Name + "/openapi.json"
+			if _, dup := frags[name]; dup {
+				return nil, fmt.Errorf("web: two modules are named %s", m.Name)
+			}
+			names, frags[name] = append(names, name), m.OpenAPI
+		}
+	}
+	for _, name := range names {
+		b := frags[name]
 		var frag openAPIFragment
 		if err := json.Unmarshal(b, &frag); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)

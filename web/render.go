@@ -2,60 +2,66 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"fugong"
 	"fugong/account"
 	"fugong/daily"
-	"fugong/inspect"
 	"fugong/registry"
-	"fugong/tickets"
 )
 
-// basePage is what the layout needs; every page's view model embeds it.
-type basePage struct {
+// Base is what the layout needs; every page's view model embeds it.
+type Base struct {
 	Title  string
 	User   *account.User
 	CSRF   string
-	Nav    []navItem
+	Nav    []NavItem
 	Active string
 }
 
-type navItem struct {
+// basePage is Base under the name this package's pages use.
+type basePage = Base
+
+// NavItem is an entry of the menu. The menu lists the entries of every
+// module by Order (see web/README.md for the orders taken).
+type NavItem struct {
 	Href, Label string
+	Order       int
 }
 
-// nav lists the pages that exist and that the user can use.
-func nav(u account.User) []navItem {
-	items := []navItem{{"/", "首页"}, {"/enterprises", "企业名录"}}
-	if u.Role == fugong.RoleEnterprise {
-		items = append(items, navItem{"/report", "日报填报"})
-	} else if dailyScope(u.Actor()) {
-		items = append(items, navItem{"/reports", "每日日报"})
+// legacyNav is the menu entries of the modules still in this package.
+func legacyNav(a fugong.Actor) []NavItem {
+	items := []NavItem{{"/", "首页", 100}, {"/enterprises", "企业名录", 200}}
+	if a.Role == fugong.RoleEnterprise {
+		items = append(items, NavItem{"/report", "日报填报", 300})
+	} else if dailyScope(a) {
+		items = append(items, NavItem{"/reports", "每日日报", 300})
 	}
-	if inspect.CanSee(u.Actor()) {
-		items = append(items, navItem{"/rectifications", "督导检查"})
-		items = append(items, navItem{"/inspections/coverage", "督导覆盖"})
+	if registry.CanRegister(a) {
+		items = append(items, NavItem{"/enterprises/import", "批量导入", 900})
 	}
-	items = append(items, suppliesNav(u.Actor())...)
-	if tickets.CanRaise(u.Actor()) {
-		items = append(items, navItem{"/tickets", "问题困难"})
+	if a.Role == fugong.RoleAdmin {
+		items = append(items, NavItem{"/users", "用户管理", 1000}, NavItem{"/audit", "审计日志", 1010}, NavItem{"/settings", "系统设置", 1020})
 	}
-	items = append(items, paperworkNav(u)...)
-	if productionNav(u.Actor()) {
-		items = append(items, navItem{"/production", "复工复产"})
+	return items
+}
+
+// nav lists the pages of every module that exist and that a can use.
+func (s *Server) nav(a fugong.Actor) []NavItem {
+	var items []NavItem
+	for _, m := range s.modules {
+		if m.Nav != nil {
+			items = append(items, m.Nav(a)...)
+		}
 	}
-	if registry.CanRegister(u.Actor()) {
-		items = append(items, navItem{"/enterprises/import", "批量导入"})
-	}
-	if u.Role == fugong.RoleAdmin {
-		items = append(items, navItem{"/users", "用户管理"}, navItem{"/audit", "审计日志"}, navItem{"/settings", "系统设置"})
-	}
+	slices.SortStableFunc(items, func(x, y NavItem) int { return cmp.Compare(x.Order, y.Order) })
 	return items
 }
 
@@ -64,7 +70,7 @@ func (s *Server) base(ss *session, title, active string) basePage {
 		return basePage{Title: title}
 	}
 	u := ss.user
-	return basePage{Title: title, User: &u, CSRF: account.CSRFToken(ss.token), Nav: nav(u), Active: active}
+	return basePage{Title: title, User: &u, CSRF: account.CSRFToken(ss.token), Nav: s.nav(u.Actor()), Active: active}
 }
 
 var funcs = template.FuncMap{
@@ -92,9 +98,9 @@ var funcs = template.FuncMap{
 	"canReport": func(u *account.User) bool { return u != nil && daily.CanReport(u.Actor()) },
 }
 
-// parsePages parses each page together with the layout and the partials
-// that pages share.
-func parsePages() (map[string]*template.Template, error) {
+// parsePages parses each page of this package together with the layout and
+// the partials that pages share.
+func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -114,10 +120,55 @@ func parsePages() (map[string]*template.Template, error) {
 	return pages, nil
 }
 
+// parseModulePages parses each page of a module's templates (*.html) with
+// the layout, the shared partials and the module's own partials
+// (partials/*.html), into a set of its own: two modules may name a page
+// alike. set is the shared partials and the module's alone, for its
+// sections.
+func parseModulePages(module string, fsys fs.FS, funcs template.FuncMap) (pages map[string]*template.Template, set *template.Template, err error) {
+	names, err := fs.Glob(fsys, "*.html")
+	if err != nil {
+		return nil, nil, err
+	}
+	partials, err := fs.Glob(fsys, "partials/*.html")
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(partials) > 0 {
+		set, err = template.New("").Funcs(funcs).ParseFS(assets, "templates/partials/*.html")
+		if err == nil {
+			set, err = set.ParseFS(fsys, "partials/*.html")
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("web: module %s: partials: %w", module, err)
+		}
+	}
+	pages = map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(n, ".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html")
+		if err == nil && len(partials) > 0 {
+			t, err = t.ParseFS(fsys, "partials/*.html")
+		}
+		if err == nil {
+			t, err = t.ParseFS(fsys, n)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("web: module %s: template %s: %w", module, name, err)
+		}
+		pages[name] = t
+	}
+	return pages, set, nil
+}
+
 // render executes a page into a buffer first, so a template error becomes a
 // clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := s.pages[name]
+	s.renderFrom(s.pages, w, r, status, name, data)
+}
+
+func (s *Server) renderFrom(pages map[string]*template.Template, w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := pages[name]
 	if !ok {
 		s.Logger.Error("no such template", "name", name)
 		http.Error(w, "内部错误", http.StatusInternalServerError)

@@ -11,7 +11,7 @@ import (
 // accountPages are the admin's page of one user (disable after a
 // confirmation, enable, log out everywhere, reset the password) and every
 // user's 修改密码.
-func (s *Server) accountPages(mux *http.ServeMux) {
+func (s *Server) accountPages(mux *routeList) {
 	mux.Handle("GET /users/{id}", s.ui(s.userPage))
 	mux.Handle("GET /users/{id}/disable", s.ui(s.userDisableConfirm))
 	mux.Handle("POST /users/{id}/disable", s.ui(s.userDisable))

@@ -154,12 +154,26 @@ type enterprisePage struct {
 	CanEdit bool
 	Created bool
 	Saved   bool
-	// Paperwork is the enterprise's cadre and documents (M3).
+	// Paperwork is the enterprise's cadre (M3).
 	Paperwork *paperworkSection
+	// Sections are the modules' parts of the page (Module.EnterpriseSections).
+	Sections []template.HTML
 }
 
 func (s *Server) enterpriseDetail(w http.ResponseWriter, r *http.Request, ss *session) error {
-	e, err := s.Registry.Get(r.Context(), ss.actor(), r.PathValue("uscc"))
+	return s.showEnterprise(w, r, ss, http.StatusOK, r.PathValue("uscc"), nil, nil)
+}
+
+// showEnterprise shows an enterprise's page with status; the sections of
+// module from, if set, are own instead (Session.EnterprisePage).
+func (s *Server) showEnterprise(w http.ResponseWriter, r *http.Request, ss *session, status int, uscc string, from *Module, own []Section) error {
+	return s.renderEnterprise(w, r, ss, status, uscc, from, own, nil)
+}
+
+// renderEnterprise is showEnterprise with edit, if set, applied to the
+// cadre section (a refused form of it, shown again).
+func (s *Server) renderEnterprise(w http.ResponseWriter, r *http.Request, ss *session, status int, uscc string, from *Module, own []Section, edit func(*paperworkSection)) error {
+	e, err := s.Registry.Get(r.Context(), ss.actor(), uscc)
 	if err != nil {
 		return err
 	}
@@ -168,7 +182,13 @@ func (s *Server) enterpriseDetail(w http.ResponseWriter, r *http.Request, ss *se
 	if p.Paperwork, err = s.paperwork(r, ss, e); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "enterprise", p)
+	if edit != nil {
+		edit(p.Paperwork)
+	}
+	if p.Sections, err = s.enterpriseSections(r, ss, e, from, own); err != nil {
+		return err
+	}
+	s.render(w, r, status, "enterprise", p)
 	return nil
 }
 

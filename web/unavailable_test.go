@@ -94,7 +94,7 @@ func TestSQLiteDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { full.Close() })
-	d := NewDeps(full, time.Now)
+	d := testDeps(full, time.Now)
 	d.Logger = slog.New(slog.DiscardHandler)
 	h, err := New(d)
 	if err != nil {

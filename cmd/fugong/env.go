@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fugong/account"
+	"fugong/cmd/fugong/wiring"
 	"fugong/daily"
 	"fugong/registry"
 	"fugong/store"
@@ -149,6 +150,6 @@ func (e *env) open(ctx context.Context, dsn string, migrate bool) (*store.DB, er
 
 // services builds the module services over one database.
 func services(db *store.DB) (*registry.Service, *account.Service, *daily.Service) {
-	reg := &registry.Service{Store: db}
-	return reg, &account.Service{Store: db, Now: db.Now}, &daily.Service{Store: db, Registry: reg, Now: db.Now}
+	s := wiring.NewServices(db, db.Now)
+	return s.Registry, s.Accounts, s.Daily
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"fugong/account"
+	"fugong/cmd/fugong/wiring"
 	"fugong/store"
 	"fugong/web"
 )
@@ -164,11 +165,11 @@ func newHandler(db *store.DB, logger *slog.Logger, cfg webConfig) (http.Handler,
 			}
 			return 0
 		}))
-	d := web.NewDeps(db, db.Now)
-	d.Logger, d.Metrics = logger, reg
-	d.SecureCookies, d.TrustedProxies, d.MetricsToken = cfg.secureCookies, cfg.trustedProxies, cfg.metricsToken
-	d.Accounts.APITokenTTL = cfg.apiTokenTTL
-	return web.New(d)
+	return wiring.Handler(wiring.NewServices(db, db.Now), wiring.Options{
+		Logger: logger, Metrics: reg, MetricsToken: cfg.metricsToken,
+		SecureCookies: cfg.secureCookies, TrustedProxies: cfg.trustedProxies,
+		APITokenTTL: cfg.apiTokenTTL,
+	})
 }
 
 func (e *env) migrate(ctx context.Context, args []string) error {

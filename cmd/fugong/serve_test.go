@@ -84,7 +84,8 @@ func TestServeMetricsToken(t *testing.T) {
 			t.Errorf("%s: /metrics without a token: %d", tc.name, status)
 		}
 		if tc.token != "" {
-			if status, body := call(t, "GET", in.URL+"/metrics", tc.token, nil); status != http.StatusOK || !strings.Contains(string(body), "fugong_db_up 1") {
+			if status, body := call(t, "GET", in.URL+"/metrics", tc.token, nil); status != http.StatusOK || !strings.Contains(string(body), "fugong_db_up 1") ||
+				!strings.Contains(string(body), "fugong_db_write_failing 0") || !strings.Contains(string(body), "fugong_http_requests_total") {
 				t.Errorf("%s: /metrics with the token: %d", tc.name, status)
 			}
 		}

@@ -1,0 +1,116 @@
+// Package wiring builds fugong: every module's service over one database,
+// and the web server with every module's web side. It is the one place
+// both are built; the command, the browser tests and the whole-server
+// tests use it alike. A new module adds its service to Services and its
+// web side to Modules, one line each.
+package wiring
+
+import (
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"fugong/account"
+	"fugong/daily"
+	"fugong/documents"
+	"fugong/inspect"
+	"fugong/pairing"
+	"fugong/production"
+	"fugong/registry"
+	"fugong/store"
+	"fugong/supplies"
+	"fugong/tickets"
+	"fugong/web"
+	webdocuments "fugong/web/documents"
+	webinspect "fugong/web/inspect"
+	webpairing "fugong/web/pairing"
+	webproduction "fugong/web/production"
+	websupplies "fugong/web/supplies"
+	webtickets "fugong/web/tickets"
+)
+
+// Services are every module's service over one database.
+type Services struct {
+	DB         *store.DB
+	Registry   *registry.Service // M1
+	Accounts   *account.Service
+	Daily      *daily.Service // M2
+	Inspect    *inspect.Service
+	Oversight  *inspect.Oversight
+	Pairing    *pairing.Service
+	Documents  *documents.Service
+	Production *production.Service // M4
+	Tickets    *tickets.Service    // M5
+	Supplies   *supplies.Service   // M6
+}
+
+// NewServices wires every module's service over db. now is the clock of
+// the modules' rules ("today", deadlines); sessions keep the real time.
+func NewServices(db *store.DB, now func() time.Time) Services {
+	reg := &registry.Service{Store: db}
+	pairings := &pairing.Service{Store: db, Registry: reg}
+	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
+	return Services{
+		DB:         db,
+		Registry:   reg,
+		Accounts:   &account.Service{Store: db, Now: time.Now},
+		Daily:      &daily.Service{Store: db, Registry: reg, Now: now},
+		Inspect:    &inspect.Service{Store: db, Registry: reg, Now: now},
+		Oversight:  &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
+		Pairing:    pairings,
+		Documents:  &documents.Service{Store: db, Registry: reg, Now: now},
+		Production: &production.Service{Store: db, Registry: reg, Now: now},
+		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
+		Supplies:   stock,
+	}
+}
+
+// Modules are the web side of every module that has a package of its own
+// under web/, in the order their routes are served.
+func Modules(s Services) []web.Module {
+	return []web.Module{
+		webinspect.New(s.Inspect, s.Oversight), // M3 督导检查, 督导覆盖
+		webdocuments.New(s.Documents),          // M3 承诺书与防控预案
+		webproduction.New(s.Production),        // M4 复工复产
+		websupplies.New(s.Supplies),            // M6 防疫物资
+		webtickets.New(s.Tickets),              // M5 问题困难
+		webpairing.New(s.Pairing),              // M3 一企一员
+	}
+}
+
+// Options are how the server runs, beside its services.
+type Options struct {
+	Logger *slog.Logger
+	// Metrics receives the HTTP metrics; /metrics serves it to a caller
+	// with MetricsToken as its bearer token, and to nobody without one.
+	Metrics      *prometheus.Registry
+	MetricsToken string
+	// SecureCookies marks cookies Secure on every request, not only on
+	// those that came over HTTPS.
+	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client and whose X-Forwarded-Proto says whether it used HTTPS.
+	TrustedProxies []netip.Prefix
+	// APITokenTTL is how long an API token lasts; zero is
+	// account.APISessionTTL. It is set on s.Accounts.
+	APITokenTTL time.Duration
+	// ImportSlots bounds the file imports read at once, every module's
+	// alike; zero is the web layer's default.
+	ImportSlots int
+}
+
+// Handler is the whole HTTP service over s.
+func Handler(s Services, o Options) (*web.Server, error) {
+	if o.APITokenTTL != 0 {
+		s.Accounts.APITokenTTL = o.APITokenTTL
+	}
+	return web.New(web.Deps{
+		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
+		Pairing: s.Pairing, Audit: s.DB,
+		Logger: o.Logger, Metrics: o.Metrics, MetricsToken: o.MetricsToken,
+		SecureCookies: o.SecureCookies, TrustedProxies: o.TrustedProxies,
+		ImportSlots: o.ImportSlots,
+	}, Modules(s)...)
+}

@@ -1,0 +1,39 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// The modules still in this package, until each moves to a package of its
+// own (web/README.md): their routes, menu entries and links.
+
+// legacyModule is the modules still in this package, served through Deps.
+func (s *Server) legacyModule() Module {
+	return Module{Name: "web", Routes: s.legacyRoutes(), Nav: legacyNav}
+}
+
+// routeList records the routes of this package's modules as Routes, so
+// that they are listed and tested as every module's are.
+type routeList struct {
+	routes []Route
+}
+
+// Handle adds a route already wrapped by s.api or s.ui (or public).
+func (l *routeList) Handle(pattern string, h http.Handler) {
+	method, path, _ := strings.Cut(pattern, " ")
+	kind := "page"
+	switch {
+	case pattern == "POST /api/v1/sessions":
+		kind = "raw"
+	case strings.HasPrefix(path, "/api/"):
+		kind = "api"
+	}
+	l.routes = append(l.routes, Route{Method: method, Path: path, h: h, kind: kind})
+}
+
+// HandleFunc adds a public route.
+func (l *routeList) HandleFunc(pattern string, h http.HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	l.routes = append(l.routes, Route{Method: method, Path: path, h: h, kind: "raw"})
+}
