@@ -111,7 +111,7 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{db: db, deps: d, daily: d.Daily, clock: clock, srv: httptest.NewServer(h),
+	e := &testEnv{db: db, deps: d, daily: d.Deadline.(*daily.Service), clock: clock, srv: httptest.NewServer(h),
 		users: map[string]account.User{}, tokens: map[string]string{}, ents: map[string]string{}}
 	t.Cleanup(e.srv.Close)
 
@@ -152,7 +152,7 @@ func testDeps(db *store.DB, now func() time.Time) Deps {
 		DB:       db,
 		Registry: reg,
 		Accounts: &account.Service{Store: db, Now: time.Now},
-		Daily:    &daily.Service{Store: db, Registry: reg, Now: now},
+		Deadline: &daily.Service{Store: db, Registry: reg, Now: now},
 		Pairing:  pairings,
 		Audit:    db,
 	}

@@ -1,124 +1,103 @@
-package web
+package daily
 
 import (
-	"fmt"
 	"net/http"
-	"net/url"
 
 	"fugong"
 	"fugong/daily"
 	"fugong/registry"
 	"fugong/sheet"
+	"fugong/web"
 )
 
-// download sets the headers of a spreadsheet download named name (Chinese
-// allowed), with an ASCII fallback for old browsers.
-func download(w http.ResponseWriter, name, ascii, format string) {
-	ctype := "text/csv; charset=utf-8"
-	if format == "xlsx" {
-		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"; filename*=UTF-8''%s`, ascii, format, url.PathEscape(name)))
-}
+// The daily report's sheets: the call list of non-reporters, the
+// batch-entry template and the batch import (API and page alike).
 
 // callList writes the non-reporters of a day in the actor's scope as a sheet
 // for the phone calls (不漏一企).
-func (s *Server) callList(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	format, err := exportFormat(r)
+func (m *module) callList(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	format, err := web.ExportFormat(r)
 	if err != nil {
 		return err
 	}
 	date, town := r.URL.Query().Get("date"), r.URL.Query().Get("town")
 	if date == "" {
-		date = daily.Today(s.Daily.Now())
+		date = m.svc.Today()
 	}
-	items, err := s.Daily.AllMissing(r.Context(), a, date, town)
+	items, err := m.svc.AllMissing(r.Context(), a, date, town)
 	if err != nil {
 		return err
 	}
 	name := "未报企业催报名单-" + date + "." + format
-	download(w, name, "missing-"+date, format)
+	web.Download(w, name, "missing-"+date, format)
 	return sheet.WriteCallList(w, name, date, items)
 }
 
 // reportTemplate writes the batch-entry template: one row per enterprise in
 // the actor's scope (and town), the day prefilled.
-func (s *Server) reportTemplate(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	format, err := exportFormat(r)
+func (m *module) reportTemplate(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	format, err := web.ExportFormat(r)
 	if err != nil {
 		return err
 	}
-	date := r.URL.Query().Get("date")
-	if date == "" {
-		date = daily.Today(s.Daily.Now())
-	}
-	if _, err := daily.ParseDay("date", date, s.Daily.Now()); err != nil {
-		return err
-	}
-	var es []registry.Enterprise
-	err = s.Registry.Each(r.Context(), a, registry.Filter{Town: r.URL.Query().Get("town"), Status: registry.StatusActive},
-		func(e registry.Enterprise) error {
-			es = append(es, e)
-			return nil
-		})
+	date, es, err := m.svc.TemplateFor(r.Context(), a, r.URL.Query().Get("date"), r.URL.Query().Get("town"))
 	if err != nil {
 		return err
 	}
 	name := "日报导入模板-" + date + "." + format
-	download(w, name, "report-template-"+date, format)
+	web.Download(w, name, "report-template-"+date, format)
 	return sheet.WriteReportTemplate(w, name, date, es)
 }
 
-// importReports reads an uploaded sheet of reports and stores it.
-func (s *Server) importReports(w http.ResponseWriter, r *http.Request, a fugong.Actor) (daily.ImportResult, error) {
-	file, name, err := readUpload(r)
+// importReports reads an uploaded sheet of reports and stores it through
+// the service's ImportFile, as the command line does; the server's import
+// slot is held while the sheet is read and stored.
+func (m *module) importReports(w http.ResponseWriter, r *http.Request, a fugong.Actor) (daily.ImportResult, error) {
+	file, name, err := web.ReadUpload(r)
 	if err != nil {
 		return daily.ImportResult{}, err
 	}
 	defer file.Close()
-	date := r.FormValue("date")
-	if date != "" {
-		if _, err := daily.ParseDate(date); err != nil {
-			return daily.ImportResult{}, err
+	release := func() {}
+	defer func() { release() }()
+	read := func(date string) ([]daily.ImportRow, error) {
+		rel, err := web.ImportSlot(w, r)
+		if err != nil {
+			return nil, err
 		}
+		release = rel
+		rows, _, err := sheet.ReadReports(file, name, date)
+		if err != nil {
+			return nil, web.FileError(err)
+		}
+		return rows, nil
 	}
-	release, err := s.importSlot(w)
-	if err != nil {
-		return daily.ImportResult{}, err
-	}
-	defer release()
-	rows, _, err := sheet.ReadReports(file, name, date)
-	if err != nil {
-		return daily.ImportResult{}, fileError(err)
-	}
-	skipBad := r.FormValue("skip_bad") == "true"
-	return s.Daily.Import(r.Context(), a, rows, skipBad)
+	return m.svc.ImportFile(r.Context(), a, r.FormValue("date"), read, r.FormValue("skip_bad") == "true", nil)
 }
 
-func (s *Server) apiCallList(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	return s.callList(w, r, a)
+func (m *module) apiCallList(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	return m.callList(w, r, a)
 }
 
-func (s *Server) apiReportTemplate(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	return s.reportTemplate(w, r, a)
+func (m *module) apiReportTemplate(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	return m.reportTemplate(w, r, a)
 }
 
-func (s *Server) apiImportReports(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	res, err := s.importReports(w, r, a)
-	return answerImport(w, res, err)
+func (m *module) apiImportReports(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	res, err := m.importReports(w, r, a)
+	return web.AnswerImport(w, res, err)
 }
 
-func (s *Server) uiCallList(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.callList(w, r, ss.actor())
+func (m *module) pageCallList(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.callList(w, r, ss.Actor())
 }
 
-func (s *Server) uiReportTemplate(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.reportTemplate(w, r, ss.actor())
+func (m *module) pageReportTemplate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.reportTemplate(w, r, ss.Actor())
 }
 
 type reportImportPage struct {
-	basePage
+	web.Base
 	Date    string
 	Done    bool
 	Result  daily.ImportResult
@@ -127,26 +106,21 @@ type reportImportPage struct {
 	SkipBad bool
 }
 
-// canBatchReport: the town and the statistics group load reports by the sheet.
-func canBatchReport(a fugong.Actor) bool {
-	return a.Role == fugong.RoleTown || a.WritesFor(fugong.GroupStatistics)
-}
-
-func (s *Server) reportImportPage(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if !canBatchReport(ss.actor()) {
+func (m *module) reportImportPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	if !daily.CanBatchReport(ss.Actor()) {
 		return fugong.NotFound("页面")
 	}
-	s.render(w, r, http.StatusOK, "report_import", reportImportPage{basePage: s.base(ss, "批量导入日报", "/reports"), Date: s.today()})
+	ss.Render(w, r, http.StatusOK, "report_import", reportImportPage{Base: ss.Base("批量导入日报", "/reports"), Date: m.svc.Today()})
 	return nil
 }
 
-func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if !canBatchReport(ss.actor()) {
+func (m *module) reportImport(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	if !daily.CanBatchReport(ss.Actor()) {
 		return fugong.NotFound("页面")
 	}
-	p := reportImportPage{basePage: s.base(ss, "批量导入日报", "/reports"), Date: r.FormValue("date"), SkipBad: r.FormValue("skip_bad") == "true"}
-	res, err := s.importReports(w, r, ss.actor())
-	rows, msg, status, internal := s.importOutcome(r, err)
+	p := reportImportPage{Base: ss.Base("批量导入日报", "/reports"), Date: r.FormValue("date"), SkipBad: r.FormValue("skip_bad") == "true"}
+	res, err := m.importReports(w, r, ss.Actor())
+	rows, msg, status, internal := web.ImportOutcome(err)
 	if internal != nil {
 		return internal
 	}
@@ -154,6 +128,6 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, ss *sessio
 	if err == nil {
 		p.Done, p.Result, p.Rows = true, res, res.Bad
 	}
-	s.render(w, r, status, "report_import", p)
+	ss.Render(w, r, status, "report_import", p)
 	return nil
 }

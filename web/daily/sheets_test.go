@@ -1,4 +1,4 @@
-package web
+package daily_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"fugong/account"
 	"fugong/store"
 	"fugong/store/storetest"
+	"fugong/web/webtest"
 )
 
 // The town downloads its template, fills one row, uploads it, and the call
@@ -17,13 +18,13 @@ import (
 func TestReportSheetsRoundTrip(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
-		day := e.today()
-		r := e.as(t, roleTown, "GET", "/api/v1/reports/template?date="+day, payload{})
-		if r.status != 200 {
-			t.Fatalf("template: %d %s", r.status, r.body)
+		e := webtest.New(t, db)
+		day := e.Today()
+		r := e.As(t, webtest.RoleTown, "GET", "/api/v1/reports/template?date="+day, webtest.Payload{})
+		if r.Status != 200 {
+			t.Fatalf("template: %d %s", r.Status, r.Body)
 		}
-		f, err := excelize.OpenReader(bytes.NewReader(r.body))
+		f, err := excelize.OpenReader(bytes.NewReader(r.Body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +35,7 @@ func TestReportSheetsRoundTrip(t *testing.T) {
 		}
 		for _, row := range rows[1:] {
 			for _, cell := range row {
-				if cell == e.ents["xianA"] {
+				if cell == e.Ents["xianA"] {
 					t.Fatal("the town's template lists another town's enterprise")
 				}
 			}
@@ -43,7 +44,7 @@ func TestReportSheetsRoundTrip(t *testing.T) {
 		header := rows[0]
 		line := -1
 		for i, row := range rows {
-			if len(row) > 0 && strings.Contains(strings.Join(row, ","), e.ents["tangA"]) {
+			if len(row) > 0 && strings.Contains(strings.Join(row, ","), e.Ents["tangA"]) {
 				line = i + 1
 			}
 		}
@@ -67,13 +68,13 @@ func TestReportSheetsRoundTrip(t *testing.T) {
 		if err := f.Write(&buf); err != nil {
 			t.Fatal(err)
 		}
-		r = e.as(t, roleTown, "POST", "/api/v1/reports/import", upload(t, "filled.xlsx", buf.String(), nil))
-		if r.status != 200 || !strings.Contains(string(r.body), `"created":1`) {
-			t.Fatalf("import: %d %s", r.status, r.body)
+		r = e.As(t, webtest.RoleTown, "POST", "/api/v1/reports/import", webtest.Upload(t, "filled.xlsx", buf.String(), nil))
+		if r.Status != 200 || !strings.Contains(string(r.Body), `"created":1`) {
+			t.Fatalf("import: %d %s", r.Status, r.Body)
 		}
-		r = e.as(t, roleTown, "GET", "/api/v1/reports/missing/export?format=csv&date="+day, payload{})
-		if r.status != 200 || strings.Contains(string(r.body), e.ents["tangA"]) || !strings.Contains(string(r.body), e.ents["tangB"]) {
-			t.Fatalf("call list after the import: %d\n%s", r.status, r.body)
+		r = e.As(t, webtest.RoleTown, "GET", "/api/v1/reports/missing/export?format=csv&date="+day, webtest.Payload{})
+		if r.Status != 200 || strings.Contains(string(r.Body), e.Ents["tangA"]) || !strings.Contains(string(r.Body), e.Ents["tangB"]) {
+			t.Fatalf("call list after the import: %d\n%s", r.Status, r.Body)
 		}
 	})
 }
@@ -82,20 +83,22 @@ func TestReportSheetsRoundTrip(t *testing.T) {
 func TestImportPagesListBadRows(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
-		b := e.browserLogin(t, roleAdmin)
-		csrf := account.CSRFToken(b.sessionCookie())
-		file := importHeader + importRow(e.newUSCC(t), "好企业", "塘下镇", "13912345678") +
-			importRow(e.newUSCC(t), "坏电话企业", "塘下镇", "123")
-		r := b.do(t, "POST", "/enterprises/import", upload(t, "list.csv", file, map[string]string{"csrf": csrf}), nil)
-		if r.status != 400 || !strings.Contains(string(r.body), "未导入任何数据") || !strings.Contains(string(r.body), `<td class="num">3</td>`) {
-			t.Fatalf("enterprise import page: %d\n%s", r.status, r.body)
+		e := webtest.New(t, db)
+		b := e.BrowserLogin(t, webtest.RoleAdmin)
+		csrf := account.CSRFToken(b.SessionCookie())
+		file := importHeader + webtest.ImportRow(e.NewUSCC(t), "好企业", "塘下镇", "13912345678") +
+			webtest.ImportRow(e.NewUSCC(t), "坏电话企业", "塘下镇", "123")
+		r := b.Do(t, "POST", "/enterprises/import", webtest.Upload(t, "list.csv", file, map[string]string{"csrf": csrf}), nil)
+		if r.Status != 400 || !strings.Contains(string(r.Body), "未导入任何数据") || !strings.Contains(string(r.Body), `<td class="num">3</td>`) {
+			t.Fatalf("enterprise import page: %d\n%s", r.Status, r.Body)
 		}
 		reports := "统一社会信用代码,日期,职工总数,在瑞人数,当日返温人数,当日劝返人数,当日劝退票人数,湖北籍人数,当日联系湖北籍人数,隔离人数,发热人数,值守人数,已签承诺书\n" +
-			e.ents["tangA"] + "," + e.today() + ",20,30,0,0,0,0,0,0,0,0,是\n"
-		r = b.do(t, "POST", "/reports/import", upload(t, "reports.csv", reports, map[string]string{"csrf": csrf}), nil)
-		if r.status != 400 || !strings.Contains(string(r.body), `<td class="num">2</td>`) || !strings.Contains(string(r.body), "在瑞人数") {
-			t.Fatalf("report import page: %d\n%s", r.status, r.body)
+			e.Ents["tangA"] + "," + e.Today() + ",20,30,0,0,0,0,0,0,0,0,是\n"
+		r = b.Do(t, "POST", "/reports/import", webtest.Upload(t, "reports.csv", reports, map[string]string{"csrf": csrf}), nil)
+		if r.Status != 400 || !strings.Contains(string(r.Body), `<td class="num">2</td>`) || !strings.Contains(string(r.Body), "在瑞人数") {
+			t.Fatalf("report import page: %d\n%s", r.Status, r.Body)
 		}
 	})
 }
+
+const importHeader = "统一社会信用代码,企业名称,所属乡镇街道,规模,联系电话,职工人数\n"
