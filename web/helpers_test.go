@@ -489,3 +489,13 @@ func wantErr(t testing.TB, r resp, status int, field, text string) {
 		t.Errorf("error %+v, want code %s field %q message with %q", e, codeOf[status], field, text)
 	}
 }
+
+// contains checks that a page has every one of want.
+func contains(t *testing.T, what string, r resp, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(string(r.body), w) {
+			t.Errorf("%s: the page (HTTP %d) lacks %q", what, r.status, w)
+		}
+	}
+}

@@ -56,6 +56,10 @@ func (e *env) importReports(ctx context.Context, args []string) error {
 		}
 		return rows, nil
 	}
+	// --date is read as a date cell is (2020/2/10 too); the service checks the day.
+	if d, ok := sheet.Day(*date); ok {
+		*date = d
+	}
 	bar := newBar(e.stderr, "导入日报")
 	res, err := svc.ImportFile(ctx, fugong.System, *date, read, *skipBad, bar.set)
 	bar.finish()

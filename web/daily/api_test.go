@@ -287,7 +287,7 @@ func testCumulative(t *testing.T, e *webtest.Env) {
 func testBadReports(t *testing.T, e *webtest.Env) {
 	e.Clock.Set(shanghai(daySecond, 12, 0, 0))
 	tooLong := strings.Repeat("长", daily.MaxNoteRunes+1)
-	huge := webtest.Payload{"application/json", []byte(`{"note":"` + strings.Repeat("x", web.MaxJSONBody) + `"}`)}
+	huge := webtest.Payload{CType: "application/json", Data: []byte(`{"note":"` + strings.Repeat("x", web.MaxJSONBody) + `"}`)}
 	cases := []struct {
 		name, role, ent, date string
 		Body                  any
@@ -995,7 +995,9 @@ func TestDailyRegressions(t *testing.T) {
 			if r := e.As(t, webtest.RoleAdmin, "PUT", "/api/v1/settings/deadline", webtest.RawJSON(`{"deadline":"18:00"}`)); r.Status != 200 {
 				t.Fatalf("%d %s", r.Status, r.Body)
 			}
-			t.Cleanup(func() { e.As(t, webtest.RoleAdmin, "PUT", "/api/v1/settings/deadline", webtest.RawJSON(`{"deadline":"16:00"}`)) })
+			t.Cleanup(func() {
+				e.As(t, webtest.RoleAdmin, "PUT", "/api/v1/settings/deadline", webtest.RawJSON(`{"deadline":"16:00"}`))
+			})
 			put := report(t, putReport(t, e, webtest.RoleClerk, "tangB", dayFirst, with("fever", 1), ""), 200)
 			got := report(t, e.As(t, webtest.RoleClerk, "GET", "/api/v1/enterprises/"+e.Ents["tangB"]+"/reports/"+dayFirst, webtest.Payload{}), 200)
 			if put.OnTime != got.OnTime {

@@ -63,7 +63,9 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "GET", Route: "/api/v1/reports/trend", Want: webtest.Every(200)},
 	{Method: "GET", Route: "/api/v1/reports/missing", Want: webtest.Every(200)},
 	{Method: "GET", Route: "/api/v1/reports/missing", Note: "town=仙降", Want: webtest.Every(200),
-		Path: func(e *webtest.Env, role string) string { return "/api/v1/reports/missing?town=" + webtest.TownXianjiang }},
+		Path: func(e *webtest.Env, role string) string {
+			return "/api/v1/reports/missing?town=" + webtest.TownXianjiang
+		}},
 	// Sign-off: a town signs its own day (the admin may too); the bureau
 	// sees but does not sign (403); everyone else does not see the town (404).
 	// Each role signs a day of its own, so no sign-off is a repeat.
@@ -126,7 +128,9 @@ func form(v url.Values) func(*testing.T, *webtest.Env, string) webtest.Payload {
 	return func(*testing.T, *webtest.Env, string) webtest.Payload { return webtest.Form(v) }
 }
 
-func reportBody(*testing.T, *webtest.Env, string) webtest.Payload { return webtest.JSON(validFigures()) }
+func reportBody(*testing.T, *webtest.Env, string) webtest.Payload {
+	return webtest.JSON(validFigures())
+}
 
 func reportFormBody(t *testing.T, e *webtest.Env, role string) webtest.Payload {
 	v := reportForm("", "scope-"+role+"-"+time.Now().Format("150405.000000000"))
