@@ -54,7 +54,7 @@ func (db *DB) Completeness(ctx context.Context, a fugong.Actor, date string) ([]
 	if err != nil {
 		return nil, err
 	}
-	signed, err := db.signoffs(ctx, date)
+	signed, err := db.signOffs(ctx, date)
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +131,8 @@ func (db *DB) countsByTown(ctx context.Context, query string, args ...any) (map[
 	return out, rows.Err()
 }
 
-func (db *DB) signoffs(ctx context.Context, date string) (map[string]daily.SignOff, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+signoffCols+` FROM town_signoffs WHERE date = $1`, date)
+func (db *DB) signOffs(ctx context.Context, date string) (map[string]daily.SignOff, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+signOffCols+` FROM town_signoffs WHERE date = $1`, date)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +298,7 @@ func (db *DB) Followups(ctx context.Context, uscc string) ([]daily.Followup, err
 	return out, rows.Err()
 }
 
-const signoffCols = `town_code, date, signed, signed_by, signed_at, reopened_by, reopen_reason`
+const signOffCols = `town_code, date, signed, signed_by, signed_at, reopened_by, reopen_reason`
 
 func scanSignOff(s scanner) (daily.SignOff, error) {
 	var o daily.SignOff
@@ -308,7 +308,7 @@ func scanSignOff(s scanner) (daily.SignOff, error) {
 
 // SignOffOf returns a town's sign-off of a day (not found if never signed).
 func (db *DB) SignOffOf(ctx context.Context, town, date string) (daily.SignOff, error) {
-	o, err := scanSignOff(db.r.QueryRowContext(ctx, `SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
+	o, err := scanSignOff(db.r.QueryRowContext(ctx, `SELECT `+signOffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
 	return o, notFound(err, "确认记录")
 }
 
@@ -320,7 +320,7 @@ func (db *DB) SignOff(ctx context.Context, a fugong.Actor, town, date string) (d
 		if err := tx.lockRow(ctx, lockUpdate, "towns", "code", town); err != nil {
 			return err
 		}
-		before, err := scanSignOff(tx.QueryRow(`SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
+		before, err := scanSignOff(tx.QueryRow(`SELECT `+signOffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
 		switch {
 		case err == nil && before.Signed:
 			return fugong.Errorf(fugong.EConflict, "date", "%s 已确认，无需重复确认", date)
@@ -346,7 +346,7 @@ func (db *DB) SignOff(ctx context.Context, a fugong.Actor, town, date string) (d
 func (db *DB) Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (daily.SignOff, error) {
 	var o daily.SignOff
 	err := db.write(ctx, func(tx *Tx) error {
-		before, err := scanSignOff(tx.QueryRow(`SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
+		before, err := scanSignOff(tx.QueryRow(`SELECT `+signOffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
 		switch {
 		case errors.Is(err, sql.ErrNoRows) || (err == nil && !before.Signed):
 			return fugong.Errorf(fugong.EConflict, "date", "%s 尚未确认，无需重新打开", date)

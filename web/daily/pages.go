@@ -19,8 +19,10 @@ import (
 )
 
 // The daily report's pages (M2): the enterprise's form, completeness per
-// town with the towns' sign-off, the call list of non-reporters and the
-// deadline setting.
+// town with the towns' sign-off, the call list of non-reporters, and
+// today's reporting on the home page. Who may do what, the days that may
+// be asked for and what a form starts with are the service's
+// (fugong/daily): these handlers only present them.
 
 // reportPath is the form of an enterprise's report for a day.
 func reportPath(uscc, date string) string {

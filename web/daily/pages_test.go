@@ -44,7 +44,7 @@ func TestDailyPages(t *testing.T) {
 		e := webtest.NewAt(t, db, uiDay)
 		t.Run("scope", func(t *testing.T) { testDailyPageScope(t, e) })
 		t.Run("report form", func(t *testing.T) { testReportForm(t, e) })
-		t.Run("sign-off", func(t *testing.T) { testSignoffPages(t, e) })
+		t.Run("sign-off", func(t *testing.T) { testSignOffPages(t, e) })
 		t.Run("call list", func(t *testing.T) { testCallList(t, e) })
 		t.Run("settings", func(t *testing.T) { testSettingsPage(t, e) })
 	})
@@ -188,7 +188,7 @@ func testReportForm(t *testing.T, e *webtest.Env) {
 	e.Clock.Set(uiDay)
 }
 
-func testSignoffPages(t *testing.T, e *webtest.Env) {
+func testSignOffPages(t *testing.T, e *webtest.Env) {
 	e.Clock.Set(uiDay)
 	day := "2020-02-10"
 	town := e.BrowserLogin(t, webtest.RoleTown)
