@@ -91,8 +91,8 @@ func (s *Service) AddFollowup(ctx context.Context, a fugong.Actor, uscc string, 
 	return s.Store.AddFollowup(ctx, a, f)
 }
 
-// Signoff is a town's confirmation of its day (the 16:00 report to the bureau).
-type Signoff struct {
+// SignOff is a town's confirmation of its day (the 16:00 report to the bureau).
+type SignOff struct {
 	Town         string    `json:"town"`
 	Date         string    `json:"date"`
 	Signed       bool      `json:"signed"`
@@ -114,27 +114,27 @@ func canSign(a fugong.Actor, town string) error {
 }
 
 // SignOff confirms a town's day, locking its reports.
-func (s *Service) SignOff(ctx context.Context, a fugong.Actor, town, date string) (Signoff, error) {
+func (s *Service) SignOff(ctx context.Context, a fugong.Actor, town, date string) (SignOff, error) {
 	if err := canSign(a, town); err != nil {
-		return Signoff{}, err
+		return SignOff{}, err
 	}
 	if err := CheckDay(date, s.Now(), time.Time{}); err != nil {
-		return Signoff{}, err
+		return SignOff{}, err
 	}
 	return s.Store.SignOff(ctx, a, town, date)
 }
 
 // Reopen unlocks a signed day; the reason is required and audited.
-func (s *Service) Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (Signoff, error) {
+func (s *Service) Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (SignOff, error) {
 	if err := canSign(a, town); err != nil {
-		return Signoff{}, err
+		return SignOff{}, err
 	}
 	if _, err := ParseDay("date", date, s.Now()); err != nil {
-		return Signoff{}, err
+		return SignOff{}, err
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > MaxNoteRunes {
-		return Signoff{}, fugong.Errorf(fugong.EInvalid, "reason", "重新打开须填写原因（不超过500字）")
+		return SignOff{}, fugong.Errorf(fugong.EInvalid, "reason", "重新打开须填写原因（不超过500字）")
 	}
 	return s.Store.Reopen(ctx, a, town, date, reason)
 }

@@ -134,7 +134,7 @@ func (s *Service) ImportProgress(ctx context.Context, a fugong.Actor, rows []Imp
 				town := day{e.Town, r.Date}
 				signed, ok := locked[town]
 				if !ok {
-					o, err := s.Store.Signoff(ctx, e.Town, r.Date)
+					o, err := s.Store.SignOffOf(ctx, e.Town, r.Date)
 					if err != nil && fugong.ErrorCode(err) != fugong.ENotFound {
 						return res, err
 					}

@@ -236,8 +236,8 @@ func TestImportCorrects(t *testing.T) {
 // the day off between the check and the transaction.
 type lockedLater struct{ *store.DB }
 
-func (lockedLater) Signoff(context.Context, string, string) (daily.Signoff, error) {
-	return daily.Signoff{}, fugong.NotFound("确认记录")
+func (lockedLater) SignOffOf(context.Context, string, string) (daily.SignOff, error) {
+	return daily.SignOff{}, fugong.NotFound("确认记录")
 }
 
 func TestImportLockedDuringTheTransaction(t *testing.T) {

@@ -104,9 +104,9 @@ type Store interface {
 	Missing(ctx context.Context, a fugong.Actor, date, town string, page, perPage int) ([]Missing, int, error)
 	AddFollowup(ctx context.Context, a fugong.Actor, f Followup) (Followup, error)
 	Followups(ctx context.Context, uscc string) ([]Followup, error)
-	SignOff(ctx context.Context, a fugong.Actor, town, date string) (Signoff, error)
-	Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (Signoff, error)
-	Signoff(ctx context.Context, town, date string) (Signoff, error)
+	SignOff(ctx context.Context, a fugong.Actor, town, date string) (SignOff, error)
+	Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (SignOff, error)
+	SignOffOf(ctx context.Context, town, date string) (SignOff, error)
 	Deadline(ctx context.Context) (Deadline, error)
 	SetDeadline(ctx context.Context, a fugong.Actor, d Deadline) error
 }

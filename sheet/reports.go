@@ -251,6 +251,11 @@ func excelDay(raw, shown string) (string, bool) {
 	return parseDay(shown)
 }
 
+// Day reads a day as the date cells of a file are read (ReadReports):
+// YYYY-MM-DD, or false when it is no day. The command line reads its
+// --date so, as it always has.
+func Day(s string) (string, bool) { return parseDay(s) }
+
 // parseDay reads a date as people and spreadsheets write it: 2020-02-10,
 // 2020-2-10, 2020/2/10, 2020.2.10, 2020年2月10日, 20200210, with or
 // without a time after it.

@@ -54,7 +54,7 @@ func (db *DB) Completeness(ctx context.Context, a fugong.Actor, date string) ([]
 	if err != nil {
 		return nil, err
 	}
-	signed, err := db.signoffs(ctx, date)
+	signed, err := db.signOffs(ctx, date)
 	if err != nil {
 		return nil, err
 	}
@@ -131,15 +131,15 @@ func (db *DB) countsByTown(ctx context.Context, query string, args ...any) (map[
 	return out, rows.Err()
 }
 
-func (db *DB) signoffs(ctx context.Context, date string) (map[string]daily.Signoff, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+signoffCols+` FROM town_signoffs WHERE date = $1`, date)
+func (db *DB) signOffs(ctx context.Context, date string) (map[string]daily.SignOff, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+signOffCols+` FROM town_signoffs WHERE date = $1`, date)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]daily.Signoff{}
+	out := map[string]daily.SignOff{}
 	for rows.Next() {
-		s, err := scanSignoff(rows)
+		s, err := scanSignOff(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -298,36 +298,36 @@ func (db *DB) Followups(ctx context.Context, uscc string) ([]daily.Followup, err
 	return out, rows.Err()
 }
 
-const signoffCols = `town_code, date, signed, signed_by, signed_at, reopened_by, reopen_reason`
+const signOffCols = `town_code, date, signed, signed_by, signed_at, reopened_by, reopen_reason`
 
-func scanSignoff(s scanner) (daily.Signoff, error) {
-	var o daily.Signoff
+func scanSignOff(s scanner) (daily.SignOff, error) {
+	var o daily.SignOff
 	err := s.Scan(&o.Town, &o.Date, &o.Signed, &o.SignedBy, &o.SignedAt, &o.ReopenedBy, &o.ReopenReason)
 	return o, err
 }
 
-// Signoff returns a town's sign-off of a day (not found if never signed).
-func (db *DB) Signoff(ctx context.Context, town, date string) (daily.Signoff, error) {
-	o, err := scanSignoff(db.r.QueryRowContext(ctx, `SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
+// SignOffOf returns a town's sign-off of a day (not found if never signed).
+func (db *DB) SignOffOf(ctx context.Context, town, date string) (daily.SignOff, error) {
+	o, err := scanSignOff(db.r.QueryRowContext(ctx, `SELECT `+signOffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
 	return o, notFound(err, "确认记录")
 }
 
 // SignOff confirms a town's day; signing a signed day is a conflict.
-func (db *DB) SignOff(ctx context.Context, a fugong.Actor, town, date string) (daily.Signoff, error) {
-	var o daily.Signoff
+func (db *DB) SignOff(ctx context.Context, a fugong.Actor, town, date string) (daily.SignOff, error) {
+	var o daily.SignOff
 	err := db.write(ctx, func(tx *Tx) error {
 		// The town's row alone: no submission commits into the day meanwhile.
 		if err := tx.lockRow(ctx, lockUpdate, "towns", "code", town); err != nil {
 			return err
 		}
-		before, err := scanSignoff(tx.QueryRow(`SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
+		before, err := scanSignOff(tx.QueryRow(`SELECT `+signOffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
 		switch {
 		case err == nil && before.Signed:
 			return fugong.Errorf(fugong.EConflict, "date", "%s 已确认，无需重复确认", date)
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		o = daily.Signoff{Town: town, Date: date, Signed: true, SignedBy: a.Username, SignedAt: tx.now}
+		o = daily.SignOff{Town: town, Date: date, Signed: true, SignedBy: a.Username, SignedAt: tx.now}
 		if _, err := tx.Exec(`INSERT INTO town_signoffs (town_code, date, signed, signed_by, signed_at) VALUES ($1, $2, TRUE, $3, $4)
 			ON CONFLICT (town_code, date) DO UPDATE SET signed = TRUE, signed_by = excluded.signed_by, signed_at = excluded.signed_at`,
 			town, date, o.SignedBy, o.SignedAt); err != nil {
@@ -343,10 +343,10 @@ func (db *DB) SignOff(ctx context.Context, a fugong.Actor, town, date string) (d
 }
 
 // Reopen unlocks a signed day, keeping who reopened it and why.
-func (db *DB) Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (daily.Signoff, error) {
-	var o daily.Signoff
+func (db *DB) Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (daily.SignOff, error) {
+	var o daily.SignOff
 	err := db.write(ctx, func(tx *Tx) error {
-		before, err := scanSignoff(tx.QueryRow(`SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
+		before, err := scanSignOff(tx.QueryRow(`SELECT `+signOffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))
 		switch {
 		case errors.Is(err, sql.ErrNoRows) || (err == nil && !before.Signed):
 			return fugong.Errorf(fugong.EConflict, "date", "%s 尚未确认，无需重新打开", date)

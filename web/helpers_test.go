@@ -111,7 +111,7 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{db: db, deps: d, daily: d.Daily, clock: clock, srv: httptest.NewServer(h),
+	e := &testEnv{db: db, deps: d, daily: d.Deadline.(*daily.Service), clock: clock, srv: httptest.NewServer(h),
 		users: map[string]account.User{}, tokens: map[string]string{}, ents: map[string]string{}}
 	t.Cleanup(e.srv.Close)
 
@@ -152,7 +152,7 @@ func testDeps(db *store.DB, now func() time.Time) Deps {
 		DB:       db,
 		Registry: reg,
 		Accounts: &account.Service{Store: db, Now: time.Now},
-		Daily:    &daily.Service{Store: db, Registry: reg, Now: now},
+		Deadline: &daily.Service{Store: db, Registry: reg, Now: now},
 		Pairing:  pairings,
 		Audit:    db,
 	}
@@ -487,5 +487,15 @@ func wantErr(t testing.TB, r resp, status int, field, text string) {
 	e := r.err(t).Error
 	if e.Code != codeOf[status] || e.Field != field || !strings.Contains(e.Message, text) {
 		t.Errorf("error %+v, want code %s field %q message with %q", e, codeOf[status], field, text)
+	}
+}
+
+// contains checks that a page has every one of want.
+func contains(t *testing.T, what string, r resp, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(string(r.body), w) {
+			t.Errorf("%s: the page (HTTP %d) lacks %q", what, r.status, w)
+		}
 	}
 }

@@ -97,16 +97,6 @@ func TestTextRefusedBeforeStoring(t *testing.T) {
 			wantErr(t, r, 400, "file", "UTF-8")
 			stored(t)
 		})
-		t.Run("idempotency key", func(t *testing.T) {
-			r := send(t, http.DefaultClient, "PUT", e.srv.URL+e.pathFor(reportRoute, "tangA"), jsonBody(validFigures()), func(r *http.Request) {
-				r.Header.Set("Authorization", "Bearer "+e.tokens[roleAdmin])
-				r.Header.Set("Idempotency-Key", "key-\xff")
-			})
-			wantErr(t, r, 400, "Idempotency-Key", "")
-			if _, err := e.daily.Get(t.Context(), fugong.System, e.ents["tangA"], e.today()); fugong.ErrorCode(err) != fugong.ENotFound {
-				t.Errorf("a report was stored: %v", err)
-			}
-		})
 		t.Run("pages", func(t *testing.T) {
 			b := e.browserLogin(t, roleAdmin)
 			csrf := csrfOf(t, b.get(t, "/enterprises/new").body)

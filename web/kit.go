@@ -108,6 +108,10 @@ type Module struct {
 	// of a section posts to the module's own route; refused, it shows the
 	// page again with Session.EnterprisePage.
 	EnterpriseSections func(r *http.Request, s *Session, e registry.Enterprise) ([]Section, error)
+	// Home is the module's part of the home page for the signed-in user,
+	// nil for none: the daily report's (today's reporting), which the home
+	// page shows as .Daily. It stays a hook until the home page moves.
+	Home func(r *http.Request, s *Session) (any, error)
 	// Templates holds the module's pages (*.html, each defining
 	// "content") and partials (partials/*.html); each page is parsed with
 	// the layout, the shared partials and the module's partials. A
@@ -405,6 +409,17 @@ func (s *Server) enterpriseLinks(u *account.User, uscc string) []Link {
 func byOrder(links []Link) []Link {
 	slices.SortStableFunc(links, func(x, y Link) int { return cmp.Compare(x.Order, y.Order) })
 	return links
+}
+
+// moduleHome is the home-page part of the module named name (Module.Home),
+// nil when no such module is served or it has none.
+func (s *Server) moduleHome(r *http.Request, ss *session, name string) (any, error) {
+	for i := range s.modules {
+		if m := &s.modules[i]; m.Name == name && m.Home != nil {
+			return m.Home(r, &Session{ss: ss, srv: s, mod: m})
+		}
+	}
+	return nil, nil
 }
 
 // pageFuncs are the template functions that read the assembled modules.

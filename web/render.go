@@ -39,11 +39,6 @@ type NavItem struct {
 // legacyNav is the menu entries of the modules still in this package.
 func legacyNav(a fugong.Actor) []NavItem {
 	items := []NavItem{{"/", "首页", 100}, {"/enterprises", "企业名录", 200}}
-	if a.Role == fugong.RoleEnterprise {
-		items = append(items, NavItem{"/report", "日报填报", 300})
-	} else if dailyScope(a) {
-		items = append(items, NavItem{"/reports", "每日日报", 300})
-	}
 	if registry.CanRegister(a) {
 		items = append(items, NavItem{"/enterprises/import", "批量导入", 900})
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 // legacyRoutes lists the routes of the modules still in this package: the
-// foundation's (registry, accounts, daily report) and those not yet moved
+// foundation's (registry, accounts) and those not yet moved
 // to a package of their own. Each moves out with its module.
 func (s *Server) legacyRoutes() []Route {
 	mux := &routeList{}
@@ -31,20 +31,6 @@ func (s *Server) legacyRoutes() []Route {
 	mux.Handle("GET /users", s.ui(s.userList))
 	mux.Handle("POST /users", s.ui(s.userCreate))
 	mux.Handle("GET /audit", s.ui(s.auditPage))
-	// Daily reports (M2).
-	mux.Handle("GET /report", s.ui(s.reportMine))
-	mux.Handle("GET /enterprises/{uscc}/reports", s.ui(s.reportOfToday))
-	mux.Handle("GET /enterprises/{uscc}/reports/{date}", s.ui(s.reportForm))
-	mux.Handle("POST /enterprises/{uscc}/reports/{date}", s.ui(s.reportSubmit))
-	mux.Handle("GET /reports", s.ui(s.reportsPage))
-	mux.Handle("POST /towns/{code}/signoffs/{date}", s.ui(s.signoffCreate))
-	mux.Handle("POST /towns/{code}/signoffs/{date}/reopen", s.ui(s.signoffReopen))
-	mux.Handle("GET /reports/missing", s.ui(s.missingList))
-	mux.Handle("GET /reports/missing/export", s.ui(s.uiCallList))
-	mux.Handle("GET /reports/template", s.ui(s.uiReportTemplate))
-	mux.Handle("GET /reports/import", s.ui(s.reportImportPage))
-	mux.Handle("POST /reports/import", s.ui(s.reportImport))
-	mux.Handle("POST /enterprises/{uscc}/followups", s.ui(s.followupCreate))
 	mux.Handle("GET /settings", s.ui(s.settingsForm))
 	mux.Handle("POST /settings", s.ui(s.settingsSave))
 	s.accountPages(mux)
@@ -63,8 +49,8 @@ func (s *Server) apiRoutes() []route {
 	return slices.Concat(s.foundationRoutes(), s.accountRoutes())
 }
 
-// foundationRoutes are the registry's, the accounts', the daily report's
-// (M2) and the attached files'.
+// foundationRoutes are the registry's, the accounts' and the attached
+// files'.
 func (s *Server) foundationRoutes() []route {
 	return []route{
 		{"POST", "/api/v1/sessions", http.HandlerFunc(s.apiLogin)},
@@ -80,22 +66,6 @@ func (s *Server) foundationRoutes() []route {
 		{"GET", "/api/v1/users", s.api(s.apiListUsers)},
 		{"POST", "/api/v1/users", s.api(s.apiCreateUser)},
 		{"GET", "/api/v1/audit", s.api(s.apiAudit)},
-		// Daily reports (M2).
-		{"PUT", "/api/v1/enterprises/{uscc}/reports/{date}", s.api(s.apiPutReport)},
-		{"GET", "/api/v1/enterprises/{uscc}/reports/{date}", s.api(s.apiGetReport)},
-		{"GET", "/api/v1/enterprises/{uscc}/reports/{date}/versions", s.api(s.apiReportVersions)},
-		{"POST", "/api/v1/enterprises/{uscc}/followups", s.api(s.apiAddFollowup)},
-		{"GET", "/api/v1/enterprises/{uscc}/followups", s.api(s.apiListFollowups)},
-		{"GET", "/api/v1/reports/completeness", s.api(s.apiCompleteness)},
-		{"GET", "/api/v1/reports/trend", s.api(s.apiTrend)},
-		{"GET", "/api/v1/reports/missing", s.api(s.apiMissing)},
-		{"GET", "/api/v1/reports/missing/export", s.api(s.apiCallList)},
-		{"GET", "/api/v1/reports/template", s.api(s.apiReportTemplate)},
-		{"POST", "/api/v1/reports/import", s.api(s.apiImportReports)},
-		{"POST", "/api/v1/towns/{code}/signoffs/{date}", s.api(s.apiSignOff)},
-		{"POST", "/api/v1/towns/{code}/signoffs/{date}/reopen", s.api(s.apiReopen)},
-		{"GET", "/api/v1/settings/deadline", s.api(s.apiGetDeadline)},
-		{"PUT", "/api/v1/settings/deadline", s.api(s.apiPutDeadline)},
 		{"GET", "/api/v1/files/{id}", s.api(s.apiFile)},
 	}
 }

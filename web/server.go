@@ -20,7 +20,6 @@ import (
 
 	"fugong/account"
 	"fugong/audit"
-	"fugong/daily"
 	"fugong/pairing"
 	"fugong/registry"
 	"fugong/store"
@@ -34,7 +33,8 @@ type Deps struct {
 	DB       *store.DB
 	Registry *registry.Service // M1
 	Accounts *account.Service
-	Daily    *daily.Service // M2
+	// Deadline is the daily report's deadline on the settings page.
+	Deadline DeadlineSetting
 	// M3: the cadres' pairings, whose part of the enterprise page is still
 	// here (inspections, papers, resumption, tickets and supplies are the
 	// modules under web/).

@@ -88,7 +88,7 @@ type homePage struct {
 	basePage
 	Counts []townRow
 	Total  townRow
-	Daily  *homeDaily
+	Daily  any // the daily module's Home: today's reporting
 }
 
 type townRow struct {
@@ -111,7 +111,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, ss *session) error
 	if ss.user.Role == fugong.RoleCheckpoint {
 		p.Counts = nil
 	}
-	if p.Daily, err = s.homeDaily(r.Context(), ss.actor()); err != nil {
+	if p.Daily, err = s.moduleHome(r, ss, "daily"); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "home", p)

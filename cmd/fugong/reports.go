@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"fugong"
+	"fugong/daily"
 	"fugong/sheet"
 )
 
@@ -34,27 +35,42 @@ func (e *env) importReports(ctx context.Context, args []string) error {
 		return err
 	}
 	defer f.Close()
-	rows, t, err := sheet.ReadReports(f, path, *date)
-	if err != nil {
-		return err
-	}
-	if len(rows) == 0 {
-		return fmt.Errorf("%s: no row has any report figures; nothing to import", path)
-	}
 	db, err := e.open(ctx, *dsn, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	_, _, svc := services(db)
+	// The same method as the API's and the page's imports: the day checked,
+	// then the file read, then the rows checked and stored.
+	var t *sheet.Table
+	var withFigures int
+	read := func(date string) ([]daily.ImportRow, error) {
+		rows, table, err := sheet.ReadReports(f, path, date)
+		if err != nil {
+			return nil, err
+		}
+		t, withFigures = table, len(rows)
+		if len(rows) == 0 {
+			return nil, fmt.Errorf("%s: no row has any report figures; nothing to import", path)
+		}
+		return rows, nil
+	}
+	// --date is read as a date cell is (2020/2/10 too); the service checks the day.
+	if d, ok := sheet.Day(*date); ok {
+		*date = d
+	}
 	bar := newBar(e.stderr, "导入日报")
-	res, err := svc.ImportProgress(ctx, fugong.System, rows, *skipBad, bar.set)
+	res, err := svc.ImportFile(ctx, fugong.System, *date, read, *skipBad, bar.set)
 	bar.finish()
+	if t == nil {
+		return err // the day or the file could not be read
+	}
 	if err := e.refusedImport(path, err); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: %d reports created, %d corrected, %d bad rows", path, res.Created, res.Updated, len(res.BadRows))
-	if empty := len(t.Rows) - len(rows); empty > 0 {
+	if empty := len(t.Rows) - withFigures; empty > 0 {
 		fmt.Fprintf(e.stdout, ", %d rows without figures skipped", empty)
 	}
 	fmt.Fprintln(e.stdout)

@@ -23,6 +23,7 @@ import (
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webdaily "fugong/web/daily"
 	webdocuments "fugong/web/documents"
 	webinspect "fugong/web/inspect"
 	webpairing "fugong/web/pairing"
@@ -71,6 +72,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 // under web/, in the order their routes are served.
 func Modules(s Services) []web.Module {
 	return []web.Module{
+		webdaily.New(s.Daily),                  // M2 日报
 		webinspect.New(s.Inspect, s.Oversight), // M3 督导检查, 督导覆盖
 		webdocuments.New(s.Documents),          // M3 承诺书与防控预案
 		webproduction.New(s.Production),        // M4 复工复产
@@ -107,7 +109,7 @@ func Handler(s Services, o Options) (*web.Server, error) {
 		s.Accounts.APITokenTTL = o.APITokenTTL
 	}
 	return web.New(web.Deps{
-		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
+		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Deadline: s.Daily,
 		Pairing: s.Pairing, Audit: s.DB,
 		Logger: o.Logger, Metrics: o.Metrics, MetricsToken: o.MetricsToken,
 		SecureCookies: o.SecureCookies, TrustedProxies: o.TrustedProxies,

@@ -1,14 +1,13 @@
-package web
+package daily
 
 import (
-	"context"
-	"math"
 	"net/http"
 	"time"
 
 	"fugong"
 	"fugong/daily"
 	"fugong/registry"
+	"fugong/web"
 )
 
 // figuresInput is a report body. Every count is required: a field left out
@@ -56,17 +55,17 @@ func (in figuresInput) figures() (daily.Figures, []fugong.Problem) {
 // apiPutReport submits an enterprise's report for a day: 201 for the day's
 // first version, 200 for a correction (or the replay of either under the
 // same Idempotency-Key).
-func (s *Server) apiPutReport(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiPutReport(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in figuresInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	uscc, date := r.PathValue("uscc"), r.PathValue("date")
 	f, missing := in.figures()
 	if len(missing) > 0 {
-		return s.refuseIncomplete(r.Context(), a, uscc, date, f, missing)
+		return m.svc.Incomplete(r.Context(), a, uscc, date, f, missing)
 	}
-	res, err := s.Daily.Submit(r.Context(), a, uscc, date, f, r.Header.Get("Idempotency-Key"))
+	res, err := m.svc.Submit(r.Context(), a, uscc, date, f, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}
@@ -75,36 +74,8 @@ func (s *Server) apiPutReport(w http.ResponseWriter, r *http.Request, a fugong.A
 		status = http.StatusCreated
 	}
 	w.Header().Set("Location", "/api/v1/enterprises/"+res.Report.USCC+"/reports/"+res.Report.Date)
-	writeJSON(w, status, submitted{Report: res.Report})
+	web.WriteJSON(w, status, submitted{Report: res.Report})
 	return nil
-}
-
-// refuseIncomplete answers a report with counts left out the way Submit
-// would have answered a bad one, in the same order: out of scope, not
-// allowed, a bad day, then every field problem (the rules the given figures
-// break first, then the missing counts).
-func (s *Server) refuseIncomplete(ctx context.Context, a fugong.Actor, uscc, date string, f daily.Figures, missing []fugong.Problem) error {
-	e, err := s.Daily.Registry.Get(ctx, a, uscc)
-	if err != nil {
-		return err
-	}
-	if !daily.CanReport(a) {
-		return fugong.Errorf(fugong.EForbidden, "", "无权填报日报")
-	}
-	if err := daily.CheckDay(date, s.Daily.Now(), e.CreatedAt); err != nil {
-		return err
-	}
-	var ps []fugong.Problem
-	isMissing := map[string]bool{}
-	for _, p := range missing {
-		isMissing[p.Field] = true
-	}
-	for _, p := range f.Normalize() {
-		if !isMissing[p.Field] {
-			ps = append(ps, p)
-		}
-	}
-	return fugong.Invalid(append(ps, missing...))
 }
 
 // submitted is a stored version as PUT answers it: without the cumulative
@@ -117,41 +88,23 @@ type submitted struct {
 	RefundedTotal  *int `json:"tickets_refunded_total,omitempty"`
 }
 
-func (s *Server) apiGetReport(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	rep, err := s.Daily.Get(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"))
+func (m *module) apiGetReport(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	rep, err := m.svc.Get(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rep)
+	web.WriteJSON(w, http.StatusOK, rep)
 	return nil
 }
 
-func (s *Server) apiReportVersions(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	vs, err := s.Daily.Versions(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"))
+func (m *module) apiReportVersions(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	vs, err := m.svc.Versions(r.Context(), a, r.PathValue("uscc"), r.PathValue("date"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[daily.Report]{Items: vs, Total: len(vs)})
+	web.WriteJSON(w, http.StatusOK, web.All(vs))
 	return nil
 }
-
-// queryDay reads an optional YYYY-MM-DD query parameter, def when absent.
-func queryDay(r *http.Request, name, def string) (string, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return def, nil
-	}
-	if _, err := daily.ParseDate(v); err != nil {
-		return "", fugong.Errorf(fugong.EInvalid, name, "%s 应为 YYYY-MM-DD 格式的有效日期，收到“%s”", name, v)
-	}
-	return v, nil
-}
-
-// today is the report day now, on the daily service's clock.
-func (s *Server) reportToday() string { return daily.Today(s.Daily.Now()) }
-
-// pct rounds a rate in percent to one decimal.
-func roundPct(x float64) float64 { return math.Round(x*10) / 10 }
 
 // dayCountsJSON are completeness and the figures' totals for an area.
 type dayCountsJSON struct {
@@ -166,7 +119,7 @@ type dayCountsJSON struct {
 
 func dayCountsJSONOf(c daily.Counts) dayCountsJSON {
 	return dayCountsJSON{Expected: c.Expected, Received: c.Received, OnTime: c.OnTime, Late: c.Late,
-		Rate: roundPct(c.Rate()), OnTimeRate: roundPct(c.OnTimeRate()), Totals: c.Totals}
+		Rate: web.RoundPct(c.Rate()), OnTimeRate: web.RoundPct(c.OnTimeRate()), Totals: c.Totals}
 }
 
 type townCompletenessJSON struct {
@@ -193,12 +146,12 @@ type completenessJSON struct {
 
 // apiCompleteness is a day's reporting in the caller's scope, the city (of
 // the towns in scope) and per town, with each town's sign-off.
-func (s *Server) apiCompleteness(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	date, err := queryDay(r, "date", s.reportToday())
+func (m *module) apiCompleteness(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	date, err := web.QueryDay(r, "date", m.svc.Today())
 	if err != nil {
 		return err
 	}
-	c, err := s.Daily.Completeness(r.Context(), a, date)
+	c, err := m.svc.Completeness(r.Context(), a, date)
 	if err != nil {
 		return err
 	}
@@ -206,7 +159,7 @@ func (s *Server) apiCompleteness(w http.ResponseWriter, r *http.Request, a fugon
 	for _, t := range c.Towns {
 		tc := townCompletenessJSON{Town: t.Town.Code, Name: t.Town.Name, Expected: t.Expected, Received: t.Received,
 			OnTime: t.OnTime, Late: t.Late, SignedOff: t.SignedOff,
-			Rate: roundPct(t.Rate()), OnTimeRate: roundPct(t.OnTimeRate()), Totals: t.Totals}
+			Rate: web.RoundPct(t.Rate()), OnTimeRate: web.RoundPct(t.OnTimeRate()), Totals: t.Totals}
 		// A reopened day keeps who signed it last in the store; it is not signed now.
 		if t.SignedOff {
 			at := t.SignedAt
@@ -214,7 +167,7 @@ func (s *Server) apiCompleteness(w http.ResponseWriter, r *http.Request, a fugon
 		}
 		out.Towns = append(out.Towns, tc)
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -227,20 +180,17 @@ type trendDayJSON struct {
 	Totals   daily.Totals `json:"totals"`
 }
 
-// trendDays is the default span of a trend: the 30 days ending today.
-const trendDays = 30
-
-func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	to, err := queryDay(r, "to", s.reportToday())
+func (m *module) apiTrend(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	to, err := web.QueryDay(r, "to", m.svc.Today())
 	if err != nil {
 		return err
 	}
 	end, _ := daily.ParseDate(to)
-	from, err := queryDay(r, "from", end.AddDate(0, 0, -(trendDays-1)).Format(daily.DateLayout))
+	from, err := web.QueryDay(r, "from", end.AddDate(0, 0, -(web.TrendDays-1)).Format(daily.DateLayout))
 	if err != nil {
 		return err
 	}
-	days, err := s.Daily.Trend(r.Context(), a, from, to)
+	days, err := m.svc.Trend(r.Context(), a, from, to)
 	if err != nil {
 		return err
 	}
@@ -248,41 +198,31 @@ func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request, a fugong.Actor
 	for _, d := range days {
 		items = append(items, trendDayJSON{Date: d.Date, Expected: d.Expected, Received: d.Received, OnTime: d.OnTime, Late: d.Late, Totals: d.Totals})
 	}
-	writeJSON(w, http.StatusOK, listResponse[trendDayJSON]{Items: items, Total: len(items)})
+	web.WriteJSON(w, http.StatusOK, web.All(items))
 	return nil
 }
 
 // apiMissing is the call list: the enterprises in scope without a report
 // for the day.
-func (s *Server) apiMissing(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	date, err := queryDay(r, "date", s.reportToday())
+func (m *module) apiMissing(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	date, err := web.QueryDay(r, "date", m.svc.Today())
 	if err != nil {
 		return err
 	}
-	page, err := queryInt(r, "page")
+	pg, err := web.QueryPaging(r)
 	if err != nil {
 		return err
 	}
-	perPage, err := queryInt(r, "per_page")
+	items, total, err := m.svc.Missing(r.Context(), a, date, r.URL.Query().Get("town"), pg.Page, pg.PerPage)
 	if err != nil {
 		return err
 	}
-	items, total, err := s.Daily.Missing(r.Context(), a, date, r.URL.Query().Get("town"), page, perPage)
-	if err != nil {
-		return err
-	}
-	if page < 1 {
-		page = 1
-	}
-	if perPage == 0 {
-		perPage = registry.DefaultPerPage
-	}
-	writeJSON(w, http.StatusOK, listResponse[daily.Missing]{Items: items, Total: total, Page: page, PerPage: perPage})
+	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, pg))
 	return nil
 }
 
-// signoffTownCode is the {code} of a sign-off route, a town of the city.
-func signoffTownCode(r *http.Request) (string, error) {
+// signOffTownCode is the {code} of a sign-off route, a town of the city.
+func signOffTownCode(r *http.Request) (string, error) {
 	t, ok := registry.TownByCode(r.PathValue("code"))
 	if !ok {
 		return "", fugong.NotFound("乡镇街道")
@@ -290,35 +230,35 @@ func signoffTownCode(r *http.Request) (string, error) {
 	return t.Code, nil
 }
 
-func (s *Server) apiSignOff(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	town, err := signoffTownCode(r)
+func (m *module) apiSignOff(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	town, err := signOffTownCode(r)
 	if err != nil {
 		return err
 	}
-	o, err := s.Daily.SignOff(r.Context(), a, town, r.PathValue("date"))
+	o, err := m.svc.SignOff(r.Context(), a, town, r.PathValue("date"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, o)
+	web.WriteJSON(w, http.StatusCreated, o)
 	return nil
 }
 
-func (s *Server) apiReopen(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	town, err := signoffTownCode(r)
+func (m *module) apiReopen(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	town, err := signOffTownCode(r)
 	if err != nil {
 		return err
 	}
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	o, err := s.Daily.Reopen(r.Context(), a, town, r.PathValue("date"), in.Reason)
+	o, err := m.svc.Reopen(r.Context(), a, town, r.PathValue("date"), in.Reason)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, o)
+	web.WriteJSON(w, http.StatusOK, o)
 	return nil
 }
 
@@ -331,9 +271,9 @@ type followupJSON struct {
 	PromisedAt *string `json:"promised_at"`
 }
 
-func (s *Server) apiAddFollowup(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiAddFollowup(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in followupJSON
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	f := daily.Followup{Date: in.Date, Kind: in.Kind, Outcome: in.Outcome, Note: in.Note}
@@ -344,20 +284,20 @@ func (s *Server) apiAddFollowup(w http.ResponseWriter, r *http.Request, a fugong
 		}
 		f.PromisedAt = &t
 	}
-	f, err := s.Daily.AddFollowup(r.Context(), a, r.PathValue("uscc"), f)
+	f, err := m.svc.AddFollowup(r.Context(), a, r.PathValue("uscc"), f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, f)
+	web.WriteJSON(w, http.StatusCreated, f)
 	return nil
 }
 
-func (s *Server) apiListFollowups(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	fs, err := s.Daily.Followups(r.Context(), a, r.PathValue("uscc"))
+func (m *module) apiListFollowups(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	fs, err := m.svc.Followups(r.Context(), a, r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listResponse[daily.Followup]{Items: fs, Total: len(fs)})
+	web.WriteJSON(w, http.StatusOK, web.All(fs))
 	return nil
 }
 
@@ -365,22 +305,22 @@ type deadlineJSON struct {
 	Deadline string `json:"deadline"`
 }
 
-func (s *Server) apiGetDeadline(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	d, err := s.Daily.Store.Deadline(r.Context())
+func (m *module) apiGetDeadline(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	d, err := m.svc.Deadline(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, deadlineJSON{d.String()})
+	web.WriteJSON(w, http.StatusOK, deadlineJSON{d.String()})
 	return nil
 }
 
-func (s *Server) apiPutDeadline(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+func (m *module) apiPutDeadline(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in deadlineJSON
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.Daily.SetDeadline(r.Context(), a, in.Deadline); err != nil {
+	if err := m.svc.SetDeadline(r.Context(), a, in.Deadline); err != nil {
 		return err
 	}
-	return s.apiGetDeadline(w, r, a)
+	return m.apiGetDeadline(w, r, a)
 }

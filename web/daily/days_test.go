@@ -1,4 +1,4 @@
-package web
+package daily_test
 
 import (
 	"testing"
@@ -7,6 +7,7 @@ import (
 	"fugong"
 	"fugong/store"
 	"fugong/store/storetest"
+	"fugong/web/webtest"
 )
 
 // TestDaysPastTodayRefused: every day the daily report's API is asked
@@ -16,8 +17,8 @@ import (
 func TestDaysPastTodayRefused(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnvAt(t, db, time.Date(2020, 2, 12, 10, 0, 0, 0, fugong.Location))
-		tangA := e.ents["tangA"]
+		e := webtest.NewAt(t, db, time.Date(2020, 2, 12, 10, 0, 0, 0, fugong.Location))
+		tangA := e.Ents["tangA"]
 		for _, c := range []struct{ path, field string }{
 			{"/api/v1/reports/trend?to=9999-12-31", "to"},
 			{"/api/v1/reports/trend?from=9999-12-01&to=9999-12-31", "to"},
@@ -29,17 +30,17 @@ func TestDaysPastTodayRefused(t *testing.T) {
 			{"/api/v1/enterprises/" + tangA + "/reports/9999-12-31/versions", "date"},
 		} {
 			t.Run(c.path, func(t *testing.T) {
-				wantErr(t, e.as(t, roleAdmin, "GET", c.path, payload{}), 400, c.field, "")
+				webtest.WantErr(t, e.As(t, webtest.RoleAdmin, "GET", c.path, webtest.Payload{}), 400, c.field, "")
 			})
 		}
 		t.Run("follow-up for a future day", func(t *testing.T) {
-			r := e.as(t, roleAdmin, "POST", "/api/v1/enterprises/"+tangA+"/followups",
-				rawJSON(`{"date":"9999-12-31","kind":"phone","outcome":"no_answer"}`))
-			wantErr(t, r, 400, "date", "今天")
+			r := e.As(t, webtest.RoleAdmin, "POST", "/api/v1/enterprises/"+tangA+"/followups",
+				webtest.RawJSON(`{"date":"9999-12-31","kind":"phone","outcome":"no_answer"}`))
+			webtest.WantErr(t, r, 400, "date", "今天")
 		})
 		t.Run("reopen of a future day", func(t *testing.T) {
-			r := e.as(t, roleAdmin, "POST", "/api/v1/towns/"+townTangxia+"/signoffs/9999-12-31/reopen", reopenBody(t, e, roleAdmin))
-			wantErr(t, r, 400, "date", "今天")
+			r := e.As(t, webtest.RoleAdmin, "POST", "/api/v1/towns/"+webtest.TownTangxia+"/signoffs/9999-12-31/reopen", reopenBody(t, e, webtest.RoleAdmin))
+			webtest.WantErr(t, r, 400, "date", "今天")
 		})
 	})
 }

@@ -1,4 +1,4 @@
-package web
+package daily
 
 import (
 	"context"
@@ -14,54 +14,19 @@ import (
 	"fugong/account"
 	"fugong/daily"
 	"fugong/registry"
+	"fugong/web"
 	"fugong/web/chart"
 )
 
 // The daily report's pages (M2): the enterprise's form, completeness per
-// town with the towns' sign-off, the call list of non-reporters and the
-// deadline setting.
-
-// dailyScope reports whether the actor's scope is a set of enterprises whose
-// completeness means something: the city, a town, a cadre's enterprises.
-func dailyScope(a fugong.Actor) bool {
-	switch a.Role {
-	case fugong.RoleAdmin, fugong.RoleBureau, fugong.RoleTown, fugong.RoleCadre:
-		return true
-	}
-	return false
-}
-
-// chartDays is the span of the trend charts.
-const chartDays = 30
+// town with the towns' sign-off, the call list of non-reporters, and
+// today's reporting on the home page. Who may do what, the days that may
+// be asked for and what a form starts with are the service's
+// (fugong/daily): these handlers only present them.
 
 // reportPath is the form of an enterprise's report for a day.
 func reportPath(uscc, date string) string {
 	return "/enterprises/" + url.PathEscape(uscc) + "/reports/" + url.PathEscape(date)
-}
-
-func (s *Server) today() string { return daily.Today(s.Daily.Now()) }
-
-// shiftDay shifts a YYYY-MM-DD day.
-func shiftDay(day string, n int) string {
-	d, err := time.ParseInLocation(daily.DateLayout, day, fugong.Location)
-	if err != nil {
-		return day
-	}
-	return d.AddDate(0, 0, n).Format(daily.DateLayout)
-}
-
-func pct(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
-
-// rateClass names the colour band of a rate for the stylesheet, the same
-// bands as the charts'.
-func rateClass(v float64) string {
-	switch {
-	case v >= chart.GoodRate:
-		return "good"
-	case v >= chart.FairRate:
-		return "fair"
-	}
-	return "poor"
 }
 
 // ---- The report form -------------------------------------------------------
@@ -98,11 +63,6 @@ var reportHints = map[string]string{
 	"fever":                  "发热或有咳嗽等症状",
 }
 
-// todayFields are the movements of one day: a form prefilled from an
-// earlier day starts them at 0, so yesterday's returns are not counted twice.
-var todayFields = map[string]bool{"returned_today": true, "persuaded_today": true,
-	"tickets_refunded_today": true, "hubei_contacted_today": true}
-
 // shortLabels head the columns of the version and town tables.
 var shortLabels = map[string]string{
 	"staff_total": "职工", "staff_in_city": "在瑞", "returned_today": "返温", "persuaded_today": "劝返",
@@ -121,7 +81,7 @@ type versionCell struct {
 }
 
 type reportFormPage struct {
-	basePage
+	web.Base
 	E            registry.Enterprise
 	Date         string
 	IsToday      bool
@@ -146,64 +106,19 @@ type reportFormPage struct {
 	Versions     []versionRow
 }
 
-// reportDay is what is known of an enterprise's report for a day.
-type reportDay struct {
-	E        registry.Enterprise
-	Date     string
-	Today    string
-	Deadline daily.Deadline
-	Latest   *daily.Report
-	Versions []daily.Report
-	Signoff  daily.Signoff
-}
-
-// loadReportDay reads an enterprise in the actor's scope and its report of
-// a day: the versions, the latest with its totals, the town's sign-off.
-func (s *Server) loadReportDay(ctx context.Context, a fugong.Actor, uscc, date string) (reportDay, error) {
-	e, err := s.Daily.Registry.Get(ctx, a, uscc)
-	if err != nil {
-		return reportDay{}, err
-	}
-	if _, err := daily.ParseDate(date); err != nil {
-		return reportDay{}, err
-	}
-	d := reportDay{E: e, Date: date, Today: s.today()}
-	if date > d.Today {
-		return reportDay{}, fugong.Errorf(fugong.EInvalid, "date", "不能填报或查看未来日期（%s）的日报", date)
-	}
-	if d.Deadline, err = s.Daily.Store.Deadline(ctx); err != nil {
-		return reportDay{}, err
-	}
-	if d.Versions, err = s.Daily.Versions(ctx, a, e.USCC, date); err != nil {
-		return reportDay{}, err
-	}
-	if len(d.Versions) > 0 {
-		r, err := s.Daily.Get(ctx, a, e.USCC, date)
-		if err != nil {
-			return reportDay{}, err
-		}
-		d.Latest = &r
-	}
-	d.Signoff, err = s.Daily.Store.Signoff(ctx, e.Town, date)
-	if err != nil && fugong.ErrorCode(err) != fugong.ENotFound {
-		return reportDay{}, err
-	}
-	return d, nil
-}
-
 // status is the big line at the top of the form: is the day's report in,
 // on time, locked.
-func (d reportDay) status(now time.Time) (text, class, detail string) {
+func status(d daily.Day, now time.Time) (text, class, detail string) {
 	day := d.Date + " 日报"
 	if d.Date == d.Today {
 		day = "今日日报"
 	}
 	dl := d.Deadline.String()
 	switch {
-	case d.Signoff.Signed:
+	case d.SignOff.Signed:
 		text, class = "已由乡镇确认，已锁定", "locked"
 		detail = fmt.Sprintf("%s %s 于 %s 确认上报。如需修改，请联系乡镇街道重新打开。",
-			d.E.TownName, d.Signoff.SignedBy, d.Signoff.SignedAt.In(fugong.Location).Format("01-02 15:04"))
+			d.E.TownName, d.SignOff.SignedBy, d.SignOff.SignedAt.In(fugong.Location).Format("01-02 15:04"))
 		if d.Latest == nil {
 			detail = day + "未提交。" + detail
 		}
@@ -227,24 +142,24 @@ func (d reportDay) status(now time.Time) (text, class, detail string) {
 		}
 		detail = fmt.Sprintf("第 %d 版，%s 由 %s 提交。可以修改，每次修改都保留记录。", d.Latest.Version, when, d.Latest.SubmittedBy)
 	}
-	if d.Signoff.ReopenedBy != "" {
-		detail = strings.TrimSpace(detail + " 乡镇街道已重新打开当日日报（原因：" + d.Signoff.ReopenReason + "）。")
+	if d.SignOff.ReopenedBy != "" {
+		detail = strings.TrimSpace(detail + " 乡镇街道已重新打开当日日报（原因：" + d.SignOff.ReopenReason + "）。")
 	}
 	return text, class, detail
 }
 
-func (s *Server) reportPage(ss *session, d reportDay) reportFormPage {
+func (m *module) reportPage(ss *web.Session, d daily.Day) reportFormPage {
 	active := "/reports"
-	if ss.user.Role == fugong.RoleEnterprise {
+	if ss.User().Role == fugong.RoleEnterprise {
 		active = "/report"
 	}
-	p := reportFormPage{basePage: s.base(ss, d.E.Name+" · "+d.Date+" 日报", active), E: d.E, Date: d.Date,
-		IsToday: d.Date == d.Today, Prev: shiftDay(d.Date, -1), Deadline: d.Deadline.String(),
-		Locked: d.Signoff.Signed, CanSubmit: daily.CanReport(ss.actor()), Latest: d.Latest, Errors: map[string]string{}}
+	p := reportFormPage{Base: ss.Base(d.E.Name+" · "+d.Date+" 日报", active), E: d.E, Date: d.Date,
+		IsToday: d.Date == d.Today, Prev: web.ShiftDay(d.Date, -1), Deadline: d.Deadline.String(),
+		Locked: d.Locked(), CanSubmit: daily.CanReport(ss.Actor()), Latest: d.Latest, Errors: map[string]string{}}
 	if d.Date < d.Today {
-		p.Next = shiftDay(d.Date, 1)
+		p.Next = web.ShiftDay(d.Date, 1)
 	}
-	p.Status, p.StatusClass, p.StatusDetail = d.status(s.Daily.Now())
+	p.Status, p.StatusClass, p.StatusDetail = status(d, m.svc.Now())
 	for _, f := range daily.CountFields {
 		p.Headers = append(p.Headers, shortLabels[f])
 	}
@@ -288,56 +203,48 @@ func (p *reportFormPage) setValues(values map[string]string) {
 
 // reportMine sends the clerk to today's form of their enterprise, and
 // the users of a wider scope to the completeness page.
-func (s *Server) reportMine(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if ss.user.Role != fugong.RoleEnterprise {
-		if !dailyScope(ss.actor()) {
+func (m *module) reportMine(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	if ss.User().Role != fugong.RoleEnterprise {
+		if !daily.HasScope(ss.Actor()) {
 			return fugong.NotFound("页面")
 		}
 		http.Redirect(w, r, "/reports", http.StatusSeeOther)
 		return nil
 	}
-	http.Redirect(w, r, reportPath(ss.user.Enterprise, s.today()), http.StatusSeeOther)
+	http.Redirect(w, r, reportPath(ss.User().Enterprise, m.svc.Today()), http.StatusSeeOther)
 	return nil
 }
 
 // reportOfToday sends to today's form of an enterprise (the link on its page).
-func (s *Server) reportOfToday(w http.ResponseWriter, r *http.Request, ss *session) error {
-	e, err := s.Daily.Registry.Get(r.Context(), ss.actor(), r.PathValue("uscc"))
+func (m *module) reportOfToday(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	e, err := m.svc.Enterprise(r.Context(), ss.Actor(), r.PathValue("uscc"))
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, reportPath(e.USCC, s.today()), http.StatusSeeOther)
+	http.Redirect(w, r, reportPath(e.USCC, m.svc.Today()), http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) reportForm(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) reportForm(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	ctx := r.Context()
-	d, err := s.loadReportDay(ctx, ss.actor(), r.PathValue("uscc"), r.PathValue("date"))
+	d, err := m.svc.Day(ctx, ss.Actor(), r.PathValue("uscc"), r.PathValue("date"))
 	if err != nil {
 		return err
 	}
-	p := s.reportPage(ss, d)
-	switch last, err := s.Daily.Store.LastReport(ctx, d.E.USCC, d.Date); {
-	case d.Latest != nil:
-		p.setFigures(d.Latest.Figures)
-	case err == nil:
-		f := last.Figures
-		for i, c := range f.Counts() {
-			if todayFields[daily.CountFields[i]] {
-				*c = 0
-			}
-		}
-		f.Note = ""
-		p.setFigures(f)
-		p.PrefillFrom = last.Date
-	case fugong.ErrorCode(err) == fugong.ENotFound:
-		p.setValues(map[string]string{})
-	default:
+	p := m.reportPage(ss, d)
+	f, from, ok, err := m.svc.Prefill(ctx, d)
+	if err != nil {
 		return err
+	}
+	if ok {
+		p.setFigures(f)
+		p.PrefillFrom = from
+	} else {
+		p.setValues(map[string]string{})
 	}
 	p.Key = account.NewToken()
 	p.Saved, _ = strconv.Atoi(r.URL.Query().Get("saved"))
-	s.render(w, r, http.StatusOK, "report_form", p)
+	ss.Render(w, r, http.StatusOK, "report_form", p)
 	return nil
 }
 
@@ -348,7 +255,7 @@ func formFigures(r *http.Request) (daily.Figures, map[string]string, map[string]
 	raw, bad := map[string]string{}, map[string]string{}
 	for i, c := range f.Counts() {
 		name := daily.CountFields[i]
-		v := strings.TrimSpace(toHalfWidth(r.PostFormValue(name)))
+		v := strings.TrimSpace(web.HalfWidth(r.PostFormValue(name)))
 		raw[name] = v
 		if v == "" {
 			bad[name] = "请填写" + daily.FieldLabels[name] + "，没有请填 0"
@@ -386,28 +293,13 @@ func unsaved(stored daily.Figures, raw map[string]string, typed daily.Figures) [
 	return out
 }
 
-// toHalfWidth turns full-width digits and minus signs into ASCII.
-func toHalfWidth(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '０' && r <= '９':
-			return r - '０' + '0'
-		case r == '－':
-			return '-'
-		case r == '\u3000':
-			return ' '
-		}
-		return r
-	}, s)
-}
-
-func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) reportSubmit(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	ctx := r.Context()
-	d, err := s.loadReportDay(ctx, ss.actor(), r.PathValue("uscc"), r.PathValue("date"))
+	d, err := m.svc.Day(ctx, ss.Actor(), r.PathValue("uscc"), r.PathValue("date"))
 	if err != nil {
 		return err
 	}
-	if !daily.CanReport(ss.actor()) {
+	if !daily.CanReport(ss.Actor()) {
 		return fugong.Errorf(fugong.EForbidden, "", "无权填报日报")
 	}
 	f, raw, bad := formFigures(r)
@@ -415,7 +307,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request, ss *sessio
 	status := http.StatusBadRequest
 	var formError string
 	if len(bad) == 0 {
-		res, err := s.Daily.Submit(ctx, ss.actor(), d.E.USCC, d.Date, f, key)
+		res, err := m.svc.Submit(ctx, ss.Actor(), d.E.USCC, d.Date, f, key)
 		if err == nil {
 			http.Redirect(w, r, reportPath(d.E.USCC, d.Date)+"?saved="+strconv.Itoa(res.Report.Version), http.StatusSeeOther)
 			return nil
@@ -435,14 +327,14 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request, ss *sessio
 				}
 			}
 		default:
-			status, formError = statusOf[e.Code], e.Message
+			status, formError = web.Status(e.Code), e.Message
 		}
 		// The day may have changed under the form (a version, a sign-off).
-		if d, err = s.loadReportDay(ctx, ss.actor(), d.E.USCC, d.Date); err != nil {
+		if d, err = m.svc.Day(ctx, ss.Actor(), d.E.USCC, d.Date); err != nil {
 			return err
 		}
 	}
-	p := s.reportPage(ss, d)
+	p := m.reportPage(ss, d)
 	p.Errors = bad
 	p.FormError = formError
 	if formError == "" {
@@ -456,7 +348,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request, ss *sessio
 		p.Unsaved = unsaved(d.Latest.Figures, raw, f)
 	}
 	p.Key = key
-	s.render(w, r, status, "report_form", p)
+	ss.Render(w, r, status, "report_form", p)
 	return nil
 }
 
@@ -488,45 +380,44 @@ type Overview struct {
 	TrendChart  template.HTML
 }
 
-func (s *Server) dayOverview(ctx context.Context, a fugong.Actor, date string) (Overview, error) {
-	c, err := s.Daily.Completeness(ctx, a, date)
+func (m *module) dayOverview(ctx context.Context, a fugong.Actor, date string) (Overview, error) {
+	c, err := m.svc.Completeness(ctx, a, date)
 	if err != nil {
 		return Overview{}, err
 	}
 	o := Overview{Date: date, Deadline: c.Deadline.String(), City: c.City, CityMissing: c.City.Expected - c.City.Received,
-		Rate: pct(c.City.Rate()), OnTimeRate: pct(c.City.OnTimeRate()), RateClass: rateClass(c.City.Rate())}
+		Rate: web.Pct(c.City.Rate()), OnTimeRate: web.Pct(c.City.OnTimeRate()), RateClass: web.RateClass(c.City.Rate())}
 	bars := chart.HBar{Title: date + " 各乡镇街道上报率", Max: 100, Unit: "%", Legend: chart.RateLegend()}
 	for _, t := range c.Towns {
-		row := townRowView{TownCounts: t, Missing: t.Expected - t.Received, Rate: pct(t.Rate()), OnTimeRate: pct(t.OnTimeRate()),
-			RateClass: rateClass(t.Rate()), CanSign: a.Role == fugong.RoleTown && a.Town == t.Town.Code,
-			CanReopen: a.Role == fugong.RoleAdmin || (a.Role == fugong.RoleTown && a.Town == t.Town.Code)}
+		row := townRowView{TownCounts: t, Missing: t.Expected - t.Received, Rate: web.Pct(t.Rate()), OnTimeRate: web.Pct(t.OnTimeRate()),
+			RateClass: web.RateClass(t.Rate()), CanSign: daily.OffersSignOff(a, t.Town.Code), CanReopen: daily.CanReopen(a, t.Town.Code)}
 		if t.SignedOff {
 			o.SignedTowns++
 			row.SignedAtText = t.SignedAt.In(fugong.Location).Format("01-02 15:04")
 		}
 		o.Towns = append(o.Towns, row)
 		bars.Bars = append(bars.Bars, chart.Bar{Label: t.Town.Name, Value: t.Rate(), Fill: chart.RateColor(t.Rate()),
-			Text:  pct(t.Rate()) + "%",
-			Title: fmt.Sprintf("%s 已报 %d / 应报 %d（%s%%），点击查看未报企业", t.Town.Name, t.Received, t.Expected, pct(t.Rate())),
+			Text:  web.Pct(t.Rate()) + "%",
+			Title: fmt.Sprintf("%s 已报 %d / 应报 %d（%s%%），点击查看未报企业", t.Town.Name, t.Received, t.Expected, web.Pct(t.Rate())),
 			Href:  "/reports/missing?" + url.Values{"date": {date}, "town": {t.Town.Code}}.Encode()})
 	}
 	o.BarChart = bars.HTML()
 
-	from := shiftDay(date, -(chartDays - 1))
-	trend, err := s.Daily.Trend(ctx, a, from, date)
+	from := web.ShiftDay(date, -(web.ChartDays - 1))
+	trend, err := m.svc.Trend(ctx, a, from, date)
 	if err != nil {
 		return Overview{}, err
 	}
-	line := chart.Line{Title: fmt.Sprintf("近%d天上报率与按时率（%s 至 %s）", chartDays, from, date), Max: 100, Unit: "%"}
+	line := chart.Line{Title: fmt.Sprintf("近%d天上报率与按时率（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%"}
 	rate := chart.Series{Name: "上报率", Color: chart.Blue}
 	onTime := chart.Series{Name: "按时率", Color: chart.Green, Dashed: true}
 	for _, d := range trend {
 		label := d.Date[5:]
 		line.Labels = append(line.Labels, label)
 		rate.Values = append(rate.Values, d.Rate())
-		rate.Tips = append(rate.Tips, fmt.Sprintf("%s 已报 %d / 应报 %d（%s%%）", d.Date, d.Received, d.Expected, pct(d.Rate())))
+		rate.Tips = append(rate.Tips, fmt.Sprintf("%s 已报 %d / 应报 %d（%s%%）", d.Date, d.Received, d.Expected, web.Pct(d.Rate())))
 		onTime.Values = append(onTime.Values, d.OnTimeRate())
-		onTime.Tips = append(onTime.Tips, fmt.Sprintf("%s 按时 %d，逾期 %d（按时率 %s%%）", d.Date, d.OnTime, d.Late, pct(d.OnTimeRate())))
+		onTime.Tips = append(onTime.Tips, fmt.Sprintf("%s 按时 %d，逾期 %d（按时率 %s%%）", d.Date, d.OnTime, d.Late, web.Pct(d.OnTimeRate())))
 	}
 	line.Series = []chart.Series{rate, onTime}
 	o.TrendChart = line.HTML()
@@ -534,7 +425,7 @@ func (s *Server) dayOverview(ctx context.Context, a fugong.Actor, date string) (
 }
 
 type completenessPage struct {
-	basePage
+	web.Base
 	Overview
 	Today     string
 	IsToday   bool
@@ -547,43 +438,32 @@ type completenessPage struct {
 
 // dayParam reads ?date=, today when absent; a bad or future day is reported
 // and replaced by today.
-func (s *Server) dayParam(r *http.Request) (date, problem string) {
-	today := s.today()
-	date = r.URL.Query().Get("date")
-	if date == "" {
-		return today, ""
-	}
-	if _, err := daily.ParseDate(date); err != nil {
-		return today, fugong.AsError(err).Message + "，已显示今天"
-	}
-	if date > today {
-		return today, "不能查看未来日期，已显示今天"
-	}
-	return date, ""
+func (m *module) dayParam(r *http.Request) (date, problem string) {
+	return daily.PageDay(r.URL.Query().Get("date"), m.svc.Now())
 }
 
-func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.showCompleteness(w, r, ss, http.StatusOK, "")
+func (m *module) reportsPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.showCompleteness(w, r, ss, http.StatusOK, "")
 }
 
 // showCompleteness renders the completeness page, with an alert when an
 // action on it was refused.
-func (s *Server) showCompleteness(w http.ResponseWriter, r *http.Request, ss *session, status int, alert string) error {
-	a := ss.actor()
+func (m *module) showCompleteness(w http.ResponseWriter, r *http.Request, ss *web.Session, status int, alert string) error {
+	a := ss.Actor()
 	if a.Role == fugong.RoleEnterprise {
 		http.Redirect(w, r, "/report", http.StatusSeeOther)
 		return nil
 	}
-	if !dailyScope(a) {
+	if !daily.HasScope(a) {
 		return fugong.NotFound("页面")
 	}
-	date, problem := s.dayParam(r)
-	o, err := s.dayOverview(r.Context(), a, date)
+	date, problem := m.dayParam(r)
+	o, err := m.dayOverview(r.Context(), a, date)
 	if err != nil {
 		return err
 	}
-	p := completenessPage{basePage: s.base(ss, "每日日报", "/reports"), Overview: o, Today: s.today(), DateError: problem,
-		Alert: alert, CanImport: a.Role == fugong.RoleTown || a.WritesFor(fugong.GroupStatistics),
+	p := completenessPage{Base: ss.Base("每日日报", "/reports"), Overview: o, Today: m.svc.Today(), DateError: problem,
+		Alert: alert, CanImport: daily.CanBatchReport(a),
 		MissingQ: template.URL(url.Values{"date": {date}}.Encode())}
 	p.IsToday = date == p.Today
 	q := r.URL.Query()
@@ -595,19 +475,19 @@ func (s *Server) showCompleteness(w http.ResponseWriter, r *http.Request, ss *se
 			p.OK = fmt.Sprintf("%s %s 的日报已重新打开，企业可以修改。", t.Town.Name, date)
 		}
 	}
-	s.render(w, r, status, "completeness", p)
+	ss.Render(w, r, status, "completeness", p)
 	return nil
 }
 
-// signoffAction runs a sign-off or a reopening and goes back to the day's
+// signOffAction runs a sign-off or a reopening and goes back to the day's
 // completeness; a refusal shows there as an alert.
-func (s *Server) signoffAction(w http.ResponseWriter, r *http.Request, ss *session, reopen bool) error {
+func (m *module) signOffAction(w http.ResponseWriter, r *http.Request, ss *web.Session, reopen bool) error {
 	town, date := r.PathValue("code"), r.PathValue("date")
 	var err error
 	if reopen {
-		_, err = s.Daily.Reopen(r.Context(), ss.actor(), town, date, r.PostFormValue("reason"))
+		_, err = m.svc.Reopen(r.Context(), ss.Actor(), town, date, r.PostFormValue("reason"))
 	} else {
-		_, err = s.Daily.SignOff(r.Context(), ss.actor(), town, date)
+		_, err = m.svc.SignOff(r.Context(), ss.Actor(), town, date)
 	}
 	back := url.Values{"date": {date}}
 	if err == nil {
@@ -624,15 +504,15 @@ func (s *Server) signoffAction(w http.ResponseWriter, r *http.Request, ss *sessi
 		return err
 	}
 	r.URL.RawQuery = back.Encode()
-	return s.showCompleteness(w, r, ss, statusOf[e.Code], e.Message)
+	return m.showCompleteness(w, r, ss, web.Status(e.Code), e.Message)
 }
 
-func (s *Server) signoffCreate(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.signoffAction(w, r, ss, false)
+func (m *module) signOffCreate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.signOffAction(w, r, ss, false)
 }
 
-func (s *Server) signoffReopen(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.signoffAction(w, r, ss, true)
+func (m *module) signOffReopen(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.signOffAction(w, r, ss, true)
 }
 
 // ---- The call list -----------------------------------------------------------
@@ -664,17 +544,17 @@ type missingRow struct {
 
 // Tel is the contact phone as a tel: link; the registry has validated the
 // number, and only digits and the area code's dash are kept.
-func (m missingRow) Tel() template.URL {
+func (row missingRow) Tel() template.URL {
 	return template.URL("tel:" + strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' || r == '-' || r == '+' {
 			return r
 		}
 		return -1
-	}, m.ContactPhone))
+	}, row.ContactPhone))
 }
 
 type missingPage struct {
-	basePage
+	web.Base
 	Date, Today string
 	Town        string
 	Towns       []registry.Town
@@ -691,24 +571,24 @@ type missingPage struct {
 	FormError   string
 }
 
-func (s *Server) missingList(w http.ResponseWriter, r *http.Request, ss *session) error {
-	return s.showMissing(w, r, ss, http.StatusOK, "", nil)
+func (m *module) missingList(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	return m.showMissing(w, r, ss, http.StatusOK, "", nil)
 }
 
 // showMissing renders the call list; failed, when set, is a follow-up form
 // that was refused, shown again open with its errors.
-func (s *Server) showMissing(w http.ResponseWriter, r *http.Request, ss *session, status int, uscc string, failed *missingRow) error {
-	a := ss.actor()
+func (m *module) showMissing(w http.ResponseWriter, r *http.Request, ss *web.Session, status int, uscc string, failed *missingRow) error {
+	a := ss.Actor()
 	if a.Role == fugong.RoleEnterprise {
 		http.Redirect(w, r, "/report", http.StatusSeeOther)
 		return nil
 	}
-	if !dailyScope(a) {
+	if !daily.HasScope(a) {
 		return fugong.NotFound("页面")
 	}
-	date, problem := s.dayParam(r)
+	date, problem := m.dayParam(r)
 	q := r.URL.Query()
-	p := missingPage{basePage: s.base(ss, "未报企业", "/reports"), Date: date, Today: s.today(), Towns: townsFor(a),
+	p := missingPage{Base: ss.Base("未报企业", "/reports"), Date: date, Today: m.svc.Today(), Towns: web.TownsFor(a),
 		CanFollowUp: daily.CanFollowUp(a), CanReport: daily.CanReport(a), Kinds: kindOptions, Outcomes: outcomeOptions,
 		FilterError: problem, Page: 1}
 	if t, ok := registry.TownByNameOrCode(q.Get("town")); ok {
@@ -719,20 +599,20 @@ func (s *Server) showMissing(w http.ResponseWriter, r *http.Request, ss *session
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
 		p.Page = n
 	}
-	items, total, err := s.Daily.Missing(r.Context(), a, date, p.Town, p.Page, registry.DefaultPerPage)
+	items, total, err := m.svc.Missing(r.Context(), a, date, p.Town, p.Page, registry.DefaultPerPage)
 	if err != nil {
 		return err
 	}
 	p.Total, p.Pages = total, (total+registry.DefaultPerPage-1)/registry.DefaultPerPage
 	onPage := false
-	for _, m := range items {
-		row := missingRow{Missing: m, Form: followupForm{Kind: daily.KindPhone, Outcome: "reached"}}
-		if failed != nil && m.USCC == uscc {
+	for _, it := range items {
+		row := missingRow{Missing: it, Form: followupForm{Kind: daily.KindPhone, Outcome: "reached"}}
+		if failed != nil && it.USCC == uscc {
 			row.Form, row.Errors, row.Open = failed.Form, failed.Errors, true
 			onPage = true
 		}
-		if m.USCC == q.Get("logged") {
-			p.Logged = m.Name
+		if it.USCC == q.Get("logged") {
+			p.Logged = it.Name
 		}
 		p.Items = append(p.Items, row)
 	}
@@ -750,7 +630,7 @@ func (s *Server) showMissing(w http.ResponseWriter, r *http.Request, ss *session
 		v.Set("town", p.Town)
 	}
 	p.Query = template.URL(v.Encode())
-	s.render(w, r, status, "missing", p)
+	ss.Render(w, r, status, "missing", p)
 	return nil
 }
 
@@ -769,7 +649,7 @@ func firstError(m map[string]string) string {
 // promisedLayout is how an input type=datetime-local sends its value.
 const promisedLayout = "2006-01-02T15:04"
 
-func (s *Server) followupCreate(w http.ResponseWriter, r *http.Request, ss *session) error {
+func (m *module) followupCreate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	uscc := r.PathValue("uscc")
 	form := followupForm{Kind: r.PostFormValue("kind"), Outcome: r.PostFormValue("outcome"),
 		Note: r.PostFormValue("note"), PromisedAt: strings.TrimSpace(r.PostFormValue("promised_at"))}
@@ -791,58 +671,18 @@ func (s *Server) followupCreate(w http.ResponseWriter, r *http.Request, ss *sess
 		back.Set("page", pg)
 	}
 	if len(bad) == 0 {
-		_, err := s.Daily.AddFollowup(r.Context(), ss.actor(), uscc, f)
+		_, err := m.svc.AddFollowup(r.Context(), ss.Actor(), uscc, f)
 		if err == nil {
 			back.Set("logged", uscc)
 			http.Redirect(w, r, "/reports/missing?"+back.Encode(), http.StatusSeeOther)
 			return nil
 		}
-		if bad, err = fieldErrors(err); err != nil {
+		if bad, err = web.FieldErrors(err); err != nil {
 			return err
 		}
 	}
 	r.URL.RawQuery = back.Encode()
-	return s.showMissing(w, r, ss, http.StatusBadRequest, uscc, &missingRow{Form: form, Errors: bad})
-}
-
-// ---- Settings ------------------------------------------------------------------
-
-type settingsPage struct {
-	basePage
-	Deadline string
-	Errors   map[string]string
-	Saved    bool
-}
-
-func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if ss.user.Role != fugong.RoleAdmin {
-		return fugong.NotFound("页面")
-	}
-	d, err := s.Daily.Store.Deadline(r.Context())
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "settings", settingsPage{basePage: s.base(ss, "系统设置", "/settings"),
-		Deadline: d.String(), Saved: r.URL.Query().Get("saved") == "1"})
-	return nil
-}
-
-func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, ss *session) error {
-	if ss.user.Role != fugong.RoleAdmin {
-		return fugong.NotFound("页面")
-	}
-	v := strings.TrimSpace(toHalfWidth(r.PostFormValue("deadline")))
-	err := s.Daily.SetDeadline(r.Context(), ss.actor(), v)
-	if err == nil {
-		http.Redirect(w, r, "/settings?saved=1", http.StatusSeeOther)
-		return nil
-	}
-	p := settingsPage{basePage: s.base(ss, "系统设置", "/settings"), Deadline: v}
-	if p.Errors, err = fieldErrors(err); err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusBadRequest, "settings", p)
-	return nil
+	return m.showMissing(w, r, ss, http.StatusBadRequest, uscc, &missingRow{Form: form, Errors: bad})
 }
 
 // ---- Home --------------------------------------------------------------------
@@ -859,27 +699,33 @@ type ownReport struct {
 	Submitted, Locked                 bool
 }
 
-// homeDaily returns today's reporting for the home page: the clerk's own
-// report, or the completeness of the user's scope; nil for roles without one.
-func (s *Server) homeDaily(ctx context.Context, a fugong.Actor) (*homeDaily, error) {
-	if s.Daily == nil {
-		return nil, nil
+// home is the daily report's part of the home page (home.html's .Daily):
+// today's reporting, the clerk's own report or the completeness of the
+// user's scope; nil for roles without one.
+func (m *module) home(r *http.Request, ss *web.Session) (any, error) {
+	h, err := m.homeDaily(r.Context(), ss.Actor())
+	if h == nil || err != nil {
+		return nil, err
 	}
-	today := s.today()
+	return h, nil
+}
+
+func (m *module) homeDaily(ctx context.Context, a fugong.Actor) (*homeDaily, error) {
+	today := m.svc.Today()
 	switch {
 	case a.Role == fugong.RoleEnterprise:
-		d, err := s.loadReportDay(ctx, a, a.Enterprise, today)
+		d, err := m.svc.Day(ctx, a, a.Enterprise, today)
 		if fugong.ErrorCode(err) == fugong.ENotFound {
 			return nil, nil // the clerk's enterprise is gone: no report to show
 		}
 		if err != nil {
 			return nil, err
 		}
-		own := &ownReport{Name: d.E.Name, Link: reportPath(d.E.USCC, today), Submitted: d.Latest != nil, Locked: d.Signoff.Signed}
-		own.Status, own.Class, own.Detail = d.status(s.Daily.Now())
+		own := &ownReport{Name: d.E.Name, Link: reportPath(d.E.USCC, today), Submitted: d.Latest != nil, Locked: d.Locked()}
+		own.Status, own.Class, own.Detail = status(d, m.svc.Now())
 		return &homeDaily{Overview: Overview{Date: today}, Own: own}, nil
-	case dailyScope(a):
-		o, err := s.dayOverview(ctx, a, today)
+	case daily.HasScope(a):
+		o, err := m.dayOverview(ctx, a, today)
 		if err != nil {
 			return nil, err
 		}
