@@ -10,7 +10,24 @@ import (
 
 // legacyModule is the modules still in this package, served through Deps.
 func (s *Server) legacyModule() Module {
-	return Module{Name: "web", Routes: s.legacyRoutes(), Nav: legacyNav}
+	return Module{Name: "web", Routes: s.legacyRoutes(), Nav: legacyNav, Home: s.legacyHome}
+}
+
+// legacyHome is the daily report's panel of the home page: the clerk's
+// report of the day (first, Order 50, in place of the registry's
+// overview), or the day's completeness of the user's scope (Order 200,
+// between the registry's count and its table by town).
+func (s *Server) legacyHome(r *http.Request, ss *Session) ([]Section, error) {
+	d, err := s.homeDaily(r.Context(), ss.Actor())
+	if err != nil || d == nil {
+		return nil, err
+	}
+	if d.Own != nil {
+		h, err := ss.Partial("home-daily-own", d.Own)
+		return []Section{{HTML: h, Order: 50}}, err
+	}
+	h, err := ss.Partial("home-daily", d)
+	return []Section{{HTML: h, Order: 200}}, err
 }
 
 // routeList records the routes of this package's modules as Routes, so

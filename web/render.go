@@ -36,19 +36,18 @@ type NavItem struct {
 	Order       int
 }
 
-// legacyNav is the menu entries of the modules still in this package.
+// legacyNav is the menu entries of the daily report, still in this
+// package, and of 系统设置 (its page is the daily report's deadline and
+// every module's settings links).
 func legacyNav(a fugong.Actor) []NavItem {
-	items := []NavItem{{"/", "首页", 100}, {"/enterprises", "企业名录", 200}}
+	var items []NavItem
 	if a.Role == fugong.RoleEnterprise {
 		items = append(items, NavItem{"/report", "日报填报", 300})
 	} else if dailyScope(a) {
 		items = append(items, NavItem{"/reports", "每日日报", 300})
 	}
-	if registry.CanRegister(a) {
-		items = append(items, NavItem{"/enterprises/import", "批量导入", 900})
-	}
 	if a.Role == fugong.RoleAdmin {
-		items = append(items, NavItem{"/users", "用户管理", 1000}, NavItem{"/audit", "审计日志", 1010}, NavItem{"/settings", "系统设置", 1020})
+		items = append(items, NavItem{"/settings", "系统设置", 1020})
 	}
 	return items
 }

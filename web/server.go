@@ -19,14 +19,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"fugong/account"
-	"fugong/audit"
 	"fugong/daily"
-	"fugong/pairing"
 	"fugong/registry"
 	"fugong/store"
 )
 
-//go:embed templates static openapi.json openapi
+//go:embed templates static openapi.json
 var assets embed.FS
 
 // Deps are the services the web layer serves.
@@ -35,12 +33,7 @@ type Deps struct {
 	Registry *registry.Service // M1
 	Accounts *account.Service
 	Daily    *daily.Service // M2
-	// M3: the cadres' pairings, whose part of the enterprise page is still
-	// here (inspections, papers, resumption, tickets and supplies are the
-	// modules under web/).
-	Pairing *pairing.Service
-	Audit   audit.Store
-	Logger  *slog.Logger
+	Logger   *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it to a caller
 	// with MetricsToken as its bearer token, and to nobody without one.
 	Metrics      *prometheus.Registry
@@ -64,10 +57,12 @@ type Server struct {
 	pages   map[string]*template.Template
 	metrics *httpMetrics
 	modules []Module // the kit's and this package's first, then New's
-	routes  []Route  // every route, in the order served
-	openAPI []byte   // openapi.json with every module's fragment merged in
-	funcs   template.FuncMap
-	handler http.Handler
+	// enterprisePage is the module that serves an enterprise's page.
+	enterprisePage *Module
+	routes         []Route // every route, in the order served
+	openAPI        []byte  // openapi.json with every module's fragment merged in
+	funcs          template.FuncMap
+	handler        http.Handler
 	// imports holds a token for each file import being read (ImportSlot).
 	imports chan struct{}
 }
@@ -94,6 +89,10 @@ func New(d Deps, modules ...Module) (*Server, error) {
 	maps.Copy(s.funcs, s.pageFuncs())
 	var err error
 	if s.pages, err = parsePages(s.funcs); err != nil {
+		return nil, err
+	}
+	// The daily report's panel of the home page is a shared partial.
+	if s.modules[1].partials, err = template.New("").Funcs(s.funcs).ParseFS(assets, "templates/partials/*.html"); err != nil {
 		return nil, err
 	}
 	if s.openAPI, err = buildOpenAPI(assets, s.modules); err != nil {

@@ -116,7 +116,7 @@ func TestSQLiteDiskFull(t *testing.T) {
 		b.LastWriteFailure == nil || b.LastWriteFailure.Class != store.ClassFull {
 		t.Errorf("healthz after a write found the disk full: %d %+v", status, b)
 	}
-	if r := e.as(t, roleTown, "GET", "/api/v1/enterprises", payload{}); r.status != http.StatusOK {
+	if r := e.as(t, roleTown, "GET", "/api/v1/reports/completeness", payload{}); r.status != http.StatusOK {
 		t.Errorf("a read on a full disk: %d %s", r.status, r.body)
 	}
 }
@@ -144,7 +144,7 @@ func TestPostgresGoneUnderServer(t *testing.T) {
 	}
 	ok := false
 	for i := 0; i < 3 && !ok; i++ {
-		r := e.as(t, roleTown, "GET", "/api/v1/enterprises", payload{})
+		r := e.as(t, roleTown, "GET", "/api/v1/reports/completeness", payload{})
 		switch r.status {
 		case http.StatusOK:
 			ok = true
@@ -163,7 +163,7 @@ func TestPostgresGoneUnderServer(t *testing.T) {
 	}
 	unavailable(t, "API login", e.call(t, "POST", "/api/v1/sessions", "", jsonBody(map[string]string{"username": e.users[roleTown].Username, "password": testPassword})),
 		"数据库暂时无法访问")
-	unavailable(t, "API read", e.as(t, roleTown, "GET", "/api/v1/enterprises", payload{}), "数据库暂时无法访问")
+	unavailable(t, "API read", e.as(t, roleTown, "GET", "/api/v1/reports/completeness", payload{}), "数据库暂时无法访问")
 	unavailable(t, "API report", e.putReport(t, roleClerk, "tangB", e.today(), validFigures(), ""), "数据库暂时无法访问")
 
 	page := func(what string, r resp) {
@@ -172,7 +172,7 @@ func TestPostgresGoneUnderServer(t *testing.T) {
 			t.Errorf("%s: %d %v %.300s, want a 503 page saying the database cannot be reached", what, r.status, r.header, r.body)
 		}
 	}
-	page("a page", clerk.get(t, "/enterprises"))
+	page("a page", clerk.get(t, "/report"))
 	jar, _ := cookiejar.New(nil)
 	b := &browser{env: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	form := b.get(t, "/login")
