@@ -14,6 +14,7 @@ import (
 	"fugong"
 	"fugong/account"
 	"fugong/registry"
+	"fugong/settings"
 )
 
 // Pairing is the inspection group's (检查督导组): M3 is its module, and the
@@ -88,8 +89,8 @@ type Store interface {
 	Cadres(ctx context.Context) ([]Cadre, error)
 	Unpaired(ctx context.Context, a fugong.Actor, town string, page, perPage int) ([]Unpaired, int, error)
 	UnpairedByTown(ctx context.Context, a fugong.Actor) ([]TownCount, error)
-	Setting(ctx context.Context, key string) (value string, ok bool, err error)
-	SetSetting(ctx context.Context, a fugong.Actor, key, value string) error
+	// The settings table, where VisitIntervalConfig is kept.
+	settings.Store
 }
 
 // Service applies the pairing rules over its store and the registry.
