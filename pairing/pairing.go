@@ -79,8 +79,9 @@ type SaveResult struct {
 // Store is what pairing needs from storage. Lists are limited to the
 // actor's scope.
 type Store interface {
-	// UserNamed returns any user by username.
-	UserNamed(ctx context.Context, username string) (account.User, error)
+	// UserByName returns any user by username (and their password hash,
+	// which pairing does not use).
+	UserByName(ctx context.Context, username string) (account.User, string, error)
 	Pairing(ctx context.Context, e registry.Enterprise) (Pairing, error)
 	// SavePairings stores every assignment in one transaction, audited.
 	SavePairings(ctx context.Context, a fugong.Actor, as []Assignment, action string) (SaveResult, error)
@@ -140,7 +141,7 @@ func (s *Service) cadre(ctx context.Context, username string) (account.User, err
 	if username == "" {
 		return account.User{}, CheckCadre(username, account.User{}, false)
 	}
-	u, err := s.Store.UserNamed(ctx, username)
+	u, _, err := s.Store.UserByName(ctx, username)
 	found := err == nil
 	if err != nil && fugong.ErrorCode(err) != fugong.ENotFound {
 		return account.User{}, err
