@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fugong"
+	"fugong/settings"
 )
 
 // DateLayout is how a report day is written: a civil date in Asia/Shanghai.
@@ -68,6 +69,13 @@ const DefaultDeadline = 16 * time.Hour
 
 // Deadline is the time of day reports are due, as an offset from midnight.
 type Deadline time.Duration
+
+// DeadlineConfig is the setting, stored as "HH:MM": the admin's to change.
+var DeadlineConfig = settings.Setting[Deadline]{
+	Key: "report_deadline", Default: Deadline(DefaultDeadline),
+	Encode: Deadline.String, Decode: ParseDeadline,
+	Forbidden: "只有系统管理员可以修改截止时间",
+}
 
 // ParseDeadline reads "HH:MM".
 func ParseDeadline(s string) (Deadline, error) {

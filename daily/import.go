@@ -74,7 +74,7 @@ func (s *Service) ImportProgress(ctx context.Context, a fugong.Actor, rows []Imp
 	if len(rows) == 0 {
 		return res, fugong.Errorf(fugong.EInvalid, "file", "文件中没有填写了日报数据的行")
 	}
-	deadline, err := s.Store.Deadline(ctx)
+	deadline, err := s.Deadline(ctx)
 	if err != nil {
 		return res, err
 	}

@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"fugong/notify"
+	"fugong/settings"
 )
 
 // ReminderStore is what reminders need from storage.
 type ReminderStore interface {
-	Deadline(ctx context.Context) (Deadline, error)
+	// The settings table, where DeadlineConfig is kept.
+	settings.Reader
 	// EachUnreminded calls fn with batches of up to n active enterprises
 	// with neither a report nor a reminder for date.
 	EachUnreminded(ctx context.Context, date string, n int, fn func([]Missing) error) error
@@ -57,7 +59,7 @@ func (r *Reminder) RunOnce(ctx context.Context) (sent int, err error) {
 	if lead <= 0 {
 		lead = DefaultLead
 	}
-	d, err := r.Store.Deadline(ctx)
+	d, err := DeadlineConfig.Get(ctx, r.Store)
 	if err != nil {
 		return 0, err
 	}

@@ -176,7 +176,7 @@ func TestRemindersWindow(t *testing.T) {
 					d = tt.deadline
 				}
 				dl, _ := daily.ParseDeadline(d)
-				if err := db.SetDeadline(ctx, fugong.System, dl); err != nil {
+				if _, err := daily.DeadlineConfig.Set(ctx, db, fugong.System, dl); err != nil {
 					t.Fatal(err)
 				}
 				sender := &counter{}

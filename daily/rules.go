@@ -48,9 +48,6 @@ func OffersSignOff(a fugong.Actor, town string) bool {
 // Today is the report day now, on the service's clock.
 func (s *Service) Today() string { return Today(s.Now()) }
 
-// Deadline is the daily deadline in force.
-func (s *Service) Deadline(ctx context.Context) (Deadline, error) { return s.Store.Deadline(ctx) }
-
 // Enterprise reads an enterprise in the actor's scope.
 func (s *Service) Enterprise(ctx context.Context, a fugong.Actor, uscc string) (registry.Enterprise, error) {
 	return s.Registry.Get(ctx, a, uscc)
@@ -98,7 +95,7 @@ func (s *Service) Day(ctx context.Context, a fugong.Actor, uscc, date string) (D
 	if date > d.Today {
 		return Day{}, fugong.Errorf(fugong.EInvalid, "date", "不能填报或查看未来日期（%s）的日报", date)
 	}
-	if d.Deadline, err = s.Store.Deadline(ctx); err != nil {
+	if d.Deadline, err = s.Deadline(ctx); err != nil {
 		return Day{}, err
 	}
 	if d.Versions, err = s.Versions(ctx, a, e.USCC, date); err != nil {

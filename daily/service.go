@@ -9,6 +9,7 @@ import (
 
 	"fugong"
 	"fugong/registry"
+	"fugong/settings"
 )
 
 // The daily report is the statistics group's module (信息统计组).
@@ -107,8 +108,8 @@ type Store interface {
 	SignOff(ctx context.Context, a fugong.Actor, town, date string) (SignOff, error)
 	Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (SignOff, error)
 	SignOffOf(ctx context.Context, town, date string) (SignOff, error)
-	Deadline(ctx context.Context) (Deadline, error)
-	SetDeadline(ctx context.Context, a fugong.Actor, d Deadline) error
+	// The settings table, where DeadlineConfig is kept.
+	settings.Store
 }
 
 // Service applies the daily report's rules over its store and the registry.
@@ -151,7 +152,7 @@ func (s *Service) Submit(ctx context.Context, a fugong.Actor, uscc, date string,
 	if len(key) > 200 {
 		return Result{}, fugong.Errorf(fugong.EInvalid, "Idempotency-Key", "Idempotency-Key 不能超过200个字符")
 	}
-	deadline, err := s.Store.Deadline(ctx)
+	deadline, err := s.Deadline(ctx)
 	if err != nil {
 		return Result{}, err
 	}
@@ -202,7 +203,7 @@ func (s *Service) Completeness(ctx context.Context, a fugong.Actor, date string)
 	if _, err := ParseDay("date", date, s.Now()); err != nil {
 		return Completeness{}, err
 	}
-	d, err := s.Store.Deadline(ctx)
+	d, err := s.Deadline(ctx)
 	if err != nil {
 		return Completeness{}, err
 	}
@@ -300,14 +301,20 @@ func (s *Service) Missing(ctx context.Context, a fugong.Actor, date, town string
 
 // SetDeadline changes the daily deadline; only the admin may.
 func (s *Service) SetDeadline(ctx context.Context, a fugong.Actor, hhmm string) error {
-	if a.Role != fugong.RoleAdmin {
-		return fugong.Errorf(fugong.EForbidden, "", "只有系统管理员可以修改截止时间")
+	if err := DeadlineConfig.CheckSetter(a); err != nil {
+		return err
 	}
 	d, err := ParseDeadline(hhmm)
 	if err != nil {
 		return err
 	}
-	return s.Store.SetDeadline(ctx, a, d)
+	_, err = DeadlineConfig.Set(ctx, s.Store, a, d)
+	return err
+}
+
+// Deadline is the daily deadline: 16:00 until the admin changes it.
+func (s *Service) Deadline(ctx context.Context) (Deadline, error) {
+	return DeadlineConfig.Get(ctx, s.Store)
 }
 
 // AllMissing returns every enterprise in scope (and town) without a report

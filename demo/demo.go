@@ -11,6 +11,7 @@ import (
 
 	"fugong"
 	"fugong/account"
+	"fugong/daily"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -44,7 +45,7 @@ func Seed(ctx context.Context, db *store.DB, progress func(done, total int), res
 		if err != nil {
 			return nil, err
 		}
-		deadline, err := db.Deadline(ctx)
+		deadline, err := daily.DeadlineConfig.Get(ctx, db)
 		if err != nil {
 			return nil, err
 		}

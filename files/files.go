@@ -5,6 +5,7 @@ package files
 
 import (
 	"bytes"
+	"context"
 	"path"
 	"strings"
 	"time"
@@ -51,6 +52,12 @@ type File struct {
 	SHA256      string    `json:"sha256"`
 	CreatedBy   string    `json:"created_by"`
 	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Store reads a stored file and its bytes, if it is about an enterprise
+// in the actor's scope (not found otherwise).
+type Store interface {
+	File(ctx context.Context, a fugong.Actor, id int64) (File, []byte, error)
 }
 
 // Upload is a file as received, before it is stored.

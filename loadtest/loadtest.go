@@ -407,7 +407,7 @@ func generate(ctx context.Context, db *store.DB, cfg Config, now time.Time, res 
 		return db.Analyze(ctx)
 	}
 
-	deadline, err := db.Deadline(ctx)
+	deadline, err := daily.DeadlineConfig.Get(ctx, db)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 
+	"fugong/pii"
 	"fugong/registry"
 )
 
@@ -29,7 +30,7 @@ type Sender interface {
 
 // LogSender is the default sender: it only logs what it would send. Logs
 // travel further than the database, so the phone is masked
-// (registry.MaskPhone).
+// (maskPhone).
 type LogSender struct{ Logger *slog.Logger }
 
 // Send logs the message, under its kind.
@@ -42,6 +43,16 @@ func (s LogSender) Send(ctx context.Context, m Message) error {
 	if kind == "" {
 		kind = "message"
 	}
-	l.InfoContext(ctx, kind, "uscc", m.USCC, "name", m.Name, "phone", registry.MaskPhone(m.Phone), "text", m.Text)
+	l.InfoContext(ctx, kind, "uscc", m.USCC, "name", m.Name, "phone", maskPhone(m.Phone), "text", m.Text)
 	return nil
+}
+
+// maskPhone is pii.MaskPhone, the one mask of phone numbers, of the number
+// as the registry normalises it: "+86 138 1234 5678" and "(0577)65812345"
+// mask as the mobile and the landline they are.
+func maskPhone(phone string) string {
+	if n, msg := registry.NormalizePhone(phone); msg == "" {
+		phone = n
+	}
+	return pii.MaskPhone(phone)
 }

@@ -57,7 +57,10 @@ func (s *Service) Import(ctx context.Context, a fugong.Actor, rows []ImportRow) 
 		return SaveResult{}, fugong.Errorf(fugong.EInvalid, "file", "文件中没有填写了干部账号的行")
 	}
 	enterprise := func(uscc string) (registry.Enterprise, error) { return s.Registry.Get(ctx, a, uscc) }
-	cadre := func(username string) (account.User, error) { return s.Store.UserNamed(ctx, username) }
+	cadre := func(username string) (account.User, error) {
+		u, _, err := s.Store.UserByName(ctx, username)
+		return u, err
+	}
 	as, bad, err := checkRows(rows, enterprise, cadre)
 	if err != nil {
 		return SaveResult{}, err

@@ -2,11 +2,11 @@ package pairing
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
 	"fugong"
+	"fugong/settings"
 )
 
 // The expected interval between two visits of a cadre to each of their
@@ -41,28 +41,26 @@ func ParseVisitInterval(s string) (int, error) {
 	return days, CheckVisitInterval(days)
 }
 
+// VisitIntervalConfig is the setting, in days: the admin's to change.
+var VisitIntervalConfig = settings.Setting[int]{
+	Key: visitIntervalKey, Default: DefaultVisitInterval,
+	Check: func(days int) []fugong.Problem {
+		if e := fugong.AsError(CheckVisitInterval(days)); e != nil {
+			return []fugong.Problem{{Field: e.Field, Message: e.Message}}
+		}
+		return nil
+	},
+	CanSet: CanSetVisitInterval, Forbidden: "只有系统管理员可以修改走访间隔",
+}
+
 // VisitInterval returns the expected days between a cadre's visits to each
 // enterprise: the default until the admin sets it.
 func (s *Service) VisitInterval(ctx context.Context) (int, error) {
-	v, ok, err := s.Store.Setting(ctx, visitIntervalKey)
-	if err != nil || !ok {
-		return DefaultVisitInterval, err
-	}
-	days, err := strconv.Atoi(v)
-	if err != nil || CheckVisitInterval(days) != nil {
-		// Only SetVisitInterval writes it: a bad value was put there by hand.
-		return 0, fmt.Errorf("pairing: stored %s %q is not a valid interval", visitIntervalKey, v)
-	}
-	return days, nil
+	return VisitIntervalConfig.Get(ctx, s.Store)
 }
 
 // SetVisitInterval changes the expected interval; only the admin may.
 func (s *Service) SetVisitInterval(ctx context.Context, a fugong.Actor, days int) error {
-	if !CanSetVisitInterval(a) {
-		return fugong.Errorf(fugong.EForbidden, "", "只有系统管理员可以修改走访间隔")
-	}
-	if err := CheckVisitInterval(days); err != nil {
-		return err
-	}
-	return s.Store.SetSetting(ctx, a, visitIntervalKey, strconv.Itoa(days))
+	_, err := VisitIntervalConfig.Set(ctx, s.Store, a, days)
+	return err
 }

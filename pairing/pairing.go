@@ -14,6 +14,7 @@ import (
 	"fugong"
 	"fugong/account"
 	"fugong/registry"
+	"fugong/settings"
 )
 
 // Pairing is the inspection group's (检查督导组): M3 is its module, and the
@@ -78,8 +79,9 @@ type SaveResult struct {
 // Store is what pairing needs from storage. Lists are limited to the
 // actor's scope.
 type Store interface {
-	// UserNamed returns any user by username.
-	UserNamed(ctx context.Context, username string) (account.User, error)
+	// UserByName returns any user by username (and their password hash,
+	// which pairing does not use).
+	UserByName(ctx context.Context, username string) (account.User, string, error)
 	Pairing(ctx context.Context, e registry.Enterprise) (Pairing, error)
 	// SavePairings stores every assignment in one transaction, audited.
 	SavePairings(ctx context.Context, a fugong.Actor, as []Assignment, action string) (SaveResult, error)
@@ -88,8 +90,8 @@ type Store interface {
 	Cadres(ctx context.Context) ([]Cadre, error)
 	Unpaired(ctx context.Context, a fugong.Actor, town string, page, perPage int) ([]Unpaired, int, error)
 	UnpairedByTown(ctx context.Context, a fugong.Actor) ([]TownCount, error)
-	Setting(ctx context.Context, key string) (value string, ok bool, err error)
-	SetSetting(ctx context.Context, a fugong.Actor, key, value string) error
+	// The settings table, where VisitIntervalConfig is kept.
+	settings.Store
 }
 
 // Service applies the pairing rules over its store and the registry.
@@ -139,7 +141,7 @@ func (s *Service) cadre(ctx context.Context, username string) (account.User, err
 	if username == "" {
 		return account.User{}, CheckCadre(username, account.User{}, false)
 	}
-	u, err := s.Store.UserNamed(ctx, username)
+	u, _, err := s.Store.UserByName(ctx, username)
 	found := err == nil
 	if err != nil && fugong.ErrorCode(err) != fugong.ENotFound {
 		return account.User{}, err

@@ -204,24 +204,6 @@ func (db *DB) LastReport(ctx context.Context, uscc, before string) (daily.Report
 	return r, notFound(err, "日报")
 }
 
-// Deadline returns the report deadline setting.
-func (db *DB) Deadline(ctx context.Context) (daily.Deadline, error) {
-	var v string
-	err := db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'report_deadline'`).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return daily.Deadline(daily.DefaultDeadline), nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	return daily.ParseDeadline(v)
-}
-
-// SetDeadline changes the report deadline.
-func (db *DB) SetDeadline(ctx context.Context, a fugong.Actor, d daily.Deadline) error {
-	return db.SetSetting(ctx, a, "report_deadline", d.String())
-}
-
 // Setting returns a stored setting, ok false when it was never set (the
 // module's default applies).
 func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
@@ -230,11 +212,6 @@ func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, e
 		return "", false, nil
 	}
 	return value, err == nil, err
-}
-
-// SetSetting stores a setting already validated by its module, audited.
-func (db *DB) SetSetting(ctx context.Context, a fugong.Actor, key, value string) error {
-	return db.UpdateSetting(ctx, a, key, func(string, bool) (string, error) { return value, nil })
 }
 
 // UpdateSetting replaces a setting with what next makes of its current

@@ -281,7 +281,7 @@ func TestSettings(t *testing.T) {
 			t.Fatalf("unset setting: ok %v, %v", ok, err)
 		}
 		for _, v := range []string{"7", "10"} {
-			if err := db.SetSetting(ctx, fugong.System, "visit_interval_days", v); err != nil {
+			if err := db.UpdateSetting(ctx, fugong.System, "visit_interval_days", func(string, bool) (string, error) { return v, nil }); err != nil {
 				t.Fatal(err)
 			}
 			if got, ok, err := db.Setting(ctx, "visit_interval_days"); got != v || !ok || err != nil {

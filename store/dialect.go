@@ -42,6 +42,13 @@ type dialect struct {
 	// analyze refreshes the planner's statistics after a bulk load; ""
 	// where the engine runs without them.
 	analyze string
+
+	// forgetLogins deletes the login throttle's rows last tried before
+	// $1 (forgetLoginAttempts). PostgreSQL's skips the rows other
+	// transactions hold, so that it never waits for them while holding its
+	// own, and takes a bounded batch each time; SQLite's one writer takes
+	// them all.
+	forgetLogins string
 }
 
 var sqliteDialect = dialect{
@@ -57,7 +64,8 @@ var sqliteDialect = dialect{
 		{set: `PRAGMA cache_size = -262144`, reset: `PRAGMA cache_size = -2000`},
 		{set: `PRAGMA foreign_keys = OFF`, reset: `PRAGMA foreign_keys = ON`},
 	},
-	bulkTx: insertBulk,
+	bulkTx:       insertBulk,
+	forgetLogins: `DELETE FROM login_throttle WHERE last_at < $1`,
 }
 
 var postgresDialect = dialect{
@@ -73,6 +81,8 @@ var postgresDialect = dialect{
 	bulkSession: []sessionSetting{{set: `SET session_replication_role = replica`, reset: `RESET session_replication_role`, optional: true}},
 	bulkTx:      copyBulk,
 	analyze:     `ANALYZE`,
+	forgetLogins: `DELETE FROM login_throttle WHERE (address, username) IN (
+		SELECT address, username FROM login_throttle WHERE last_at < $1 LIMIT 1000 FOR UPDATE SKIP LOCKED)`,
 }
 
 // dialect is the DB's engine's.

@@ -44,10 +44,8 @@ func loginAttempts(ctx context.Context, q querier, username, address string) (ad
 func (db *DB) UpdateLoginAttempts(ctx context.Context, username, address string, forget time.Time,
 	update func(addr, acct *account.Attempts) error) error {
 	return db.write(ctx, func(tx *Tx) error {
-		if db.Engine == Postgres {
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "login:"+address); err != nil {
-				return err
-			}
+		if err := tx.lockName(ctx, "login:"+address); err != nil {
+			return err
 		}
 		addr, acct, err := loginAttempts(ctx, tx, username, address)
 		if err != nil {
@@ -81,11 +79,6 @@ func (db *DB) UpdateLoginAttempts(ctx context.Context, username, address string,
 // skips the rows other transactions hold, so that it never waits for them
 // while holding its own, and takes a bounded batch each time.
 func (tx *Tx) forgetLoginAttempts(ctx context.Context, t time.Time) error {
-	q := `DELETE FROM login_throttle WHERE last_at < $1`
-	if tx.db.Engine == Postgres {
-		q = `DELETE FROM login_throttle WHERE (address, username) IN (
-			SELECT address, username FROM login_throttle WHERE last_at < $1 LIMIT 1000 FOR UPDATE SKIP LOCKED)`
-	}
-	_, err := tx.ExecContext(ctx, q, dbTime(t))
+	_, err := tx.ExecContext(ctx, tx.db.dialect().forgetLogins, dbTime(t))
 	return err
 }

@@ -9,16 +9,9 @@ import (
 	"time"
 
 	"fugong"
-	"fugong/account"
 	"fugong/pairing"
 	"fugong/registry"
 )
-
-// UserNamed returns a user by username, whatever their role or state.
-func (db *DB) UserNamed(ctx context.Context, username string) (account.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.username = $1`, username))
-	return u, notFound(err, "用户")
-}
 
 // Pairing returns the pairing of an enterprise already read in scope.
 func (db *DB) Pairing(ctx context.Context, e registry.Enterprise) (pairing.Pairing, error) {

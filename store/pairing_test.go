@@ -160,14 +160,14 @@ func jsonHas(raw json.RawMessage, key, want string) bool {
 	return m[key] == want
 }
 
-func TestUserNamed(t *testing.T) {
+func TestUserByName(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		addCadre(t, db, "wu", "吴斌")
-		if u, err := db.UserNamed(ctx, "wu"); err != nil || u.Role != fugong.RoleCadre || u.DisplayName != "吴斌" {
+		if u, _, err := db.UserByName(ctx, "wu"); err != nil || u.Role != fugong.RoleCadre || u.DisplayName != "吴斌" {
 			t.Fatalf("wu: %+v, %v", u, err)
 		}
-		if _, err := db.UserNamed(ctx, "nobody"); fugong.ErrorCode(err) != fugong.ENotFound {
+		if _, _, err := db.UserByName(ctx, "nobody"); fugong.ErrorCode(err) != fugong.ENotFound {
 			t.Fatalf("nobody: %v", err)
 		}
 	})

@@ -93,7 +93,8 @@ func (db *DB) UserByID(ctx context.Context, id int64) (account.User, error) {
 	return u, notFound(err, "用户")
 }
 
-// UserByName returns a user and their password hash.
+// UserByName returns a user by username, whatever their role or state,
+// and their password hash.
 func (db *DB) UserByName(ctx context.Context, username string) (account.User, string, error) {
 	var hash string
 	u, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userCols+`, u.password_hash FROM users u WHERE u.username = $1`, username), &hash)

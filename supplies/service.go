@@ -2,11 +2,11 @@ package supplies
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"fugong"
 	"fugong/registry"
+	"fugong/settings"
 )
 
 // Supplies are the supplies group's module (物资筹备组).
@@ -45,10 +45,8 @@ type DonorQuery struct {
 // to the actor's scope; the reads of one enterprise are not, the service
 // checks its scope first.
 type Store interface {
-	Setting(ctx context.Context, key string) (string, bool, error)
-	// UpdateSetting replaces a setting with what next makes of its current
-	// value, in one transaction.
-	UpdateSetting(ctx context.Context, a fugong.Actor, key string, next func(value string, ok bool) (string, error)) error
+	// The settings table, where Config is kept.
+	settings.Store
 	// Stock returns an enterprise's stock and staff on post; Declared is
 	// false when none was ever recorded.
 	Stock(ctx context.Context, uscc string) (Stock, error)
@@ -95,38 +93,18 @@ func CanManage(a fugong.Actor) bool { return a.WritesFor(ownerGroup) }
 
 // Settings returns the current settings (the defaults until changed).
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
-	v, ok, err := s.Store.Setting(ctx, SettingsKey)
-	if err != nil || !ok {
-		return Defaults, err
-	}
-	return ParseSettings(v)
+	return Config.Get(ctx, s.Store)
 }
 
 // SetSettings changes some settings.
 func (s *Service) SetSettings(ctx context.Context, a fugong.Actor, p SettingsPatch) (Settings, error) {
-	if !CanManage(a) {
-		return Settings{}, fugong.Errorf(fugong.EForbidden, "", "只有物资筹备组和系统管理员可以修改物资设置")
-	}
 	// The patch applies to the settings as stored in the transaction, so two
 	// people changing different settings at once both have their way.
-	var next Settings
-	err := s.Store.UpdateSetting(ctx, a, SettingsKey, func(v string, ok bool) (string, error) {
-		cur := Defaults
-		if ok {
-			var err error
-			if cur, err = ParseSettings(v); err != nil {
-				return "", err
-			}
-		}
-		var ps []fugong.Problem
-		next, ps = p.Apply(cur)
-		if err := fugong.Invalid(ps); err != nil {
-			return "", err
-		}
-		b, err := json.Marshal(next)
-		return string(b), err
+	return Config.Update(ctx, s.Store, a, func(cur *Settings) error {
+		next, ps := p.Apply(*cur)
+		*cur = next
+		return fugong.Invalid(ps)
 	})
-	return next, err
 }
 
 // View is an enterprise's stock with its daily use and cover.

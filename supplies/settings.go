@@ -1,11 +1,11 @@
 package supplies
 
 import (
-	"encoding/json"
 	"math"
 	"strconv"
 
 	"fugong"
+	"fugong/settings"
 )
 
 // Settings are the rules of daily use and shortage, set by the supplies
@@ -129,17 +129,12 @@ func (p SettingsPatch) Apply(s Settings) (Settings, []fugong.Problem) {
 	return s, ps
 }
 
-// ParseSettings reads stored settings over the defaults, so that a setting
-// added later starts at its default.
-func ParseSettings(stored string) (Settings, error) {
-	s := Defaults
-	if err := json.Unmarshal([]byte(stored), &s); err != nil {
-		return Defaults, err
-	}
-	if err := fugong.Invalid(s.Normalize()); err != nil {
-		return Defaults, err
-	}
-	return s, nil
+// Config is the setting: the supplies group's (and the admin's) to change.
+var Config = settings.Setting[Settings]{
+	Key: SettingsKey, Default: Defaults,
+	Check:     func(s Settings) []fugong.Problem { return s.Normalize() },
+	CanSet:    CanManage,
+	Forbidden: "只有物资筹备组和系统管理员可以修改物资设置",
 }
 
 // Rate is the daily use of an item per person on post, in stored units

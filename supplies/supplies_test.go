@@ -1,6 +1,7 @@
 package supplies
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"slices"
@@ -109,12 +110,16 @@ func TestSettings(t *testing.T) {
 			}
 		})
 	}
-	s, err := ParseSettings(`{"masks_per_person_day": 3}`)
-	if err != nil || s != (Settings{3, 1, 0.05, 3}) {
-		t.Errorf("ParseSettings of one setting: %+v %v; the others should be the defaults", s, err)
+	ctx := context.Background()
+	if s, err := Config.Get(ctx, stored{}); err != nil || s != Defaults {
+		t.Errorf("never set: %+v %v, want the defaults", s, err)
 	}
-	if _, err := ParseSettings(`{"shortage_days": 0}`); err == nil {
-		t.Error("ParseSettings accepted a bad stored value")
+	s, err := Config.Get(ctx, stored{"supplies": `{"masks_per_person_day": 3}`})
+	if err != nil || s != (Settings{3, 1, 0.05, 3}) {
+		t.Errorf("one setting stored: %+v %v; the others should be the defaults", s, err)
+	}
+	if _, err := Config.Get(ctx, stored{"supplies": `{"shortage_days": 0}`}); err == nil {
+		t.Error("a bad stored value was read")
 	}
 }
 
@@ -304,4 +309,12 @@ func TestPermissions(t *testing.T) {
 			t.Errorf("%s/%s: declare %v manage %v", tc.a.Role, tc.a.Group, CanDeclare(tc.a), CanManage(tc.a))
 		}
 	}
+}
+
+// stored is a settings table in memory.
+type stored map[string]string
+
+func (s stored) Setting(_ context.Context, key string) (string, bool, error) {
+	v, ok := s[key]
+	return v, ok, nil
 }

@@ -9,6 +9,7 @@ import (
 	"fugong/account"
 	"fugong/files"
 	"fugong/registry"
+	"fugong/settings"
 	"fugong/supplies"
 )
 
@@ -31,8 +32,8 @@ type Store interface {
 	Products(ctx context.Context, uscc string) ([]Product, error)
 	SetProducts(ctx context.Context, a fugong.Actor, uscc string, ps []Product) error
 	UserByName(ctx context.Context, username string) (account.User, string, error)
-	Setting(ctx context.Context, key string) (value string, ok bool, err error)
-	SetSetting(ctx context.Context, a fugong.Actor, key, value string) error
+	// The settings table, where Config is kept.
+	settings.Store
 }
 
 // Service applies the tickets' rules over their store and the registry.
@@ -427,23 +428,14 @@ func (s *Service) Stats(ctx context.Context, a fugong.Actor) (Stats, error) {
 
 // SLA returns the SLA setting, the default until the admin sets one.
 func (s *Service) SLA(ctx context.Context) (SLA, error) {
-	v, ok, err := s.Store.Setting(ctx, SLAKey)
-	if err != nil || !ok {
-		return DefaultSLA, err
-	}
-	return ParseSLA(v)
+	return Config.Get(ctx, s.Store)
 }
 
 // SetSLA changes the SLA; only the admin may. Tickets already raised keep
 // the due time they were given.
 func (s *Service) SetSLA(ctx context.Context, a fugong.Actor, sla SLA) error {
-	if err := CheckSLASetter(a); err != nil {
-		return err
-	}
-	if err := fugong.Invalid(sla.Check()); err != nil {
-		return err
-	}
-	return s.Store.SetSetting(ctx, a, SLAKey, sla.String())
+	_, err := Config.Set(ctx, s.Store, a, sla)
+	return err
 }
 
 // Products returns an enterprise's declared products.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fugong"
+	"fugong/settings"
 )
 
 // SLA is how many hours a ticket of each urgency has from being raised to
@@ -35,10 +36,7 @@ func CanSetSLA(a fugong.Actor) bool { return a.Role == fugong.RoleAdmin }
 // before it reads the body: who may not change it is told so, whatever
 // they sent.
 func CheckSLASetter(a fugong.Actor) error {
-	if !CanSetSLA(a) {
-		return fugong.Errorf(fugong.EForbidden, "", "只有系统管理员可以修改问题办理时限")
-	}
-	return nil
+	return Config.CheckSetter(a)
 }
 
 // SLAOf is the SLA of the hours given per urgency (Urgencies), as a body
@@ -100,6 +98,12 @@ func (s SLA) Check() []fugong.Problem {
 		}
 	}
 	return ps
+}
+
+// Config is the setting: the admin's to change.
+var Config = settings.Setting[SLA]{
+	Key: SLAKey, Default: DefaultSLA, Check: SLA.Check,
+	CanSet: CanSetSLA, Forbidden: "只有系统管理员可以修改问题办理时限",
 }
 
 // ParseSLA reads the stored setting.

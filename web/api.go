@@ -13,8 +13,6 @@ import (
 
 	"fugong"
 	"fugong/account"
-	"fugong/audit"
-	"fugong/registry"
 )
 
 // decodeJSON reads a bounded JSON body into v, refusing unknown fields, and
@@ -145,82 +143,4 @@ func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, a fugong.Acto
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	writeJSON(w, http.StatusOK, sessionFrom(r.Context()).user)
 	return nil
-}
-
-func (s *Server) apiTowns(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	writeJSON(w, http.StatusOK, listResponse[registry.Town]{Items: registry.Towns, Total: len(registry.Towns)})
-	return nil
-}
-
-type userRequest struct {
-	account.User
-	Password string `json:"password"`
-}
-
-func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	if a.Role != fugong.RoleAdmin {
-		return fugong.NotFound("接口")
-	}
-	f, err := userFilter(r)
-	if err != nil {
-		return err
-	}
-	users, total, err := s.Accounts.List(r.Context(), a, f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listResponse[account.User]{Items: users, Total: total, Page: f.Page, PerPage: f.PerPage})
-	return nil
-}
-
-func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	if a.Role != fugong.RoleAdmin {
-		return fugong.NotFound("接口")
-	}
-	var req userRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	req.User.ID, req.User.CreatedAt, req.User.Disabled = 0, time.Time{}, false
-	u, err := s.Accounts.Create(r.Context(), a, req.User, req.Password)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, u)
-	return nil
-}
-
-func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	f, err := auditFilter(r)
-	if err != nil {
-		return err
-	}
-	f.Normalize()
-	entries, total, err := audit.List(r.Context(), s.Audit, a, f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listResponse[audit.Entry]{Items: entries, Total: total, Page: f.Page, PerPage: f.PerPage})
-	return nil
-}
-
-func auditFilter(r *http.Request) (audit.Filter, error) {
-	q := r.URL.Query()
-	f := audit.Filter{Actor: q.Get("actor"), Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action")}
-	var err error
-	if f.Page, err = queryInt(r, "page"); err != nil {
-		return f, err
-	}
-	f.PerPage, err = queryInt(r, "per_page")
-	return f, err
-}
-
-// pathID reads the {id} of a path; anything but a positive number names
-// no record.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, fugong.NotFound(what)
-	}
-	return id, nil
 }

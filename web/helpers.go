@@ -197,6 +197,15 @@ func FileURL(id int64) string { return fileURL(id) }
 // TownsFor lists the towns the actor can pick in filters and forms.
 func TownsFor(a fugong.Actor) []registry.Town { return townsFor(a) }
 
+func townsFor(a fugong.Actor) []registry.Town {
+	if a.Role == fugong.RoleTown {
+		if t, ok := registry.TownByCode(a.Town); ok {
+			return []registry.Town{t}
+		}
+	}
+	return registry.Towns
+}
+
 // EnterprisePath is an enterprise's page: "/enterprises/USCC".
 func EnterprisePath(uscc string) string { return "/enterprises/" + url.PathEscape(uscc) }
 
@@ -233,9 +242,6 @@ func ImportSlot(w http.ResponseWriter, r *http.Request) (release func(), err err
 	}
 	return ss.srv.importSlot(w)
 }
-
-// FileError presents a file that could not be read as invalid input.
-func FileError(err error) error { return fileError(err) }
 
 // AnswerImport answers an API import: the result, or 400 with every bad
 // row when the file stored nothing (err has RowErrors()).
@@ -274,12 +280,15 @@ func FormFiles(r *http.Request, field string, accepted []string) ([]files.Upload
 // RoundPct rounds a percentage to one decimal, as the API gives rates.
 func RoundPct(x float64) float64 { return roundPct(x) }
 
-// CadreRefused shows an enterprise's page again with its cadre form (the
-// page's M3 section, still this package's) refused: typed in the input and
-// err's message beside it. An error that is no form's to show (not found,
-// forbidden, internal) is returned as it is, for the error page.
-func CadreRefused(w http.ResponseWriter, r *http.Request, s *Session, uscc, typed string, err error) error {
-	return s.srv.paperworkFailed(w, r, s.ss, uscc, err, func(p *paperworkSection) {
-		p.PairInput, p.PairError = typed, fugong.AsError(err).Message
-	})
+// SessionToken is the token of the request's session (its cookie's or its
+// bearer token), "" outside an API or page route: what a password change
+// keeps while it ends the user's other sessions.
+func SessionToken(r *http.Request) string {
+	if ss := sessionFrom(r.Context()); ss != nil {
+		return ss.token
+	}
+	return ""
 }
+
+// MaxUpload bounds a multipart body (a file import, photos), in bytes.
+const MaxUpload = maxUpload

@@ -22,7 +22,6 @@ import (
 	"fugong"
 	"fugong/account"
 	"fugong/daily"
-	"fugong/pairing"
 	"fugong/registry"
 	"fugong/store"
 )
@@ -147,14 +146,11 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 // tests use fugong/web/webtest and the real wiring.
 func testDeps(db *store.DB, now func() time.Time) Deps {
 	reg := &registry.Service{Store: db}
-	pairings := &pairing.Service{Store: db, Registry: reg}
 	return Deps{
 		DB:       db,
 		Registry: reg,
 		Accounts: &account.Service{Store: db, Now: time.Now},
 		Deadline: &daily.Service{Store: db, Registry: reg, Now: now},
-		Pairing:  pairings,
-		Audit:    db,
 	}
 }
 

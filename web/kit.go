@@ -108,10 +108,14 @@ type Module struct {
 	// of a section posts to the module's own route; refused, it shows the
 	// page again with Session.EnterprisePage.
 	EnterpriseSections func(r *http.Request, s *Session, e registry.Enterprise) ([]Section, error)
-	// Home is the module's part of the home page for the signed-in user,
-	// nil for none: the daily report's (today's reporting), which the home
-	// page shows as .Daily. It stays a hook until the home page moves.
-	Home func(r *http.Request, s *Session) (any, error)
+	// EnterprisePage shows the page of the enterprise uscc (in s's scope,
+	// else not found) with status: the registry's page, which one module
+	// serves. It lists the modules' sections with s.EnterpriseSections;
+	// Session.EnterprisePage of any module comes here.
+	EnterprisePage func(w http.ResponseWriter, r *http.Request, s *Session, status int, uscc string) error
+	// Home is the module's panels of the home page for s's user (none is
+	// nil); the page lists every module's panels by Order.
+	Home func(r *http.Request, s *Session) ([]Section, error)
 	// Templates holds the module's pages (*.html, each defining
 	// "content") and partials (partials/*.html); each page is parsed with
 	// the layout, the shared partials and the module's partials. A
@@ -131,6 +135,10 @@ type Session struct {
 	ss  *session
 	srv *Server
 	mod *Module
+	// from's sections are own on the enterprise page this session shows
+	// (Session.EnterprisePage of module from).
+	from *Module
+	own  []Section
 }
 
 // Actor is who acts: the user's role and scope.
@@ -171,7 +179,50 @@ func (s *Session) Partial(name string, data any) (template.HTML, error) {
 // by own: a refused form of a section shown again with its input and its
 // errors. The other modules' sections are as they are.
 func (s *Session) EnterprisePage(w http.ResponseWriter, r *http.Request, status int, uscc string, own ...Section) error {
-	return s.srv.showEnterprise(w, r, s.ss, status, uscc, s.mod, own)
+	pm := s.srv.enterprisePage
+	if pm == nil {
+		return fugong.NotFound("页面")
+	}
+	return pm.EnterprisePage(w, r, &Session{ss: s.ss, srv: s.srv, mod: pm, from: s.mod, own: own}, status, uscc)
+}
+
+// EnterpriseSections are every module's sections of e's page (e already
+// read in the actor's scope), in their Order, for the module that serves
+// the page (Module.EnterprisePage).
+func (s *Session) EnterpriseSections(r *http.Request, e registry.Enterprise) ([]template.HTML, error) {
+	return s.srv.enterpriseSections(r, s.ss, e, s.from, s.own)
+}
+
+// home is the home page: every module's panels (Module.Home) by Order.
+func (s *Server) home(w http.ResponseWriter, r *http.Request, ss *session) error {
+	var all []Section
+	for i := range s.modules {
+		m := &s.modules[i]
+		if m.Home == nil {
+			continue
+		}
+		secs, err := m.Home(r, &Session{ss: ss, srv: s, mod: m})
+		if err != nil {
+			return err
+		}
+		all = append(all, secs...)
+	}
+	s.render(w, r, http.StatusOK, "home", homePage{Base: s.base(ss, "首页", "/"), Panels: htmlByOrder(all)})
+	return nil
+}
+
+type homePage struct {
+	Base
+	Panels []template.HTML
+}
+
+func htmlByOrder(secs []Section) []template.HTML {
+	slices.SortStableFunc(secs, func(x, y Section) int { return cmp.Compare(x.Order, y.Order) })
+	out := make([]template.HTML, len(secs))
+	for i, sec := range secs {
+		out[i] = sec.HTML
+	}
+	return out
 }
 
 // enterpriseSections are the modules' sections of an enterprise's page;
@@ -191,12 +242,7 @@ func (s *Server) enterpriseSections(r *http.Request, ss *session, e registry.Ent
 			all = append(all, secs...)
 		}
 	}
-	slices.SortStableFunc(all, func(x, y Section) int { return cmp.Compare(x.Order, y.Order) })
-	out := make([]template.HTML, len(all))
-	for i, sec := range all {
-		out[i] = sec.HTML
-	}
-	return out, nil
+	return htmlByOrder(all), nil
 }
 
 // Routes lists every route served, the kit's and this package's first.
@@ -209,7 +255,25 @@ func (s *Server) kitModule() Module {
 		{Method: "GET", Path: "/metrics", Raw: s.metricsPage()},
 		{Method: "GET", Path: "/static/", Raw: staticFS()},
 		{Method: "GET", Path: "/api/v1/openapi.json", Raw: http.HandlerFunc(s.serveOpenAPI)},
-	}}
+		{Method: "GET", Path: "/login", Raw: http.HandlerFunc(s.loginPage)},
+		{Method: "POST", Path: "/login", Raw: http.HandlerFunc(s.loginSubmit)},
+		{Method: "POST", Path: "/logout", Page: func(w http.ResponseWriter, r *http.Request, ss *Session) error { return s.logout(w, r, ss.ss) }},
+		{Method: "GET", Path: "/{$}", Page: func(w http.ResponseWriter, r *http.Request, ss *Session) error { return s.home(w, r, ss.ss) }},
+		{Method: "POST", Path: "/api/v1/sessions", Raw: http.HandlerFunc(s.apiLogin)},
+		{Method: "DELETE", Path: "/api/v1/sessions/current", API: s.apiLogout},
+		{Method: "GET", Path: "/api/v1/me", API: s.apiMe},
+		{Method: "GET", Path: "/settings", Page: func(w http.ResponseWriter, r *http.Request, ss *Session) error { return s.settingsForm(w, r, ss.ss) }},
+		{Method: "POST", Path: "/settings", Page: func(w http.ResponseWriter, r *http.Request, ss *Session) error { return s.settingsSave(w, r, ss.ss) }},
+	}, Nav: kitNav}
+}
+
+// kitNav is the kit's menu entry: 系统设置 (the daily deadline and every
+// module's settings links), the admin's.
+func kitNav(a fugong.Actor) []NavItem {
+	if a.Role != fugong.RoleAdmin {
+		return nil
+	}
+	return []NavItem{{"/settings", "系统设置", 1020}}
 }
 
 // build parses the modules' templates and serves every route on one mux.
@@ -224,6 +288,12 @@ func (s *Server) build() (err error) {
 	}()
 	for i := range s.modules {
 		m := &s.modules[i]
+		if m.EnterprisePage != nil {
+			if s.enterprisePage != nil {
+				return fmt.Errorf("web: modules %s and %s both serve the enterprise page", s.enterprisePage.Name, m.Name)
+			}
+			s.enterprisePage = m
+		}
 		if m.Templates != nil {
 			if m.pages, m.partials, err = parseModulePages(m.Name, m.Templates, s.funcs); err != nil {
 				return err
@@ -409,17 +479,6 @@ func (s *Server) enterpriseLinks(u *account.User, uscc string) []Link {
 func byOrder(links []Link) []Link {
 	slices.SortStableFunc(links, func(x, y Link) int { return cmp.Compare(x.Order, y.Order) })
 	return links
-}
-
-// moduleHome is the home-page part of the module named name (Module.Home),
-// nil when no such module is served or it has none.
-func (s *Server) moduleHome(r *http.Request, ss *session, name string) (any, error) {
-	for i := range s.modules {
-		if m := &s.modules[i]; m.Name == name && m.Home != nil {
-			return m.Home(r, &Session{ss: ss, srv: s, mod: m})
-		}
-	}
-	return nil, nil
 }
 
 // pageFuncs are the template functions that read the assembled modules.

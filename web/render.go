@@ -36,18 +36,6 @@ type NavItem struct {
 	Order       int
 }
 
-// legacyNav is the menu entries of the modules still in this package.
-func legacyNav(a fugong.Actor) []NavItem {
-	items := []NavItem{{"/", "首页", 100}, {"/enterprises", "企业名录", 200}}
-	if registry.CanRegister(a) {
-		items = append(items, NavItem{"/enterprises/import", "批量导入", 900})
-	}
-	if a.Role == fugong.RoleAdmin {
-		items = append(items, NavItem{"/users", "用户管理", 1000}, NavItem{"/audit", "审计日志", 1010}, NavItem{"/settings", "系统设置", 1020})
-	}
-	return items
-}
-
 // nav lists the pages of every module that exist and that a can use.
 func (s *Server) nav(a fugong.Actor) []NavItem {
 	var items []NavItem

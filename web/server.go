@@ -19,13 +19,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"fugong/account"
-	"fugong/audit"
-	"fugong/pairing"
 	"fugong/registry"
 	"fugong/store"
 )
 
-//go:embed templates static openapi.json openapi
+//go:embed templates static openapi.json
 var assets embed.FS
 
 // Deps are the services the web layer serves.
@@ -35,12 +33,7 @@ type Deps struct {
 	Accounts *account.Service
 	// Deadline is the daily report's deadline on the settings page.
 	Deadline DeadlineSetting
-	// M3: the cadres' pairings, whose part of the enterprise page is still
-	// here (inspections, papers, resumption, tickets and supplies are the
-	// modules under web/).
-	Pairing *pairing.Service
-	Audit   audit.Store
-	Logger  *slog.Logger
+	Logger   *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it to a caller
 	// with MetricsToken as its bearer token, and to nobody without one.
 	Metrics      *prometheus.Registry
@@ -63,11 +56,13 @@ type Server struct {
 	Deps
 	pages   map[string]*template.Template
 	metrics *httpMetrics
-	modules []Module // the kit's and this package's first, then New's
-	routes  []Route  // every route, in the order served
-	openAPI []byte   // openapi.json with every module's fragment merged in
-	funcs   template.FuncMap
-	handler http.Handler
+	modules []Module // the kit's first, then New's
+	// enterprisePage is the module that serves an enterprise's page.
+	enterprisePage *Module
+	routes         []Route // every route, in the order served
+	openAPI        []byte  // openapi.json with every module's fragment merged in
+	funcs          template.FuncMap
+	handler        http.Handler
 	// imports holds a token for each file import being read (ImportSlot).
 	imports chan struct{}
 }
@@ -88,7 +83,7 @@ func New(d Deps, modules ...Module) (*Server, error) {
 		s.Metrics = prometheus.NewRegistry()
 	}
 	s.metrics = newHTTPMetrics(s.Metrics)
-	s.modules = append([]Module{s.kitModule(), s.legacyModule()}, modules...)
+	s.modules = append([]Module{s.kitModule()}, modules...)
 	s.funcs = template.FuncMap{}
 	maps.Copy(s.funcs, funcs)
 	maps.Copy(s.funcs, s.pageFuncs())

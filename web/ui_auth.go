@@ -4,7 +4,6 @@ import (
 	"crypto/subtle"
 	"net/http"
 
-	"fugong"
 	"fugong/account"
 )
 
@@ -81,39 +80,5 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, ss *session) err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies(r)})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-	return nil
-}
-
-type homePage struct {
-	basePage
-	Counts []townRow
-	Total  townRow
-	Daily  any // the daily module's Home: today's reporting
-}
-
-type townRow struct {
-	Code, Name          string
-	Above, Below, Total int
-}
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request, ss *session) error {
-	counts, err := s.Registry.CountByTown(r.Context(), ss.actor())
-	if err != nil {
-		return err
-	}
-	p := homePage{basePage: s.base(ss, "首页", "/"), Total: townRow{Name: "合计"}}
-	for _, c := range counts {
-		p.Counts = append(p.Counts, townRow{c.Town.Code, c.Town.Name, c.Above, c.Below, c.Total()})
-		p.Total.Above += c.Above
-		p.Total.Below += c.Below
-	}
-	p.Total.Total = p.Total.Above + p.Total.Below
-	if ss.user.Role == fugong.RoleCheckpoint {
-		p.Counts = nil
-	}
-	if p.Daily, err = s.moduleHome(r, ss, "daily"); err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "home", p)
 	return nil
 }

@@ -44,7 +44,7 @@ func TestCloneIsMigrated(t *testing.T) {
 			t.Fatalf("pending %v %v", pending, err)
 		}
 	}
-	if err := first.SetSetting(ctx, fugong.System, "k", "v"); err != nil {
+	if err := first.UpdateSetting(ctx, fugong.System, "k", func(string, bool) (string, error) { return "v", nil }); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, err := second.Setting(ctx, "k"); ok || err != nil {

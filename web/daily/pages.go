@@ -699,15 +699,21 @@ type ownReport struct {
 	Submitted, Locked                 bool
 }
 
-// home is the daily report's part of the home page (home.html's .Daily):
-// today's reporting, the clerk's own report or the completeness of the
-// user's scope; nil for roles without one.
-func (m *module) home(r *http.Request, ss *web.Session) (any, error) {
-	h, err := m.homeDaily(r.Context(), ss.Actor())
-	if h == nil || err != nil {
+// home is the daily report's panel of the home page: the clerk's report of
+// the day (first, Order 50, in place of the registry's overview), or the
+// day's completeness of the user's scope (Order 200, between the
+// registry's count and its table by town); none for roles without one.
+func (m *module) home(r *http.Request, ss *web.Session) ([]web.Section, error) {
+	d, err := m.homeDaily(r.Context(), ss.Actor())
+	if err != nil || d == nil {
 		return nil, err
 	}
-	return h, nil
+	if d.Own != nil {
+		h, err := ss.Partial("home-daily-own", d.Own)
+		return []web.Section{{HTML: h, Order: 50}}, err
+	}
+	h, err := ss.Partial("home-daily", d)
+	return []web.Section{{HTML: h, Order: 200}}, err
 }
 
 func (m *module) homeDaily(ctx context.Context, a fugong.Actor) (*homeDaily, error) {

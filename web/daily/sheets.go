@@ -68,7 +68,7 @@ func (m *module) importReports(w http.ResponseWriter, r *http.Request, a fugong.
 		release = rel
 		rows, _, err := sheet.ReadReports(file, name, date)
 		if err != nil {
-			return nil, web.FileError(err)
+			return nil, web.FileError(r, err)
 		}
 		return rows, nil
 	}

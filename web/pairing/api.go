@@ -74,7 +74,7 @@ func (m *module) importPairings(w http.ResponseWriter, r *http.Request, a fugong
 	defer release()
 	rows, err := sheet.ReadPairings(file, name)
 	if err != nil {
-		return pairing.SaveResult{}, web.FileError(err)
+		return pairing.SaveResult{}, web.FileError(r, err)
 	}
 	return m.svc.Import(r.Context(), a, rows)
 }

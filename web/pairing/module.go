@@ -38,8 +38,9 @@ func New(svc *pairing.Service) web.Module {
 		Nav:    nav,
 		SettingsLinks: []web.Link{{Href: "/pairings", Label: "结对干部走访间隔",
 			Note: "一企一员，默认每 7 天走访一次", Order: 100}},
-		Templates: templates,
-		OpenAPI:   openAPI,
+		EnterpriseSections: m.enterpriseSections,
+		Templates:          templates,
+		OpenAPI:            openAPI,
 	}
 }
 

@@ -213,7 +213,7 @@ func (m *module) enterprisePair(w http.ResponseWriter, r *http.Request, ss *web.
 	if err == nil {
 		return web.SeeOther(w, r, web.EnterprisePath(uscc)+"?paired=1#cadre")
 	}
-	return web.CadreRefused(w, r, ss, uscc, username, err)
+	return m.cadreRefused(w, r, ss, uscc, username, err)
 }
 
 func (m *module) enterpriseUnpair(w http.ResponseWriter, r *http.Request, ss *web.Session) error {

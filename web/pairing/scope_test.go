@@ -39,7 +39,7 @@ const secondCadre = "u-cadre2"
 
 func ensureSecondCadre(t *testing.T, e *webtest.Env) account.User {
 	t.Helper()
-	u, err := e.DB.UserNamed(context.Background(), secondCadre)
+	u, _, err := e.DB.UserByName(context.Background(), secondCadre)
 	if fugong.ErrorCode(err) == fugong.ENotFound {
 		u, err = e.DB.CreateUser(context.Background(), fugong.System, account.User{Username: secondCadre, DisplayName: "第二干部", Role: fugong.RoleCadre}, "x")
 	}

@@ -398,6 +398,12 @@ func CSRFOf(t testing.TB, page []byte) string {
 // CSRF cookie and the hidden input, POST /login submits them.
 func (e *Env) BrowserLogin(t testing.TB, role string) *Browser {
 	t.Helper()
+	return e.BrowserLoginAs(t, e.Users[role].Username, Password)
+}
+
+// BrowserLoginAs is BrowserLogin as the user username with password.
+func (e *Env) BrowserLoginAs(t testing.TB, username, password string) *Browser {
+	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -409,12 +415,12 @@ func (e *Env) BrowserLogin(t testing.TB, role string) *Browser {
 	if page.Status != http.StatusOK {
 		t.Fatalf("GET /login: %d", page.Status)
 	}
-	r := b.PostForm(t, "/login", url.Values{"username": {e.Users[role].Username}, "password": {Password}, "csrf": {CSRFOf(t, page.Body)}})
+	r := b.PostForm(t, "/login", url.Values{"username": {username}, "password": {password}, "csrf": {CSRFOf(t, page.Body)}})
 	if r.Status != http.StatusSeeOther {
-		t.Fatalf("POST /login as %s: %d %s", role, r.Status, r.Body)
+		t.Fatalf("POST /login as %s: %d %s", username, r.Status, r.Body)
 	}
 	if b.SessionCookie() == "" {
-		t.Fatalf("POST /login as %s set no %s cookie", role, "fugong_session")
+		t.Fatalf("POST /login as %s set no %s cookie", username, "fugong_session")
 	}
 	return b
 }

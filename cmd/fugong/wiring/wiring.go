@@ -13,8 +13,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"fugong/account"
+	"fugong/audit"
 	"fugong/daily"
 	"fugong/documents"
+	"fugong/files"
 	"fugong/inspect"
 	"fugong/pairing"
 	"fugong/production"
@@ -23,11 +25,14 @@ import (
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webadmin "fugong/web/admin"
 	webdaily "fugong/web/daily"
 	webdocuments "fugong/web/documents"
+	webfiles "fugong/web/files"
 	webinspect "fugong/web/inspect"
 	webpairing "fugong/web/pairing"
 	webproduction "fugong/web/production"
+	webregistry "fugong/web/registry"
 	websupplies "fugong/web/supplies"
 	webtickets "fugong/web/tickets"
 )
@@ -72,7 +77,10 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 // under web/, in the order their routes are served.
 func Modules(s Services) []web.Module {
 	return []web.Module{
+		webregistry.New(s.Registry),            // M1 企业名录, 批量导入, an enterprise's page, the home page's overview
 		webdaily.New(s.Daily),                  // M2 日报
+		webadmin.New(s.Accounts, auditLog(s)),  // 用户管理, 审计日志, 修改密码
+		webfiles.New(filesOf(s)),               // the attached files
 		webinspect.New(s.Inspect, s.Oversight), // M3 督导检查, 督导覆盖
 		webdocuments.New(s.Documents),          // M3 承诺书与防控预案
 		webproduction.New(s.Production),        // M4 复工复产
@@ -80,6 +88,22 @@ func Modules(s Services) []web.Module {
 		webtickets.New(s.Tickets),              // M5 问题困难
 		webpairing.New(s.Pairing),              // M3 一企一员
 	}
+}
+
+// auditLog and filesOf are s.DB as the audit log's and the files' store:
+// nil when there is no database (Modules(Services{}) lists the routes).
+func auditLog(s Services) audit.Store {
+	if s.DB == nil {
+		return nil
+	}
+	return s.DB
+}
+
+func filesOf(s Services) files.Store {
+	if s.DB == nil {
+		return nil
+	}
+	return s.DB
 }
 
 // Options are how the server runs, beside its services.
@@ -101,6 +125,9 @@ type Options struct {
 	// ImportSlots bounds the file imports read at once, every module's
 	// alike; zero is the web layer's default.
 	ImportSlots int
+	// Extra are served after Modules(s): a test's own modules, beside
+	// the real ones.
+	Extra []web.Module
 }
 
 // Handler is the whole HTTP service over s.
@@ -110,9 +137,8 @@ func Handler(s Services, o Options) (*web.Server, error) {
 	}
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Deadline: s.Daily,
-		Pairing: s.Pairing, Audit: s.DB,
 		Logger: o.Logger, Metrics: o.Metrics, MetricsToken: o.MetricsToken,
 		SecureCookies: o.SecureCookies, TrustedProxies: o.TrustedProxies,
 		ImportSlots: o.ImportSlots,
-	}, Modules(s)...)
+	}, append(Modules(s), o.Extra...)...)
 }

@@ -2,11 +2,9 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"fugong"
@@ -72,26 +70,3 @@ func uploadError(err error) error {
 
 // fileURL is where GET /api/v1/files/{id} serves a stored file.
 func fileURL(id int64) string { return "/api/v1/files/" + strconv.FormatInt(id, 10) }
-
-// apiFile sends a stored file, if it is about an enterprise in scope. The
-// type is the one its bytes were checked to be; nosniff and the CSP keep a
-// browser from reading it as anything else.
-func (s *Server) apiFile(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return fugong.NotFound("文件")
-	}
-	f, data, err := s.DB.File(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	disposition := "inline"
-	if f.ContentType == files.PDF || r.URL.Query().Get("download") == "1" {
-		disposition = "attachment"
-	}
-	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`%s; filename="file-%d"; filename*=UTF-8''%s`, disposition, f.ID, url.PathEscape(f.Name)))
-	w.Write(data)
-	return nil
-}
