@@ -1,10 +1,12 @@
 # make demo: the demo city on embedded SQLite. make test: every test, on
 # SQLite and PostgreSQL and in headless Chromium; it installs Chromium and
-# starts PostgreSQL when they are missing, and fails if any test skipped.
+# starts PostgreSQL when they are missing, and fails if any test skipped;
+# then it lints the OpenAPI document (scripts/lint-openapi.sh, Redocly's CLI
+# from npm): one error or warning fails it. make lint-openapi: that alone.
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: build demo test deps vet bench
+.PHONY: build demo test deps vet bench lint-openapi
 
 build:
 	$(GO) build -o fugong ./cmd/fugong
@@ -21,6 +23,10 @@ vet:
 
 test: deps vet
 	@bash scripts/test.sh
+	@bash scripts/lint-openapi.sh
+
+lint-openapi:
+	@bash scripts/lint-openapi.sh
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Brings up what the tests need on a Debian machine: Chromium (and CJK fonts
 # for readable screenshots) and ZBar's zbarimg (an independent reader of the
-# QR codes the server draws) from Debian, and the local PostgreSQL cluster.
+# QR codes the server draws) and npm with Node.js (scripts/lint-openapi.sh
+# installs Redocly's CLI with it) from Debian, and the local PostgreSQL
+# cluster.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -16,6 +18,12 @@ if ! command -v zbarimg >/dev/null 2>&1; then
   echo "installing zbar-tools from Debian…"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq zbar-tools >/dev/null
+fi
+
+if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  echo "installing npm and nodejs from Debian…"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq npm nodejs >/dev/null
 fi
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }

@@ -9,6 +9,7 @@ import (
 )
 
 type openAPIFragment struct {
+	Tags       []json.RawMessage          `json:"tags"`
 	Paths      map[string]json.RawMessage `json:"paths"`
 	Components struct {
 		Schemas map[string]json.RawMessage `json:"schemas"`
@@ -17,7 +18,8 @@ type openAPIFragment struct {
 
 // buildOpenAPI is openapi.json with the fragments merged in: this
 // package's (openapi/*.json) and each module's (Module.OpenAPI), each its
-// "paths" and "components"."schemas", so that the modules document their
+// "tags" (the module's tag, named after it, described once), "paths" and
+// "components"."schemas", so that the modules document their
 // routes beside each other without sharing one file.
 func buildOpenAPI(fsys fs.FS, modules []Module) ([]byte, error) {
 	base, err := fs.ReadFile(fsys, "openapi.json")
@@ -57,6 +59,9 @@ func buildOpenAPI(fsys fs.FS, modules []Module) ([]byte, error) {
 		if err := json.Unmarshal(b, &frag); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		if err := mergeTags(doc, frag.Tags, name); err != nil {
+			return nil, err
+		}
 		if err := mergeInto(paths, frag.Paths, name, "path"); err != nil {
 			return nil, err
 		}
@@ -78,6 +83,32 @@ func mergeInto(dst map[string]any, src map[string]json.RawMessage, file, what st
 			return fmt.Errorf("%s: %s %q: %w", file, what, k, err)
 		}
 		dst[k] = v
+	}
+	return nil
+}
+
+// mergeTags appends a fragment's tags to the document's; a tag named
+// twice is a mistake.
+func mergeTags(doc map[string]any, tags []json.RawMessage, file string) error {
+	have, _ := doc["tags"].([]any)
+	for _, raw := range tags {
+		var tag map[string]any
+		if err := json.Unmarshal(raw, &tag); err != nil {
+			return fmt.Errorf("%s: tag: %w", file, err)
+		}
+		name, _ := tag["name"].(string)
+		if name == "" {
+			return fmt.Errorf("%s: a tag has no name", file)
+		}
+		for _, t := range have {
+			if t.(map[string]any)["name"] == name {
+				return fmt.Errorf("%s: tag %q is already defined", file, name)
+			}
+		}
+		have = append(have, tag)
+	}
+	if have != nil {
+		doc["tags"] = have
 	}
 	return nil
 }

@@ -56,6 +56,7 @@ Usage:
   fugong backup [--db DSN] --out FILE
   fugong restore [--db DSN] --in FILE [--force]
   fugong bench  [--db DSN] [--enterprises N] [--days D] [--concurrency C] [--duration 10s] [--requests N] [--keep] [--reuse] [--cpuprofile FILE]
+  fugong openapi > FILE   (the API's OpenAPI document, as served at /api/v1/openapi.json)
   fugong version
 
 DSN is sqlite:PATH (the default, sqlite:fugong-data/fugong.db) or postgres://…
@@ -102,6 +103,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.restore(ctx, rest)
 	case "bench":
 		return env.bench(ctx, rest)
+	case "openapi":
+		return env.openapi(rest)
 	case "version":
 		fmt.Fprintln(stdout, "fugong", version)
 		return nil
