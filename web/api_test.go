@@ -258,3 +258,16 @@ func testRateLimit(t *testing.T, e *testEnv) {
 	// Another user from the same address is not locked out.
 	e.login(t, e.users[roleCadre].Username, testPassword)
 }
+
+// TestOpenAPIRefusesHostileQuery: the public document refuses a query that
+// is not text as every API route does (its documented 400).
+func TestOpenAPIRefusesHostileQuery(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		wantErr(t, e.call(t, "GET", "/api/v1/openapi.json?x=%00", "", payload{}), 400, "x", "")
+		if r := e.call(t, "GET", "/api/v1/openapi.json", "", payload{}); r.status != 200 {
+			t.Errorf("the document: %d", r.status)
+		}
+	})
+}

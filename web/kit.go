@@ -448,7 +448,13 @@ func (s *Server) TryImportSlot() (release func(), ok bool) {
 	}
 }
 
+// serveOpenAPI serves the merged document to anyone; like every API route
+// it refuses a query that is not text (checkInput), 400 invalid.
 func (s *Server) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	if err := checkInput(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Write(s.openAPI)
 }
