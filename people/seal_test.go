@@ -97,7 +97,7 @@ func TestPermissions(t *testing.T) {
 		{fugong.Actor{Role: fugong.RoleBureau, Group: fugong.GroupPrevention}, true, true, true},
 		{fugong.Actor{Role: fugong.RoleBureau, Group: fugong.GroupStatistics}, false, false, false},
 		{fugong.Actor{Role: fugong.RoleEnterprise, Enterprise: firm}, true, true, false},
-		{fugong.Actor{Role: fugong.RoleTown, Town: "330381001"}, true, false, false},
+		{fugong.Actor{Role: fugong.RoleTown, Town: "330381001"}, true, true, false},
 		{fugong.Actor{Role: fugong.RoleCadre}, true, false, false},
 		{fugong.Actor{Role: fugong.RoleCheckpoint}, false, false, false},
 	} {

@@ -23,11 +23,12 @@ func CanEdit(a fugong.Actor) bool {
 
 // CanViewFull reports whether the actor may see whole ID numbers and
 // phones of the people in their scope, each view audited: the enterprise's
-// clerk, who registers its staff and reports them to the community, the
-// prevention group, who traces contacts, and the admin. Everyone else sees
+// clerk, who registers its staff and reports them to the community, its
+// town, who finds people by ID for the community, the prevention group, who
+// traces contacts, and the admin. Everyone else, the cadre included, sees
 // them masked.
 func CanViewFull(a fugong.Actor) bool {
-	return a.Role == fugong.RoleEnterprise || a.WritesFor(ownerGroup)
+	return a.Role == fugong.RoleEnterprise || a.Role == fugong.RoleTown || a.WritesFor(ownerGroup)
 }
 
 // CanManage reports whether the actor sets the rules (the settings).
