@@ -51,6 +51,9 @@ type Deps struct {
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).
 	SecureCookies bool
+	// Roster is M7's staff rosters, which the daily report form (M2) is
+	// prefilled from and checked against (ui_daily_roster.go).
+	Roster Roster
 }
 
 // Server is the assembled service: the kit, the modules still in this

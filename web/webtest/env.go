@@ -108,6 +108,7 @@ func NewAt(t *testing.T, db *store.DB, start time.Time) *Env {
 	clock := &Clock{at: start}
 	db.Now = clock.Now
 	svc := wiring.NewServices(db, clock.Now)
+	svc.People.Keys = Keys
 	h, err := wiring.Handler(svc, wiring.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -438,11 +439,13 @@ func (e *Env) Today() string { return daily.Today(e.Clock.Now()) }
 // Bureau roles the fixture lacks, logged in by the tests that need them:
 // the coordination group dispatches, the supplies group keeps the stock.
 const (
-	RoleCoord    = "coordination"
-	RoleSupplies = "supplies"
+	RoleCoord      = "coordination"
+	RoleSupplies   = "supplies"
+	RolePrevention = "prevention" // 联防联控组: people and health
 )
 
-var extraGroups = map[string]fugong.Group{RoleCoord: fugong.GroupCoordination, RoleSupplies: fugong.GroupSupplies}
+var extraGroups = map[string]fugong.Group{RoleCoord: fugong.GroupCoordination, RoleSupplies: fugong.GroupSupplies,
+	RolePrevention: fugong.GroupPrevention}
 
 // AddBureauUsers logs in a user (u-ROLE) of each of roles beside the fixture's.
 func (e *Env) AddBureauUsers(t *testing.T, roles ...string) {

@@ -16,12 +16,14 @@ import (
 	"fugong/documents"
 	"fugong/inspect"
 	"fugong/pairing"
+	"fugong/people"
 	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webpeople "fugong/web/people"
 	websupplies "fugong/web/supplies"
 )
 
@@ -38,6 +40,10 @@ type Services struct {
 	Production *production.Service // M4
 	Tickets    *tickets.Service    // M5
 	Supplies   *supplies.Service   // M6
+	// People is M7. Its Keys are the personal-data keyring, set by the
+	// command from the key file (nil without one: nothing personal can be
+	// written).
+	People *people.Service
 }
 
 // NewServices wires every module's service over db. now is the clock of
@@ -58,6 +64,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		Production: &production.Service{Store: db, Registry: reg, Now: now},
 		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Supplies:   stock,
+		People:     &people.Service{Store: db, Registry: reg, Now: now},
 	}
 }
 
@@ -66,6 +73,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 func Modules(s Services) []web.Module {
 	return []web.Module{
 		websupplies.New(s.Supplies), // M6 防疫物资
+		webpeople.New(s.People),     // M7 人员健康
 	}
 }
 
@@ -83,7 +91,7 @@ func Handler(s Services, o Options) (*web.Server, error) {
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
 		Inspect: s.Inspect, Oversight: s.Oversight, Pairing: s.Pairing, Documents: s.Documents,
-		Production: s.Production, Tickets: s.Tickets, Audit: s.DB,
+		Production: s.Production, Tickets: s.Tickets, Audit: s.DB, Roster: s.People,
 		Logger: o.Logger, Metrics: o.Metrics, SecureCookies: o.SecureCookies,
 	}, Modules(s)...)
 }
