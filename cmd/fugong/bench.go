@@ -40,7 +40,9 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		defer f.Close()
 		cfg.ServerLog = f
 	}
-	cfg.Handler = func(db *store.DB, logger *slog.Logger) (http.Handler, error) { return newHandler(db, logger, false) }
+	cfg.Handler = func(db *store.DB, logger *slog.Logger) (http.Handler, error) {
+		return newHandler(db, nil, logger, false)
+	}
 	_, err := loadtest.Run(ctx, cfg)
 	return err
 }

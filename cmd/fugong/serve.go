@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"fugong/cmd/fugong/wiring"
+	"fugong/pii"
 	"fugong/store"
 )
 
@@ -26,6 +27,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	keyFile := e.keyFileFlag(fs)
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -34,14 +36,19 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return e.listen(ctx, db, *addr, *secure, nil)
+	keys, err := e.serveKeys(ctx, db, *keyFile)
+	if err != nil {
+		return err
+	}
+	return e.listen(ctx, db, keys, *addr, *secure, nil)
 }
 
 // listen serves until ctx is done, then shuts down gracefully. banner, if
-// set, is printed once the address is known.
-func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool, banner func(url string)) error {
+// set, is printed once the address is known. keys are the personal-data
+// keys (nil: none).
+func (e *env) listen(ctx context.Context, db *store.DB, keys *pii.Keyring, addr string, secure bool, banner func(url string)) error {
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h, err := newHandler(db, logger, secure)
+	h, err := newHandler(db, keys, logger, secure)
 	if err != nil {
 		return err
 	}
@@ -77,9 +84,10 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool
 	return nil
 }
 
-// newHandler builds the whole HTTP stack over db: the services, the web
-// layer and its metrics. serve and bench both use it.
-func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, error) {
+// newHandler builds the whole HTTP stack over db: the services (the people
+// module with keys), the web layer and its metrics. serve and bench both
+// use it.
+func newHandler(db *store.DB, keys *pii.Keyring, logger *slog.Logger, secure bool) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers."},
@@ -91,7 +99,9 @@ func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, e
 			}
 			return 1
 		}))
-	return wiring.Handler(wiring.NewServices(db, db.Now), wiring.Options{Logger: logger, Metrics: reg, SecureCookies: secure})
+	svc := wiring.NewServices(db, db.Now)
+	svc.People.Keys = keys
+	return wiring.Handler(svc, wiring.Options{Logger: logger, Metrics: reg, SecureCookies: secure})
 }
 
 func (e *env) migrate(ctx context.Context, args []string) error {
