@@ -467,31 +467,7 @@ type SummaryFilter struct {
 
 // Summary makes the day's lists of the people in the actor's scope.
 func (s *Service) Summary(ctx context.Context, a fugong.Actor, f SummaryFilter) (Summary, SummaryFilter, error) {
-	today := s.Today()
-	f.Day = strings.TrimSpace(f.Day)
-	switch _, ok := parseDay(f.Day); {
-	case f.Day == "":
-		f.Day = today
-	case !ok:
-		return Summary{}, f, fugong.Errorf(fugong.EInvalid, "date", "日期应为 YYYY-MM-DD 格式的有效日期")
-	case f.Day > today:
-		return Summary{}, f, fugong.Errorf(fugong.EInvalid, "date", "不能查看未来日期（%s）的情况", f.Day)
-	}
-	if f.Town != "" {
-		t, ok := registry.TownByNameOrCode(f.Town)
-		if !ok {
-			return Summary{}, f, fugong.Errorf(fugong.EInvalid, "town", "不是本市的乡镇街道")
-		}
-		f.Town = t.Code
-	}
-	if f.Enterprise != "" {
-		e, err := s.Registry.Get(ctx, a, f.Enterprise)
-		if err != nil {
-			return Summary{}, f, err
-		}
-		f.Enterprise = e.USCC
-	}
-	set, err := s.Settings(ctx)
+	f, set, err := s.summaryFilter(ctx, a, f)
 	if err != nil {
 		return Summary{}, f, err
 	}
@@ -500,6 +476,49 @@ func (s *Service) Summary(ctx context.Context, a fugong.Actor, f SummaryFilter) 
 		return Summary{}, f, err
 	}
 	return Summarize(f.Day, ps, readings, set), f, nil
+}
+
+// Counts counts the day's lists of the people in the actor's scope, as
+// Summary(…).Counts() would, without reading them.
+func (s *Service) Counts(ctx context.Context, a fugong.Actor, f SummaryFilter) (Counts, SummaryFilter, error) {
+	f, set, err := s.summaryFilter(ctx, a, f)
+	if err != nil {
+		return Counts{}, f, err
+	}
+	c, err := s.Store.HealthCounts(ctx, a, f, set)
+	return c, f, err
+}
+
+// summaryFilter checks a filter (the day today by default, not in the
+// future; a town of the city; an enterprise in scope) and reads the
+// settings.
+func (s *Service) summaryFilter(ctx context.Context, a fugong.Actor, f SummaryFilter) (SummaryFilter, Settings, error) {
+	today := s.Today()
+	f.Day = strings.TrimSpace(f.Day)
+	switch _, ok := parseDay(f.Day); {
+	case f.Day == "":
+		f.Day = today
+	case !ok:
+		return f, Settings{}, fugong.Errorf(fugong.EInvalid, "date", "日期应为 YYYY-MM-DD 格式的有效日期")
+	case f.Day > today:
+		return f, Settings{}, fugong.Errorf(fugong.EInvalid, "date", "不能查看未来日期（%s）的情况", f.Day)
+	}
+	if f.Town != "" {
+		t, ok := registry.TownByNameOrCode(f.Town)
+		if !ok {
+			return f, Settings{}, fugong.Errorf(fugong.EInvalid, "town", "不是本市的乡镇街道")
+		}
+		f.Town = t.Code
+	}
+	if f.Enterprise != "" {
+		e, err := s.Registry.Get(ctx, a, f.Enterprise)
+		if err != nil {
+			return f, Settings{}, err
+		}
+		f.Enterprise = e.USCC
+	}
+	set, err := s.Settings(ctx)
+	return f, set, err
 }
 
 // Counts are the sizes of the day's lists.

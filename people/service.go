@@ -107,6 +107,8 @@ type Store interface {
 	// each day's highest, of the day and, for a yellow or red code, of
 	// every day since it turned.
 	HealthPeople(ctx context.Context, a fugong.Actor, f SummaryFilter, s Settings) ([]Person, []Temperature, error)
+	// HealthCounts counts the same lists without reading them.
+	HealthCounts(ctx context.Context, a fugong.Actor, f SummaryFilter, s Settings) (Counts, error)
 	// RosterCounts counts an enterprise's roster on a day, for its daily
 	// report.
 	RosterCounts(ctx context.Context, enterprise, day string, s Settings) (RosterFigures, error)

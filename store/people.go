@@ -497,44 +497,97 @@ func (db *DB) PersonTemperatures(ctx context.Context, person int64, from string)
 	return out, rows.Err()
 }
 
-// healthCandidates are the ids of the people on at least one of a day's
-// lists (day is the placeholder of the day, fever of the threshold in
-// tenths), each list through its own index.
+// healthCandidates is the subquery of the ids of the people on at least
+// one of a day's lists (day is the placeholder of the day, fever of the
+// threshold in tenths), each list read through its own index: a UNION ALL,
+// so that no branch is planned to come out sorted (a person on two lists
+// comes twice; IN does not mind).
 func healthCandidates(day, fever string) string {
-	return `WITH ids AS (
-	SELECT id FROM people WHERE quarantine_end <> '' AND quarantine_end >= ` + day + ` AND quarantine_start <= ` + day + `
-	UNION SELECT id FROM people WHERE health_code <> 'green'
-	UNION SELECT id FROM people WHERE code_held_by_family
-	UNION SELECT person_id FROM person_temperatures WHERE day = ` + day + ` AND tenths >= ` + fever + `) `
+	return `(SELECT id FROM people WHERE quarantine_end <> '' AND quarantine_end >= ` + day + ` AND quarantine_start <= ` + day + `
+	UNION ALL SELECT id FROM people WHERE health_code <> 'green'
+	UNION ALL SELECT id FROM people WHERE code_held_by_family
+	UNION ALL SELECT person_id FROM person_temperatures WHERE day = ` + day + ` AND tenths >= ` + fever + `)`
 }
+
+// healthQueries are HealthPeople's two queries and their arguments: the
+// people and their readings.
+func healthQueries(a fugong.Actor, f people.SummaryFilter, s people.Settings) (peopleQ, readingsQ string, args []any) {
+	w := &where{}
+	day, fever := w.next(f.Day), w.next(tenthsOf(s.FeverThreshold))
+	cand := healthCandidates(day, fever)
+	if f.Enterprise != "" {
+		w.add("p.enterprise_uscc = ?", f.Enterprise)
+	}
+	w.enterpriseScope(a)
+	if f.Town != "" {
+		w.add("e.town_code = ?", f.Town)
+	}
+	peopleQ = `SELECT ` + healthCols + personFrom + w.and("p.id IN "+cand)
+	readingsQ = `SELECT t.person_id, t.day, max(t.tenths) FROM person_temperatures t JOIN people p ON p.id = t.person_id
+		JOIN enterprises e ON e.uscc = p.enterprise_uscc` +
+		w.and(`t.person_id IN `+cand+` AND (t.day = `+day+` OR (p.health_code <> 'green' AND t.day > p.code_since AND t.day <= `+day+`))`) +
+		` GROUP BY t.person_id, t.day`
+	return peopleQ, readingsQ, w.args
+}
+
+// HealthCounts counts the day's lists of the people in scope in the
+// database, without reading them: what the summary API and the counters
+// of the pages need.
+func (db *DB) HealthCounts(ctx context.Context, a fugong.Actor, f people.SummaryFilter, s people.Settings) (people.Counts, error) {
+	w := &where{}
+	day, fever := w.next(f.Day), w.next(tenthsOf(s.FeverThreshold))
+	ending := w.next(people.AddDays(f.Day, people.EndingWithin))
+	cand := healthCandidates(day, fever)
+	if f.Enterprise != "" {
+		w.add("p.enterprise_uscc = ?", f.Enterprise)
+	}
+	w.enterpriseScope(a)
+	if f.Town != "" {
+		w.add("e.town_code = ?", f.Town)
+	}
+	inQuarantine := `p.quarantine_end <> '' AND p.quarantine_start <= ` + day + ` AND p.quarantine_end >= ` + day
+	var c people.Counts
+	err := db.r.QueryRowContext(ctx, `SELECT
+		coalesce(sum(CASE WHEN `+inQuarantine+` THEN 1 ELSE 0 END), 0),
+		coalesce(sum(CASE WHEN `+inQuarantine+` AND p.quarantine_end <= `+ending+` THEN 1 ELSE 0 END), 0),
+		coalesce(sum(CASE WHEN p.health_code = 'yellow' THEN 1 ELSE 0 END), 0),
+		coalesce(sum(CASE WHEN p.health_code = 'red' THEN 1 ELSE 0 END), 0),
+		coalesce(sum(CASE WHEN p.code_held_by_family THEN 1 ELSE 0 END), 0),
+		(SELECT count(DISTINCT t.person_id) FROM person_temperatures t JOIN people p ON p.id = t.person_id
+			JOIN enterprises e ON e.uscc = p.enterprise_uscc`+w.and(`t.day = `+day+` AND t.tenths >= `+fever)+`)`+
+		personFrom+w.and("p.id IN "+cand), w.args...).
+		Scan(&c.Quarantined, &c.QuarantineEnding, &c.Yellow, &c.Red, &c.FamilyHeld, &c.Fever)
+	return c, err
+}
+
+// healthCols are what the day's lists show of a person, masked: no
+// ciphertexts, no timestamps to parse.
+const healthCols = `p.id, p.enterprise_uscc, e.name, p.name, p.quarantine_start, p.quarantine_end, p.health_code, p.code_since,
+	p.code_held_by_family, p.on_post, p.id_masked, p.phone_masked`
 
 // HealthPeople returns the people in scope on a day's lists and their
 // readings: each day's highest, of the day and, for a yellow or red code,
 // of every day since it turned.
 func (db *DB) HealthPeople(ctx context.Context, a fugong.Actor, f people.SummaryFilter, s people.Settings) ([]people.Person, []people.Temperature, error) {
-	w := &where{}
-	day, fever := w.next(f.Day), w.next(tenthsOf(s.FeverThreshold))
-	with := healthCandidates(day, fever)
-	w.enterpriseScope(a)
-	if f.Town != "" {
-		w.add("e.town_code = ?", f.Town)
-	}
-	if f.Enterprise != "" {
-		w.add("p.enterprise_uscc = ?", f.Enterprise)
-	}
-	from := ` FROM ids JOIN people p ON p.id = ids.id JOIN enterprises e ON e.uscc = p.enterprise_uscc`
-	rows, err := queryPeople(ctx, db.r, with+`SELECT `+personCols+from+w.String(), w.args...)
+	pq, rq, args := healthQueries(a, f, s)
+	rows, err := db.r.QueryContext(ctx, pq, args...)
 	if err != nil {
 		return nil, nil, err
 	}
-	ps := make([]people.Person, len(rows))
-	for i, r := range rows {
-		ps[i] = r.Masked()
+	defer rows.Close()
+	ps := []people.Person{}
+	for rows.Next() {
+		var p people.Person
+		if err := rows.Scan(&p.ID, &p.Enterprise, &p.EnterpriseName, &p.Name, &p.QuarantineStart, &p.QuarantineEnd, &p.HealthCode,
+			&p.CodeSince, &p.CodeHeldByFamily, &p.OnPost, &p.IDNumber, &p.Phone); err != nil {
+			return nil, nil, err
+		}
+		ps = append(ps, p)
 	}
-	q := with + `SELECT t.person_id, t.day, max(t.tenths)` + from + ` JOIN person_temperatures t ON t.person_id = p.id` +
-		w.and(`(t.day = `+day+` OR (p.health_code <> 'green' AND t.day > p.code_since AND t.day <= `+day+`))`) +
-		` GROUP BY t.person_id, t.day`
-	trows, err := db.r.QueryContext(ctx, q, w.args...)
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	trows, err := db.r.QueryContext(ctx, rq, args...)
 	if err != nil {
 		return nil, nil, err
 	}

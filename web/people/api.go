@@ -321,11 +321,11 @@ type summaryJSON struct {
 }
 
 func (m *module) apiHealthSummary(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	sum, f, err := m.svc.Summary(r.Context(), a, summaryFilter(r))
+	c, f, err := m.svc.Counts(r.Context(), a, summaryFilter(r))
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, summaryJSON{Date: f.Day, Town: f.Town, Enterprise: f.Enterprise, Counts: sum.Counts()})
+	web.WriteJSON(w, http.StatusOK, summaryJSON{Date: f.Day, Town: f.Town, Enterprise: f.Enterprise, Counts: c})
 	return nil
 }
 

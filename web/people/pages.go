@@ -143,11 +143,9 @@ func (m *module) roster(ctx context.Context, ss *web.Session, r *http.Request, u
 		return v, err
 	}
 	v.Pages = pg.Pages(v.Total)
-	sum, _, err := m.svc.Summary(ctx, a, people.SummaryFilter{Enterprise: e.USCC})
-	if err != nil {
+	if v.Counts, _, err = m.svc.Counts(ctx, a, people.SummaryFilter{Enterprise: e.USCC}); err != nil {
 		return v, err
 	}
-	v.Counts = sum.Counts()
 	set, err := m.svc.Settings(ctx)
 	if err != nil {
 		return v, err
