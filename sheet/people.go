@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/xuri/excelize/v2"
+
 	"fugong"
 	"fugong/people"
 	"fugong/registry"
@@ -91,6 +93,7 @@ func ReadPeople(r io.Reader, name string) ([]people.ImportRow, error) {
 		return nil, fugong.Errorf(fugong.EInvalid, "file", "缺少必需的列：%s（可下载人员导入模板对照）", strings.Join(missing, "、"))
 	}
 	raw := map[string]map[int]string{}
+	var numeric map[int]bool
 	if f == "xlsx" {
 		for _, fld := range peopleDates {
 			if i, ok := index[fld]; ok {
@@ -99,10 +102,51 @@ func ReadPeople(r io.Reader, name string) ([]people.ImportRow, error) {
 				}
 			}
 		}
+		if numeric, err = numberCells(b, index["id_number"]); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]people.ImportRow, 0, len(t.Rows))
 	for _, row := range t.Rows {
-		out = append(out, readPersonRow(row, index, columns, raw))
+		ir := readPersonRow(row, index, columns, raw)
+		if numeric[row.Num] {
+			// Excel keeps 15 significant digits of a number: an ID number
+			// typed into a number cell has lost its last ones.
+			ir.Problems = append([]registry.RowError{{Row: row.Num, Column: columns["id_number"], Field: "id_number",
+				Message: "身份证号码被 Excel 存成了数字，末几位已丢失：请将该列设为“文本”后重新填写"}}, ir.Problems...)
+		}
+		out = append(out, ir)
+	}
+	return out, nil
+}
+
+// numberCells lists the rows whose cell in column col of an XLSX's first
+// sheet holds a number (a cell without a type is one).
+func numberCells(b []byte, col int) (map[int]bool, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: zipLimit})
+	if err != nil {
+		return nil, notXLSX()
+	}
+	defer f.Close()
+	sheet := f.GetSheetList()[0]
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return nil, notXLSX()
+	}
+	defer rows.Close()
+	out := map[int]bool{}
+	for num := 1; rows.Next(); num++ {
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fugong.Errorf(fugong.EInvalid, "", "XLSX 文件第%d行无法读取", num)
+		}
+		if col >= len(cells) || cells[col] == "" {
+			continue
+		}
+		cell, _ := excelize.CoordinatesToCellName(col+1, num)
+		if typ, err := f.GetCellType(sheet, cell); err == nil && (typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset) {
+			out[num] = true
+		}
 	}
 	return out, nil
 }
@@ -128,8 +172,8 @@ func readPersonRow(row Row, index map[string]int, columns map[string]string, raw
 	p.Name, p.Phone, p.Origin = cell("name"), unescapeCSV(cell("phone")), cell("origin")
 	p.IDNumber = unescapeCSV(cell("id_number"))
 	if strings.ContainsAny(p.IDNumber, "Ee") && strings.Contains(p.IDNumber, "+") {
-		// 3.30381E+17: Excel kept the number as a number and dropped digits.
-		problem("id_number", "被 Excel 存成了数字（科学计数法），后几位已丢失：请将该列设为“文本”后重新填写")
+		// 3.30381E+17, saved to CSV as Excel showed it.
+		problem("id_number", "被 Excel 存成了数字（科学计数法），末几位已丢失：请将该列设为“文本”后重新填写")
 	}
 	p.HealthCode = people.HealthCode(cell("health_code"))
 	for f, dst := range map[string]*string{"returned_on": &p.ReturnedOn, "quarantine_start": &p.QuarantineStart,
