@@ -55,6 +55,9 @@ type Deps struct {
 	// defaultImportSlots): a file at the limits of package sheet takes a
 	// few hundred MB and seconds of CPU to read and store.
 	ImportSlots int
+	// Roster is M7's staff rosters, which the daily report form (M2) is
+	// prefilled from and checked against (ui_daily_roster.go).
+	Roster Roster
 }
 
 // Server is the assembled service: the kit, the modules still in this

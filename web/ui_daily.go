@@ -13,6 +13,7 @@ import (
 	"fugong"
 	"fugong/account"
 	"fugong/daily"
+	"fugong/people"
 	"fugong/registry"
 	"fugong/web/chart"
 )
@@ -69,6 +70,7 @@ func rateClass(v float64) string {
 // reportField is one count input of the form.
 type reportField struct {
 	Name, Label, Value, Hint, Error string
+	Roster                          string // how it disagrees with the staff roster (ui_daily_roster.go)
 }
 
 type fieldGroup struct {
@@ -144,6 +146,9 @@ type reportFormPage struct {
 	Latest       *daily.Report
 	Headers      []string
 	Versions     []versionRow
+	// The firm's staff roster, when it keeps one (ui_daily_roster.go).
+	Roster        *people.RosterFigures
+	RosterPrefill bool
 }
 
 // reportDay is what is known of an enterprise's report for a day.
@@ -335,6 +340,9 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request, ss *session)
 	default:
 		return err
 	}
+	if err := s.checkRoster(ctx, ss.actor(), &p, d.Latest == nil); err != nil {
+		return err
+	}
 	p.Key = account.NewToken()
 	p.Saved, _ = strconv.Atoi(r.URL.Query().Get("saved"))
 	s.render(w, r, http.StatusOK, "report_form", p)
@@ -454,6 +462,9 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request, ss *sessio
 		// The locked form shows what is stored, and lists what was not saved.
 		p.setFigures(d.Latest.Figures)
 		p.Unsaved = unsaved(d.Latest.Figures, raw, f)
+	}
+	if err := s.checkRoster(ctx, ss.actor(), &p, false); err != nil {
+		return err
 	}
 	p.Key = key
 	s.render(w, r, status, "report_form", p)

@@ -17,6 +17,7 @@ import (
 
 	"fugong/account"
 	"fugong/cmd/fugong/wiring"
+	"fugong/pii"
 	"fugong/store"
 	"fugong/web"
 )
@@ -45,6 +46,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	keyFile := e.keyFileFlag(fs)
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -62,6 +64,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if cfg.keys, err = e.serveKeys(ctx, db, *keyFile); err != nil {
+		return err
+	}
 	return e.listen(ctx, db, *addr, cfg, nil)
 }
 
@@ -72,6 +77,8 @@ type webConfig struct {
 	metricsToken   string
 	// apiTokenTTL is how long an API token lasts; zero is the default.
 	apiTokenTTL time.Duration
+	// keys are the personal-data keys from the key file (nil: none).
+	keys *pii.Keyring
 }
 
 // listFlag is a flag that may be given several times, each value possibly
@@ -143,8 +150,9 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, cfg webConf
 	return nil
 }
 
-// newHandler builds the whole HTTP stack over db: the services, the web
-// layer and its metrics. serve and bench both use it.
+// newHandler builds the whole HTTP stack over db: the services (the people
+// module with cfg's keys), the web layer and its metrics. serve and bench
+// both use it.
 func newHandler(db *store.DB, logger *slog.Logger, cfg webConfig) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -168,7 +176,7 @@ func newHandler(db *store.DB, logger *slog.Logger, cfg webConfig) (http.Handler,
 	return wiring.Handler(wiring.NewServices(db, db.Now), wiring.Options{
 		Logger: logger, Metrics: reg, MetricsToken: cfg.metricsToken,
 		SecureCookies: cfg.secureCookies, TrustedProxies: cfg.trustedProxies,
-		APITokenTTL: cfg.apiTokenTTL,
+		APITokenTTL: cfg.apiTokenTTL, Keys: cfg.keys,
 	})
 }
 

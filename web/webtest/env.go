@@ -120,6 +120,9 @@ func NewWith(t testing.TB, db *store.DB, start time.Time, o wiring.Options) *Env
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Keys == nil {
+		o.Keys = Keys
+	}
 	h, err := wiring.Handler(svc, o)
 	if err != nil {
 		t.Fatal(err)
@@ -470,11 +473,13 @@ func (e *Env) Today() string { return daily.Today(e.Clock.Now()) }
 // Bureau roles the fixture lacks, logged in by the tests that need them:
 // the coordination group dispatches, the supplies group keeps the stock.
 const (
-	RoleCoord    = "coordination"
-	RoleSupplies = "supplies"
+	RoleCoord      = "coordination"
+	RoleSupplies   = "supplies"
+	RolePrevention = "prevention" // 联防联控组: people and health
 )
 
-var extraGroups = map[string]fugong.Group{RoleCoord: fugong.GroupCoordination, RoleSupplies: fugong.GroupSupplies}
+var extraGroups = map[string]fugong.Group{RoleCoord: fugong.GroupCoordination, RoleSupplies: fugong.GroupSupplies,
+	RolePrevention: fugong.GroupPrevention}
 
 // AddBureauUsers logs in a user (u-ROLE) of each of roles beside the fixture's.
 func (e *Env) AddBureauUsers(t *testing.T, roles ...string) {

@@ -17,6 +17,8 @@ import (
 	"fugong/documents"
 	"fugong/inspect"
 	"fugong/pairing"
+	"fugong/people"
+	"fugong/pii"
 	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
@@ -26,6 +28,7 @@ import (
 	webdocuments "fugong/web/documents"
 	webinspect "fugong/web/inspect"
 	webpairing "fugong/web/pairing"
+	webpeople "fugong/web/people"
 	webproduction "fugong/web/production"
 	websupplies "fugong/web/supplies"
 	webtickets "fugong/web/tickets"
@@ -44,6 +47,10 @@ type Services struct {
 	Production *production.Service // M4
 	Tickets    *tickets.Service    // M5
 	Supplies   *supplies.Service   // M6
+	// People is M7. Its Keys are the personal-data keyring, set by the
+	// command from the key file (nil without one: nothing personal can be
+	// written).
+	People *people.Service
 }
 
 // NewServices wires every module's service over db. now is the clock of
@@ -64,6 +71,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		Production: &production.Service{Store: db, Registry: reg, Now: now},
 		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Supplies:   stock,
+		People:     &people.Service{Store: db, Registry: reg, Now: now},
 	}
 }
 
@@ -77,6 +85,7 @@ func Modules(s Services) []web.Module {
 		websupplies.New(s.Supplies),            // M6 防疫物资
 		webtickets.New(s.Tickets),              // M5 问题困难
 		webpairing.New(s.Pairing),              // M3 一企一员
+		webpeople.New(s.People),                // M7 人员健康
 	}
 }
 
@@ -99,6 +108,10 @@ type Options struct {
 	// ImportSlots bounds the file imports read at once, every module's
 	// alike; zero is the web layer's default.
 	ImportSlots int
+	// Keys are the personal-data keys from the key file (M7's ID numbers
+	// and phones); nil leaves s.People's as they are. They are set on
+	// s.People.
+	Keys *pii.Keyring
 }
 
 // Handler is the whole HTTP service over s.
@@ -106,9 +119,12 @@ func Handler(s Services, o Options) (*web.Server, error) {
 	if o.APITokenTTL != 0 {
 		s.Accounts.APITokenTTL = o.APITokenTTL
 	}
+	if o.Keys != nil {
+		s.People.Keys = o.Keys
+	}
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
-		Pairing: s.Pairing, Audit: s.DB,
+		Pairing: s.Pairing, Audit: s.DB, Roster: s.People,
 		Logger: o.Logger, Metrics: o.Metrics, MetricsToken: o.MetricsToken,
 		SecureCookies: o.SecureCookies, TrustedProxies: o.TrustedProxies,
 		ImportSlots: o.ImportSlots,
