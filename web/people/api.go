@@ -88,13 +88,23 @@ func (m *module) apiAddStaff(w http.ResponseWriter, r *http.Request, a fugong.Ac
 }
 
 // importStaff reads an uploaded roster sheet and adds it to the roster,
-// all or nothing unless skip_bad=true.
-func (m *module) importStaff(r *http.Request, a fugong.Actor) (people.ImportResult, error) {
+// all or nothing unless skip_bad=true. Who may not import to the firm is
+// refused before the file is read; the file is read in one of the
+// server's import slots (429 when all are taken).
+func (m *module) importStaff(w http.ResponseWriter, r *http.Request, a fugong.Actor) (people.ImportResult, error) {
+	if _, err := m.importable(r.Context(), a, r.PathValue("uscc")); err != nil {
+		return people.ImportResult{}, err
+	}
 	file, name, err := web.ReadUpload(r)
 	if err != nil {
 		return people.ImportResult{}, err
 	}
 	defer file.Close()
+	release, err := web.ImportSlot(w, r)
+	if err != nil {
+		return people.ImportResult{}, err
+	}
+	defer release()
 	rows, err := sheet.ReadPeople(file, name)
 	if err != nil {
 		return people.ImportResult{}, web.FileError(err)
@@ -104,7 +114,7 @@ func (m *module) importStaff(r *http.Request, a fugong.Actor) (people.ImportResu
 }
 
 func (m *module) apiImportStaff(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	res, err := m.importStaff(r, a)
+	res, err := m.importStaff(w, r, a)
 	return web.AnswerImport(w, res, err)
 }
 

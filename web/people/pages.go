@@ -236,7 +236,7 @@ func (m *module) importSubmit(w http.ResponseWriter, r *http.Request, ss *web.Se
 		return err
 	}
 	v := importView{Base: ss.Base(e.Name+" · 导入人员", "/health"), E: e}
-	res, err := m.importStaff(r, ss.Actor())
+	res, err := m.importStaff(w, r, ss.Actor())
 	rows, msg, status, internal := web.ImportOutcome(err)
 	if internal != nil {
 		return internal

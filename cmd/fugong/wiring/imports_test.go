@@ -15,6 +15,7 @@ import (
 
 	"fugong"
 	"fugong/cmd/fugong/wiring"
+	"fugong/pii"
 	"fugong/sheet/sheettest"
 	"fugong/store"
 	"fugong/store/storetest"
@@ -22,7 +23,8 @@ import (
 )
 
 // The bounds on file imports, over the whole server: every module's
-// import (the registry's, the daily reports', the pairings') reads its
+// import (the registry's, the daily reports', the pairings', the staff
+// rosters') reads its
 // file in one of the server's shared slots and unpacks it within the
 // limits of package sheet.
 
@@ -51,13 +53,13 @@ type bombPeaks struct {
 }
 
 // bombServer serves the whole server over a fresh SQLite database and
-// returns its URL and the admin's bearer token: the admin may use every
-// import.
-func bombServer(tb testing.TB) (string, string) {
+// returns its URL, the admin's bearer token (the admin may use every
+// import) and an enterprise to import a roster to.
+func bombServer(tb testing.TB) (string, string, string) {
 	tb.Helper()
 	db := storetest.Open(tb, "sqlite:"+filepath.Join(tb.TempDir(), "fugong.db"))
 	e := webtest.NewWith(tb, db, time.Time{}, wiring.Options{})
-	return e.Server.URL, e.Tokens[webtest.RoleAdmin]
+	return e.Server.URL, e.Tokens[webtest.RoleAdmin], e.Ents["tangA"]
 }
 
 // bombUploads posts n copies of file at once to the import at path and
@@ -142,14 +144,14 @@ func dirSize(dir string) uint64 {
 // TestZipBombUploads: four zip bombs uploaded at once to an import are
 // refused, as too large or as one import too many, and the server's heap
 // stays far below what unpacking one of them took (1.5 GB): the registry's
-// import and the pairings' (web/pairing) alike. Not parallel: the heap is
-// the whole process's.
+// import, the pairings' (web/pairing) and a firm's roster (web/people)
+// alike. Not parallel: the heap is the whole process's.
 func TestZipBombUploads(t *testing.T) {
 	file := zipBomb(t)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	base, token := bombServer(t)
-	for _, path := range []string{"/api/v1/enterprises/import", "/api/v1/pairings/import"} {
+	base, token, firm := bombServer(t)
+	for _, path := range []string{"/api/v1/enterprises/import", "/api/v1/pairings/import", "/api/v1/enterprises/" + firm + "/staff/import"} {
 		t.Run(path, func(t *testing.T) {
 			answers, p := bombUploads(t, base, path, token, tmp, file, 4)
 			for i, res := range answers {
@@ -171,7 +173,8 @@ func TestZipBombUploads(t *testing.T) {
 
 // TestImportsBusy: the import slots are the server's, shared by every
 // module's import. When every slot is taken, each import (the registry's,
-// the daily reports', the pairings' of web/pairing) is refused with 429
+// the daily reports', the pairings' of web/pairing, a firm's roster of
+// web/people) is refused with 429
 // and a Retry-After, through the API and the page; once one is free it
 // goes through.
 func TestImportsBusy(t *testing.T) {
@@ -183,6 +186,8 @@ func TestImportsBusy(t *testing.T) {
 			return webtest.ImportHeader + webtest.ImportRow(e.NewUSCC(t), "导入一厂", "塘下镇", "13900001111")
 		}
 		pairings := func() string { return "统一社会信用代码,干部账号\n" + e.Ents["tangA"] + ",u-cadre\n" }
+		ids := pii.NewIDGenerator(1)
+		roster := func() string { return "姓名,身份证号码,健康码\n张三," + ids.Next().Number + ",绿码\n" }
 		// Each import's API is at /api/v1 and its page's path.
 		for _, c := range []struct {
 			page string
@@ -190,6 +195,7 @@ func TestImportsBusy(t *testing.T) {
 		}{
 			{"/enterprises/import", enterprises},
 			{"/pairings/import", pairings},
+			{"/enterprises/" + e.Ents["tangA"] + "/staff/import", roster},
 		} {
 			uiImport := func() webtest.Resp {
 				page := b.Get(t, c.page)
@@ -239,7 +245,7 @@ func BenchmarkZipBombUploads(b *testing.B) {
 			file := bc.file()
 			tmp := b.TempDir()
 			b.Setenv("TMPDIR", tmp)
-			base, token := bombServer(b)
+			base, token, _ := bombServer(b)
 			var worst bombPeaks
 			for b.Loop() {
 				_, p := bombUploads(b, base, bc.path, token, tmp, file, 4)
