@@ -60,11 +60,11 @@ func startPeopleServer(t *testing.T, db *store.DB) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := wiring.NewServices(db, time.Now)
-	if svc.People.Keys, err = pii.NewKeyring(k); err != nil {
+	keys, err := pii.NewKeyring(k)
+	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := wiring.Handler(svc, wiring.Options{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	h, err := wiring.Handler(wiring.NewServices(db, time.Now), wiring.Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
