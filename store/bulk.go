@@ -28,6 +28,8 @@ type bulkWriter interface {
 	// rows appends n rows, row(i) giving the values of row i in cols' order.
 	rows(table string, cols []string, n int, row func(i int) []any) error
 	exec(query string, args ...any) error
+	// queryRow runs a query of one row (an INSERT … RETURNING) into dest.
+	queryRow(query string, args []any, dest ...any) error
 }
 
 // bulkSession are the session settings of a bulk load and how they are
@@ -44,7 +46,18 @@ var bulkSession = map[string][]struct{ set, reset string }{
 
 // bulk runs fn in one transaction on a connection of its own, set up for
 // loading. The connection goes back to the pool as it was, or is discarded.
-func (db *DB) bulk(ctx context.Context, fn func(w bulkWriter) error) (err error) {
+func (db *DB) bulk(ctx context.Context, fn func(w bulkWriter) error) error {
+	return db.bulkWith(ctx, bulkSession[db.Engine], fn)
+}
+
+// bulkChecked is bulk with every check in force (and no session change):
+// for what the service computed from stored data rather than generated
+// data, such as an evaluation's results, which are audited by fn.
+func (db *DB) bulkChecked(ctx context.Context, fn func(w bulkWriter) error) error {
+	return db.bulkWith(ctx, nil, fn)
+}
+
+func (db *DB) bulkWith(ctx context.Context, session []struct{ set, reset string }, fn func(w bulkWriter) error) (err error) {
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return err
@@ -61,7 +74,7 @@ func (db *DB) bulk(ctx context.Context, fn func(w bulkWriter) error) (err error)
 			}
 		}
 	}()
-	for _, s := range bulkSession[db.Engine] {
+	for _, s := range session {
 		if _, err := conn.ExecContext(ctx, s.set); err != nil {
 			if db.Engine == SQLite {
 				return err
@@ -125,6 +138,10 @@ func (w *copyWriter) exec(query string, args ...any) error {
 	return err
 }
 
+func (w *copyWriter) queryRow(query string, args []any, dest ...any) error {
+	return w.tx.QueryRow(w.ctx, query, args...).Scan(dest...)
+}
+
 type insertWriter struct {
 	ctx   context.Context
 	tx    *sql.Tx
@@ -181,6 +198,10 @@ func (w *insertWriter) rows(table string, cols []string, n int, row func(i int) 
 func (w *insertWriter) exec(query string, args ...any) error {
 	_, err := w.tx.ExecContext(w.ctx, query, args...)
 	return err
+}
+
+func (w *insertWriter) queryRow(query string, args []any, dest ...any) error {
+	return w.tx.QueryRowContext(w.ctx, query, args...).Scan(dest...)
 }
 
 var enterpriseBulkCols = []string{"uscc", "name", "town_code", "address", "industry", "size_class", "legal_rep",
