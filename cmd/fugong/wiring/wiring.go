@@ -14,7 +14,9 @@ import (
 	"fugong/account"
 	"fugong/daily"
 	"fugong/documents"
+	"fugong/finance"
 	"fugong/inspect"
+	"fugong/mujun"
 	"fugong/pairing"
 	"fugong/production"
 	"fugong/registry"
@@ -22,6 +24,8 @@ import (
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webfinance "fugong/web/finance"
+	webmujun "fugong/web/mujun"
 	websupplies "fugong/web/supplies"
 )
 
@@ -38,6 +42,8 @@ type Services struct {
 	Production *production.Service // M4
 	Tickets    *tickets.Service    // M5
 	Supplies   *supplies.Service   // M6
+	Mujun      *mujun.Service      // M9 亩均论英雄
+	Finance    *finance.Service    // M9 金融支持与政策兑现
 }
 
 // NewServices wires every module's service over db. now is the clock of
@@ -58,6 +64,8 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		Production: &production.Service{Store: db, Registry: reg, Now: now},
 		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Supplies:   stock,
+		Mujun:      &mujun.Service{Store: db, Registry: reg, Now: now},
+		Finance:    &finance.Service{Store: db, Registry: reg, Now: now},
 	}
 }
 
@@ -66,6 +74,8 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 func Modules(s Services) []web.Module {
 	return []web.Module{
 		websupplies.New(s.Supplies), // M6 防疫物资
+		webmujun.New(s.Mujun),       // M9 亩均论英雄
+		webfinance.New(s.Finance),   // M9 金融支持与政策兑现
 	}
 }
 
