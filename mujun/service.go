@@ -126,15 +126,15 @@ type Store interface {
 	// latest first.
 	DataYears(ctx context.Context) ([]YearCount, error)
 	// Firms returns the evaluation's input for a year, split by the
-	// enterprises' size class: every enterprise with figures for the year,
-	// with its town and its class in the latest run of the year before.
+	// enterprises' size class: every active enterprise with figures for
+	// the year, with its town, its class in the latest run of the year
+	// before and its current class in the registry.
 	Firms(ctx context.Context, year int) (above, below []Firm, err error)
 
 	// SaveRun keeps a run, numbering it, with its results (the groups'
-	// evaluations) and their counts per town and class; with setClasses
-	// it also sets each firm's current class in the registry, auditing
-	// every change.
-	SaveRun(ctx context.Context, a fugong.Actor, r Run, evs []*Evaluation, setClasses bool) (Run, error)
+	// evaluations) and their counts per town and class, and sets the
+	// registry's class of each firm in changes, auditing every change.
+	SaveRun(ctx context.Context, a fugong.Actor, r Run, evs []*Evaluation, changes []ClassChange) (Run, error)
 	Runs(ctx context.Context, year int) ([]Run, error)
 	Run(ctx context.Context, id int64) (Run, error)
 	// ClassCounts counts a run's results in scope by group, town and class.
@@ -165,6 +165,26 @@ func cleanText(s string, limit int) (string, string) {
 		return s, "不能超过" + strconv.Itoa(limit) + "个字"
 	}
 	return s, ""
+}
+
+// ClassChange is a firm whose registry class a run changes.
+type ClassChange struct {
+	USCC     string
+	From, To Class // From "" when it had none
+}
+
+// ClassChanges are the firms whose class in evs differs from their
+// current one; firms are each evaluation's input, in its order.
+func ClassChanges(firms [][]Firm, evs []*Evaluation) []ClassChange {
+	var out []ClassChange
+	for g, ev := range evs {
+		for i := range ev.Results {
+			if c := ev.Results[i].Class; c != firms[g][i].Current {
+				out = append(out, ClassChange{USCC: ev.Results[i].USCC, From: firms[g][i].Current, To: c})
+			}
+		}
+	}
+	return out
 }
 
 // YearCount is a year with figures and the firms that have them.
@@ -497,7 +517,11 @@ func (s *Service) Evaluate(ctx context.Context, a fugong.Actor, year int, note s
 		return Run{}, err
 	}
 	r.SetClasses = len(years) > 0 && years[0].Year == year
-	return s.Store.SaveRun(ctx, a, r, evs, r.SetClasses)
+	var changes []ClassChange
+	if r.SetClasses {
+		changes = ClassChanges([][]Firm{above, below}, evs)
+	}
+	return s.Store.SaveRun(ctx, a, r, evs, changes)
 }
 
 // Runs lists a year's runs, latest first.

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"fugong"
@@ -171,10 +173,12 @@ func latestRun(ctx context.Context, q interface {
 	return id, err
 }
 
-// Firms reads a year's evaluation input: one pass over the year's figures
-// in key order, each joined with its enterprise (town, size class; active
-// ones only) and its result in the latest run of the year before. The
-// emission figures share blocks of memory rather than one allocation each.
+// Firms reads a year's evaluation input: the year's figures in key order,
+// each joined with its enterprise (town, size class, current class; active
+// ones only) and its result in the latest run of the year before. A large
+// year is read in four key ranges at once: the scan is bound by the
+// driver's work per column, not by the database. The emission figures
+// share blocks of memory rather than one allocation each.
 func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, err error) {
 	last, err := latestRun(ctx, db.r, year-1)
 	if err != nil {
@@ -184,27 +188,94 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM mujun_annual_data WHERE year = $1`, year).Scan(&n); err != nil {
 		return nil, nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT d.uscc, e.town_code, e.size_class, coalesce(p.class, ''), `+annualColsOf("d")+`
-		FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc
-		LEFT JOIN mujun_results p ON p.run_id = $2 AND p.uscc = d.uscc
-		WHERE d.year = $1 AND e.status = 'active' ORDER BY d.uscc`, year, last)
+	parts := 1
+	if n >= 50_000 {
+		parts = firmParts
+	}
+	// bounds[k] is the first key of range k ("" for the first range).
+	bounds := make([]string, parts)
+	for k := 1; k < parts; k++ {
+		if err := db.r.QueryRowContext(ctx, `SELECT uscc FROM mujun_annual_data WHERE year = $1 ORDER BY uscc LIMIT 1 OFFSET $2`,
+			year, n*k/parts).Scan(&bounds[k]); err != nil {
+			return nil, nil, err
+		}
+	}
+	type part struct {
+		firms []mujun.Firm
+		above []bool
+		err   error
+	}
+	got := make([]part, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &where{}
+			w.add("d.year = ?", year)
+			w.add("e.status = 'active'")
+			if k > 0 {
+				w.add("d.uscc >= ?", bounds[k])
+			}
+			if k+1 < parts {
+				w.add("d.uscc < ?", bounds[k+1])
+			}
+			p := &got[k]
+			p.firms, p.above, p.err = db.firmRange(ctx, w, last, year, n/parts+1)
+		}()
+	}
+	wg.Wait()
+	nAbove, total := 0, 0
+	for _, p := range got {
+		if p.err != nil {
+			return nil, nil, p.err
+		}
+		total += len(p.firms)
+		for _, a := range p.above {
+			if a {
+				nAbove++
+			}
+		}
+	}
+	above, below = make([]mujun.Firm, 0, nAbove), make([]mujun.Firm, 0, total-nAbove)
+	for _, p := range got {
+		for i := range p.firms {
+			if p.above[i] {
+				above = append(above, p.firms[i])
+			} else {
+				below = append(below, p.firms[i])
+			}
+		}
+	}
+	return above, below, nil
+}
+
+// firmParts is how many key ranges a large year is read in.
+const firmParts = 4
+
+// firmRange reads the firms of w (over d, the figures, and e, the
+// enterprises) and whether each is above designated size.
+func (db *DB) firmRange(ctx context.Context, w *where, lastRun int64, year, hint int) ([]mujun.Firm, []bool, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT d.uscc, e.town_code, e.size_class, coalesce(e.mujun_class, ''), coalesce(p.class, ''), `+
+		annualColsOf("d")+` FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc
+		LEFT JOIN mujun_results p ON p.run_id = `+w.next(lastRun)+` AND p.uscc = d.uscc`+w.String()+` ORDER BY d.uscc`, w.args...)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
-	all := make([]mujun.Firm, 0, n)
-	sizes := make([]bool, 0, n) // above
+	firms := make([]mujun.Firm, 0, hint)
+	above := make([]bool, 0, hint)
 	var block []float64
 	var f mujun.Firm
-	var size, lastClass string
+	var size, current, lastClass string
 	var em sql.NullFloat64
-	dest := append([]any{&f.Data.USCC, &f.Town, &size, &lastClass}, annualDest(&f.Data, &em)...)
+	dest := append([]any{&f.Data.USCC, &f.Town, &size, &current, &lastClass}, annualDest(&f.Data, &em)...)
 	for rows.Next() {
 		f = mujun.Firm{}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, nil, err
 		}
-		f.Data.Year, f.LastClass = year, mujun.Class(lastClass)
+		f.Data.Year, f.LastClass, f.Current = year, mujun.Class(lastClass), mujun.Class(current)
 		if em.Valid {
 			if len(block) == cap(block) {
 				block = make([]float64, 0, 4096)
@@ -212,34 +283,30 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 			block = append(block, em.Float64)
 			f.Data.EmissionsT = &block[len(block)-1]
 		}
-		all = append(all, f)
-		sizes = append(sizes, size == "above")
+		firms = append(firms, f)
+		above = append(above, size == "above")
 	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	nAbove := 0
-	for _, a := range sizes {
-		if a {
-			nAbove++
-		}
-	}
-	above, below = make([]mujun.Firm, 0, nAbove), make([]mujun.Firm, 0, len(all)-nAbove)
-	for i := range all {
-		if sizes[i] {
-			above = append(above, all[i])
-		} else {
-			below = append(below, all[i])
-		}
-	}
-	return above, below, nil
+	return firms, above, rows.Err()
 }
 
-// encodeMarks appends a result's marks to buf: per mark a flag byte (1: no
-// figure, 2: the average), the value as 8 bytes unless there is no figure,
-// and the points as a varint.
-func encodeMarks(buf []byte, ms []mujun.Mark) []byte {
-	for _, m := range ms {
+// exemptions number the exemptions in a result's detail.
+var exemptions = []mujun.Exemption{mujun.NotExempt, mujun.ExemptUtility, mujun.ExemptStartup}
+
+// encodeDetail appends what a result keeps beside its columns: the score
+// (varint), the city and town ranks (uvarints), last year's class and the
+// exemption (a byte each: 0 for none), then per mark a flag byte (1: no
+// figure, 2: the average), the value as 8 bytes unless there is no
+// figure, and the points as a varint.
+func encodeDetail(buf []byte, r *mujun.Result) []byte {
+	buf = binary.AppendVarint(buf, int64(r.Score))
+	buf = binary.AppendUvarint(buf, uint64(r.CityRank))
+	buf = binary.AppendUvarint(buf, uint64(r.TownRank))
+	var last byte
+	if r.LastClass != "" {
+		last = r.LastClass[0]
+	}
+	buf = append(buf, last, byte(slices.Index(exemptions, r.Exempt)))
+	for _, m := range r.Marks {
 		var flags byte
 		if m.NoFigure {
 			flags |= 1
@@ -254,6 +321,34 @@ func encodeMarks(buf []byte, ms []mujun.Mark) []byte {
 		buf = binary.AppendVarint(buf, int64(m.Points))
 	}
 	return buf
+}
+
+// decodeDetail fills r from a detail encodeDetail wrote.
+func decodeDetail(b []byte, r *mujun.Result) error {
+	bad := errors.New("store: a mujun result's detail is cut short")
+	score, n := binary.Varint(b)
+	if n <= 0 {
+		return bad
+	}
+	b = b[n:]
+	var ranks [2]uint64
+	for i := range ranks {
+		if ranks[i], n = binary.Uvarint(b); n <= 0 {
+			return bad
+		}
+		b = b[n:]
+	}
+	if len(b) < 2 || int(b[1]) >= len(exemptions) {
+		return bad
+	}
+	r.Score, r.CityRank, r.TownRank = mujun.Points(score), int32(ranks[0]), int32(ranks[1])
+	if b[0] != 0 {
+		r.LastClass = mujun.Class(b[:1])
+	}
+	r.Exempt = exemptions[b[1]]
+	var err error
+	r.Marks, err = decodeMarks(b[2:])
+	return err
 }
 
 func decodeMarks(b []byte) ([]mujun.Mark, error) {
@@ -280,20 +375,15 @@ func decodeMarks(b []byte) ([]mujun.Mark, error) {
 	return out, nil
 }
 
-var resultCols = []string{"run_id", "uscc", "grp", "pos", "town_code", "class", "last_class", "exempt", "score",
-	"city_rank", "town_rank", "marks"}
-
-// jsonObject is the engines' function that builds a JSON object from
-// key and value pairs, for audit rows written by a statement.
-var jsonObject = map[string]string{SQLite: "json_object", Postgres: "jsonb_build_object"}
+var resultCols = []string{"run_id", "uscc", "grp", "pos", "town_code", "class", "detail"}
 
 // SaveRun keeps a run with its results in one transaction: the run row,
 // the results through the bulk path (COPY on PostgreSQL, multi-row
 // INSERTs on SQLite, every constraint checked), their counts per group,
-// town and class, and the audit of the run; with setClasses, every
-// enterprise whose current class changes gets it and an audit row, both
-// by one statement each.
-func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*mujun.Evaluation, setClasses bool) (mujun.Run, error) {
+// town and class, the registry class of each firm in changes with an
+// audit row each (the audit rows by the bulk path too), and the audit of
+// the run.
+func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*mujun.Evaluation, changes []mujun.ClassChange) (mujun.Run, error) {
 	settings, err := json.Marshal(r.Settings)
 	if err != nil {
 		return r, err
@@ -305,15 +395,19 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 	for _, ev := range evs {
 		total += len(ev.Results)
 	}
-	// One buffer for every result's marks; each row's slice points into it.
-	marks := make([]byte, 0, total*(1+8+3)*max(1, len(evs[0].Keys)))
+	// One buffer for every result's detail; each row's slice points into it.
+	keys := 1
+	if len(evs) > 0 {
+		keys = max(keys, len(evs[0].Keys))
+	}
+	detail := make([]byte, 0, total*(8+keys*12))
 	bounds := make([]int, 0, total+1)
 	bounds = append(bounds, 0)
 	for _, ev := range evs {
 		for i := range ev.Results {
-			marks = encodeMarks(marks, ev.Results[i].Marks)
-			bounds = append(bounds, len(marks))
 			res := &ev.Results[i]
+			detail = encodeDetail(detail, res)
+			bounds = append(bounds, len(detail))
 			counts[[3]string{string(ev.Group), res.Town, string(res.Class)}]++
 		}
 	}
@@ -332,7 +426,7 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 			[]any{r.Year, r.Version, r.Note, string(settings), r.Firms[mujun.Above], r.Firms[mujun.Below],
 				r.Graded[mujun.Above], r.Graded[mujun.Below], int64(r.EmissionAverage[mujun.Above]),
-				int64(r.EmissionAverage[mujun.Below]), setClasses, now, a.Username}, &r.ID); err != nil {
+				int64(r.EmissionAverage[mujun.Below]), r.SetClasses, now, a.Username}, &r.ID); err != nil {
 			return err
 		}
 		row := make([]any, len(resultCols))
@@ -343,9 +437,8 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 			if err := w.rows("mujun_results", resultCols, len(ev.Results), func(i int) []any {
 				res := &ev.Results[i]
 				row[0], row[1], row[2], row[3] = r.ID, res.USCC, string(ev.Group), pos[i]
-				row[4], row[5], row[6], row[7] = res.Town, string(res.Class), string(res.LastClass), string(res.Exempt)
-				row[8], row[9], row[10] = int64(res.Score), res.CityRank, res.TownRank
-				row[11] = marks[bounds[first+i]:bounds[first+i+1]:bounds[first+i+1]]
+				row[4], row[5] = res.Town, string(res.Class)
+				row[6] = detail[bounds[first+i]:bounds[first+i+1]:bounds[first+i+1]]
 				return row
 			}); err != nil {
 				return err
@@ -362,20 +455,8 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 		}); err != nil {
 			return err
 		}
-		if setClasses {
-			obj := jsonObject[db.Engine]
-			if err := w.exec(`INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after)
-				SELECT $1, $2, 'update', 'enterprise', e.uscc, `+obj+`('mujun_class', e.mujun_class),
-					`+obj+`('mujun_class', r.class, 'evaluation_id', r.run_id)
-				FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc
-				WHERE r.run_id = $3 AND (e.mujun_class IS NULL OR e.mujun_class <> r.class)`, now, a.Username, r.ID); err != nil {
-				return err
-			}
-			if err := w.exec(`UPDATE enterprises SET mujun_class = r.class, updated_at = $1
-				FROM mujun_results r WHERE r.run_id = $2 AND r.uscc = enterprises.uscc
-				AND (enterprises.mujun_class IS NULL OR enterprises.mujun_class <> r.class)`, now, r.ID); err != nil {
-				return err
-			}
+		if err := setClasses(w, a, now, r.ID, changes); err != nil {
+			return err
 		}
 		after, err := json.Marshal(struct {
 			Year       int                 `json:"year"`
@@ -383,14 +464,42 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 			Firms      map[mujun.Group]int `json:"firms"`
 			Graded     map[mujun.Group]int `json:"graded"`
 			SetClasses bool                `json:"set_classes"`
+			Changed    int                 `json:"classes_changed"`
 			Settings   json.RawMessage     `json:"settings"`
-		}{r.Year, r.Version, r.Firms, r.Graded, setClasses, settings})
+		}{r.Year, r.Version, r.Firms, r.Graded, r.SetClasses, len(changes), settings})
 		if err != nil {
 			return err
 		}
 		return w.exec(qAudit, now, a.Username, "create", "mujun_evaluation", strconv.FormatInt(r.ID, 10), nil, string(after))
 	})
 	return r, err
+}
+
+var auditCols = []string{"at", "actor", "action", "entity", "entity_id", "before", "after"}
+
+// setClasses sets each changed firm's registry class, with one audit row
+// each: {"mujun_class": before} → {"mujun_class": after, "evaluation_id": run}.
+func setClasses(w bulkWriter, a fugong.Actor, now time.Time, run int64, changes []mujun.ClassChange) error {
+	for _, c := range changes {
+		if err := w.exec(`UPDATE enterprises SET mujun_class = $1, updated_at = $2 WHERE uscc = $3`, string(c.To), now, c.USCC); err != nil {
+			return err
+		}
+	}
+	classJSON := func(c mujun.Class) string {
+		if c == "" {
+			return "null"
+		}
+		return `"` + string(c) + `"`
+	}
+	runID := strconv.FormatInt(run, 10)
+	row := make([]any, len(auditCols))
+	return w.rows("audit_log", auditCols, len(changes), func(i int) []any {
+		c := &changes[i]
+		row[0], row[1], row[2], row[3], row[4] = now, a.Username, "update", "enterprise", c.USCC
+		row[5] = `{"mujun_class":` + classJSON(c.From) + `}`
+		row[6] = `{"mujun_class":` + classJSON(c.To) + `,"evaluation_id":` + runID + `}`
+		return row
+	})
 }
 
 // positions is each result's place in its list: by city rank, the firms
@@ -498,20 +607,15 @@ func (db *DB) ClassCounts(ctx context.Context, a fugong.Actor, run int64) ([]muj
 	return out, rows.Err()
 }
 
-const listedCols = `r.uscc, r.grp, r.town_code, r.class, r.last_class, r.exempt, r.score, r.city_rank, r.town_rank, r.marks, e.name`
+const listedCols = `r.uscc, r.grp, r.town_code, r.class, r.detail, e.name`
 
 func scanListed(sc interface{ Scan(...any) error }) (mujun.Listed, error) {
 	var l mujun.Listed
-	var marks []byte
-	var score int64
-	if err := sc.Scan(&l.USCC, &l.Group, &l.Town, &l.Class, &l.LastClass, &l.Exempt, &score, &l.CityRank, &l.TownRank,
-		&marks, &l.Name); err != nil {
+	var detail []byte
+	if err := sc.Scan(&l.USCC, &l.Group, &l.Town, &l.Class, &detail, &l.Name); err != nil {
 		return l, err
 	}
-	l.Score = mujun.Points(score)
-	var err error
-	l.Marks, err = decodeMarks(marks)
-	return l, err
+	return l, decodeDetail(detail, &l.Result)
 }
 
 // Results lists a page of a run's results in scope, by group and place.

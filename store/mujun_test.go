@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"fugong"
+	"fugong/audit"
 	"fugong/mujun"
 	"fugong/registry"
 	"fugong/store"
@@ -165,6 +167,11 @@ func TestMujunRunsKeepVersionsAndSetClasses(t *testing.T) {
 		}
 		if n := auditCount(t, db, "enterprise", above[7]); n != 2 { // created, then classed
 			t.Errorf("%d audit rows of the firm, want 2", n)
+		}
+		es, _, err := db.ListAudit(ctx, audit.Filter{Entity: "enterprise", EntityID: above[7], Page: 1, PerPage: 1})
+		if err != nil || len(es) != 1 || !strings.Contains(string(es[0].Before), `"mujun_class"`) ||
+			!strings.Contains(string(es[0].After), `"evaluation_id"`) || !strings.HasPrefix(string(es[0].After), "{") {
+			t.Errorf("the class's audit row %s → %s %v", es[0].Before, es[0].After, err)
 		}
 		// A correction and a re-run: a second version, the first kept, moves shown.
 		fix := figures(above[0], 2019, 20)

@@ -4,9 +4,10 @@
 -- keeps the settings it ran with and is numbered within its year, so a
 -- re-run after a correction keeps the earlier one), their results and the
 -- results' counts per group, town and class; saved relief scenarios.
--- A result's indicator marks are packed in one blob (store/mujun.go):
--- a year's results are written a million at a time and read a page or a
--- firm at a time, never searched by an indicator.
+-- A result's score, ranks, last year's class, exemption and indicator
+-- marks are packed in one blob (store/mujun.go): a year's results are
+-- written a million at a time and read a page or a firm at a time, never
+-- searched by those; the columns are what lists filter and join on.
 CREATE TABLE mujun_annual_data (
 	year            INTEGER NOT NULL,
 	uscc            TEXT NOT NULL REFERENCES enterprises (uscc),
@@ -47,7 +48,7 @@ CREATE TABLE mujun_runs (
 );
 
 -- pos is the result's place in its group's list: by rank, the firms not
--- graded (rank 0) last.
+-- graded last.
 CREATE TABLE mujun_results (
 	run_id     BIGINT NOT NULL REFERENCES mujun_runs (id),
 	uscc       TEXT NOT NULL,
@@ -55,12 +56,7 @@ CREATE TABLE mujun_results (
 	pos        INTEGER NOT NULL,
 	town_code  TEXT NOT NULL,
 	class      TEXT NOT NULL CHECK (class IN ('A', 'B', 'C', 'D')),
-	last_class TEXT NOT NULL,
-	exempt     TEXT NOT NULL,
-	score      BIGINT NOT NULL,
-	city_rank  INTEGER NOT NULL,
-	town_rank  INTEGER NOT NULL,
-	marks      BYTEA NOT NULL,
+	detail     BYTEA NOT NULL,
 	PRIMARY KEY (run_id, uscc)
 );
 CREATE INDEX mujun_results_pos ON mujun_results (run_id, grp, pos);
