@@ -57,6 +57,11 @@ func TestSeedMujunAndFinance(t *testing.T) {
 		if total < 6_700 || math.Abs(share("C")-33.2) > 2 || math.Abs(share("D")-6.1) > 1.5 {
 			t.Errorf("the classes are not Ruian's")
 		}
+		// The run set the registry's classes (one UPDATE over the changes).
+		_, inC, err := db.ListEnterprises(ctx, fugong.System, registry.Filter{MujunClass: "C", Page: 1, PerPage: 1})
+		if err != nil || inC != d.Totals["C"] {
+			t.Errorf("the registry has %d class-C firms, the run %d: %v", inC, d.Totals["C"], err)
+		}
 		sim, err := svc.Simulate(ctx, fugong.System, 2019, mujun.SeedPlan())
 		if err != nil {
 			t.Fatal(err)

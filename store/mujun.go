@@ -477,11 +477,36 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 
 var auditCols = []string{"at", "actor", "action", "entity", "entity_id", "before", "after"}
 
+// manyChanges is where setting classes one statement each gives way to
+// one statement over a temporary table of the changes.
+const manyChanges = 200
+
 // setClasses sets each changed firm's registry class, with one audit row
 // each: {"mujun_class": before} → {"mujun_class": after, "evaluation_id": run}.
+// Many changes (a year's first run) go into a temporary table through the
+// bulk path and are applied by one UPDATE, not a statement (and on
+// PostgreSQL a round trip) each.
 func setClasses(w bulkWriter, a fugong.Actor, now time.Time, run int64, changes []mujun.ClassChange) error {
-	for _, c := range changes {
-		if err := w.exec(`UPDATE enterprises SET mujun_class = $1, updated_at = $2 WHERE uscc = $3`, string(c.To), now, c.USCC); err != nil {
+	if len(changes) < manyChanges {
+		for _, c := range changes {
+			if err := w.exec(`UPDATE enterprises SET mujun_class = $1, updated_at = $2 WHERE uscc = $3`, string(c.To), now, c.USCC); err != nil {
+				return err
+			}
+		}
+	} else {
+		if err := w.exec(`CREATE TEMP TABLE mujun_class_changes (uscc TEXT PRIMARY KEY, class TEXT NOT NULL)`); err != nil {
+			return err
+		}
+		if err := w.rows("mujun_class_changes", []string{"uscc", "class"}, len(changes), func(i int) []any {
+			return []any{changes[i].USCC, string(changes[i].To)}
+		}); err != nil {
+			return err
+		}
+		if err := w.exec(`UPDATE enterprises SET mujun_class = c.class, updated_at = $1
+			FROM mujun_class_changes c WHERE c.uscc = enterprises.uscc`, now); err != nil {
+			return err
+		}
+		if err := w.exec(`DROP TABLE mujun_class_changes`); err != nil {
 			return err
 		}
 	}

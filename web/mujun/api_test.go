@@ -204,3 +204,27 @@ func TestMujunPages(t *testing.T) {
 		webtest.Contains(t, "the relief page", r, `id="relief-form"`, "暂停C类企业电价水价加价至6月底", `id="no-scenarios"`)
 	})
 }
+
+// An import with a bad row stores nothing and names the row; with
+// skip_bad it stores the good rows.
+func TestMujunImportNamesBadRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := webtest.New(t, db)
+		csv := "统一社会信用代码,用地面积（亩）,实缴税金（万元）,工业增加值（万元）,主营业务收入（万元）,综合能耗（吨标准煤）,研发经费支出（万元）,年平均职工人数,用电量（千瓦时）,用水量（吨）\n" +
+			e.Ents["tangA"] + ",10,30,150,600,60,18,80,400000,2000\n" +
+			e.Ents["tangB"] + ",0,30,150,600,60,18,80,400000,2000\n" +
+			webtest.USCC(t, "MA9999999") + ",3,1,1,1,1,1,1,1,1\n"
+		r := e.As(t, webtest.RoleBureauStat, "POST", "/api/v1/mujun/2019/annual-data/import", webtest.Upload(t, "2019.csv", csv, nil))
+		rows := r.Err(t).Error.Rows
+		if r.Status != 400 || len(rows) != 2 || rows[0].Row != 3 || rows[0].Field != "land_mu" || rows[1].Row != 4 || rows[1].Field != "uscc" {
+			t.Fatalf("a bad file: %d %s", r.Status, r.Body)
+		}
+		if r := e.As(t, webtest.RoleBureauStat, "GET", "/api/v1/mujun/years", webtest.Payload{}); !strings.Contains(string(r.Body), `"total":0`) {
+			t.Errorf("a bad file stored something: %s", r.Body)
+		}
+		r = e.As(t, webtest.RoleBureauStat, "POST", "/api/v1/mujun/2019/annual-data/import?skip_bad=true", webtest.Upload(t, "2019.csv", csv, nil))
+		if r.Status != 200 || !strings.Contains(string(r.Body), `"created":1`) || !strings.Contains(string(r.Body), `"bad_rows":[3,4]`) {
+			t.Errorf("skipping bad rows: %d %s", r.Status, r.Body)
+		}
+	})
+}
