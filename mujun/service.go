@@ -567,10 +567,9 @@ func (s *Service) RunOf(ctx context.Context, a fugong.Actor, year int, id int64)
 // Distribution is a run's class counts in the actor's scope: per group
 // and town, and the totals per class.
 type Distribution struct {
-	Counts []ClassCount   `json:"counts"`
-	Totals map[Class]int  `json:"totals"`
-	Groups map[Group]int  `json:"groups"`
-	ByTown map[string]int `json:"-"`
+	Counts []ClassCount  `json:"counts"`
+	Totals map[Class]int `json:"totals"`
+	Groups map[Group]int `json:"groups"`
 }
 
 // Distribution counts a run's classes in scope.
@@ -579,14 +578,13 @@ func (s *Service) Distribution(ctx context.Context, a fugong.Actor, r Run) (Dist
 	if err != nil {
 		return Distribution{}, err
 	}
-	d := Distribution{Counts: cs, Totals: map[Class]int{}, Groups: map[Group]int{}, ByTown: map[string]int{}}
+	d := Distribution{Counts: cs, Totals: map[Class]int{}, Groups: map[Group]int{}}
 	for _, c := range Classes {
 		d.Totals[c] = 0
 	}
 	for _, c := range cs {
 		d.Totals[c.Class] += c.Firms
 		d.Groups[c.Group] += c.Firms
-		d.ByTown[c.Town] += c.Firms
 	}
 	return d, nil
 }
