@@ -74,6 +74,12 @@ func Seed(ctx context.Context, db *store.DB, progress func(done, total int), res
 		if err := loadProduction(ctx, db, es, clerk, db.Now()); err != nil {
 			return nil, fmt.Errorf("demo: production: %w", err)
 		}
+		if err := seedMujun(ctx, db, es); err != nil {
+			return nil, fmt.Errorf("demo: 亩均论英雄: %w", err)
+		}
+		if err := seedFinance(ctx, db, es); err != nil {
+			return nil, fmt.Errorf("demo: finance: %w", err)
+		}
 	}
 	return ensureUsers(ctx, db, es, resetPasswords)
 }

@@ -15,7 +15,9 @@ import (
 	"fugong/account"
 	"fugong/daily"
 	"fugong/documents"
+	"fugong/finance"
 	"fugong/inspect"
+	"fugong/mujun"
 	"fugong/pairing"
 	"fugong/people"
 	"fugong/pii"
@@ -26,7 +28,9 @@ import (
 	"fugong/tickets"
 	"fugong/web"
 	webdocuments "fugong/web/documents"
+	webfinance "fugong/web/finance"
 	webinspect "fugong/web/inspect"
+	webmujun "fugong/web/mujun"
 	webpairing "fugong/web/pairing"
 	webpeople "fugong/web/people"
 	webproduction "fugong/web/production"
@@ -50,7 +54,9 @@ type Services struct {
 	// People is M7. Its Keys are the personal-data keyring, set by the
 	// command from the key file (nil without one: nothing personal can be
 	// written).
-	People *people.Service
+	People  *people.Service
+	Mujun   *mujun.Service   // M9 亩均论英雄
+	Finance *finance.Service // M9 金融支持与政策兑现
 }
 
 // NewServices wires every module's service over db. now is the clock of
@@ -72,6 +78,8 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Supplies:   stock,
 		People:     &people.Service{Store: db, Registry: reg, Now: now},
+		Mujun:      &mujun.Service{Store: db, Registry: reg, Now: now},
+		Finance:    &finance.Service{Store: db, Registry: reg, Now: now},
 	}
 }
 
@@ -86,6 +94,8 @@ func Modules(s Services) []web.Module {
 		webtickets.New(s.Tickets),              // M5 问题困难
 		webpairing.New(s.Pairing),              // M3 一企一员
 		webpeople.New(s.People),                // M7 人员健康
+		webmujun.New(s.Mujun),                  // M9 亩均论英雄
+		webfinance.New(s.Finance),              // M9 金融支持与政策兑现
 	}
 }
 
