@@ -27,7 +27,7 @@ func TestEnterpriseModuleLinks(t *testing.T) {
 			page := b.Get(t, "/enterprises/"+e.Ents[c.key])
 			nav := moduleLinks.Find(page.Body)
 			links := hrefs.FindAllSubmatch(nav, -1)
-			if page.Status != 200 || len(links) != 6 {
+			if page.Status != 200 || len(links) != 7 {
 				t.Fatalf("%s: status %d, %d module links", c.role, page.Status, len(links))
 			}
 			for _, l := range links {
