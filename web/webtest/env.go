@@ -18,6 +18,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -453,9 +454,11 @@ func (b *Browser) Do(t testing.TB, method, path string, p Payload, header http.H
 }
 
 // PathFor fills a route's {uscc} with the code of fixture key, its {date}
-// with today (on the environment's clock) and its town {code} with 塘下镇.
+// with today (on the environment's clock), its {year} with last year (a
+// year of 亩均 figures, M9) and its town {code} with 塘下镇.
 func (e *Env) PathFor(route, key string) string {
 	route = strings.Replace(route, "{date}", e.Today(), 1)
+	route = strings.Replace(route, "{year}", strconv.Itoa(e.Clock.Now().In(fugong.Location).Year()-1), 1)
 	route = strings.Replace(route, "{code}", TownTangxia, 1)
 	if !strings.Contains(route, "{uscc}") {
 		return route
