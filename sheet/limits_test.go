@@ -37,6 +37,10 @@ var readers = []struct {
 		_, err := ReadPeople(r, name)
 		return err
 	}},
+	{"mujun", MujunLimits, mujunRequired, func(r io.Reader, name string) error {
+		_, err := ReadAnnualData(r, name)
+		return err
+	}},
 }
 
 // TestZipBombRefusedUnpacked: an XLSX whose sheet unpacks to more than

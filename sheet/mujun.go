@@ -32,6 +32,10 @@ var mujunAliases = map[string][]string{
 	"start_year":      {"投产年份", "投产年度"},
 }
 
+// MujunLimits are a year's figures of every firm in the city, as many as
+// the enterprise list (EnterpriseLimits) holds.
+var MujunLimits = Limits{What: "亩均数据", Rows: EnterpriseLimits.Rows, Unpacked: EnterpriseLimits.Unpacked}
+
 // mujunFields lists the columns in the template's order.
 var mujunFields = []string{"uscc", "land_mu", "tax_wan", "value_added_wan", "revenue_wan", "energy_tce", "emissions_t",
 	"rd_wan", "staff", "electricity_kwh", "water_t", "utility", "start_year"}
@@ -60,30 +64,16 @@ var mujunField = func() map[string]string {
 // row; the values are left for mujun.AnnualData.Normalize to judge. An
 // empty emission cell is no figure.
 func ReadAnnualData(r io.Reader, name string) ([]mujun.ImportRow, error) {
-	t, err := Read(r, name)
+	var (
+		index   map[string]int
+		columns map[string]string
+	)
+	t, err := ReadChecked(r, name, MujunLimits, func(header []string) (err error) {
+		index, columns, err = mujunHeader(header)
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	index, columns := map[string]int{}, map[string]string{}
-	for i, h := range t.Header {
-		f, ok := mujunField[headerKey(h)]
-		if !ok {
-			continue
-		}
-		h = strings.TrimSpace(h)
-		if first, dup := columns[f]; dup {
-			return nil, fugong.Errorf(fugong.EInvalid, "file", "表头中的列“%s”和“%s”重复，都表示%s", first, h, mujun.FieldLabels[f])
-		}
-		index[f], columns[f] = i, h
-	}
-	var missing []string
-	for _, f := range mujunRequired {
-		if _, ok := index[f]; !ok {
-			missing = append(missing, mujun.FieldLabels[f])
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fugong.Errorf(fugong.EInvalid, "file", "缺少必需的列：%s", strings.Join(missing, "、"))
 	}
 	out := make([]mujun.ImportRow, 0, len(t.Rows))
 	for _, row := range t.Rows {
@@ -170,6 +160,34 @@ func ReadAnnualData(r io.Reader, name string) ([]mujun.ImportRow, error) {
 		out = append(out, ir)
 	}
 	return out, nil
+}
+
+// mujunHeader finds the annual figures' columns in a header row: each
+// field's index and its header as written. A field named twice or a
+// required one missing refuses the file at its header.
+func mujunHeader(header []string) (map[string]int, map[string]string, error) {
+	index, columns := map[string]int{}, map[string]string{}
+	for i, h := range header {
+		f, ok := mujunField[headerKey(h)]
+		if !ok {
+			continue
+		}
+		h = strings.TrimSpace(h)
+		if first, dup := columns[f]; dup {
+			return nil, nil, fugong.Errorf(fugong.EInvalid, "file", "表头中的列“%s”和“%s”重复，都表示%s", first, h, mujun.FieldLabels[f])
+		}
+		index[f], columns[f] = i, h
+	}
+	var missing []string
+	for _, f := range mujunRequired {
+		if _, ok := index[f]; !ok {
+			missing = append(missing, mujun.FieldLabels[f])
+		}
+	}
+	if len(missing) > 0 {
+		return nil, nil, fugong.Errorf(fugong.EInvalid, "file", "缺少必需的列：%s", strings.Join(missing, "、"))
+	}
+	return index, columns, nil
 }
 
 // AnnualDataTemplate writes an empty sheet of annual figures with every

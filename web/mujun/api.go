@@ -141,7 +141,9 @@ func (m *module) apiPutData(w http.ResponseWriter, r *http.Request, a fugong.Act
 }
 
 // importFile reads an uploaded sheet of a year's figures and stores it.
-func (m *module) importFile(r *http.Request, a fugong.Actor, year int) (mujun.ImportResult, error) {
+// Who may not import is refused before the file is read; the file is read
+// in one of the server's import slots (429 when all are taken).
+func (m *module) importFile(w http.ResponseWriter, r *http.Request, a fugong.Actor, year int) (mujun.ImportResult, error) {
 	if !mujun.CanRead(a) {
 		return mujun.ImportResult{}, fugong.NotFound("页面")
 	}
@@ -153,6 +155,11 @@ func (m *module) importFile(r *http.Request, a fugong.Actor, year int) (mujun.Im
 		return mujun.ImportResult{}, err
 	}
 	defer file.Close()
+	release, err := web.ImportSlot(w, r)
+	if err != nil {
+		return mujun.ImportResult{}, err
+	}
+	defer release()
 	rows, err := sheet.ReadAnnualData(file, name)
 	if err != nil {
 		return mujun.ImportResult{}, web.FileError(err)
@@ -166,7 +173,7 @@ func (m *module) apiImport(w http.ResponseWriter, r *http.Request, a fugong.Acto
 	if err != nil {
 		return err
 	}
-	res, err := m.importFile(r, a, year)
+	res, err := m.importFile(w, r, a, year)
 	return web.AnswerImport(w, res, err)
 }
 

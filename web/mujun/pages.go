@@ -805,7 +805,7 @@ func (m *module) importPost(w http.ResponseWriter, r *http.Request, ss *web.Sess
 	if err != nil || year < mujun.MinYear || year > mujun.MaxYear {
 		err = fugong.Errorf(fugong.EInvalid, "year", "年度应为 %d–%d 之间的四位年份", mujun.MinYear, mujun.MaxYear)
 	} else {
-		res, err = m.importFile(r, a, year)
+		res, err = m.importFile(w, r, a, year)
 	}
 	rows, msg, status, internal := web.ImportOutcome(err)
 	if internal != nil {

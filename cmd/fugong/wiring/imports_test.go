@@ -144,14 +144,15 @@ func dirSize(dir string) uint64 {
 // TestZipBombUploads: four zip bombs uploaded at once to an import are
 // refused, as too large or as one import too many, and the server's heap
 // stays far below what unpacking one of them took (1.5 GB): the registry's
-// import, the pairings' (web/pairing) and a firm's roster (web/people)
-// alike. Not parallel: the heap is the whole process's.
+// import, the pairings' (web/pairing), a firm's roster (web/people) and
+// a year's 亩均 figures (web/mujun) alike. Not parallel: the heap is the whole process's.
 func TestZipBombUploads(t *testing.T) {
 	file := zipBomb(t)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	base, token, firm := bombServer(t)
-	for _, path := range []string{"/api/v1/enterprises/import", "/api/v1/pairings/import", "/api/v1/enterprises/" + firm + "/staff/import"} {
+	for _, path := range []string{"/api/v1/enterprises/import", "/api/v1/pairings/import", "/api/v1/enterprises/" + firm + "/staff/import",
+		"/api/v1/mujun/2019/annual-data/import"} {
 		t.Run(path, func(t *testing.T) {
 			answers, p := bombUploads(t, base, path, token, tmp, file, 4)
 			for i, res := range answers {
@@ -174,9 +175,9 @@ func TestZipBombUploads(t *testing.T) {
 // TestImportsBusy: the import slots are the server's, shared by every
 // module's import. When every slot is taken, each import (the registry's,
 // the daily reports', the pairings' of web/pairing, a firm's roster of
-// web/people) is refused with 429
-// and a Retry-After, through the API and the page; once one is free it
-// goes through.
+// web/people, a year's 亩均 figures of web/mujun) is refused with 429 and
+// a Retry-After, through the API and the page; once one is free it goes
+// through.
 func TestImportsBusy(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -188,26 +189,36 @@ func TestImportsBusy(t *testing.T) {
 		pairings := func() string { return "统一社会信用代码,干部账号\n" + e.Ents["tangA"] + ",u-cadre\n" }
 		ids := pii.NewIDGenerator(1)
 		roster := func() string { return "姓名,身份证号码,健康码\n张三," + ids.Next().Number + ",绿码\n" }
-		// Each import's API is at /api/v1 and its page's path.
+		mujunFigures := func() string {
+			return "统一社会信用代码,用地面积,税收,增加值,营业收入,综合能耗,研发经费,职工人数,用电量,用水量\n" +
+				e.Ents["tangA"] + ",10.5,30,150,600,60,18,80,400000,2000\n"
+		}
+		staff := "/enterprises/" + e.Ents["tangA"] + "/staff/import"
 		for _, c := range []struct {
-			page string
-			file func() string
+			api, page string
+			form      map[string]string // the page's fields beside the file
+			file      func() string
 		}{
-			{"/enterprises/import", enterprises},
-			{"/pairings/import", pairings},
-			{"/enterprises/" + e.Ents["tangA"] + "/staff/import", roster},
+			{"/api/v1/enterprises/import", "/enterprises/import", nil, enterprises},
+			{"/api/v1/pairings/import", "/pairings/import", nil, pairings},
+			{"/api/v1" + staff, staff, nil, roster},
+			{"/api/v1/mujun/2019/annual-data/import", "/mujun/import", map[string]string{"year": "2019"}, mujunFigures},
 		} {
 			uiImport := func() webtest.Resp {
 				page := b.Get(t, c.page)
-				return b.Do(t, "POST", c.page, webtest.Upload(t, "list.csv", c.file(), map[string]string{"csrf": webtest.CSRFOf(t, page.Body)}), nil)
+				fields := map[string]string{"csrf": webtest.CSRFOf(t, page.Body)}
+				for k, v := range c.form {
+					fields[k] = v
+				}
+				return b.Do(t, "POST", c.page, webtest.Upload(t, "list.csv", c.file(), fields), nil)
 			}
 			release, ok := e.Web.TryImportSlot() // a file being read
 			if !ok {
 				t.Fatal("no import slot free")
 			}
-			r := e.As(t, webtest.RoleAdmin, "POST", "/api/v1"+c.page, webtest.Upload(t, "list.csv", c.file(), nil))
+			r := e.As(t, webtest.RoleAdmin, "POST", c.api, webtest.Upload(t, "list.csv", c.file(), nil))
 			if r.Status != http.StatusTooManyRequests || r.Err(t).Error.Code != fugong.ERateLimited || r.Header.Get("Retry-After") != "10" {
-				t.Errorf("API import %s while busy: %d %v %s", c.page, r.Status, r.Header, r.Body)
+				t.Errorf("API import %s while busy: %d %v %s", c.api, r.Status, r.Header, r.Body)
 			}
 			if c.page == "/enterprises/import" {
 				if r := e.As(t, webtest.RoleAdmin, "POST", "/api/v1/reports/import", webtest.Upload(t, "x.csv", "a\n", nil)); r.Status != http.StatusTooManyRequests {
@@ -218,8 +229,8 @@ func TestImportsBusy(t *testing.T) {
 				t.Errorf("page import %s while busy: %d %s", c.page, r.Status, r.Body)
 			}
 			release()
-			if r := e.As(t, webtest.RoleAdmin, "POST", "/api/v1"+c.page, webtest.Upload(t, "list.csv", c.file(), nil)); r.Status != http.StatusOK {
-				t.Errorf("API import %s when free: %d %s", c.page, r.Status, r.Body)
+			if r := e.As(t, webtest.RoleAdmin, "POST", c.api, webtest.Upload(t, "list.csv", c.file(), nil)); r.Status != http.StatusOK {
+				t.Errorf("API import %s when free: %d %s", c.api, r.Status, r.Body)
 			}
 			if r := uiImport(); r.Status != http.StatusOK {
 				t.Errorf("page import %s when free: %d %s", c.page, r.Status, r.Body)
