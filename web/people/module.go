@@ -41,7 +41,7 @@ func New(svc *people.Service) web.Module {
 		Routes: m.routes(),
 		Nav:    nav,
 		SettingsLinks: []web.Link{{Href: "/people/settings", Label: "人员健康：隔离天数与发热预警",
-			Note: "默认隔离 14 天，37.3 ℃ 及以上为发热", Order: 500}},
+			Note: "默认隔离 14 天，37.3 ℃ 及以上为发热", Order: 450}},
 		EnterpriseLinks: func(a fugong.Actor, uscc string) []web.Link {
 			return []web.Link{{Href: rosterPath(uscc), Label: "人员健康", Order: 250}}
 		},
