@@ -6,33 +6,9 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"fugong/notify"
 )
-
-// Message is a reminder to one enterprise.
-type Message struct {
-	USCC  string
-	Name  string
-	Phone string
-	Text  string
-}
-
-// Sender delivers reminders: an SMS gateway, an in-app channel, … .
-type Sender interface {
-	Send(ctx context.Context, m Message) error
-}
-
-// LogSender is the default sender: it only logs what it would send.
-type LogSender struct{ Logger *slog.Logger }
-
-// Send logs the message.
-func (s LogSender) Send(ctx context.Context, m Message) error {
-	l := s.Logger
-	if l == nil {
-		l = slog.Default()
-	}
-	l.InfoContext(ctx, "reminder", "uscc", m.USCC, "name", m.Name, "phone", m.Phone, "text", m.Text)
-	return nil
-}
 
 // ReminderStore is what reminders need from storage.
 type ReminderStore interface {
@@ -59,7 +35,7 @@ const reminderPage = 500
 // over a shared database: the store's claim decides which one sends.
 type Reminder struct {
 	Store  ReminderStore
-	Sender Sender
+	Sender notify.Sender
 	Now    func() time.Time
 	Lead   time.Duration // default DefaultLead
 	Logger *slog.Logger
@@ -110,7 +86,7 @@ func (r *Reminder) RunOnce(ctx context.Context) (sent int, err error) {
 			}
 			err := ctx.Err()
 			if err == nil {
-				err = r.Sender.Send(ctx, Message{USCC: m.USCC, Name: m.Name, Phone: m.ContactPhone, Text: text})
+				err = r.Sender.Send(ctx, notify.Message{Kind: "reminder", USCC: m.USCC, Name: m.Name, Phone: m.ContactPhone, Text: text})
 			}
 			if err != nil {
 				// Give back this claim and the page's unsent ones, so that a

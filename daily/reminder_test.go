@@ -1,19 +1,16 @@
 package daily_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"fugong"
 	"fugong/daily"
+	"fugong/notify"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/store/storetest"
@@ -23,11 +20,11 @@ import (
 type counter struct {
 	mu   sync.Mutex
 	sent map[string]int
-	msgs []daily.Message
+	msgs []notify.Message
 	fail int // the next fail sends return an error
 }
 
-func (c *counter) Send(_ context.Context, m daily.Message) error {
+func (c *counter) Send(_ context.Context, m notify.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.fail > 0 {
@@ -47,10 +44,7 @@ func (c *counter) Send(_ context.Context, m daily.Message) error {
 // report on 2020-02-10 and the others do not.
 func instances(t *testing.T, engine string, n, reporters, others int) ([]*store.DB, []registry.Enterprise) {
 	t.Helper()
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "fugong.db")
-	if engine == store.Postgres {
-		dsn = storetest.NewPostgres(t)
-	}
+	dsn := storetest.DSN(t, engine)
 	var dbs []*store.DB
 	for range n {
 		dbs = append(dbs, storetest.Open(t, dsn))
@@ -136,7 +130,7 @@ func TestRemindersOncePerEnterprise(t *testing.T) {
 				}
 			}
 			m := sender.msgs[0]
-			if m.Text != "【瑞安市经信局】贵企业今日（2月10日）防疫日报尚未填报，请于16:00前登录复工复产平台填报。" || m.Phone == "" || m.Name == "" {
+			if m.Text != "【瑞安市经信局】贵企业今日（2月10日）防疫日报尚未填报，请于16:00前登录复工复产平台填报。" || m.Kind != "reminder" || m.Phone == "" || m.Name == "" {
 				t.Errorf("message %+v", m)
 			}
 			// Later runs, and a new instance, send nothing more today.
@@ -263,22 +257,4 @@ func TestReminderLoop(t *testing.T) {
 			t.Fatalf("sent %d", len(sender.msgs))
 		}
 	})
-}
-
-// The default sender only logs.
-func TestLogSender(t *testing.T) {
-	var buf bytes.Buffer
-	s := daily.LogSender{Logger: slog.New(slog.NewJSONHandler(&buf, nil))}
-	m := daily.Message{USCC: "91330381MA2CXXXX1X", Name: "甲公司", Phone: "13900000001", Text: daily.ReminderText("2020-02-10", daily.Deadline(daily.DefaultDeadline))}
-	if err := s.Send(context.Background(), m); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{`"msg":"reminder"`, `"uscc":"91330381MA2CXXXX1X"`, `"phone":"13900000001"`, "请于16:00前登录复工复产平台填报"} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("log %s lacks %s", buf.String(), want)
-		}
-	}
-	if err := (daily.LogSender{}).Send(context.Background(), m); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,10 +17,7 @@ import (
 // demoDB opens a database of the engine filled with the demo city (6,833
 // enterprises), the scale the bureau works at.
 func demoDB(b *testing.B, engine string) *store.DB {
-	dsn := "sqlite:" + filepath.Join(b.TempDir(), "bench.db")
-	if engine == store.Postgres {
-		dsn = storetest.NewPostgres(b)
-	}
+	dsn := storetest.DSN(b, engine)
 	db := storetest.Open(b, dsn)
 	if _, err := demo.Seed(context.Background(), db, nil, false); err != nil {
 		b.Fatal(err)

@@ -22,24 +22,30 @@ import (
 // what a user typed.
 
 // bulkWriter appends rows to tables inside one transaction: COPY on
-// PostgreSQL, prepared multi-row INSERTs on SQLite. It is the one place the
-// two engines' bulk paths differ.
+// PostgreSQL (copyBulk), prepared multi-row INSERTs on SQLite (insertBulk).
 type bulkWriter interface {
 	// rows appends n rows, row(i) giving the values of row i in cols' order.
 	rows(table string, cols []string, n int, row func(i int) []any) error
 	exec(query string, args ...any) error
+	// sequencePast moves the sequence of table's id column past id, after
+	// rows were given their ids.
+	sequencePast(table string, id int64) error
 }
 
-// bulkSession are the session settings of a bulk load and how they are
-// undone. The input is generated, so its references are checked in Go
-// (towns) or hold by construction (enterprises), and the foreign-key checks,
-// a third to a half of the cost of loading, are skipped where a session may
-// skip them: SQLite's foreign_keys pragma; PostgreSQL's replica role, which
-// only a superuser may take (for others the checks stay). SQLite also gets a
-// bigger page cache, which keeps the indexes' hot pages in memory.
-var bulkSession = map[string][]struct{ set, reset string }{
-	SQLite:   {{`PRAGMA cache_size = -262144`, `PRAGMA cache_size = -2000`}, {`PRAGMA foreign_keys = OFF`, `PRAGMA foreign_keys = ON`}},
-	Postgres: {{`SET session_replication_role = replica`, `RESET session_replication_role`}},
+// bulkTx runs fn in one transaction on conn (see dialect.bulkTx).
+type bulkTx func(ctx context.Context, conn *sql.Conn, fn func(bulkWriter) error) error
+
+// sessionSetting is a setting of a bulk load's session and how it is
+// undone; an optional one the session may be refused.
+//
+// The input is generated, so its references are checked in Go (towns) or
+// hold by construction (enterprises), and the foreign-key checks, a third to
+// a half of the cost of loading, are skipped where a session may skip them:
+// SQLite's foreign_keys pragma; PostgreSQL's replica role, which only a
+// superuser may take (for others the checks stay).
+type sessionSetting struct {
+	set, reset string
+	optional   bool
 }
 
 // bulk runs fn in one transaction on a connection of its own, set up for
@@ -61,32 +67,40 @@ func (db *DB) bulk(ctx context.Context, fn func(w bulkWriter) error) (err error)
 			}
 		}
 	}()
-	for _, s := range bulkSession[db.Engine] {
+	d := db.dialect()
+	for _, s := range d.bulkSession {
 		if _, err := conn.ExecContext(ctx, s.set); err != nil {
-			if db.Engine == SQLite {
-				return err
+			if s.optional {
+				continue // not a superuser, say: the checks stay
 			}
-			continue // not a superuser: PostgreSQL keeps checking
+			return err
 		}
 		undo = append(undo, s.reset)
 	}
-	if db.Engine == Postgres {
-		return conn.Raw(func(dc any) error {
-			sc, ok := dc.(*stdlib.Conn)
-			if !ok {
-				return fmt.Errorf("store: bulk load needs a pgx connection, got %T", dc)
-			}
-			tx, err := sc.Conn().Begin(ctx)
-			if err != nil {
-				return err
-			}
-			defer tx.Rollback(context.WithoutCancel(ctx))
-			if err := fn(&copyWriter{ctx: ctx, tx: tx}); err != nil {
-				return err
-			}
-			return tx.Commit(ctx)
-		})
-	}
+	return d.bulkTx(ctx, conn, fn)
+}
+
+// copyBulk loads through PostgreSQL's COPY.
+func copyBulk(ctx context.Context, conn *sql.Conn, fn func(bulkWriter) error) error {
+	return conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: bulk load needs a pgx connection, got %T", dc)
+		}
+		tx, err := sc.Conn().Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(context.WithoutCancel(ctx))
+		if err := fn(&copyWriter{ctx: ctx, tx: tx}); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+}
+
+// insertBulk loads through prepared multi-row INSERTs.
+func insertBulk(ctx context.Context, conn *sql.Conn, fn func(bulkWriter) error) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -123,6 +137,10 @@ func (w *copyWriter) rows(table string, cols []string, n int, row func(i int) []
 func (w *copyWriter) exec(query string, args ...any) error {
 	_, err := w.tx.Exec(w.ctx, query, args...)
 	return err
+}
+
+func (w *copyWriter) sequencePast(table string, id int64) error {
+	return w.exec(`SELECT setval(pg_get_serial_sequence($1, 'id'), $2)`, table, id)
 }
 
 type insertWriter struct {
@@ -182,6 +200,10 @@ func (w *insertWriter) exec(query string, args ...any) error {
 	_, err := w.tx.ExecContext(w.ctx, query, args...)
 	return err
 }
+
+// sequencePast has nothing to do: SQLite numbers a new row past the
+// largest id in its table.
+func (w *insertWriter) sequencePast(string, int64) error { return nil }
 
 var enterpriseBulkCols = []string{"uscc", "name", "town_code", "address", "industry", "size_class", "legal_rep",
 	"contact_phone", "employees", "land_mu", "mujun_class", "status", "created_at", "updated_at"}
@@ -346,10 +368,11 @@ func (db *DB) ClearDay(ctx context.Context, date string) error {
 // autovacuum would shortly after one. SQLite is left as the service runs
 // it, without statistics.
 func (db *DB) Analyze(ctx context.Context) error {
-	if db.Engine != Postgres {
+	q := db.dialect().analyze
+	if q == "" {
 		return nil
 	}
-	_, err := db.w.ExecContext(ctx, `ANALYZE`)
+	_, err := db.w.ExecContext(ctx, q)
 	return err
 }
 

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -213,10 +212,7 @@ func BenchmarkSubmitParallel(b *testing.B) {
 	ctx := context.Background()
 	for _, engine := range []string{store.SQLite, store.Postgres} {
 		b.Run(engine, func(b *testing.B) {
-			dsn := "sqlite:" + filepath.Join(b.TempDir(), "bench.db")
-			if engine == store.Postgres {
-				dsn = storetest.NewPostgres(b)
-			}
+			dsn := storetest.DSN(b, engine)
 			db := storetest.Open(b, dsn)
 			es := bulkCity(b, 100_000)
 			if err := db.LoadEnterprises(ctx, es); err != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
-
 	"time"
 
 	"fugong"
@@ -44,11 +42,9 @@ func (db *DB) Completeness(ctx context.Context, a fugong.Actor, date string) ([]
 	w := &where{}
 	var q string
 	if byTown(a) {
-		w.add("date = ?", date)
-		if a.Role == fugong.RoleTown {
-			w.add("town_code = ?", a.Town)
-		}
-		q = `SELECT town_code, ` + countCols + ` FROM daily_counts` + w.String()
+		w.enterpriseScopeOf(a, "c")
+		w.add("c.date = ?", date)
+		q = `SELECT c.town_code, ` + countCols + ` FROM daily_counts c` + w.String()
 	} else {
 		w.enterpriseScope(a)
 		w.add("r.date = ?", date)
@@ -100,12 +96,10 @@ func (db *DB) countsBy(ctx context.Context, q string, args []any) (map[string]da
 // expected counts the active enterprises in scope per town.
 func (db *DB) expected(ctx context.Context, a fugong.Actor) (map[string]int, error) {
 	w := &where{}
-	q := `SELECT town_code, active FROM town_enterprise_counts`
+	q := `SELECT c.town_code, c.active FROM town_enterprise_counts c`
 	if byTown(a) {
-		w.add("active > 0")
-		if a.Role == fugong.RoleTown {
-			w.add("town_code = ?", a.Town)
-		}
+		w.enterpriseScopeOf(a, "c")
+		w.add("c.active > 0")
 	} else {
 		w.enterpriseScope(a)
 		w.add("e.status = 'active'")
@@ -168,14 +162,12 @@ func (db *DB) Trend(ctx context.Context, a fugong.Actor, from, to string) (map[s
 	w := &where{}
 	var q string
 	if byTown(a) {
-		w.add("date >= ?", from)
-		w.add("date <= ?", to)
-		if a.Role == fugong.RoleTown {
-			w.add("town_code = ?", a.Town)
-		}
-		q = `SELECT date, sum(received), sum(on_time), sum(staff_total), sum(staff_in_city), sum(returned_today),
+		w.enterpriseScopeOf(a, "c")
+		w.add("c.date >= ?", from)
+		w.add("c.date <= ?", to)
+		q = `SELECT c.date, sum(received), sum(on_time), sum(staff_total), sum(staff_in_city), sum(returned_today),
 			sum(persuaded_today), sum(tickets_refunded_today), sum(hubei_staff), sum(hubei_contacted_today),
-			sum(quarantined), sum(fever), sum(on_duty), sum(commitment_signed) FROM daily_counts` + w.String() + ` GROUP BY date`
+			sum(quarantined), sum(fever), sum(on_duty), sum(commitment_signed) FROM daily_counts c` + w.String() + ` GROUP BY c.date`
 	} else {
 		w.enterpriseScope(a)
 		w.add("r.date >= ?", from)
@@ -243,24 +235,26 @@ func (db *DB) missingTotal(ctx context.Context, a fugong.Actor, date, town strin
 		err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM enterprises e`+w.String(), w.args...).Scan(&total)
 		return total, err
 	}
-	if a.Role == fugong.RoleTown {
-		if town != "" && town != a.Town {
-			return 0, nil
-		}
-		town = a.Town
-	}
-	t := &where{}
-	t.add("1 = 1")
+	// The counters (alias c) and the closed enterprises (e) in scope; the
+	// second clause numbers its placeholders after the first's.
+	c := &where{}
+	c.enterpriseScopeOf(a, "c")
 	if town != "" {
-		t.add("town_code = ?", town)
+		c.add("c.town_code = ?", town)
 	}
-	d := t.next(date)
+	d := c.next(date)
+	e := &where{args: c.args}
+	e.enterpriseScope(a)
+	if town != "" {
+		e.add("e.town_code = ?", town)
+	}
+	e.add("e.status <> 'active'")
+	e.add("EXISTS (SELECT 1 FROM daily_reports r WHERE r.uscc = e.uscc AND r.date = " + d + ")")
 	q := `SELECT
-		coalesce((SELECT sum(active) FROM town_enterprise_counts` + t.String() + `), 0)
-		- coalesce((SELECT sum(received) FROM daily_counts` + t.String() + ` AND date = ` + d + `), 0)
-		+ (SELECT count(*) FROM enterprises e` + strings.Replace(t.String(), "town_code", "e.town_code", 1) + ` AND e.status <> 'active'
-			AND EXISTS (SELECT 1 FROM daily_reports r WHERE r.uscc = e.uscc AND r.date = ` + d + `))`
-	err := db.r.QueryRowContext(ctx, q, t.args...).Scan(&total)
+		coalesce((SELECT sum(c.active) FROM town_enterprise_counts c` + c.String() + `), 0)
+		- coalesce((SELECT sum(c.received) FROM daily_counts c` + c.and("c.date = "+d) + `), 0)
+		+ (SELECT count(*) FROM enterprises e` + e.String() + `)`
+	err := db.r.QueryRowContext(ctx, q, e.args...).Scan(&total)
 	return max(total, 0), err
 }
 
@@ -322,7 +316,8 @@ func (db *DB) Signoff(ctx context.Context, town, date string) (daily.Signoff, er
 func (db *DB) SignOff(ctx context.Context, a fugong.Actor, town, date string) (daily.Signoff, error) {
 	var o daily.Signoff
 	err := db.write(ctx, func(tx *Tx) error {
-		if err := tx.lockTown(ctx, town, true); err != nil {
+		// The town's row alone: no submission commits into the day meanwhile.
+		if err := tx.lockRow(ctx, lockUpdate, "towns", "code", town); err != nil {
 			return err
 		}
 		before, err := scanSignoff(tx.QueryRow(`SELECT `+signoffCols+` FROM town_signoffs WHERE town_code = $1 AND date = $2`, town, date))

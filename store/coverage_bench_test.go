@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -25,10 +24,7 @@ import (
 func coverageDB(b *testing.B, engine string, n int) (*store.DB, time.Time) {
 	b.Helper()
 	ctx := context.Background()
-	dsn := "sqlite:" + filepath.Join(b.TempDir(), "bench.db")
-	if engine == store.Postgres {
-		dsn = storetest.NewPostgres(b)
-	}
+	dsn := storetest.DSN(b, engine)
 	db := storetest.Open(b, dsn)
 	registered := time.Date(2020, 1, 1, 9, 0, 0, 0, fugong.Location)
 	es := make([]registry.Enterprise, n)

@@ -73,7 +73,9 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 			return daily.Result{}, err
 		}
 	}
-	if err := tx.lockTown(ctx, s.Town, false); err != nil {
+	// Submissions share their town's row, a sign-off takes it alone: no
+	// report commits into a day being signed.
+	if err := tx.lockRow(ctx, lockShare, "towns", "code", s.Town); err != nil {
 		return daily.Result{}, err
 	}
 	var locked bool
@@ -241,12 +243,10 @@ func (db *DB) SetSetting(ctx context.Context, a fugong.Actor, key, value string)
 // stores nothing.
 func (db *DB) UpdateSetting(ctx context.Context, a fugong.Actor, key string, next func(value string, ok bool) (string, error)) error {
 	return db.write(ctx, func(tx *Tx) error {
-		if db.Engine == Postgres {
-			// Before its first write there is no row to lock: a lock on the
-			// key serialises the updates of one setting across instances.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "setting:"+key); err != nil {
-				return err
-			}
+		// Before its first write there is no row to lock: a lock on the
+		// key serialises the updates of one setting across instances.
+		if err := tx.lockName(ctx, "setting:"+key); err != nil {
+			return err
 		}
 		var before sql.NullString
 		if err := tx.QueryRow(`SELECT value FROM settings WHERE key = $1`, key).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -266,22 +266,6 @@ func (db *DB) UpdateSetting(ctx context.Context, a fugong.Actor, key string, nex
 		}
 		return tx.audit(a, "update", "setting", key, b, value)
 	})
-}
-
-// lockTown serialises a town's report writes against its sign-off on
-// PostgreSQL, where instances write concurrently: submissions share the
-// town's row lock, a sign-off takes it alone, so no report commits into a day
-// being signed. SQLite has one writer and needs nothing.
-func (tx *Tx) lockTown(ctx context.Context, town string, exclusive bool) error {
-	if tx.db.Engine != Postgres {
-		return nil
-	}
-	mode := "SHARE"
-	if exclusive {
-		mode = "UPDATE"
-	}
-	_, err := tx.ExecContext(ctx, `SELECT 1 FROM towns WHERE code = $1 FOR `+mode, town)
-	return err
 }
 
 // The statements of a submission, named so the committer can prepare them

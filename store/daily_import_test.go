@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -79,10 +78,7 @@ func TestSubmitAll(t *testing.T) {
 func TestClaimReminder(t *testing.T) {
 	for _, engine := range []string{store.SQLite, store.Postgres} {
 		t.Run(engine, func(t *testing.T) {
-			dsn := "sqlite:" + filepath.Join(t.TempDir(), "fugong.db")
-			if engine == store.Postgres {
-				dsn = storetest.NewPostgres(t)
-			}
+			dsn := storetest.DSN(t, engine)
 			dbs := []*store.DB{storetest.Open(t, dsn), storetest.Open(t, dsn), storetest.Open(t, dsn)}
 			ctx := context.Background()
 			var es []registry.Enterprise
@@ -190,10 +186,7 @@ func TestEachUnreminded(t *testing.T) {
 func TestSubmitAllRacingSubmissions(t *testing.T) {
 	for _, engine := range []string{store.SQLite, store.Postgres} {
 		t.Run(engine, func(t *testing.T) {
-			dsn := "sqlite:" + filepath.Join(t.TempDir(), "fugong.db")
-			if engine == store.Postgres {
-				dsn = storetest.NewPostgres(t)
-			}
+			dsn := storetest.DSN(t, engine)
 			batchDB, otherDB := storetest.Open(t, dsn), storetest.Open(t, dsn)
 			ctx := context.Background()
 			var es []registry.Enterprise

@@ -166,7 +166,7 @@ func TestDailyConcurrentSubmissions(t *testing.T) {
 // day, without idempotency keys: every submission lands as a version, the
 // day is counted once.
 func TestDailySameReportAcrossInstances(t *testing.T) {
-	dsn := storetest.NewPostgres(t)
+	dsn := storetest.DSN(t, store.Postgres)
 	a, b := storetest.Open(t, dsn), storetest.Open(t, dsn)
 	ctx := context.Background()
 	e, err := a.CreateEnterprise(ctx, fugong.System, ent(t, "MR0000001", "塘下镇", "竞争企业"))
@@ -286,6 +286,62 @@ func TestSettings(t *testing.T) {
 			}
 			if got, ok, err := db.Setting(ctx, "visit_interval_days"); got != v || !ok || err != nil {
 				t.Fatalf("read back %q %v %v, want %q", got, ok, err, v)
+			}
+		}
+	})
+}
+
+// A town's scope reads the counters kept per town for its own town only:
+// completeness, the trend and the missing total agree with the city's
+// figures for that town, and asking for another town gives nothing.
+func TestTownScopeOfTheCounters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const tangxia, xianjiang, day = "330381101", "330381010", "2020-02-10"
+		es := []registry.Enterprise{
+			ent(t, "MT5000001", tangxia, "塘下甲"), ent(t, "MT5000002", tangxia, "塘下乙"), ent(t, "MT5000003", tangxia, "塘下丙"),
+			ent(t, "MT5000004", xianjiang, "仙降甲"), ent(t, "MT5000005", xianjiang, "仙降乙"),
+		}
+		if _, _, err := db.SaveEnterprises(ctx, fugong.System, es, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range []registry.Enterprise{es[0], es[2], es[3]} {
+			if _, err := db.Submit(ctx, fugong.System, submission(e, day, daily.Figures{StaffTotal: 4}, "")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// 塘下丙 reported and then closed: no longer expected nor missing.
+		stored, _ := db.GetEnterprise(ctx, fugong.System, es[2].USCC)
+		closed := stored
+		closed.Status = registry.StatusClosed
+		if _, err := db.UpdateEnterprise(ctx, fugong.System, stored, closed); err != nil {
+			t.Fatal(err)
+		}
+		town := fugong.Actor{UserID: 9, Username: "tangxia", Role: fugong.RoleTown, Town: tangxia}
+		comp, err := db.Completeness(ctx, town, day)
+		if err != nil || len(comp) != 1 || comp[0].Town.Code != tangxia || comp[0].Expected != 2 || comp[0].Received != 2 {
+			t.Fatalf("town completeness %+v %v", comp, err)
+		}
+		trend, expected, err := db.Trend(ctx, town, day, day)
+		if err != nil || expected != 2 || len(trend) != 1 || trend[day].Received != 2 || trend[day].Totals.StaffTotal != 8 {
+			t.Fatalf("town trend %+v %d %v", trend, expected, err)
+		}
+		for _, tt := range []struct {
+			who   fugong.Actor
+			town  string
+			want  int
+			first string
+		}{
+			{town, "", 1, es[1].USCC},
+			{town, tangxia, 1, es[1].USCC},
+			{town, xianjiang, 0, ""},
+			{fugong.System, tangxia, 1, es[1].USCC},
+			{fugong.System, xianjiang, 1, es[4].USCC},
+			{fugong.System, "", 2, es[4].USCC}, // 仙降 sorts first
+		} {
+			items, total, err := db.Missing(ctx, tt.who, day, tt.town, 1, 50)
+			if err != nil || total != tt.want || len(items) != tt.want || (tt.want > 0 && items[0].USCC != tt.first) {
+				t.Errorf("%s asking for %q: %d %+v %v, want %d", tt.who.Username, tt.town, total, items, err, tt.want)
 			}
 		}
 	})

@@ -133,21 +133,6 @@ func (tx *Tx) insertItem(ctx context.Context, checklist int64, it inspect.Item) 
 	return id, err
 }
 
-// lockChecklist serialises, on PostgreSQL, the visits answering a version
-// (shared) against its revision (exclusive), so that no visit is recorded
-// against items being changed in place. SQLite has one writer.
-func (tx *Tx) lockChecklist(ctx context.Context, id int64, exclusive bool) error {
-	if tx.db.Engine != Postgres {
-		return nil
-	}
-	mode := "SHARE"
-	if exclusive {
-		mode = "UPDATE"
-	}
-	_, err := tx.ExecContext(ctx, `SELECT 1 FROM checklists WHERE id = $1 FOR `+mode, id)
-	return err
-}
-
 // sameChecklist reports whether the stored version id is still current and
 // has the items c was read with.
 func (tx *Tx) sameChecklist(ctx context.Context, c inspect.Checklist) (bool, error) {
@@ -162,7 +147,9 @@ func (tx *Tx) sameChecklist(ctx context.Context, c inspect.Checklist) (bool, err
 func (db *DB) ReviseChecklist(ctx context.Context, a fugong.Actor, c inspect.Checklist, items []inspect.ItemInput) (inspect.Checklist, error) {
 	var out inspect.Checklist
 	err := db.write(ctx, func(tx *Tx) error {
-		if err := tx.lockChecklist(ctx, c.ID, true); err != nil {
+		// Alone, against the visits answering the version (which share
+		// it): no visit is recorded against items changed in place.
+		if err := tx.lockRow(ctx, lockUpdate, "checklists", "id", c.ID); err != nil {
 			return err
 		}
 		if same, err := tx.sameChecklist(ctx, c); err != nil {
@@ -220,7 +207,8 @@ func (db *DB) ReviseChecklist(ctx context.Context, a fugong.Actor, c inspect.Che
 func (db *DB) RecordVisit(ctx context.Context, a fugong.Actor, nv inspect.NewVisit) (inspect.Visit, error) {
 	v := inspect.Visit{VisitSummary: nv.Summary, Answers: nv.Answers, Rectifications: []inspect.Rectification{}}
 	err := db.write(ctx, func(tx *Tx) error {
-		if err := tx.lockChecklist(ctx, nv.Checklist.ID, false); err != nil {
+		// Shared with other visits, against a revision (see ReviseChecklist).
+		if err := tx.lockRow(ctx, lockShare, "checklists", "id", nv.Checklist.ID); err != nil {
 			return err
 		}
 		if same, err := tx.sameChecklist(ctx, nv.Checklist); err != nil {

@@ -96,16 +96,13 @@ func (db *DB) LoadVisits(ctx context.Context, vs []inspect.Visit) error {
 		}); err != nil {
 			return err
 		}
-		if db.Engine != Postgres {
-			return nil
-		}
 		// The ids were given here: move the sequences past them.
-		if err := w.exec(`SELECT setval(pg_get_serial_sequence('visits', 'id'), $1)`, lastVisit); err != nil {
+		if err := w.sequencePast("visits", lastVisit); err != nil {
 			return err
 		}
 		if lastRect == 0 {
 			return nil
 		}
-		return w.exec(`SELECT setval(pg_get_serial_sequence('rectifications', 'id'), $1)`, lastRect)
+		return w.sequencePast("rectifications", lastRect)
 	})
 }

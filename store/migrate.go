@@ -50,12 +50,8 @@ func (db *DB) Pending(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	exists := `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
-	if db.Engine == Postgres {
-		exists = `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'`
-	}
 	var n int
-	if err := db.r.QueryRowContext(ctx, exists).Scan(&n); err != nil {
+	if err := db.r.QueryRowContext(ctx, db.dialect().tableExists, "schema_migrations").Scan(&n); err != nil {
 		return nil, err
 	}
 	applied := map[string]bool{}
@@ -78,8 +74,9 @@ func (db *DB) Pending(ctx context.Context) ([]string, error) {
 }
 
 // Migrate applies pending migrations, each in its own transaction, and then
-// brings the reference data (the towns) up to date. On PostgreSQL an advisory
-// lock keeps instances starting together from migrating twice.
+// brings the reference data (the towns) up to date. The dialect's migration
+// lock (advisory, on PostgreSQL) keeps instances starting together from
+// migrating twice.
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	done, err := db.applyMigrations(ctx)
 	if err != nil {
@@ -96,11 +93,11 @@ func (db *DB) applyMigrations(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	defer conn.Close()
-	if db.Engine == Postgres {
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7308301)`); err != nil {
+	if d := db.dialect(); d.migrationLock != "" {
+		if _, err := conn.ExecContext(ctx, d.migrationLock); err != nil {
 			return nil, err
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7308301)`)
+		defer conn.ExecContext(context.WithoutCancel(ctx), d.migrationUnlock)
 	}
 	if _, err := conn.ExecContext(ctx, createMigrationsTable); err != nil {
 		return nil, err

@@ -54,7 +54,7 @@ func (db *DB) SavePairings(ctx context.Context, a fugong.Actor, as []pairing.Ass
 		res = pairing.SaveResult{}
 		for _, as := range as {
 			// The pairing read is the one replaced, so the audit's before holds.
-			if err := tx.lockEnterprise(ctx, as.USCC); err != nil {
+			if err := tx.lockRow(ctx, lockNoKeyUpdate, "enterprises", "uscc", as.USCC); err != nil {
 				return err
 			}
 			var beforeID int64
@@ -97,7 +97,7 @@ func (db *DB) SavePairings(ctx context.Context, a fugong.Actor, as []pairing.Ass
 func (db *DB) Unpair(ctx context.Context, a fugong.Actor, uscc string) (bool, error) {
 	removed := false
 	err := db.write(ctx, func(tx *Tx) error {
-		if err := tx.lockEnterprise(ctx, uscc); err != nil {
+		if err := tx.lockRow(ctx, lockNoKeyUpdate, "enterprises", "uscc", uscc); err != nil {
 			return err
 		}
 		var cadreID int64

@@ -199,7 +199,7 @@ func scanEssential(s scanner) (production.Essential, error) {
 func (db *DB) SetEssential(ctx context.Context, a fugong.Actor, uscc string, on bool, reason string) error {
 	return db.write(ctx, func(tx *Tx) error {
 		// The entry read is the one replaced, so the audit's before holds.
-		if err := tx.lockEnterprise(ctx, uscc); err != nil {
+		if err := tx.lockRow(ctx, lockNoKeyUpdate, "enterprises", "uscc", uscc); err != nil {
 			return err
 		}
 		type entry struct {
@@ -295,7 +295,7 @@ func (db *DB) PutProductionDay(ctx context.Context, a fugong.Actor, uscc, date s
 	var created bool
 	err := db.write(ctx, func(tx *Tx) error {
 		// Two first reports of a day cannot both insert.
-		if err := tx.lockEnterprise(ctx, uscc); err != nil {
+		if err := tx.lockRow(ctx, lockNoKeyUpdate, "enterprises", "uscc", uscc); err != nil {
 			return err
 		}
 		if production.Working(f.Status) {

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -22,10 +21,7 @@ import (
 func productionDB(b *testing.B, engine string, n, days int) (*store.DB, string) {
 	b.Helper()
 	ctx := context.Background()
-	dsn := "sqlite:" + filepath.Join(b.TempDir(), "bench.db")
-	if engine == store.Postgres {
-		dsn = storetest.NewPostgres(b)
-	}
+	dsn := storetest.DSN(b, engine)
 	db := storetest.Open(b, dsn)
 	registered := time.Date(2020, 1, 1, 9, 0, 0, 0, fugong.Location)
 	es := make([]registry.Enterprise, n)

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"math"
 	"slices"
 	"strconv"
@@ -54,15 +53,21 @@ func (w *where) next(v any) string {
 
 // enterpriseScope limits the enterprises (alias e) to the actor's scope. This
 // is the one place that decides which enterprises a role may see.
-func (w *where) enterpriseScope(a fugong.Actor) {
+func (w *where) enterpriseScope(a fugong.Actor) { w.enterpriseScopeOf(a, "e") }
+
+// enterpriseScopeOf is enterpriseScope on the rows of alias, which hold an
+// enterprise's town_code and uscc, or town_code alone for the counters kept
+// per town. Those serve whole-town scopes only (see byTown): any narrower
+// scope names the uscc they lack and fails rather than reads too much.
+func (w *where) enterpriseScopeOf(a fugong.Actor, alias string) {
 	switch a.Role {
 	case fugong.RoleAdmin, fugong.RoleBureau:
 	case fugong.RoleTown:
-		w.add("e.town_code = ?", a.Town)
+		w.add(alias+".town_code = ?", a.Town)
 	case fugong.RoleEnterprise:
-		w.add("e.uscc = ?", a.Enterprise)
+		w.add(alias+".uscc = ?", a.Enterprise)
 	case fugong.RoleCadre:
-		w.add("e.uscc IN (SELECT enterprise_uscc FROM cadre_pairings WHERE user_id = ?)", a.UserID)
+		w.add(alias+".uscc IN (SELECT enterprise_uscc FROM cadre_pairings WHERE user_id = ?)", a.UserID)
 	default:
 		w.add("1 = 0")
 	}
@@ -88,18 +93,6 @@ func pageClause(w *where, page, perPage int) string {
 // seconds. Town codes sort as the towns' display order does.
 func pageKeys(w *where, page, perPage int) string {
 	return `SELECT e.uscc FROM enterprises e` + w.String() + ` ORDER BY e.town_code, e.name, e.uscc` + pageClause(w, page, perPage)
-}
-
-// lockEnterprise queues this transaction behind any other writing records
-// of the enterprise, on PostgreSQL, where instances write concurrently
-// (SQLite has one writer). It serialises writes that read a firm's records
-// and replace them, or insert its first one.
-func (tx *Tx) lockEnterprise(ctx context.Context, uscc string) error {
-	if tx.db.Engine != Postgres {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `SELECT 1 FROM enterprises WHERE uscc = $1 FOR NO KEY UPDATE`, uscc)
-	return err
 }
 
 // offset is the number of rows before a page. It saturates where a page

@@ -18,10 +18,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
 	"fugong"
 )
@@ -205,12 +203,12 @@ func (db *DB) preparedStmt(query string) *sql.Stmt {
 	return nil
 }
 
-// prepareSubmit prepares the statements every submission runs, once, on
-// SQLite: its driver parses a statement at every execution otherwise, which
-// was half of the committer's time. (pgx keeps its own per-connection cache
-// of prepared statements.) A statement that fails to prepare runs unprepared.
+// prepareSubmit prepares the statements every submission runs, once, where
+// the dialect asks for it (SQLite: its driver parses a statement at every
+// execution otherwise, which was half of the committer's time). A statement
+// that fails to prepare runs unprepared.
 func (db *DB) prepareSubmit(ctx context.Context) {
-	if db.Engine != SQLite {
+	if !db.dialect().prepare {
 		return
 	}
 	m := map[string]*sql.Stmt{}
@@ -264,33 +262,6 @@ func jsonOrNull(v any) (any, error) {
 		return nil, err
 	}
 	return string(b), nil
-}
-
-// isUnique reports a unique or primary-key violation, by driver error code.
-func isUnique(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505"
-}
-
-// isForeignKey reports a foreign-key violation, by driver error code.
-func isForeignKey(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-	}
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23503"
-}
-
-// isDeadlock reports a deadlock or serialization failure PostgreSQL resolved
-// by aborting us: the statement may be retried.
-func isDeadlock(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // notFound maps sql.ErrNoRows to the application's not-found error.

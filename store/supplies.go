@@ -66,7 +66,7 @@ func (db *DB) Stock(ctx context.Context, uscc string) (supplies.Stock, error) {
 func (tx *Tx) lockStock(ctx context.Context, uscc string) (*supplies.Quantities, error) {
 	// An enterprise with no stock yet has no row to lock: two first writes
 	// (allocations of different items, say) queue on the enterprise instead.
-	if err := tx.lockEnterprise(ctx, uscc); err != nil {
+	if err := tx.lockRow(ctx, lockNoKeyUpdate, "enterprises", "uscc", uscc); err != nil {
 		return nil, err
 	}
 	var q supplies.Quantities

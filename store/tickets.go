@@ -80,20 +80,10 @@ func ticketIn(ctx context.Context, q rowQuerier, a fugong.Actor, id int64) (tick
 	return k, notFound(err, "问题")
 }
 
-// lockTicket serialises the writes to one ticket on PostgreSQL, where
-// instances write concurrently; SQLite has one writer.
-func (tx *Tx) lockTicket(ctx context.Context, id int64) error {
-	if tx.db.Engine != Postgres {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `SELECT id FROM tickets WHERE id = $1 FOR UPDATE`, id)
-	return err
-}
-
 // ticketForWrite locks and reads a ticket in the actor's scope and applies
 // the caller's check to it as it stands in the transaction.
 func (tx *Tx) ticketForWrite(ctx context.Context, a fugong.Actor, id int64, check func(tickets.Ticket) error) (tickets.Ticket, error) {
-	if err := tx.lockTicket(ctx, id); err != nil {
+	if err := tx.lockRow(ctx, lockUpdate, "tickets", "id", id); err != nil {
 		return tickets.Ticket{}, err
 	}
 	k, err := ticketIn(ctx, tx, a, id)
@@ -495,7 +485,7 @@ func products(ctx context.Context, q querier, uscc string) ([]tickets.Product, e
 func (db *DB) SetProducts(ctx context.Context, a fugong.Actor, uscc string, ps []tickets.Product) error {
 	return db.write(ctx, func(tx *Tx) error {
 		// Two lists saved at once replace each other, never mix.
-		if err := tx.lockEnterprise(ctx, uscc); err != nil {
+		if err := tx.lockRow(ctx, lockNoKeyUpdate, "enterprises", "uscc", uscc); err != nil {
 			return err
 		}
 		before, err := products(ctx, tx, uscc)

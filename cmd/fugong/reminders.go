@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fugong/daily"
+	"fugong/notify"
 	"fugong/store"
 )
 
@@ -13,11 +14,11 @@ import (
 const reminderEvery = time.Minute
 
 // startReminders reminds the enterprises that have not reported, in the hour
-// before the deadline, through the default sender (the log). Every instance
-// runs it; the database makes each reminder go out once. stop ends the loop
-// and waits for it, so the database can be closed after.
+// before the deadline, through the default sender (the log, phones masked).
+// Every instance runs it; the database makes each reminder go out once. stop
+// ends the loop and waits for it, so the database can be closed after.
 func startReminders(ctx context.Context, db *store.DB, logger *slog.Logger) (stop func()) {
-	r := &daily.Reminder{Store: db, Sender: daily.LogSender{Logger: logger}, Now: db.Now, Logger: logger}
+	r := &daily.Reminder{Store: db, Sender: notify.LogSender{Logger: logger}, Now: db.Now, Logger: logger}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -1,0 +1,47 @@
+// Package notify sends short messages to enterprises: the daily report's
+// reminders, the notices next. A Sender is the channel (an SMS gateway, an
+// in-app inbox, …); LogSender, the default, only logs what it would send,
+// with the phone numbers masked.
+package notify
+
+import (
+	"context"
+	"log/slog"
+
+	"fugong/registry"
+)
+
+// Message is one message to one enterprise.
+type Message struct {
+	// Kind names what the message is ("reminder", "notice"): a gateway
+	// picks its template by it, the log sender logs it.
+	Kind  string
+	USCC  string
+	Name  string
+	Phone string
+	Text  string
+}
+
+// Sender delivers messages.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// LogSender is the default sender: it only logs what it would send. Logs
+// travel further than the database, so the phone is masked
+// (registry.MaskPhone).
+type LogSender struct{ Logger *slog.Logger }
+
+// Send logs the message, under its kind.
+func (s LogSender) Send(ctx context.Context, m Message) error {
+	l := s.Logger
+	if l == nil {
+		l = slog.Default()
+	}
+	kind := m.Kind
+	if kind == "" {
+		kind = "message"
+	}
+	l.InfoContext(ctx, kind, "uscc", m.USCC, "name", m.Name, "phone", registry.MaskPhone(m.Phone), "text", m.Text)
+	return nil
+}
