@@ -83,12 +83,17 @@ func (s *Service) Day(date string) (Day, error) {
 // Assemble builds the briefing of date in the actor's scope from every
 // source, and, for the city, the groups' days.
 func (s *Service) Assemble(ctx context.Context, a fugong.Actor, date string) (Briefing, error) {
+	b, _, err := s.assemble(ctx, a, date)
+	return b, err
+}
+
+func (s *Service) assemble(ctx context.Context, a fugong.Actor, date string) (Briefing, []GroupDay, error) {
 	if !CanSee(a) {
-		return Briefing{}, fugong.NotFound("日报简报")
+		return Briefing{}, nil, fugong.NotFound("日报简报")
 	}
 	d, err := s.Day(date)
 	if err != nil {
-		return Briefing{}, err
+		return Briefing{}, nil, err
 	}
 	b := Briefing{Date: date, Scope: "全市", Title: Title, GeneratedAt: d.Now.In(fugong.Location), Headline: []string{},
 		Sections: []Section{}}
@@ -99,7 +104,7 @@ func (s *Service) Assemble(ctx context.Context, a fugong.Actor, date string) (Br
 	for _, src := range s.Sources {
 		sec, ok, err := src.Section(ctx, a, d)
 		if err != nil {
-			return Briefing{}, err
+			return Briefing{}, nil, err
 		}
 		if !ok {
 			continue
@@ -107,14 +112,24 @@ func (s *Service) Assemble(ctx context.Context, a fugong.Actor, date string) (Br
 		b.Sections = append(b.Sections, sec)
 		b.Headline = append(b.Headline, sec.Headline...)
 	}
+	var days []GroupDay
 	if CanRead(a) {
-		days, err := s.groupDays(ctx, date, b.Sections)
-		if err != nil {
-			return Briefing{}, err
+		if days, err = s.groupDays(ctx, date, b.Sections); err != nil {
+			return Briefing{}, nil, err
 		}
 		b.Sections = append(b.Sections, GroupsSection(days))
 	}
-	return b, nil
+	return b, days, nil
+}
+
+// GroupDays returns the five groups' days of date, in the groups' order:
+// as filed, or filled in advance from their modules.
+func (s *Service) GroupDays(ctx context.Context, a fugong.Actor, date string) ([]GroupDay, error) {
+	if !CanRead(a) {
+		return nil, fugong.NotFound("工作组日报")
+	}
+	_, days, err := s.assemble(ctx, a, date)
+	return days, err
 }
 
 // groupDays are the five groups' days of date, those not filed filled in

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 
+	"fugong/cmd/fugong/wiring"
 	"fugong/loadtest"
 	"fugong/store"
 )
@@ -40,7 +41,9 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		defer f.Close()
 		cfg.ServerLog = f
 	}
-	cfg.Handler = func(db *store.DB, logger *slog.Logger) (http.Handler, error) { return newHandler(db, logger, false) }
+	cfg.Handler = func(db *store.DB, logger *slog.Logger) (http.Handler, error) {
+		return newHandler(wiring.NewServices(db, db.Now), logger, false, "")
+	}
 	_, err := loadtest.Run(ctx, cfg)
 	return err
 }

@@ -44,8 +44,8 @@ func exitCode(err error) int {
 const usage = `fugong — 瑞安市经信局复工复产指挥平台
 
 Usage:
-  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data]
-  fugong serve  [--addr ADDR] [--db DSN] [--migrate]
+  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data] [--pdf-font FILE.ttf]
+  fugong serve  [--addr ADDR] [--db DSN] [--migrate] [--pdf-font FILE.ttf]
   fugong migrate [--db DSN]
   fugong user add --username U --role R [--town CODE] [--enterprise USCC] [--group NAME] [--group-leader] [--password-stdin]
   fugong user passwd --username U [--password-stdin]

@@ -26,6 +26,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	font := e.pdfFontFlag(fs)
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -34,14 +35,16 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return e.listen(ctx, db, *addr, *secure, nil)
+	return e.listen(ctx, db, *addr, *secure, *font, nil)
 }
 
 // listen serves until ctx is done, then shuts down gracefully. banner, if
 // set, is printed once the address is known.
-func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool, banner func(url string)) error {
+func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool, font string, banner func(url string)) error {
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h, err := newHandler(db, logger, secure)
+	svc := wiring.NewServices(db, db.Now)
+	checkFont(logger, font)
+	h, err := newHandler(svc, logger, secure, font)
 	if err != nil {
 		return err
 	}
@@ -59,6 +62,8 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool
 	}
 	stopReminders := startReminders(ctx, db, logger)
 	defer stopReminders()
+	stopNotices := startNotices(ctx, svc, logger)
+	defer stopNotices()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -77,9 +82,10 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, secure bool
 	return nil
 }
 
-// newHandler builds the whole HTTP stack over db: the services, the web
-// layer and its metrics. serve and bench both use it.
-func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, error) {
+// newHandler builds the whole HTTP stack over the services: the web layer
+// and its metrics. serve and bench both use it.
+func newHandler(svc wiring.Services, logger *slog.Logger, secure bool, font string) (http.Handler, error) {
+	db := svc.DB
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers."},
@@ -91,7 +97,7 @@ func newHandler(db *store.DB, logger *slog.Logger, secure bool) (http.Handler, e
 			}
 			return 1
 		}))
-	return wiring.Handler(wiring.NewServices(db, db.Now), wiring.Options{Logger: logger, Metrics: reg, SecureCookies: secure})
+	return wiring.Handler(svc, wiring.Options{Logger: logger, Metrics: reg, SecureCookies: secure, PDFFont: font})
 }
 
 func (e *env) migrate(ctx context.Context, args []string) error {

@@ -12,18 +12,23 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"fugong/account"
+	"fugong/briefing"
 	"fugong/daily"
 	"fugong/documents"
 	"fugong/inspect"
+	"fugong/notice"
 	"fugong/pairing"
+	"fugong/pdf"
 	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webbriefing "fugong/web/briefing"
 	webdocuments "fugong/web/documents"
 	webinspect "fugong/web/inspect"
+	webnotices "fugong/web/notices"
 	webpairing "fugong/web/pairing"
 	webproduction "fugong/web/production"
 	websupplies "fugong/web/supplies"
@@ -43,6 +48,10 @@ type Services struct {
 	Production *production.Service // M4
 	Tickets    *tickets.Service    // M5
 	Supplies   *supplies.Service   // M6
+	Notices    *notice.Service     // M10
+	Briefing   *briefing.Service   // M11
+	// PDFFont is the font of the PDFs the server draws (the briefing).
+	PDFFont *pdf.Font
 }
 
 // NewServices wires every module's service over db. now is the clock of
@@ -51,7 +60,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 	reg := &registry.Service{Store: db}
 	pairings := &pairing.Service{Store: db, Registry: reg}
 	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
-	return Services{
+	s := Services{
 		DB:         db,
 		Registry:   reg,
 		Accounts:   &account.Service{Store: db, Now: time.Now},
@@ -63,7 +72,22 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		Production: &production.Service{Store: db, Registry: reg, Now: now},
 		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Supplies:   stock,
+		Notices:    &notice.Service{Store: db, Now: now, Wake: make(chan struct{}, 1)},
+		PDFFont:    pdf.NewFont(""),
 	}
+	// The briefing's sections, in the order it lists them, each read
+	// through its module's service: a module adds its own here (people,
+	// checkpoints, 亩均).
+	s.Briefing = &briefing.Service{Store: db, Now: now, Sources: []briefing.Source{
+		briefing.Production(s.Production),
+		briefing.Reports(s.Daily),
+		briefing.Prevention(s.Daily),
+		briefing.Inspection(s.Inspect, s.Oversight),
+		briefing.Tickets(s.Tickets),
+		briefing.Supplies(s.Supplies),
+		briefing.Notices(s.Notices),
+	}}
+	return s
 }
 
 // Modules are the web side of every module that has a package of its own
@@ -76,6 +100,8 @@ func Modules(s Services) []web.Module {
 		websupplies.New(s.Supplies),            // M6 防疫物资
 		webtickets.New(s.Tickets),              // M5 问题困难
 		webpairing.New(s.Pairing),              // M3 一企一员
+		webnotices.New(s.Notices),              // M10 通知公告
+		webbriefing.New(s.Briefing, s.PDFFont), // M11 日日报
 	}
 }
 
@@ -86,10 +112,16 @@ type Options struct {
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies Secure (behind HTTPS).
 	SecureCookies bool
+	// PDFFont is the TrueType font file of the PDFs; "" for the default
+	// (pdf.DefaultFontPath).
+	PDFFont string
 }
 
 // Handler is the whole HTTP service over s.
 func Handler(s Services, o Options) (*web.Server, error) {
+	if o.PDFFont != "" {
+		s.PDFFont = pdf.NewFont(o.PDFFont)
+	}
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
 		Pairing: s.Pairing, Audit: s.DB,
