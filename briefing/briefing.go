@@ -105,7 +105,17 @@ func Count(label string, n int, unit string) Figure {
 
 // Percent is a figure of a rate in percent, one decimal.
 func Percent(label string, v float64) Figure {
-	return Figure{Label: label, Value: Round1(v), Unit: "%", Text: strconv.FormatFloat(Round1(v), 'f', 1, 64)}
+	p := Pct1(v)
+	return Figure{Label: label, Value: p, Unit: "%", Text: strconv.FormatFloat(p, 'f', 1, 64)}
+}
+
+// Pct1 rounds a rate in percent to one decimal, short of 100 while
+// anything is missing: 6,833 of 6,834 is 99.9 %, not 100.0 %.
+func Pct1(v float64) float64 {
+	if p := Round1(v); p < 100 || v >= 100 {
+		return p
+	}
+	return 99.9
 }
 
 // Chart is a bar chart of a section: a bar per town, say. Max is the top
@@ -194,12 +204,13 @@ func Rate(n, d int) float64 {
 	return float64(n) * 100 / float64(d)
 }
 
-// Band names a rate's colour band: full, most, or too few.
+// Band names a rate's colour band as the charts of the pages colour it
+// (web/chart's RateColor): good from 90 %, fair from 60 %, poor below.
 func Band(pct float64) string {
 	switch {
-	case pct >= 100:
-		return "good"
 	case pct >= 90:
+		return "good"
+	case pct >= 60:
 		return "fair"
 	}
 	return "poor"

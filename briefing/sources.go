@@ -44,9 +44,9 @@ func Production(svc *production.Service) Source {
 		t := Table{Title: "各乡镇街道复工情况", Columns: Cols("乡镇街道", "在册#", "已复工#", "复工率%#", "规上复工#", "规上在册#", "规下复工#", "规下在册#", "产能恢复%#")}
 		ch := Chart{Title: "各乡镇街道复工率", Unit: "%", Max: 100}
 		for _, tw := range s.Towns {
-			t.Rows = append(t.Rows, []any{tw.Name, tw.Total, tw.Working, Round1(tw.WorkingRate), tw.BySize.Above.Working, tw.BySize.Above.Total,
+			t.Rows = append(t.Rows, []any{tw.Name, tw.Total, tw.Working, Pct1(tw.WorkingRate), tw.BySize.Above.Working, tw.BySize.Above.Total,
 				tw.BySize.Below.Working, tw.BySize.Below.Total, Round1(tw.WeightedCapacity)})
-			ch.Bars = append(ch.Bars, Bar{Label: ShortTown(tw.Name), Value: Round1(tw.WorkingRate), Class: Band(tw.WorkingRate)})
+			ch.Bars = append(ch.Bars, Bar{Label: ShortTown(tw.Name), Value: Pct1(tw.WorkingRate), Class: Band(tw.WorkingRate)})
 		}
 		sec.Tables, sec.Charts = []Table{t}, []Chart{ch}
 		return sec, true, nil
@@ -83,11 +83,11 @@ func Reports(svc *daily.Service) Source {
 				unsigned = append(unsigned, ShortTown(tw.Town.Name))
 			}
 			t.Rows = append(t.Rows, []any{tw.Town.Name, tw.Expected, tw.Received, tw.OnTime, tw.Late, tw.Expected - tw.Received,
-				Round1(tw.Rate()), sign})
-			ch.Bars = append(ch.Bars, Bar{Label: ShortTown(tw.Town.Name), Value: Round1(tw.Rate()), Class: Band(tw.Rate())})
+				Pct1(tw.Rate()), sign})
+			ch.Bars = append(ch.Bars, Bar{Label: ShortTown(tw.Town.Name), Value: Pct1(tw.Rate()), Class: Band(tw.Rate())})
 		}
 		head := fmt.Sprintf("%s应报企业 %d 家，已报 %d 家（报送率 %.1f%%），其中按时 %d 家；未报 %d 家。",
-			d.Label(), city.Expected, city.Received, Round1(city.Rate()), city.OnTime, missing)
+			d.Label(), city.Expected, city.Received, Pct1(city.Rate()), city.OnTime, missing)
 		if towns > 1 {
 			head += fmt.Sprintf("%d 个乡镇街道中 %d 个已签收", towns, signed)
 			if len(unsigned) > 0 && len(unsigned) <= 5 {
@@ -190,11 +190,11 @@ func Inspection(svc *inspect.Service, o *inspect.Oversight) Source {
 				full = append(full, ShortTown(tw.Town.Name))
 			}
 			r := rect[tw.Town.Code]
-			t.Rows = append(t.Rows, []any{tw.Town.Name, tw.Total, tw.Visited, Round1(tw.Rate()), mark, visitedToday[tw.Town.Code], r.Open, r.Overdue})
-			ch.Bars = append(ch.Bars, Bar{Label: ShortTown(tw.Town.Name), Value: Round1(tw.Rate()), Class: Band(tw.Rate())})
+			t.Rows = append(t.Rows, []any{tw.Town.Name, tw.Total, tw.Visited, Pct1(tw.Rate()), mark, visitedToday[tw.Town.Code], r.Open, r.Overdue})
+			ch.Bars = append(ch.Bars, Bar{Label: ShortTown(tw.Town.Name), Value: Pct1(tw.Rate()), Class: Band(tw.Rate())})
 		}
 		head := fmt.Sprintf("%s督导走访企业 %d 家；近 %d 日（%s 至 %s）走访 %d 家，覆盖率 %.1f%%", d.Label(), day.City.Visited,
-			inspect.DefaultPeriodDays, period.From, period.To, period.City.Visited, Round1(period.City.Rate()))
+			inspect.DefaultPeriodDays, period.From, period.To, period.City.Visited, Pct1(period.City.Rate()))
 		switch {
 		case len(full) > 0 && len(full) == len(period.Towns) && len(full) > 1:
 			head += "，全部乡镇街道实现工业企业现场督导全覆盖"
@@ -309,7 +309,7 @@ func Notices(svc *notice.Service) Source {
 		if r.Full() {
 			head = fmt.Sprintf("通过短信、平台通知等方式实现%s工业企业宣传全覆盖（%d 家）", where, r.Total)
 		} else {
-			head = fmt.Sprintf("通知宣传已送达企业 %d 家，占%s在册企业的 %.1f%%", r.Reached, where, Round1(Rate(r.Reached, r.Total)))
+			head = fmt.Sprintf("通知宣传已送达企业 %d 家，占%s在册企业的 %.1f%%", r.Reached, where, Pct1(Rate(r.Reached, r.Total)))
 		}
 		if n := len(day.Notices); n > 0 {
 			head += fmt.Sprintf("；%s发出通知 %d 条", d.Label(), n)
@@ -319,7 +319,7 @@ func Notices(svc *notice.Service) Source {
 		for _, n := range day.Notices {
 			c := n.Counts
 			t.Rows = append(t.Rows, []any{n.Title, n.Sender(), n.Audience.Describe(), c.Recipients, c.Read, c.Acknowledged,
-				Round1(Rate(c.Done(n.RequiresAck), c.Recipients))})
+				Pct1(Rate(c.Done(n.RequiresAck), c.Recipients))})
 		}
 		sec := Section{Key: "notices", Title: "宣传通知", Group: fugong.GroupCoordination, Headline: []string{head},
 			Figures: []Figure{Count("当日通知", len(day.Notices), "条"), Count("已送达企业", r.Reached, "家"),

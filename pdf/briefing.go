@@ -103,25 +103,44 @@ func (w *writer) measure(s string) float64 {
 // closing are the marks a line must not start with.
 const closing = "，。、；：？！）》」』”’%％,.;:?!)]"
 
-// wrap breaks s into lines of at most width points at the current size,
-// keeping a closing mark on the line before it.
+// wrap breaks s into lines of at most width points at the current size:
+// between any two Chinese characters, but not inside a run of digits and
+// Latin letters (a number, a date) unless the run is wider than a line,
+// and keeping a closing mark on the line before it.
 func (w *writer) wrap(s string, width float64) []string {
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
 		var line []rune
 		lw := 0.0
-		for _, r := range para {
-			rw := w.measure(string(r))
-			if lw+rw > width && len(line) > 0 && !strings.ContainsRune(closing, r) {
+		rs := []rune(para)
+		for i := 0; i < len(rs); {
+			j := i + 1
+			for j < len(rs) && latin(rs[i]) && latin(rs[j]) {
+				j++
+			}
+			tok := rs[i:j]
+			tw := w.measure(string(tok))
+			if lw+tw > width && len(line) > 0 && !strings.ContainsRune(closing, tok[0]) {
 				lines = append(lines, string(line))
 				line, lw = nil, 0
 			}
-			line = append(line, r)
-			lw += rw
+			if tw > width && len(tok) > 1 {
+				j = i + 1 // wider than a line: it breaks where it must
+				tok, tw = rs[i:j], w.measure(string(rs[i]))
+			}
+			line = append(line, tok...)
+			lw += tw
+			i = j
 		}
 		lines = append(lines, string(line))
 	}
 	return lines
+}
+
+// latin reports a character of a run that stays on one line: digits,
+// Latin letters and what numbers and dates are written with.
+func latin(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || strings.ContainsRune(".,%-+:/_@", r)
 }
 
 // at writes one line in a box of width w at (x, y), aligned.
@@ -212,7 +231,16 @@ func (w *writer) cover(b briefing.Briefing, issue string) {
 		w.paragraph(fmt.Sprintf("%d. %s", i+1, h), 11.5, 0, black)
 		w.y += 4
 	}
-	w.y += 10
+	var key []briefing.Figure
+	for _, s := range b.Sections {
+		key = append(key, s.Figures[:min(2, len(s.Figures))]...)
+	}
+	if len(key) > 0 {
+		w.y += 10
+		w.heading("主要指标")
+		w.figures(key)
+	}
+	w.y += 6
 	w.paragraph("本日报由复工复产指挥平台根据各模块当日数据自动汇总，各节依次为："+sectionTitles(b.Sections)+"。", 9, 0, grey)
 }
 
@@ -256,12 +284,12 @@ func (w *writer) section(s briefing.Section) {
 	for _, c := range s.Charts {
 		w.chart(c)
 	}
-	for _, t := range s.Tables {
-		w.table(t)
-	}
 	for _, n := range s.Notes {
 		w.paragraph(n, 10.5, 0, black)
 		w.y += 6
+	}
+	for _, t := range s.Tables {
+		w.table(t)
 	}
 }
 
