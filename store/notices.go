@@ -696,3 +696,48 @@ func (db *DB) FinishSMS(ctx context.Context, o notice.Outcome) error {
 		return tx.audit(smsActor, action, "sms", strconv.FormatInt(o.ID, 10), nil, after)
 	})
 }
+
+// NoticeReading is a firm's reading of a notice, as the demo city's
+// history loads it.
+type NoticeReading struct {
+	USCC            string
+	ReadAt, AckedAt *time.Time
+	By              string
+}
+
+// LoadNoticeHistory marks notice id's texts sent at sentAt (failed, with
+// the gateway's answer, for the firms in failed) and records readings, in
+// one transaction (the demo city's history). Like the other bulk loads it
+// skips the audit: never feed it what a user typed.
+func (db *DB) LoadNoticeHistory(ctx context.Context, id int64, sentAt time.Time, failed map[string]string, readings []NoticeReading) error {
+	at := sentAt.UTC().Truncate(time.Microsecond)
+	return db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE sms_outbox SET status = 'sent', attempts = 1, sent_at = $1, next_at = $1, updated_at = $1
+			WHERE notice_id = $2 AND status = 'queued'`, at, id); err != nil {
+			return err
+		}
+		for uscc, answer := range failed {
+			if _, err := tx.ExecContext(ctx, `UPDATE sms_outbox SET status = 'failed', attempts = 8, sent_at = NULL, answer = $1
+				WHERE notice_id = $2 AND uscc = $3`, answer, id, uscc); err != nil {
+				return err
+			}
+		}
+		utc := func(t *time.Time) any {
+			if t == nil {
+				return nil
+			}
+			return t.UTC().Truncate(time.Microsecond)
+		}
+		for _, r := range readings {
+			acked := ""
+			if r.AckedAt != nil {
+				acked = r.By
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE notice_recipients SET read_at = $1, read_by = $2, acked_at = $3, acked_by = $4
+				WHERE notice_id = $5 AND uscc = $6`, utc(r.ReadAt), r.By, utc(r.AckedAt), acked, id, r.USCC); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
