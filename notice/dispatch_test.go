@@ -35,7 +35,7 @@ type gateway struct {
 	srv   *httptest.Server
 }
 
-func newGateway(t *testing.T, fail func(phone string, try int) int) *gateway {
+func newGateway(t testing.TB, fail func(phone string, try int) int) *gateway {
 	g := &gateway{took: map[string]int{}, tries: map[string]int{}, by: map[string]int{}, keys: map[string]bool{}, fail: fail}
 	g.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var m struct{ Phone, Text, ID string }
