@@ -54,7 +54,7 @@ func sectionsView(ss []briefing.Section) []sectionView {
 	for _, s := range ss {
 		v := sectionView{Section: s}
 		for _, c := range s.Charts {
-			hb := chart.HBar{Title: c.Title, Max: c.Max, Unit: c.Unit, Width: 520}
+			hb := chart.HBar{Title: c.Title, Max: c.Max, Unit: c.Unit}
 			for _, b := range c.Bars {
 				hb.Bars = append(hb.Bars, chart.Bar{Label: b.Label, Value: b.Value, Text: briefing.FormatNumber(b.Value) + c.Unit,
 					Fill: bandColors[b.Class]})
