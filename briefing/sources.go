@@ -318,7 +318,7 @@ func Notices(svc *notice.Service) Source {
 		t := Table{Title: d.Label() + "发出的通知", Columns: Cols("标题", "发送方", "对象", "企业#", "已读#", "已确认#", "完成率%#")}
 		for _, n := range day.Notices {
 			c := n.Counts
-			t.Rows = append(t.Rows, []any{n.Title, n.Sender(), n.Audience.Describe(), c.Recipients, c.Read, c.Acknowledged,
+			t.Rows = append(t.Rows, []any{n.Title, n.Sender(), n.AudienceText(), c.Recipients, c.Read, c.Acknowledged,
 				Pct1(Rate(c.Done(n.RequiresAck), c.Recipients))})
 		}
 		sec := Section{Key: "notices", Title: "宣传通知", Group: fugong.GroupCoordination, Headline: []string{head},

@@ -188,6 +188,14 @@ type Notice struct {
 // Has reports whether the notice goes through channel c.
 func (n Notice) Has(c string) bool { return slices.Contains(n.Channels, c) }
 
+// AudienceText says who the notice went to: a town's "all" is its firms.
+func (n Notice) AudienceText() string {
+	if t, ok := registry.TownByCode(n.SenderTown); ok && n.Audience.All {
+		return t.Name + "全部企业"
+	}
+	return n.Audience.Describe()
+}
+
 // Sender names who sent it: a work group, a town or the administrator.
 func (n Notice) Sender() string {
 	switch {

@@ -608,11 +608,14 @@ func (db *DB) Reach(ctx context.Context, a fugong.Actor, by time.Time) (notice.R
 // SQLite the one writer claims alone.
 func (db *DB) ClaimSMS(ctx context.Context, c notice.Claim) ([]notice.Outgoing, error) {
 	now, until := c.Now.UTC(), c.Until.UTC()
-	rows, err := db.w.QueryContext(ctx, `UPDATE sms_outbox SET status = 'sending', attempts = attempts + 1,
-		lease_until = $1, lease_token = $2, updated_at = $3
-		WHERE id IN (SELECT id FROM sms_outbox WHERE status IN ('queued', 'sending')
+	// The rows are chosen once, in a CTE: PostgreSQL evaluates a CTE
+	// with a locking clause once, where a subquery of the UPDATE's WHERE
+	// may be run again by the plan and lock rows beyond the LIMIT.
+	rows, err := db.w.QueryContext(ctx, `WITH due AS (SELECT id FROM sms_outbox WHERE status IN ('queued', 'sending')
 			AND ((status = 'queued' AND next_at <= $3) OR (status = 'sending' AND lease_until <= $3))
 			ORDER BY next_at, id LIMIT $4`+db.dialect().skipLocked+`)
+		UPDATE sms_outbox SET status = 'sending', attempts = attempts + 1, lease_until = $1, lease_token = $2, updated_at = $3
+		WHERE id IN (SELECT id FROM due)
 		RETURNING id, message_id, notice_id, uscc, phone, attempts`, until, c.Token, now, c.Limit)
 	if err != nil {
 		return nil, err

@@ -85,7 +85,7 @@ func pct(n, d int) float64 {
 
 func viewJSON(v notice.View) noticeJSON {
 	n, c := v.Notice, v.Coverage
-	out := noticeJSON{ID: n.ID, Title: n.Title, Body: n.Body, SMSText: n.SMSText, Audience: n.Audience, AudienceText: n.Audience.Describe(),
+	out := noticeJSON{ID: n.ID, Title: n.Title, Body: n.Body, SMSText: n.SMSText, Audience: n.Audience, AudienceText: n.AudienceText(),
 		Channels: n.Channels, RequiresAck: n.RequiresAck, Sender: n.Sender(), SenderGroup: n.SenderGroup, SenderTown: n.SenderTown,
 		CreatedBy: n.CreatedBy, CreatedAt: n.CreatedAt, Attachments: []fileJSON{}, Recipients: c.City.Recipients, Read: c.City.Read,
 		Acknowledged: c.City.Acknowledged, ReadPct: pct(c.City.Read, c.City.Recipients), AckPct: pct(c.City.Acknowledged, c.City.Recipients),
@@ -125,7 +125,7 @@ type listedJSON struct {
 }
 
 func listedOf(l notice.Listed) listedJSON {
-	return listedJSON{ID: l.ID, Title: l.Title, Sender: l.Sender(), AudienceText: l.Audience.Describe(), Channels: l.Channels,
+	return listedJSON{ID: l.ID, Title: l.Title, Sender: l.Sender(), AudienceText: l.AudienceText(), Channels: l.Channels,
 		RequiresAck: l.RequiresAck, CreatedAt: l.CreatedAt, Recipients: l.Counts.Recipients, Read: l.Counts.Read,
 		Acknowledged: l.Counts.Acknowledged, Receipt: l.Receipt}
 }

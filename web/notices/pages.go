@@ -66,7 +66,7 @@ func (m *module) listPage(w http.ResponseWriter, r *http.Request, ss *web.Sessio
 	p := listView{Base: ss.Base("通知公告", "/notices"), Total: total, Page: pg.Page, Pages: pg.Pages(total),
 		CanSend: notice.CanSend(a), Clerk: a.Role == fugong.RoleEnterprise}
 	for _, l := range items {
-		row := listRow{Listed: l, Path: noticePath(l.ID), Audience: l.Audience.Describe(),
+		row := listRow{Listed: l, Path: noticePath(l.ID), Audience: l.AudienceText(),
 			Pct: web.Pct(pct(l.Counts.Done(l.RequiresAck), l.Counts.Recipients))}
 		row.State, row.Class = state(l)
 		p.Rows = append(p.Rows, row)
@@ -262,7 +262,7 @@ func (m *module) showNotice(w http.ResponseWriter, r *http.Request, ss *web.Sess
 		return err
 	}
 	n := v.Notice
-	p := noticeView{Base: ss.Base(n.Title, "/notices"), N: n, Path: noticePath(n.ID), Audience: n.Audience.Describe(),
+	p := noticeView{Base: ss.Base(n.Title, "/notices"), N: n, Path: noticePath(n.ID), Audience: n.AudienceText(),
 		Body: strings.Split(n.Body, "\n"), Clerk: a.Role == fugong.RoleEnterprise, Receipt: v.Receipt,
 		Follow: notice.CanFollow(a), CanRemind: notice.CanRemind(a, n), Coverage: v.Coverage, SMS: v.Coverage.SMS, Alert: alert, Verb: "阅读"}
 	if n.RequiresAck {
