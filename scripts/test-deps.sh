@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Brings up what the tests need on a Debian machine: Chromium (and CJK fonts
-# for readable screenshots) from Debian, and the local PostgreSQL cluster.
+# for readable screenshots) from Debian, poppler-utils (pdftotext and
+# pdffonts read the briefing's PDF back) and the PDF font
+# (fonts-arphic-gbsn00lp), and the local PostgreSQL cluster.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -9,6 +11,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "installing chromium from Debian…"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
+
+missing=()
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -f /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf ] || missing+=(fonts-arphic-gbsn00lp)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} from Debian…"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }

@@ -108,6 +108,10 @@ type Module struct {
 	// of a section posts to the module's own route; refused, it shows the
 	// page again with Session.EnterprisePage.
 	EnterpriseSections func(r *http.Request, s *Session, e registry.Enterprise) ([]Section, error)
+	// HomePanels are the module's parts of the home page for the signed-in
+	// user (a clerk's unread notices), rendered with Session.Partial and
+	// shown by Order at the top of the page.
+	HomePanels func(r *http.Request, s *Session) ([]Section, error)
 	// Templates holds the module's pages (*.html, each defining
 	// "content") and partials (partials/*.html); each page is parsed with
 	// the layout, the shared partials and the module's partials. A
@@ -186,6 +190,28 @@ func (s *Server) enterpriseSections(r *http.Request, ss *session, e registry.Ent
 			}
 			all = append(all, secs...)
 		}
+	}
+	slices.SortStableFunc(all, func(x, y Section) int { return cmp.Compare(x.Order, y.Order) })
+	out := make([]template.HTML, len(all))
+	for i, sec := range all {
+		out[i] = sec.HTML
+	}
+	return out, nil
+}
+
+// homePanels are the modules' panels of the home page, by Order.
+func (s *Server) homePanels(r *http.Request, ss *session) ([]template.HTML, error) {
+	var all []Section
+	for i := range s.modules {
+		m := &s.modules[i]
+		if m.HomePanels == nil {
+			continue
+		}
+		secs, err := m.HomePanels(r, &Session{ss: ss, srv: s, mod: m})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, secs...)
 	}
 	slices.SortStableFunc(all, func(x, y Section) int { return cmp.Compare(x.Order, y.Order) })
 	out := make([]template.HTML, len(all))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"html/template"
 	"net/http"
 
 	"fugong"
@@ -86,6 +87,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, ss *session) err
 
 type homePage struct {
 	basePage
+	// Panels are the modules' parts of the page (Module.HomePanels).
+	Panels []template.HTML
 	Counts []townRow
 	Total  townRow
 	Daily  *homeDaily
@@ -112,6 +115,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, ss *session) error
 		p.Counts = nil
 	}
 	if p.Daily, err = s.homeDaily(r.Context(), ss.actor()); err != nil {
+		return err
+	}
+	if p.Panels, err = s.homePanels(r, ss); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "home", p)

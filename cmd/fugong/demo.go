@@ -29,6 +29,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	addr := fs.String("addr", cmp.Or(e.getenv("FUGONG_ADDR"), "127.0.0.1:8080"), "listen address (env FUGONG_ADDR)")
 	data := fs.String("data", "./fugong-data", "data directory: the logins, and the database DATA/fugong.db unless --db names another")
 	dsn := fs.String("db", "", "database: sqlite:PATH or postgres://… (default sqlite:DATA/fugong.db)")
+	font := e.pdfFontFlag(fs)
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		text = []byte("（演示账号文件 " + path + " 不存在：请用 fugong user add 添加用户）\n")
 	}
-	return e.listen(ctx, db, *addr, webConfig{keys: keys}, func(url string) {
+	return e.listen(ctx, db, *addr, webConfig{keys: keys, pdfFont: *font}, func(url string) {
 		fmt.Fprintf(e.stdout, "\n瑞安市经信局复工复产指挥平台（演示）\n打开 %s 用以下账号登录：\n\n%s\n", url, text)
 	})
 }

@@ -45,8 +45,8 @@ func exitCode(err error) int {
 const usage = `fugong — 瑞安市经信局复工复产指挥平台
 
 Usage:
-  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data] [--db DSN]
-  fugong serve  [--addr ADDR] [--db DSN] [--migrate] [--key-file FILE] [--api-token-ttl 12h] [--trusted-proxy CIDR]... [--secure-cookies] [--metrics-token T]
+  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data] [--db DSN] [--pdf-font FILE.ttf]
+  fugong serve  [--addr ADDR] [--db DSN] [--migrate] [--key-file FILE] [--api-token-ttl 12h] [--trusted-proxy CIDR]... [--secure-cookies] [--metrics-token T] [--pdf-font FILE.ttf]
   fugong migrate [--db DSN]
   fugong user add --username U --role R [--town CODE] [--enterprise USCC] [--group NAME] [--group-leader] [--password-stdin]
   fugong user passwd --username U [--password-stdin]
@@ -64,7 +64,7 @@ Usage:
 DSN is sqlite:PATH (the default, sqlite:fugong-data/fugong.db) or postgres://…
 Environment: FUGONG_DB (or FUGONG_DB_FILE), FUGONG_ADDR, FUGONG_KEY_FILE,
 FUGONG_API_TOKEN_TTL, FUGONG_TRUSTED_PROXY, FUGONG_METRICS_TOKEN (or
-FUGONG_METRICS_TOKEN_FILE).
+FUGONG_METRICS_TOKEN_FILE), FUGONG_PDF_FONT.
 The key file holds the keys staff ID numbers and phones are encrypted under;
 fugong demo keeps one in its data directory (fugong.key); backups do not
 hold it.

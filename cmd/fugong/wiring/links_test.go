@@ -50,7 +50,7 @@ func TestSettingsLinksOpen(t *testing.T) {
 		page := b.Get(t, "/settings")
 		list := regexp.MustCompile(`(?s)<ul class="card" id="module-settings">.*?</ul>`).Find(page.Body)
 		links := hrefs.FindAllSubmatch(list, -1)
-		if page.Status != 200 || len(links) != 7 {
+		if page.Status != 200 || len(links) != 8 {
 			t.Fatalf("status %d, %d module settings links", page.Status, len(links))
 		}
 		for _, l := range links {

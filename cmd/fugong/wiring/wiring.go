@@ -13,12 +13,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"fugong/account"
+	"fugong/briefing"
 	"fugong/daily"
 	"fugong/documents"
 	"fugong/finance"
 	"fugong/inspect"
 	"fugong/mujun"
+	"fugong/notice"
 	"fugong/pairing"
+	"fugong/pdf"
 	"fugong/people"
 	"fugong/pii"
 	"fugong/production"
@@ -27,10 +30,12 @@ import (
 	"fugong/supplies"
 	"fugong/tickets"
 	"fugong/web"
+	webbriefing "fugong/web/briefing"
 	webdocuments "fugong/web/documents"
 	webfinance "fugong/web/finance"
 	webinspect "fugong/web/inspect"
 	webmujun "fugong/web/mujun"
+	webnotices "fugong/web/notices"
 	webpairing "fugong/web/pairing"
 	webpeople "fugong/web/people"
 	webproduction "fugong/web/production"
@@ -54,9 +59,13 @@ type Services struct {
 	// People is M7. Its Keys are the personal-data keyring, set by the
 	// command from the key file (nil without one: nothing personal can be
 	// written).
-	People  *people.Service
-	Mujun   *mujun.Service   // M9 亩均论英雄
-	Finance *finance.Service // M9 金融支持与政策兑现
+	People   *people.Service
+	Mujun    *mujun.Service    // M9 亩均论英雄
+	Finance  *finance.Service  // M9 金融支持与政策兑现
+	Notices  *notice.Service   // M10
+	Briefing *briefing.Service // M11
+	// PDFFont is the font of the PDFs the server draws (the briefing).
+	PDFFont *pdf.Font
 }
 
 // NewServices wires every module's service over db. now is the clock of
@@ -65,7 +74,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 	reg := &registry.Service{Store: db}
 	pairings := &pairing.Service{Store: db, Registry: reg}
 	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
-	return Services{
+	s := Services{
 		DB:         db,
 		Registry:   reg,
 		Accounts:   &account.Service{Store: db, Now: time.Now},
@@ -80,7 +89,22 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		People:     &people.Service{Store: db, Registry: reg, Now: now},
 		Mujun:      &mujun.Service{Store: db, Registry: reg, Now: now},
 		Finance:    &finance.Service{Store: db, Registry: reg, Now: now},
+		Notices:    &notice.Service{Store: db, Now: now, Wake: make(chan struct{}, 1)},
+		PDFFont:    pdf.NewFont(""),
 	}
+	// The briefing's sections, in the order it lists them, each read
+	// through its module's service: a module adds its own here (people,
+	// checkpoints, 亩均).
+	s.Briefing = &briefing.Service{Store: db, Now: now, Sources: []briefing.Source{
+		briefing.Production(s.Production),
+		briefing.Reports(s.Daily),
+		briefing.Prevention(s.Daily),
+		briefing.Inspection(s.Inspect, s.Oversight),
+		briefing.Tickets(s.Tickets),
+		briefing.Supplies(s.Supplies),
+		briefing.Notices(s.Notices),
+	}}
+	return s
 }
 
 // Modules are the web side of every module that has a package of its own
@@ -96,6 +120,8 @@ func Modules(s Services) []web.Module {
 		webpeople.New(s.People),                // M7 人员健康
 		webmujun.New(s.Mujun),                  // M9 亩均论英雄
 		webfinance.New(s.Finance),              // M9 金融支持与政策兑现
+		webnotices.New(s.Notices),              // M10 通知公告
+		webbriefing.New(s.Briefing, s.PDFFont), // M11 日日报
 	}
 }
 
@@ -122,6 +148,9 @@ type Options struct {
 	// and phones); nil leaves s.People's as they are. They are set on
 	// s.People.
 	Keys *pii.Keyring
+	// PDFFont is the TrueType font file of the PDFs; "" for the default
+	// (pdf.DefaultFontPath).
+	PDFFont string
 }
 
 // Handler is the whole HTTP service over s.
@@ -131,6 +160,9 @@ func Handler(s Services, o Options) (*web.Server, error) {
 	}
 	if o.Keys != nil {
 		s.People.Keys = o.Keys
+	}
+	if o.PDFFont != "" {
+		s.PDFFont = pdf.NewFont(o.PDFFont)
 	}
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Daily: s.Daily,
