@@ -74,10 +74,10 @@ func (m *module) routes() []web.Route {
 func nav(a fugong.Actor) []web.NavItem {
 	var out []web.NavItem
 	if briefing.CanSee(a) {
-		out = append(out, web.NavItem{Href: "/briefings", Label: "日日报", Order: 850})
+		out = append(out, web.NavItem{Href: "/briefings", Label: "日日报", Order: 870})
 	}
 	if briefing.CanRead(a) {
-		out = append(out, web.NavItem{Href: "/groups", Label: "工作组日报", Order: 860})
+		out = append(out, web.NavItem{Href: "/groups", Label: "工作组日报", Order: 880})
 	}
 	return out
 }

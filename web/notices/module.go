@@ -36,7 +36,7 @@ func New(svc *notice.Service) web.Module {
 		Name:   "notices",
 		Routes: m.routes(),
 		Nav:    nav,
-		SettingsLinks: []web.Link{{Href: "/notices/settings", Label: "短信网关", Order: 500,
+		SettingsLinks: []web.Link{{Href: "/notices/settings", Label: "短信网关", Order: 600,
 			Note: "未设置时短信只记入日志（手机号打码）"}},
 		HomePanels: m.homePanels,
 		Templates:  templates,
