@@ -47,6 +47,7 @@ var ActionNames = map[string]string{
 	"revise": "修订新版本", "rectify": "提交整改", "verify": "验收整改", "reject": "退回整改",
 	"approve": "批准", "return": "退回", "delete": "删除",
 	"disable": "停用", "enable": "启用", "end_sessions": "注销全部登录",
+	"reveal": "查看完整身份信息", "temperature": "登记体温", "close": "关闭", "rotate": "密钥轮换", "purge": "清除个人信息",
 }
 
 // EntityNames are the Chinese names of the audited records.
@@ -58,6 +59,7 @@ var EntityNames = map[string]string{
 	"ticket": "问题困难", "ticket_pass": "车辆通行证", "ticket_delivery": "物资送达", "enterprise_products": "企业产品",
 	"enterprise_document":    "承诺书/防控预案",
 	"resumption_application": "复工申请", "essential_enterprise": "保供重点企业", "production_day": "生产情况",
+	"person": "人员", "alert": "预警", "people": "人员信息（清除）", "pii_key": "个人信息密钥",
 }
 
 // List returns a page of the log; only the admin may read it.

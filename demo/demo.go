@@ -75,6 +75,15 @@ func Seed(ctx context.Context, db *store.DB, progress func(done, total int), res
 		if err := loadProduction(ctx, db, es, clerk, db.Now()); err != nil {
 			return nil, fmt.Errorf("demo: production: %w", err)
 		}
+		if err := seedMujun(ctx, db, es); err != nil {
+			return nil, fmt.Errorf("demo: 亩均论英雄: %w", err)
+		}
+		if err := seedFinance(ctx, db, es); err != nil {
+			return nil, fmt.Errorf("demo: finance: %w", err)
+		}
+		if err := seedNotices(ctx, db, es, clerk, db.Now()); err != nil {
+			return nil, fmt.Errorf("demo: notices: %w", err)
+		}
 	}
 	return ensureUsers(ctx, db, es, resetPasswords)
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"fugong"
@@ -91,6 +92,12 @@ type Application struct {
 	Batch  int    `json:"batch"` // 1, 2, … as the province opened them
 	Status Status `json:"status"`
 	Note   string `json:"note"`
+	// Filled in by the store when read: the enterprise's name and town,
+	// and the last change.
+	Name      string    `json:"name,omitempty"`
+	Town      string    `json:"town,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by,omitempty"`
 }
 
 // Normalize checks a new application: a valid USCC, a batch from 1, a

@@ -15,6 +15,9 @@ type Firm struct {
 	Data      AnnualData
 	Town      string
 	LastClass Class
+	// Current is the firm's class in the registry now ("" for none): a run
+	// of the latest year sets the classes that differ from it.
+	Current Class
 }
 
 // Exemption says why a firm is not graded: it is treated as B.

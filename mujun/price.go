@@ -314,3 +314,9 @@ func SimulateRelief(p PriceSettings, plan ReliefPlan, firms []Use) (*Relief, err
 
 // wholeFigure is the rule of a use: whole units, not negative.
 var wholeFigure = figure{whole: true}
+
+// Surcharge is a class's surcharge per unit of a resource in yuan (per kWh
+// of electricity, per tonne of water), as the relief counts it.
+func (p *PriceSettings) Surcharge(c Class, r Resource) float64 {
+	return float64(p.surcharge(c, r)) / 10_000
+}

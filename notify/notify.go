@@ -1,7 +1,8 @@
 // Package notify sends short messages to enterprises: the daily report's
-// reminders, the notices next. A Sender is the channel (an SMS gateway, an
-// in-app inbox, …); LogSender, the default, only logs what it would send,
-// with the phone numbers masked.
+// reminders and the notices. A Sender is the channel: LogSender, the
+// default, only logs what it would send, with the phone numbers masked;
+// HTTPSender posts to an SMS gateway set by its URL, headers and a body
+// template.
 package notify
 
 import (
@@ -21,6 +22,9 @@ type Message struct {
 	Name  string
 	Phone string
 	Text  string
+	// Key identifies the message across retries (an outbox row), for a
+	// gateway that drops what it has already taken; "" for none.
+	Key string
 }
 
 // Sender delivers messages.

@@ -58,15 +58,40 @@ func (t *Temperature) Normalize(now time.Time) []fugong.Problem {
 	return ps
 }
 
-// Alert is raised by a reading at or above the fever threshold. It names
-// the person with their ID number masked.
+// Alert kinds. The checkpoints (M8) raise fever alerts too, for a
+// traveller or an isolation resident: their alerts name a Reference
+// instead of a StaffID.
+const KindFever = "fever"
+
+// Alert statuses.
+const (
+	AlertOpen   = "open"
+	AlertClosed = "closed"
+)
+
+// Alert is a fever at or above the threshold, sent to the town of the
+// enterprise (or post) and its cadre, open until someone closes it with a
+// note. It names the person with their ID number masked.
 type Alert struct {
-	Person     int64     `json:"person"`
-	Enterprise string    `json:"enterprise"`
-	Name       string    `json:"name"`
-	IDNumber   string    `json:"id_number"` // masked
-	Celsius    float64   `json:"celsius"`
-	At         time.Time `json:"at"`
+	ID             int64  `json:"id"`
+	Kind           string `json:"kind"`
+	USCC           string `json:"uscc"` // the enterprise; "" for a checkpoint's
+	EnterpriseName string `json:"enterprise_name,omitempty"`
+	Town           string `json:"town"`
+	TownName       string `json:"town_name,omitempty"`
+	// StaffID is the person of the roster; nil for a checkpoint's alert or
+	// once the person's data has been purged.
+	StaffID   *int64     `json:"staff_id"`
+	Reference string     `json:"reference,omitempty"` // a checkpoint's registration or resident
+	Name      string     `json:"name,omitempty"`
+	IDNumber  string     `json:"id_number,omitempty"` // masked
+	Celsius   float64    `json:"celsius"`
+	Status    string     `json:"status"`
+	OpenedAt  time.Time  `json:"opened_at"`
+	OpenedBy  string     `json:"opened_by"`
+	ClosedAt  *time.Time `json:"closed_at"`
+	ClosedBy  string     `json:"closed_by,omitempty"`
+	Note      string     `json:"note,omitempty"`
 }
 
 // FeverAlert is the alert a reading of p raises, if it is a fever.
@@ -74,8 +99,9 @@ func FeverAlert(p Person, t Temperature, s Settings) (Alert, bool) {
 	if !s.Fever(t.Celsius) {
 		return Alert{}, false
 	}
-	return Alert{Person: p.ID, Enterprise: p.Enterprise, Name: p.Name, IDNumber: pii.MaskID(p.IDNumber),
-		Celsius: t.Celsius, At: t.At}, true
+	id := p.ID
+	return Alert{Kind: KindFever, USCC: p.Enterprise, StaffID: &id, Name: p.Name, IDNumber: pii.MaskID(p.IDNumber),
+		Celsius: t.Celsius, Status: AlertOpen, OpenedAt: t.At}, true
 }
 
 // CheckIn is a person's daily health check-in: Normal when nothing was

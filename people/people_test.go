@@ -225,7 +225,7 @@ func TestTemperature(t *testing.T) {
 		t.Error("37.2 raised an alert")
 	}
 	a, ok := FeverAlert(p, Temperature{Celsius: 37.3, At: now}, Defaults)
-	if !ok || a.Person != 7 || a.IDNumber != "330381********1230" || a.Celsius != 37.3 {
+	if !ok || a.StaffID == nil || *a.StaffID != 7 || a.Kind != KindFever || a.IDNumber != "330381********1230" || a.Celsius != 37.3 {
 		t.Errorf("alert %+v %v", a, ok)
 	}
 }

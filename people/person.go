@@ -59,12 +59,14 @@ func GreenAfter(c HealthCode) int {
 type Person struct {
 	ID         int64  `json:"id"`
 	Enterprise string `json:"enterprise"` // USCC
-	Name       string `json:"name"`
-	IDNumber   string `json:"id_number"`
-	Phone      string `json:"phone"` // "" when they have none
-	Origin     string `json:"origin"`
-	Hubei      bool   `json:"hubei"`
-	ReturnedOn string `json:"returned_on"` // YYYY-MM-DD, "" when not away
+	// EnterpriseName is filled by the store on reading; not stored.
+	EnterpriseName string `json:"enterprise_name,omitempty"`
+	Name           string `json:"name"`
+	IDNumber       string `json:"id_number"`
+	Phone          string `json:"phone"` // "" when they have none
+	Origin         string `json:"origin"`
+	Hubei          bool   `json:"hubei"`
+	ReturnedOn     string `json:"returned_on"` // YYYY-MM-DD, "" when not away
 	// A quarantine runs QuarantineDays days from QuarantineStart to
 	// QuarantineEnd, both included: 14 days from 2020-02-01 end on
 	// 2020-02-14, and the person is free on the 15th. All "" and 0 when

@@ -3,6 +3,7 @@ package people
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"fugong/pii"
 )
@@ -12,6 +13,7 @@ import (
 type Line struct {
 	Person          int64      `json:"person"`
 	Enterprise      string     `json:"enterprise"`
+	EnterpriseName  string     `json:"enterprise_name,omitempty"`
 	Name            string     `json:"name"`
 	IDNumber        string     `json:"id_number"` // masked
 	Phone           string     `json:"phone"`     // masked
@@ -39,11 +41,20 @@ type Summary struct {
 }
 
 func line(p Person) Line {
-	l := Line{Person: p.ID, Enterprise: p.Enterprise, Name: p.Name, IDNumber: pii.MaskID(p.IDNumber), OnPost: p.OnPost}
+	l := Line{Person: p.ID, Enterprise: p.Enterprise, EnterpriseName: p.EnterpriseName, Name: p.Name, IDNumber: maskOnce(p.IDNumber, pii.MaskID), OnPost: p.OnPost}
 	if p.Phone != "" {
-		l.Phone = pii.MaskPhone(p.Phone)
+		l.Phone = maskOnce(p.Phone, pii.MaskPhone)
 	}
 	return l
+}
+
+// maskOnce masks a whole value, and leaves one the store gave masked as it
+// is (a masked phone masked again would lose its last digits).
+func maskOnce(v string, mask func(string) string) string {
+	if strings.Contains(v, "*") {
+		return v
+	}
+	return mask(v)
 }
 
 // Summarize makes the lists of day from the people in scope and their

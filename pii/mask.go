@@ -20,7 +20,14 @@ func MaskID(id string) string {
 // 138****5678, a landline with its area code and last 4 digits
 // (0577-****2345, an extension kept). Any other text keeps at most its last
 // 4 digits, and none when it has fewer than 8.
+//
+// A phone already masked so (at most 4 digits before the stars and 4
+// after, an extension apart) comes back as it is: masking is idempotent,
+// so a masked record passed through RedactJSON keeps its last digits.
 func MaskPhone(phone string) string {
+	if maskedPhone(phone) {
+		return phone
+	}
 	s := strings.TrimSpace(phone)
 	prefix := ""
 	for _, p := range []string{"+86", "0086"} {
@@ -39,6 +46,34 @@ func MaskPhone(phone string) string {
 		return prefix + m
 	}
 	return prefix + maskDigits(s)
+}
+
+// maskedPhone reports whether s is a phone as MaskPhone writes it: three
+// stars or more, at most 4 digits before them (after a +86 or 0086) and
+// at most 4 after (before an extension).
+func maskedPhone(s string) bool {
+	s = strings.TrimSpace(s)
+	i, j := strings.IndexByte(s, '*'), strings.LastIndexByte(s, '*')
+	if i < 0 || strings.Count(s[i:j+1], "*") < 3 {
+		return false
+	}
+	before, after := s[:i], s[j+1:]
+	for _, p := range []string{"+86", "0086"} {
+		before = strings.TrimPrefix(before, p)
+	}
+	if k := strings.IndexByte(after, '-'); k > 0 {
+		after = after[:k]
+	}
+	count := func(t string) int {
+		n := 0
+		for _, r := range t {
+			if isDigit(r) {
+				n++
+			}
+		}
+		return n
+	}
+	return count(before) <= 4 && count(after) <= 4
 }
 
 // maskLandline masks 0AA(A)[-]NNNNNNN(N)[-EXT]: the area code is 3 digits

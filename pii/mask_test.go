@@ -37,6 +37,10 @@ func TestMask(t *testing.T) {
 		if got := MaskPhone(tt.in); got != tt.want {
 			t.Errorf("MaskPhone(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+		// Masked again, it stays as it is (a masked record through RedactJSON).
+		if got := MaskPhone(tt.want); got != tt.want {
+			t.Errorf("MaskPhone(%q) masked again = %q", tt.want, got)
+		}
 	}
 }
 

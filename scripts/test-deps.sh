@@ -3,7 +3,8 @@
 # for readable screenshots) and ZBar's zbarimg (an independent reader of the
 # QR codes the server draws) and npm with Node.js (scripts/lint-openapi.sh
 # installs Redocly's CLI with it) from Debian, and the local PostgreSQL
-# cluster.
+# cluster, poppler-utils (pdftotext and pdffonts read the briefing's PDF
+# back) and the PDF font (fonts-arphic-gbsn00lp).
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -24,6 +25,15 @@ if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
   echo "installing npm and nodejs from Debian…"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq npm nodejs >/dev/null
+fi
+
+missing=()
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -f /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf ] || missing+=(fonts-arphic-gbsn00lp)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} from Debian…"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }

@@ -13,7 +13,7 @@ import (
 	"fugong/sheet/sheettest"
 )
 
-// readers are the three readers of a user's file, each with a header it
+// readers are the readers of a user's file, each with a header it
 // accepts.
 var readers = []struct {
 	name   string
@@ -31,6 +31,14 @@ var readers = []struct {
 	}},
 	{"pairings", EnterpriseLimits, []string{"uscc", "username"}, func(r io.Reader, name string) error {
 		_, err := ReadPairings(r, name)
+		return err
+	}},
+	{"people", PeopleLimits, []string{"name", "id_number", "health_code"}, func(r io.Reader, name string) error {
+		_, err := ReadPeople(r, name)
+		return err
+	}},
+	{"mujun", MujunLimits, mujunRequired, func(r io.Reader, name string) error {
+		_, err := ReadAnnualData(r, name)
 		return err
 	}},
 }

@@ -30,6 +30,8 @@ type bulkWriter interface {
 	// sequencePast moves the sequence of table's id column past id, after
 	// rows were given their ids.
 	sequencePast(table string, id int64) error
+	// queryRow runs a query of one row (an INSERT … RETURNING) into dest.
+	queryRow(query string, args []any, dest ...any) error
 }
 
 // bulkTx runs fn in one transaction on conn (see dialect.bulkTx).
@@ -50,7 +52,18 @@ type sessionSetting struct {
 
 // bulk runs fn in one transaction on a connection of its own, set up for
 // loading. The connection goes back to the pool as it was, or is discarded.
-func (db *DB) bulk(ctx context.Context, fn func(w bulkWriter) error) (err error) {
+func (db *DB) bulk(ctx context.Context, fn func(w bulkWriter) error) error {
+	return db.bulkWith(ctx, db.dialect().bulkSession, fn)
+}
+
+// bulkChecked is bulk with every check in force (and no session change):
+// for what the service computed from stored data rather than generated
+// data, such as an evaluation's results, which are audited by fn.
+func (db *DB) bulkChecked(ctx context.Context, fn func(w bulkWriter) error) error {
+	return db.bulkWith(ctx, nil, fn)
+}
+
+func (db *DB) bulkWith(ctx context.Context, session []sessionSetting, fn func(w bulkWriter) error) (err error) {
 	defer func() { db.noteWrite(err) }()
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
@@ -68,8 +81,7 @@ func (db *DB) bulk(ctx context.Context, fn func(w bulkWriter) error) (err error)
 			}
 		}
 	}()
-	d := db.dialect()
-	for _, s := range d.bulkSession {
+	for _, s := range session {
 		if _, err := conn.ExecContext(ctx, s.set); err != nil {
 			if s.optional {
 				continue // not a superuser, say: the checks stay
@@ -78,7 +90,7 @@ func (db *DB) bulk(ctx context.Context, fn func(w bulkWriter) error) (err error)
 		}
 		undo = append(undo, s.reset)
 	}
-	return d.bulkTx(ctx, conn, fn)
+	return db.dialect().bulkTx(ctx, conn, fn)
 }
 
 // copyBulk loads through PostgreSQL's COPY.
@@ -144,6 +156,10 @@ func (w *copyWriter) sequencePast(table string, id int64) error {
 	return w.exec(`SELECT setval(pg_get_serial_sequence($1, 'id'), $2)`, table, id)
 }
 
+func (w *copyWriter) queryRow(query string, args []any, dest ...any) error {
+	return w.tx.QueryRow(w.ctx, query, args...).Scan(dest...)
+}
+
 type insertWriter struct {
 	ctx   context.Context
 	tx    *sql.Tx
@@ -205,6 +221,10 @@ func (w *insertWriter) exec(query string, args ...any) error {
 // sequencePast has nothing to do: SQLite numbers a new row past the
 // largest id in its table.
 func (w *insertWriter) sequencePast(string, int64) error { return nil }
+
+func (w *insertWriter) queryRow(query string, args []any, dest ...any) error {
+	return w.tx.QueryRowContext(w.ctx, query, args...).Scan(dest...)
+}
 
 var enterpriseBulkCols = []string{"uscc", "name", "town_code", "address", "industry", "size_class", "legal_rep",
 	"contact_phone", "employees", "land_mu", "mujun_class", "status", "created_at", "updated_at"}

@@ -28,6 +28,10 @@ type dialect struct {
 	migrationLock, migrationUnlock string
 	// tableExists counts the tables named $1.
 	tableExists string
+	// skipLocked ends a subquery that claims queued rows (the SMS outbox),
+	// so that instances claiming at once take different rows: PostgreSQL's
+	// FOR UPDATE SKIP LOCKED; SQLite's one writer claims alone.
+	skipLocked string
 	// prepare is whether the submissions' statements are prepared once
 	// (see DB.prepareSubmit): SQLite's driver parses a statement at every
 	// execution, where pgx keeps its own per-connection cache.
@@ -76,6 +80,7 @@ var postgresDialect = dialect{
 	migrationLock:   `SELECT pg_advisory_lock(7308301)`,
 	migrationUnlock: `SELECT pg_advisory_unlock(7308301)`,
 	tableExists:     `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`,
+	skipLocked:      ` FOR UPDATE SKIP LOCKED`,
 	// Only a superuser may take the replica role; for others the
 	// foreign-key checks stay.
 	bulkSession: []sessionSetting{{set: `SET session_replication_role = replica`, reset: `RESET session_replication_role`, optional: true}},

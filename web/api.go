@@ -62,6 +62,8 @@ func jsonError(err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
+	case fugong.AsError(err) != nil:
+		return err // a type's own UnmarshalJSON said what is wrong
 	case errors.As(err, &se), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return fugong.Errorf(fugong.EInvalid, "", "请求体不是有效的 JSON")
 	case errors.As(err, &te):

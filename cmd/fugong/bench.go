@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 
+	"fugong/cmd/fugong/wiring"
 	"fugong/loadtest"
 	"fugong/store"
 )
@@ -41,7 +42,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		cfg.ServerLog = f
 	}
 	cfg.Handler = func(db *store.DB, logger *slog.Logger) (http.Handler, error) {
-		return newHandler(db, logger, webConfig{})
+		return newHandler(wiring.NewServices(db, db.Now), logger, webConfig{})
 	}
 	_, err := loadtest.Run(ctx, cfg)
 	return err

@@ -21,11 +21,15 @@ import (
 // at every start, and a hash cannot be printed back.
 const loginsFile = "demo-logins.txt"
 
+// demoKeyFile is the demo's personal-data key file in its data directory.
+const demoKeyFile = "fugong.key"
+
 func (e *env) demo(ctx context.Context, args []string) error {
 	fs := e.flags("demo")
 	addr := fs.String("addr", cmp.Or(e.getenv("FUGONG_ADDR"), "127.0.0.1:8080"), "listen address (env FUGONG_ADDR)")
 	data := fs.String("data", "./fugong-data", "data directory: the logins, and the database DATA/fugong.db unless --db names another")
 	dsn := fs.String("db", "", "database: sqlite:PATH or postgres://… (default sqlite:DATA/fugong.db)")
+	font := e.pdfFontFlag(fs)
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -43,6 +47,10 @@ func (e *env) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	keys, err := e.demoKeys(ctx, db, filepath.Join(*data, demoKeyFile))
+	if err != nil {
+		return err
+	}
 	_, statErr := os.Stat(path)
 	reset := statErr != nil
 	bar := newBar(e.stderr, "生成演示数据")
@@ -51,6 +59,11 @@ func (e *env) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	bar.finish()
+	staff := newBar(e.stderr, "生成人员花名册")
+	if err := demo.SeedPeople(ctx, db, keys, staff.set); err != nil {
+		return err
+	}
+	staff.finish()
 	if len(logins) > 0 && !reset {
 		// Accounts were missing although the list exists: give every demo
 		// account a fresh password so the list printed below is whole.
@@ -67,7 +80,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		text = []byte("（演示账号文件 " + path + " 不存在：请用 fugong user add 添加用户）\n")
 	}
-	return e.listen(ctx, db, *addr, webConfig{}, func(url string) {
+	return e.listen(ctx, db, *addr, webConfig{keys: keys, pdfFont: *font}, func(url string) {
 		fmt.Fprintf(e.stdout, "\n瑞安市经信局复工复产指挥平台（演示）\n打开 %s 用以下账号登录：\n\n%s\n", url, text)
 	})
 }

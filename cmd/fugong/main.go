@@ -45,8 +45,8 @@ func exitCode(err error) int {
 const usage = `fugong — 瑞安市经信局复工复产指挥平台
 
 Usage:
-  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data] [--db DSN]
-  fugong serve  [--addr ADDR] [--db DSN] [--migrate] [--api-token-ttl 12h] [--trusted-proxy CIDR]... [--secure-cookies] [--metrics-token T]
+  fugong demo   [--addr 127.0.0.1:8080] [--data ./fugong-data] [--db DSN] [--pdf-font FILE.ttf]
+  fugong serve  [--addr ADDR] [--db DSN] [--migrate] [--key-file FILE] [--api-token-ttl 12h] [--trusted-proxy CIDR]... [--secure-cookies] [--metrics-token T] [--pdf-font FILE.ttf]
   fugong migrate [--db DSN]
   fugong user add --username U --role R [--town CODE] [--enterprise USCC] [--group NAME] [--group-leader] [--password-stdin]
   fugong user passwd --username U [--password-stdin]
@@ -55,13 +55,20 @@ Usage:
   fugong export enterprises [--db DSN] --out FILE [--town CODE]
   fugong backup [--db DSN] --out FILE
   fugong restore [--db DSN] --in FILE [--force]
+  fugong keys rotate [--db DSN] [--key-file FILE] [--batch N]
+  fugong keys retire [--db DSN] [--key-file FILE]
+  fugong purge people --ended-before YYYY-MM-DD [--dry-run] [--db DSN]
   fugong bench  [--db DSN] [--enterprises N] [--days D] [--concurrency C] [--duration 10s] [--requests N] [--keep] [--reuse] [--cpuprofile FILE]
   fugong openapi > FILE   (the API's OpenAPI document, as served at /api/v1/openapi.json)
   fugong version
 
 DSN is sqlite:PATH (the default, sqlite:fugong-data/fugong.db) or postgres://…
-Environment: FUGONG_DB (or FUGONG_DB_FILE), FUGONG_ADDR, FUGONG_API_TOKEN_TTL,
-FUGONG_TRUSTED_PROXY, FUGONG_METRICS_TOKEN (or FUGONG_METRICS_TOKEN_FILE).
+Environment: FUGONG_DB (or FUGONG_DB_FILE), FUGONG_ADDR, FUGONG_KEY_FILE,
+FUGONG_API_TOKEN_TTL, FUGONG_TRUSTED_PROXY, FUGONG_METRICS_TOKEN (or
+FUGONG_METRICS_TOKEN_FILE), FUGONG_PDF_FONT.
+The key file holds the keys staff ID numbers and phones are encrypted under;
+fugong demo keeps one in its data directory (fugong.key); backups do not
+hold it.
 `
 
 // run is the whole program, with its environment passed in so tests can call it.
@@ -101,6 +108,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.backup(ctx, rest)
 	case "restore":
 		return env.restore(ctx, rest)
+	case "keys":
+		if len(rest) > 0 && rest[0] == "rotate" {
+			return env.keysRotate(ctx, rest[1:])
+		}
+		if len(rest) > 0 && rest[0] == "retire" {
+			return env.keysRetire(ctx, rest[1:])
+		}
+	case "purge":
+		return env.purge(ctx, rest)
 	case "bench":
 		return env.bench(ctx, rest)
 	case "openapi":

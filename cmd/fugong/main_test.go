@@ -1078,6 +1078,13 @@ func TestDemo(t *testing.T) {
 	if n := demoTotal(t, in.URL, apiLogin(t, in.URL, "tangxia", demoPassword(t, out, "tangxia"))); n == 0 || n >= total {
 		t.Errorf("tangxia sees %d of %d enterprises", n, total)
 	}
+	// The staff rosters (M7), sealed under the key file the demo made.
+	if fi, err := os.Stat(filepath.Join(dir, "fugong.key")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the demo's key file: %v %v", fi, err)
+	}
+	if status, body := call(t, "GET", in.URL+"/api/v1/health/summary", token, nil); status != 200 || strings.Contains(string(body), `"quarantined":0`) {
+		t.Errorf("the demo's health summary: %d %s", status, body)
+	}
 	in.stop(t)
 
 	// Again on the same directory: no reseeding, same logins.

@@ -17,6 +17,7 @@ import (
 
 	"fugong/account"
 	"fugong/cmd/fugong/wiring"
+	"fugong/pii"
 	"fugong/store"
 	"fugong/web"
 )
@@ -45,6 +46,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	keyFile := e.keyFileFlag(fs)
+	font := e.pdfFontFlag(fs)
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -53,6 +56,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return usageError{fmt.Errorf("--api-token-ttl %v out of range", *ttl)}
 	}
 	cfg.apiTokenTTL = *ttl
+	cfg.pdfFont = *font
 	cfg.metricsToken = cmp.Or(cfg.metricsToken, metricsToken)
 	if cfg.trustedProxies, err = web.ParseTrustedProxies(proxies.values...); err != nil {
 		return fmt.Errorf("--trusted-proxy: %w", err)
@@ -62,6 +66,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if cfg.keys, err = e.serveKeys(ctx, db, *keyFile); err != nil {
+		return err
+	}
 	return e.listen(ctx, db, *addr, cfg, nil)
 }
 
@@ -72,6 +79,10 @@ type webConfig struct {
 	metricsToken   string
 	// apiTokenTTL is how long an API token lasts; zero is the default.
 	apiTokenTTL time.Duration
+	// keys are the personal-data keys from the key file (nil: none).
+	keys *pii.Keyring
+	// pdfFont is the TrueType font file of the PDFs; "" for the default.
+	pdfFont string
 }
 
 // listFlag is a flag that may be given several times, each value possibly
@@ -107,7 +118,9 @@ func (f *listFlag) Set(v string) error {
 // set, is printed once the address is known.
 func (e *env) listen(ctx context.Context, db *store.DB, addr string, cfg webConfig, banner func(url string)) error {
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h, err := newHandler(db, logger, cfg)
+	svc := wiring.NewServices(db, db.Now)
+	checkFont(logger, cfg.pdfFont)
+	h, err := newHandler(svc, logger, cfg)
 	if err != nil {
 		return err
 	}
@@ -125,6 +138,8 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, cfg webConf
 	}
 	stopReminders := startReminders(ctx, db, logger)
 	defer stopReminders()
+	stopNotices := startNotices(ctx, svc, logger)
+	defer stopNotices()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -143,9 +158,11 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, cfg webConf
 	return nil
 }
 
-// newHandler builds the whole HTTP stack over db: the services, the web
-// layer and its metrics. serve and bench both use it.
-func newHandler(db *store.DB, logger *slog.Logger, cfg webConfig) (http.Handler, error) {
+// newHandler builds the whole HTTP stack over the services (the people
+// module with cfg's keys, the PDFs with its font): the web layer and its
+// metrics. serve and bench both use it.
+func newHandler(svc wiring.Services, logger *slog.Logger, cfg webConfig) (http.Handler, error) {
+	db := svc.DB
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fugong_db_up", Help: "1 when the database answers a read."},
@@ -165,10 +182,10 @@ func newHandler(db *store.DB, logger *slog.Logger, cfg webConfig) (http.Handler,
 			}
 			return 0
 		}))
-	return wiring.Handler(wiring.NewServices(db, db.Now), wiring.Options{
+	return wiring.Handler(svc, wiring.Options{
 		Logger: logger, Metrics: reg, MetricsToken: cfg.metricsToken,
 		SecureCookies: cfg.secureCookies, TrustedProxies: cfg.trustedProxies,
-		APITokenTTL: cfg.apiTokenTTL,
+		APITokenTTL: cfg.apiTokenTTL, Keys: cfg.keys, PDFFont: cfg.pdfFont,
 	})
 }
 

@@ -19,12 +19,14 @@ var assets embed.FS
 
 // module serves the daily report's API and pages over the service.
 type module struct {
-	svc *daily.Service
+	svc    *daily.Service
+	roster Roster
 }
 
-// New is the daily report's web side over svc.
-func New(svc *daily.Service) web.Module {
-	m := &module{svc: svc}
+// New is the daily report's web side over svc; roster, if not nil, is M7's
+// staff rosters, which the report form is prefilled from and checked against.
+func New(svc *daily.Service, roster Roster) web.Module {
+	m := &module{svc: svc, roster: roster}
 	templates, err := fs.Sub(assets, "templates")
 	if err != nil {
 		panic(err)

@@ -13,6 +13,7 @@ import (
 	"fugong"
 	"fugong/account"
 	"fugong/daily"
+	"fugong/people"
 	"fugong/registry"
 	"fugong/web"
 	"fugong/web/chart"
@@ -34,6 +35,7 @@ func reportPath(uscc, date string) string {
 // reportField is one count input of the form.
 type reportField struct {
 	Name, Label, Value, Hint, Error string
+	Roster                          string // how it disagrees with the staff roster (ui_daily_roster.go)
 }
 
 type fieldGroup struct {
@@ -104,6 +106,9 @@ type reportFormPage struct {
 	Latest       *daily.Report
 	Headers      []string
 	Versions     []versionRow
+	// The firm's staff roster, when it keeps one (ui_daily_roster.go).
+	Roster        *people.RosterFigures
+	RosterPrefill bool
 }
 
 // status is the big line at the top of the form: is the day's report in,
@@ -242,6 +247,9 @@ func (m *module) reportForm(w http.ResponseWriter, r *http.Request, ss *web.Sess
 	} else {
 		p.setValues(map[string]string{})
 	}
+	if err := m.checkRoster(ctx, ss.Actor(), &p, d.Latest == nil); err != nil {
+		return err
+	}
 	p.Key = account.NewToken()
 	p.Saved, _ = strconv.Atoi(r.URL.Query().Get("saved"))
 	ss.Render(w, r, http.StatusOK, "report_form", p)
@@ -346,6 +354,9 @@ func (m *module) reportSubmit(w http.ResponseWriter, r *http.Request, ss *web.Se
 		// The locked form shows what is stored, and lists what was not saved.
 		p.setFigures(d.Latest.Figures)
 		p.Unsaved = unsaved(d.Latest.Figures, raw, f)
+	}
+	if err := m.checkRoster(ctx, ss.Actor(), &p, false); err != nil {
+		return err
 	}
 	p.Key = key
 	ss.Render(w, r, status, "report_form", p)

@@ -18,7 +18,7 @@ import (
 // TestScopeTable: every route of the module, API and page, has its row
 // below, and testdata/routes.golden is the rows as they are.
 func TestScopeTable(t *testing.T) {
-	webtest.CheckScopeTable(t, webdaily.New(nil), scopeCases)
+	webtest.CheckScopeTable(t, webdaily.New(nil, nil), scopeCases)
 }
 
 // TestScope walks every row as every role, on both engines.
@@ -26,7 +26,7 @@ func TestScope(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := webtest.New(t, db)
-		webtest.CheckScope(t, e, webdaily.New(e.Services.Daily), scopeCases)
+		webtest.CheckScope(t, e, webdaily.New(e.Services.Daily, e.Services.People), scopeCases)
 	})
 }
 

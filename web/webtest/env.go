@@ -18,6 +18,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -119,6 +120,9 @@ func NewWith(t testing.TB, db *store.DB, start time.Time, o wiring.Options) *Env
 	svc := wiring.NewServices(db, clock.Now)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Keys == nil {
+		o.Keys = Keys
 	}
 	h, err := wiring.Handler(svc, o)
 	if err != nil {
@@ -456,9 +460,11 @@ func (b *Browser) Do(t testing.TB, method, path string, p Payload, header http.H
 }
 
 // PathFor fills a route's {uscc} with the code of fixture key, its {date}
-// with today (on the environment's clock) and its town {code} with 塘下镇.
+// with today (on the environment's clock), its {year} with last year (a
+// year of 亩均 figures, M9) and its town {code} with 塘下镇.
 func (e *Env) PathFor(route, key string) string {
 	route = strings.Replace(route, "{date}", e.Today(), 1)
+	route = strings.Replace(route, "{year}", strconv.Itoa(e.Clock.Now().In(fugong.Location).Year()-1), 1)
 	route = strings.Replace(route, "{code}", TownTangxia, 1)
 	if !strings.Contains(route, "{uscc}") {
 		return route
@@ -476,11 +482,13 @@ func (e *Env) Today() string { return daily.Today(e.Clock.Now()) }
 // Bureau roles the fixture lacks, logged in by the tests that need them:
 // the coordination group dispatches, the supplies group keeps the stock.
 const (
-	RoleCoord    = "coordination"
-	RoleSupplies = "supplies"
+	RoleCoord      = "coordination"
+	RoleSupplies   = "supplies"
+	RolePrevention = "prevention" // 联防联控组: people and health
 )
 
-var extraGroups = map[string]fugong.Group{RoleCoord: fugong.GroupCoordination, RoleSupplies: fugong.GroupSupplies}
+var extraGroups = map[string]fugong.Group{RoleCoord: fugong.GroupCoordination, RoleSupplies: fugong.GroupSupplies,
+	RolePrevention: fugong.GroupPrevention}
 
 // AddBureauUsers logs in a user (u-ROLE) of each of roles beside the fixture's.
 func (e *Env) AddBureauUsers(t *testing.T, roles ...string) {

@@ -15,6 +15,7 @@ import (
 
 	"fugong"
 	"fugong/cmd/fugong/wiring"
+	"fugong/pii"
 	"fugong/sheet/sheettest"
 	"fugong/store"
 	"fugong/store/storetest"
@@ -22,7 +23,8 @@ import (
 )
 
 // The bounds on file imports, over the whole server: every module's
-// import (the registry's, the daily reports', the pairings') reads its
+// import (the registry's, the daily reports', the pairings', the staff
+// rosters') reads its
 // file in one of the server's shared slots and unpacks it within the
 // limits of package sheet.
 
@@ -51,13 +53,13 @@ type bombPeaks struct {
 }
 
 // bombServer serves the whole server over a fresh SQLite database and
-// returns its URL and the admin's bearer token: the admin may use every
-// import.
-func bombServer(tb testing.TB) (string, string) {
+// returns its URL, the admin's bearer token (the admin may use every
+// import) and an enterprise to import a roster to.
+func bombServer(tb testing.TB) (string, string, string) {
 	tb.Helper()
 	db := storetest.Open(tb, "sqlite:"+filepath.Join(tb.TempDir(), "fugong.db"))
 	e := webtest.NewWith(tb, db, time.Time{}, wiring.Options{})
-	return e.Server.URL, e.Tokens[webtest.RoleAdmin]
+	return e.Server.URL, e.Tokens[webtest.RoleAdmin], e.Ents["tangA"]
 }
 
 // bombUploads posts n copies of file at once to the import at path and
@@ -142,14 +144,15 @@ func dirSize(dir string) uint64 {
 // TestZipBombUploads: four zip bombs uploaded at once to an import are
 // refused, as too large or as one import too many, and the server's heap
 // stays far below what unpacking one of them took (1.5 GB): the registry's
-// import and the pairings' (web/pairing) alike. Not parallel: the heap is
-// the whole process's.
+// import, the pairings' (web/pairing), a firm's roster (web/people) and
+// a year's 亩均 figures (web/mujun) alike. Not parallel: the heap is the whole process's.
 func TestZipBombUploads(t *testing.T) {
 	file := zipBomb(t)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	base, token := bombServer(t)
-	for _, path := range []string{"/api/v1/enterprises/import", "/api/v1/pairings/import"} {
+	base, token, firm := bombServer(t)
+	for _, path := range []string{"/api/v1/enterprises/import", "/api/v1/pairings/import", "/api/v1/enterprises/" + firm + "/staff/import",
+		"/api/v1/mujun/2019/annual-data/import"} {
 		t.Run(path, func(t *testing.T) {
 			answers, p := bombUploads(t, base, path, token, tmp, file, 4)
 			for i, res := range answers {
@@ -171,9 +174,10 @@ func TestZipBombUploads(t *testing.T) {
 
 // TestImportsBusy: the import slots are the server's, shared by every
 // module's import. When every slot is taken, each import (the registry's,
-// the daily reports', the pairings' of web/pairing) is refused with 429
-// and a Retry-After, through the API and the page; once one is free it
-// goes through.
+// the daily reports', the pairings' of web/pairing, a firm's roster of
+// web/people, a year's 亩均 figures of web/mujun) is refused with 429 and
+// a Retry-After, through the API and the page; once one is free it goes
+// through.
 func TestImportsBusy(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -183,25 +187,38 @@ func TestImportsBusy(t *testing.T) {
 			return webtest.ImportHeader + webtest.ImportRow(e.NewUSCC(t), "导入一厂", "塘下镇", "13900001111")
 		}
 		pairings := func() string { return "统一社会信用代码,干部账号\n" + e.Ents["tangA"] + ",u-cadre\n" }
-		// Each import's API is at /api/v1 and its page's path.
+		ids := pii.NewIDGenerator(1)
+		roster := func() string { return "姓名,身份证号码,健康码\n张三," + ids.Next().Number + ",绿码\n" }
+		mujunFigures := func() string {
+			return "统一社会信用代码,用地面积,税收,增加值,营业收入,综合能耗,研发经费,职工人数,用电量,用水量\n" +
+				e.Ents["tangA"] + ",10.5,30,150,600,60,18,80,400000,2000\n"
+		}
+		staff := "/enterprises/" + e.Ents["tangA"] + "/staff/import"
 		for _, c := range []struct {
-			page string
-			file func() string
+			api, page string
+			form      map[string]string // the page's fields beside the file
+			file      func() string
 		}{
-			{"/enterprises/import", enterprises},
-			{"/pairings/import", pairings},
+			{"/api/v1/enterprises/import", "/enterprises/import", nil, enterprises},
+			{"/api/v1/pairings/import", "/pairings/import", nil, pairings},
+			{"/api/v1" + staff, staff, nil, roster},
+			{"/api/v1/mujun/2019/annual-data/import", "/mujun/import", map[string]string{"year": "2019"}, mujunFigures},
 		} {
 			uiImport := func() webtest.Resp {
 				page := b.Get(t, c.page)
-				return b.Do(t, "POST", c.page, webtest.Upload(t, "list.csv", c.file(), map[string]string{"csrf": webtest.CSRFOf(t, page.Body)}), nil)
+				fields := map[string]string{"csrf": webtest.CSRFOf(t, page.Body)}
+				for k, v := range c.form {
+					fields[k] = v
+				}
+				return b.Do(t, "POST", c.page, webtest.Upload(t, "list.csv", c.file(), fields), nil)
 			}
 			release, ok := e.Web.TryImportSlot() // a file being read
 			if !ok {
 				t.Fatal("no import slot free")
 			}
-			r := e.As(t, webtest.RoleAdmin, "POST", "/api/v1"+c.page, webtest.Upload(t, "list.csv", c.file(), nil))
+			r := e.As(t, webtest.RoleAdmin, "POST", c.api, webtest.Upload(t, "list.csv", c.file(), nil))
 			if r.Status != http.StatusTooManyRequests || r.Err(t).Error.Code != fugong.ERateLimited || r.Header.Get("Retry-After") != "10" {
-				t.Errorf("API import %s while busy: %d %v %s", c.page, r.Status, r.Header, r.Body)
+				t.Errorf("API import %s while busy: %d %v %s", c.api, r.Status, r.Header, r.Body)
 			}
 			if c.page == "/enterprises/import" {
 				if r := e.As(t, webtest.RoleAdmin, "POST", "/api/v1/reports/import", webtest.Upload(t, "x.csv", "a\n", nil)); r.Status != http.StatusTooManyRequests {
@@ -212,8 +229,8 @@ func TestImportsBusy(t *testing.T) {
 				t.Errorf("page import %s while busy: %d %s", c.page, r.Status, r.Body)
 			}
 			release()
-			if r := e.As(t, webtest.RoleAdmin, "POST", "/api/v1"+c.page, webtest.Upload(t, "list.csv", c.file(), nil)); r.Status != http.StatusOK {
-				t.Errorf("API import %s when free: %d %s", c.page, r.Status, r.Body)
+			if r := e.As(t, webtest.RoleAdmin, "POST", c.api, webtest.Upload(t, "list.csv", c.file(), nil)); r.Status != http.StatusOK {
+				t.Errorf("API import %s when free: %d %s", c.api, r.Status, r.Body)
 			}
 			if r := uiImport(); r.Status != http.StatusOK {
 				t.Errorf("page import %s when free: %d %s", c.page, r.Status, r.Body)
@@ -239,7 +256,7 @@ func BenchmarkZipBombUploads(b *testing.B) {
 			file := bc.file()
 			tmp := b.TempDir()
 			b.Setenv("TMPDIR", tmp)
-			base, token := bombServer(b)
+			base, token, _ := bombServer(b)
 			var worst bombPeaks
 			for b.Loop() {
 				_, p := bombUploads(b, base, bc.path, token, tmp, file, 4)

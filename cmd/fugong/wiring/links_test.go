@@ -27,7 +27,7 @@ func TestEnterpriseModuleLinks(t *testing.T) {
 			page := b.Get(t, "/enterprises/"+e.Ents[c.key])
 			nav := moduleLinks.Find(page.Body)
 			links := hrefs.FindAllSubmatch(nav, -1)
-			if page.Status != 200 || len(links) != 5 {
+			if page.Status != 200 || len(links) != 7 {
 				t.Fatalf("%s: status %d, %d module links", c.role, page.Status, len(links))
 			}
 			for _, l := range links {
@@ -50,7 +50,7 @@ func TestSettingsLinksOpen(t *testing.T) {
 		page := b.Get(t, "/settings")
 		list := regexp.MustCompile(`(?s)<ul class="card" id="module-settings">.*?</ul>`).Find(page.Body)
 		links := hrefs.FindAllSubmatch(list, -1)
-		if page.Status != 200 || len(links) != 4 {
+		if page.Status != 200 || len(links) != 8 {
 			t.Fatalf("status %d, %d module settings links", page.Status, len(links))
 		}
 		for _, l := range links {

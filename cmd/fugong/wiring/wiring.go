@@ -14,11 +14,18 @@ import (
 
 	"fugong/account"
 	"fugong/audit"
+	"fugong/briefing"
 	"fugong/daily"
 	"fugong/documents"
 	"fugong/files"
+	"fugong/finance"
 	"fugong/inspect"
+	"fugong/mujun"
+	"fugong/notice"
 	"fugong/pairing"
+	"fugong/pdf"
+	"fugong/people"
+	"fugong/pii"
 	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
@@ -26,11 +33,16 @@ import (
 	"fugong/tickets"
 	"fugong/web"
 	webadmin "fugong/web/admin"
+	webbriefing "fugong/web/briefing"
 	webdaily "fugong/web/daily"
 	webdocuments "fugong/web/documents"
 	webfiles "fugong/web/files"
+	webfinance "fugong/web/finance"
 	webinspect "fugong/web/inspect"
+	webmujun "fugong/web/mujun"
+	webnotices "fugong/web/notices"
 	webpairing "fugong/web/pairing"
+	webpeople "fugong/web/people"
 	webproduction "fugong/web/production"
 	webregistry "fugong/web/registry"
 	websupplies "fugong/web/supplies"
@@ -50,6 +62,16 @@ type Services struct {
 	Production *production.Service // M4
 	Tickets    *tickets.Service    // M5
 	Supplies   *supplies.Service   // M6
+	// People is M7. Its Keys are the personal-data keyring, set by the
+	// command from the key file (nil without one: nothing personal can be
+	// written).
+	People   *people.Service
+	Mujun    *mujun.Service    // M9 亩均论英雄
+	Finance  *finance.Service  // M9 金融支持与政策兑现
+	Notices  *notice.Service   // M10
+	Briefing *briefing.Service // M11
+	// PDFFont is the font of the PDFs the server draws (the briefing).
+	PDFFont *pdf.Font
 }
 
 // NewServices wires every module's service over db. now is the clock of
@@ -58,7 +80,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 	reg := &registry.Service{Store: db}
 	pairings := &pairing.Service{Store: db, Registry: reg}
 	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
-	return Services{
+	s := Services{
 		DB:         db,
 		Registry:   reg,
 		Accounts:   &account.Service{Store: db, Now: time.Now},
@@ -70,7 +92,25 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		Production: &production.Service{Store: db, Registry: reg, Now: now},
 		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
 		Supplies:   stock,
+		People:     &people.Service{Store: db, Registry: reg, Now: now},
+		Mujun:      &mujun.Service{Store: db, Registry: reg, Now: now},
+		Finance:    &finance.Service{Store: db, Registry: reg, Now: now},
+		Notices:    &notice.Service{Store: db, Now: now, Wake: make(chan struct{}, 1)},
+		PDFFont:    pdf.NewFont(""),
 	}
+	// The briefing's sections, in the order it lists them, each read
+	// through its module's service: a module adds its own here (people,
+	// checkpoints, 亩均).
+	s.Briefing = &briefing.Service{Store: db, Now: now, Sources: []briefing.Source{
+		briefing.Production(s.Production),
+		briefing.Reports(s.Daily),
+		briefing.Prevention(s.Daily),
+		briefing.Inspection(s.Inspect, s.Oversight),
+		briefing.Tickets(s.Tickets),
+		briefing.Supplies(s.Supplies),
+		briefing.Notices(s.Notices),
+	}}
+	return s
 }
 
 // Modules are the web side of every module that has a package of its own
@@ -78,7 +118,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 func Modules(s Services) []web.Module {
 	return []web.Module{
 		webregistry.New(s.Registry),            // M1 企业名录, 批量导入, an enterprise's page, the home page's overview
-		webdaily.New(s.Daily),                  // M2 日报
+		webdaily.New(s.Daily, s.People),        // M2 日报
 		webadmin.New(s.Accounts, auditLog(s)),  // 用户管理, 审计日志, 修改密码
 		webfiles.New(filesOf(s)),               // the attached files
 		webinspect.New(s.Inspect, s.Oversight), // M3 督导检查, 督导覆盖
@@ -87,6 +127,11 @@ func Modules(s Services) []web.Module {
 		websupplies.New(s.Supplies),            // M6 防疫物资
 		webtickets.New(s.Tickets),              // M5 问题困难
 		webpairing.New(s.Pairing),              // M3 一企一员
+		webpeople.New(s.People),                // M7 人员健康
+		webmujun.New(s.Mujun),                  // M9 亩均论英雄
+		webfinance.New(s.Finance),              // M9 金融支持与政策兑现
+		webnotices.New(s.Notices),              // M10 通知公告
+		webbriefing.New(s.Briefing, s.PDFFont), // M11 日日报
 	}
 }
 
@@ -128,12 +173,25 @@ type Options struct {
 	// Extra are served after Modules(s): a test's own modules, beside
 	// the real ones.
 	Extra []web.Module
+	// Keys are the personal-data keys from the key file (M7's ID numbers
+	// and phones); nil leaves s.People's as they are. They are set on
+	// s.People.
+	Keys *pii.Keyring
+	// PDFFont is the TrueType font file of the PDFs; "" for the default
+	// (pdf.DefaultFontPath).
+	PDFFont string
 }
 
 // Handler is the whole HTTP service over s.
 func Handler(s Services, o Options) (*web.Server, error) {
 	if o.APITokenTTL != 0 {
 		s.Accounts.APITokenTTL = o.APITokenTTL
+	}
+	if o.Keys != nil {
+		s.People.Keys = o.Keys
+	}
+	if o.PDFFont != "" {
+		s.PDFFont = pdf.NewFont(o.PDFFont)
 	}
 	return web.New(web.Deps{
 		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Deadline: s.Daily,

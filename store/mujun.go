@@ -1,0 +1,832 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fugong"
+	"fugong/mujun"
+)
+
+// M9, 亩均论英雄: annual figures, evaluation runs and their results, relief
+// scenarios. The settings and prices are rows of the settings table.
+
+var _ mujun.Store = (*DB)(nil)
+
+const annualCols = `land_mu, tax_wan, value_added_wan, revenue_wan, energy_tce, emissions_t, rd_wan, staff,
+	electricity_kwh, water_t, utility, start_year`
+
+// annualColsOf is annualCols of the table alias t.
+func annualColsOf(t string) string {
+	cols := strings.Split(annualCols, ",")
+	for i, c := range cols {
+		cols[i] = t + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+func annualDest(d *mujun.AnnualData, em *sql.NullFloat64) []any {
+	return []any{&d.LandMu, &d.TaxWan, &d.ValueAddedWan, &d.RevenueWan, &d.EnergyTce, em, &d.RDWan, &d.Staff,
+		&d.ElectricityKWh, &d.WaterT, &d.Utility, &d.StartYear}
+}
+
+func annualArgs(d *mujun.AnnualData) []any {
+	var em any
+	if d.EmissionsT != nil {
+		em = *d.EmissionsT
+	}
+	return []any{d.LandMu, d.TaxWan, d.ValueAddedWan, d.RevenueWan, d.EnergyTce, em, d.RDWan, d.Staff,
+		d.ElectricityKWh, d.WaterT, d.Utility, d.StartYear}
+}
+
+func emissions(em sql.NullFloat64) *float64 {
+	if !em.Valid {
+		return nil
+	}
+	v := em.Float64
+	return &v
+}
+
+// annualID names a firm's figures of a year in the audit log.
+func annualID(uscc string, year int) string { return uscc + "/" + strconv.Itoa(year) }
+
+// SaveAnnualData stores each firm's figures of a year, replacing what was
+// there, audited one by one, in one transaction.
+func (db *DB) SaveAnnualData(ctx context.Context, a fugong.Actor, rows []mujun.AnnualData) (created int, err error) {
+	err = db.write(ctx, func(tx *Tx) error {
+		created = 0
+		for i := range rows {
+			d := &rows[i]
+			if err := tx.lockRow(ctx, lockNoKeyUpdate, "enterprises", "uscc", d.USCC); err != nil {
+				return err
+			}
+			var before mujun.AnnualData
+			var em sql.NullFloat64
+			err := tx.QueryRowContext(ctx, `SELECT `+annualCols+` FROM mujun_annual_data WHERE year = $1 AND uscc = $2`,
+				d.Year, d.USCC).Scan(annualDest(&before, &em)...)
+			had := err == nil
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			args := append([]any{d.Year, d.USCC}, annualArgs(d)...)
+			_, err = tx.ExecContext(ctx, `INSERT INTO mujun_annual_data (year, uscc, `+annualCols+`, updated_at, updated_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+				ON CONFLICT (year, uscc) DO UPDATE SET land_mu = excluded.land_mu, tax_wan = excluded.tax_wan,
+				value_added_wan = excluded.value_added_wan, revenue_wan = excluded.revenue_wan,
+				energy_tce = excluded.energy_tce, emissions_t = excluded.emissions_t, rd_wan = excluded.rd_wan,
+				staff = excluded.staff, electricity_kwh = excluded.electricity_kwh, water_t = excluded.water_t,
+				utility = excluded.utility, start_year = excluded.start_year,
+				updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+				append(args, tx.now, a.Username)...)
+			if isForeignKey(err) {
+				return fugong.NotFound("企业")
+			}
+			if err != nil {
+				return err
+			}
+			action, b := "create", any(nil)
+			if had {
+				before.USCC, before.Year, before.EmissionsT = d.USCC, d.Year, emissions(em)
+				action, b = "update", before
+			} else {
+				created++
+			}
+			if err := tx.audit(a, action, "mujun_annual_data", annualID(d.USCC, d.Year), b, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return created, err
+}
+
+// AnnualData returns one firm's figures of a year.
+func (db *DB) AnnualData(ctx context.Context, uscc string, year int) (mujun.AnnualData, error) {
+	d := mujun.AnnualData{USCC: uscc, Year: year}
+	var em sql.NullFloat64
+	err := db.r.QueryRowContext(ctx, `SELECT `+annualCols+` FROM mujun_annual_data WHERE year = $1 AND uscc = $2`, year, uscc).
+		Scan(annualDest(&d, &em)...)
+	if err != nil {
+		return mujun.AnnualData{}, notFound(err, fmt.Sprintf("%d 年度的亩均数据", year))
+	}
+	d.EmissionsT = emissions(em)
+	return d, nil
+}
+
+// AnnualDataOf returns every year's figures of a firm, latest first.
+func (db *DB) AnnualDataOf(ctx context.Context, uscc string) ([]mujun.AnnualData, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT year, `+annualCols+` FROM mujun_annual_data WHERE uscc = $1 ORDER BY year DESC`, uscc)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []mujun.AnnualData{}
+	for rows.Next() {
+		d := mujun.AnnualData{USCC: uscc}
+		var em sql.NullFloat64
+		if err := rows.Scan(append([]any{&d.Year}, annualDest(&d, &em)...)...); err != nil {
+			return nil, err
+		}
+		d.EmissionsT = emissions(em)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DataYears lists the years with figures, latest first.
+func (db *DB) DataYears(ctx context.Context) ([]mujun.YearCount, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT year, count(*) FROM mujun_annual_data GROUP BY year ORDER BY year DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []mujun.YearCount{}
+	for rows.Next() {
+		var y mujun.YearCount
+		if err := rows.Scan(&y.Year, &y.Firms); err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	return out, rows.Err()
+}
+
+// latestRun is the id of a year's latest run, 0 when it has none.
+func latestRun(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, year int) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM mujun_runs WHERE year = $1 ORDER BY version DESC LIMIT 1`, year).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// Firms reads a year's evaluation input: the year's figures in key order,
+// each joined with its enterprise (town, size class, current class; active
+// ones only) and its result in the latest run of the year before. A large
+// year is read in four key ranges at once: the scan is bound by the
+// driver's work per column, not by the database. The emission figures
+// share blocks of memory rather than one allocation each.
+func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, err error) {
+	last, err := latestRun(ctx, db.r, year-1)
+	if err != nil {
+		return nil, nil, err
+	}
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM mujun_annual_data WHERE year = $1`, year).Scan(&n); err != nil {
+		return nil, nil, err
+	}
+	parts := 1
+	if n >= 50_000 {
+		parts = firmParts
+	}
+	// bounds[k] is the first key of range k ("" for the first range).
+	bounds := make([]string, parts)
+	for k := 1; k < parts; k++ {
+		if err := db.r.QueryRowContext(ctx, `SELECT uscc FROM mujun_annual_data WHERE year = $1 ORDER BY uscc LIMIT 1 OFFSET $2`,
+			year, n*k/parts).Scan(&bounds[k]); err != nil {
+			return nil, nil, err
+		}
+	}
+	type part struct {
+		firms []mujun.Firm
+		above []bool
+		err   error
+	}
+	got := make([]part, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &where{}
+			w.add("d.year = ?", year)
+			w.add("e.status = 'active'")
+			if k > 0 {
+				w.add("d.uscc >= ?", bounds[k])
+			}
+			if k+1 < parts {
+				w.add("d.uscc < ?", bounds[k+1])
+			}
+			p := &got[k]
+			p.firms, p.above, p.err = db.firmRange(ctx, w, last, year, n/parts+1)
+		}()
+	}
+	wg.Wait()
+	nAbove, total := 0, 0
+	for _, p := range got {
+		if p.err != nil {
+			return nil, nil, p.err
+		}
+		total += len(p.firms)
+		for _, a := range p.above {
+			if a {
+				nAbove++
+			}
+		}
+	}
+	above, below = make([]mujun.Firm, 0, nAbove), make([]mujun.Firm, 0, total-nAbove)
+	for _, p := range got {
+		for i := range p.firms {
+			if p.above[i] {
+				above = append(above, p.firms[i])
+			} else {
+				below = append(below, p.firms[i])
+			}
+		}
+	}
+	return above, below, nil
+}
+
+// firmParts is how many key ranges a large year is read in.
+const firmParts = 4
+
+// firmRange reads the firms of w (over d, the figures, and e, the
+// enterprises) and whether each is above designated size.
+func (db *DB) firmRange(ctx context.Context, w *where, lastRun int64, year, hint int) ([]mujun.Firm, []bool, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT d.uscc, e.town_code, e.size_class, coalesce(e.mujun_class, ''), coalesce(p.class, ''), `+
+		annualColsOf("d")+` FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc
+		LEFT JOIN mujun_results p ON p.run_id = `+w.next(lastRun)+` AND p.uscc = d.uscc`+w.String()+` ORDER BY d.uscc`, w.args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	firms := make([]mujun.Firm, 0, hint)
+	above := make([]bool, 0, hint)
+	var block []float64
+	var f mujun.Firm
+	var size, current, lastClass string
+	var em sql.NullFloat64
+	dest := append([]any{&f.Data.USCC, &f.Town, &size, &current, &lastClass}, annualDest(&f.Data, &em)...)
+	for rows.Next() {
+		f = mujun.Firm{}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, err
+		}
+		f.Data.Year, f.LastClass, f.Current = year, mujun.Class(lastClass), mujun.Class(current)
+		if em.Valid {
+			if len(block) == cap(block) {
+				block = make([]float64, 0, 4096)
+			}
+			block = append(block, em.Float64)
+			f.Data.EmissionsT = &block[len(block)-1]
+		}
+		firms = append(firms, f)
+		above = append(above, size == "above")
+	}
+	return firms, above, rows.Err()
+}
+
+// exemptions number the exemptions in a result's detail.
+var exemptions = []mujun.Exemption{mujun.NotExempt, mujun.ExemptUtility, mujun.ExemptStartup}
+
+// encodeDetail appends what a result keeps beside its columns: the score
+// (varint), the city and town ranks (uvarints), last year's class and the
+// exemption (a byte each: 0 for none), then per mark a flag byte (1: no
+// figure, 2: the average), the value as 8 bytes unless there is no
+// figure, and the points as a varint.
+func encodeDetail(buf []byte, r *mujun.Result) []byte {
+	buf = binary.AppendVarint(buf, int64(r.Score))
+	buf = binary.AppendUvarint(buf, uint64(r.CityRank))
+	buf = binary.AppendUvarint(buf, uint64(r.TownRank))
+	var last byte
+	if r.LastClass != "" {
+		last = r.LastClass[0]
+	}
+	buf = append(buf, last, byte(slices.Index(exemptions, r.Exempt)))
+	for _, m := range r.Marks {
+		var flags byte
+		if m.NoFigure {
+			flags |= 1
+		}
+		if m.Averaged {
+			flags |= 2
+		}
+		buf = append(buf, flags)
+		if !m.NoFigure {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(m.Value))
+		}
+		buf = binary.AppendVarint(buf, int64(m.Points))
+	}
+	return buf
+}
+
+// decodeDetail fills r from a detail encodeDetail wrote.
+func decodeDetail(b []byte, r *mujun.Result) error {
+	bad := errors.New("store: a mujun result's detail is cut short")
+	score, n := binary.Varint(b)
+	if n <= 0 {
+		return bad
+	}
+	b = b[n:]
+	var ranks [2]uint64
+	for i := range ranks {
+		if ranks[i], n = binary.Uvarint(b); n <= 0 {
+			return bad
+		}
+		b = b[n:]
+	}
+	if len(b) < 2 || int(b[1]) >= len(exemptions) {
+		return bad
+	}
+	r.Score, r.CityRank, r.TownRank = mujun.Points(score), int32(ranks[0]), int32(ranks[1])
+	if b[0] != 0 {
+		r.LastClass = mujun.Class(b[:1])
+	}
+	r.Exempt = exemptions[b[1]]
+	var err error
+	r.Marks, err = decodeMarks(b[2:])
+	return err
+}
+
+func decodeMarks(b []byte) ([]mujun.Mark, error) {
+	var out []mujun.Mark
+	for len(b) > 0 {
+		var m mujun.Mark
+		flags := b[0]
+		b = b[1:]
+		m.NoFigure, m.Averaged = flags&1 != 0, flags&2 != 0
+		if !m.NoFigure {
+			if len(b) < 8 {
+				return nil, errors.New("store: mujun marks cut short")
+			}
+			m.Value = math.Float64frombits(binary.LittleEndian.Uint64(b))
+			b = b[8:]
+		}
+		p, n := binary.Varint(b)
+		if n <= 0 {
+			return nil, errors.New("store: mujun marks: bad points")
+		}
+		m.Points, b = mujun.Points(p), b[n:]
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+var resultCols = []string{"run_id", "uscc", "grp", "pos", "town_code", "class", "detail"}
+
+// SaveRun keeps a run with its results in one transaction: the run row,
+// the results through the bulk path (COPY on PostgreSQL, multi-row
+// INSERTs on SQLite, every constraint checked), their counts per group,
+// town and class, the registry class of each firm in changes with an
+// audit row each (the audit rows by the bulk path too), and the audit of
+// the run.
+func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*mujun.Evaluation, changes []mujun.ClassChange) (mujun.Run, error) {
+	settings, err := json.Marshal(r.Settings)
+	if err != nil {
+		return r, err
+	}
+	now := db.now()
+	r.CreatedAt, r.CreatedBy = local(now), a.Username
+	counts := map[[3]string]int{}
+	total := 0
+	for _, ev := range evs {
+		total += len(ev.Results)
+	}
+	// One buffer for every result's detail; each row's slice points into it.
+	keys := 1
+	if len(evs) > 0 {
+		keys = max(keys, len(evs[0].Keys))
+	}
+	detail := make([]byte, 0, total*(8+keys*12))
+	bounds := make([]int, 0, total+1)
+	bounds = append(bounds, 0)
+	for _, ev := range evs {
+		for i := range ev.Results {
+			res := &ev.Results[i]
+			detail = encodeDetail(detail, res)
+			bounds = append(bounds, len(detail))
+			counts[[3]string{string(ev.Group), res.Town, string(res.Class)}]++
+		}
+	}
+	err = db.bulkChecked(ctx, func(w bulkWriter) error {
+		if db.dialect().rowLocks {
+			// Numbering runs of a year: one instance at a time.
+			if err := w.exec(`SELECT pg_advisory_xact_lock(hashtext($1))`, fmt.Sprintf("mujun-run-%d", r.Year)); err != nil {
+				return err
+			}
+		}
+		if err := w.queryRow(`SELECT coalesce(max(version), 0) + 1 FROM mujun_runs WHERE year = $1`, []any{r.Year}, &r.Version); err != nil {
+			return err
+		}
+		if err := w.queryRow(`INSERT INTO mujun_runs (year, version, note, settings, firms_above, firms_below,
+			graded_above, graded_below, emission_average_above, emission_average_below, set_classes, created_at, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			[]any{r.Year, r.Version, r.Note, string(settings), r.Firms[mujun.Above], r.Firms[mujun.Below],
+				r.Graded[mujun.Above], r.Graded[mujun.Below], int64(r.EmissionAverage[mujun.Above]),
+				int64(r.EmissionAverage[mujun.Below]), r.SetClasses, now, a.Username}, &r.ID); err != nil {
+			return err
+		}
+		row := make([]any, len(resultCols))
+		k := 0
+		for _, ev := range evs {
+			pos := positions(ev.Results)
+			first := k
+			if err := w.rows("mujun_results", resultCols, len(ev.Results), func(i int) []any {
+				res := &ev.Results[i]
+				row[0], row[1], row[2], row[3] = r.ID, res.USCC, string(ev.Group), pos[i]
+				row[4], row[5] = res.Town, string(res.Class)
+				row[6] = detail[bounds[first+i]:bounds[first+i+1]:bounds[first+i+1]]
+				return row
+			}); err != nil {
+				return err
+			}
+			k += len(ev.Results)
+		}
+		keys := make([][3]string, 0, len(counts))
+		for key := range counts {
+			keys = append(keys, key)
+		}
+		if err := w.rows("mujun_class_counts", []string{"run_id", "grp", "town_code", "class", "firms"}, len(keys), func(i int) []any {
+			key := keys[i]
+			return []any{r.ID, key[0], key[1], key[2], counts[key]}
+		}); err != nil {
+			return err
+		}
+		if err := setClasses(w, a, now, r.ID, changes); err != nil {
+			return err
+		}
+		after, err := json.Marshal(struct {
+			Year       int                 `json:"year"`
+			Version    int                 `json:"version"`
+			Firms      map[mujun.Group]int `json:"firms"`
+			Graded     map[mujun.Group]int `json:"graded"`
+			SetClasses bool                `json:"set_classes"`
+			Changed    int                 `json:"classes_changed"`
+			Settings   json.RawMessage     `json:"settings"`
+		}{r.Year, r.Version, r.Firms, r.Graded, r.SetClasses, len(changes), settings})
+		if err != nil {
+			return err
+		}
+		return w.exec(qAudit, now, a.Username, "create", "mujun_evaluation", strconv.FormatInt(r.ID, 10), nil, string(after))
+	})
+	return r, err
+}
+
+var auditCols = []string{"at", "actor", "action", "entity", "entity_id", "before", "after"}
+
+// manyChanges is where setting classes one statement each gives way to
+// one statement over a temporary table of the changes.
+const manyChanges = 200
+
+// setClasses sets each changed firm's registry class, with one audit row
+// each: {"mujun_class": before} → {"mujun_class": after, "evaluation_id": run}.
+// Many changes (a year's first run) go into a temporary table through the
+// bulk path and are applied by one UPDATE, not a statement (and on
+// PostgreSQL a round trip) each.
+func setClasses(w bulkWriter, a fugong.Actor, now time.Time, run int64, changes []mujun.ClassChange) error {
+	if len(changes) < manyChanges {
+		for _, c := range changes {
+			if err := w.exec(`UPDATE enterprises SET mujun_class = $1, updated_at = $2 WHERE uscc = $3`, string(c.To), now, c.USCC); err != nil {
+				return err
+			}
+		}
+	} else {
+		if err := w.exec(`CREATE TEMP TABLE mujun_class_changes (uscc TEXT PRIMARY KEY, class TEXT NOT NULL)`); err != nil {
+			return err
+		}
+		if err := w.rows("mujun_class_changes", []string{"uscc", "class"}, len(changes), func(i int) []any {
+			return []any{changes[i].USCC, string(changes[i].To)}
+		}); err != nil {
+			return err
+		}
+		if err := w.exec(`UPDATE enterprises SET mujun_class = c.class, updated_at = $1
+			FROM mujun_class_changes c WHERE c.uscc = enterprises.uscc`, now); err != nil {
+			return err
+		}
+		if err := w.exec(`DROP TABLE mujun_class_changes`); err != nil {
+			return err
+		}
+	}
+	classJSON := func(c mujun.Class) string {
+		if c == "" {
+			return "null"
+		}
+		return `"` + string(c) + `"`
+	}
+	runID := strconv.FormatInt(run, 10)
+	row := make([]any, len(auditCols))
+	return w.rows("audit_log", auditCols, len(changes), func(i int) []any {
+		c := &changes[i]
+		row[0], row[1], row[2], row[3], row[4] = now, a.Username, "update", "enterprise", c.USCC
+		row[5] = `{"mujun_class":` + classJSON(c.From) + `}`
+		row[6] = `{"mujun_class":` + classJSON(c.To) + `,"evaluation_id":` + runID + `}`
+		return row
+	})
+}
+
+// positions is each result's place in its list: by city rank, the firms
+// not graded (rank 0) last, ties in the order given. A counting sort: the
+// ranks run from 1 to the number of results.
+func positions(rs []mujun.Result) []int32 {
+	n := len(rs)
+	start := make([]int32, n+2)
+	key := func(r *mujun.Result) int {
+		if r.CityRank == 0 {
+			return n + 1
+		}
+		return int(r.CityRank)
+	}
+	for i := range rs {
+		if k := key(&rs[i]); k+1 < len(start) {
+			start[k+1]++
+		}
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	pos := make([]int32, n)
+	for i := range rs {
+		k := key(&rs[i])
+		pos[i] = start[k]
+		start[k]++
+	}
+	return pos
+}
+
+const runCols = `id, year, version, note, settings, firms_above, firms_below, graded_above, graded_below,
+	emission_average_above, emission_average_below, set_classes, created_at, created_by`
+
+func scanRun(sc interface{ Scan(...any) error }) (mujun.Run, error) {
+	var r mujun.Run
+	var settings string
+	var fa, fb, ga, gb int
+	var ea, eb int64
+	if err := sc.Scan(&r.ID, &r.Year, &r.Version, &r.Note, &settings, &fa, &fb, &ga, &gb, &ea, &eb, &r.SetClasses,
+		&r.CreatedAt, &r.CreatedBy); err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal([]byte(settings), &r.Settings); err != nil {
+		return r, err
+	}
+	r.CreatedAt = local(r.CreatedAt)
+	r.Firms = map[mujun.Group]int{mujun.Above: fa, mujun.Below: fb}
+	r.Graded = map[mujun.Group]int{mujun.Above: ga, mujun.Below: gb}
+	r.EmissionAverage = map[mujun.Group]mujun.Points{mujun.Above: mujun.Points(ea), mujun.Below: mujun.Points(eb)}
+	return r, nil
+}
+
+// Runs lists a year's runs, latest first.
+func (db *DB) Runs(ctx context.Context, year int) ([]mujun.Run, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+runCols+` FROM mujun_runs WHERE year = $1 ORDER BY version DESC`, year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []mujun.Run{}
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Run returns one run.
+func (db *DB) Run(ctx context.Context, id int64) (mujun.Run, error) {
+	r, err := scanRun(db.r.QueryRowContext(ctx, `SELECT `+runCols+` FROM mujun_runs WHERE id = $1`, id))
+	return r, notFound(err, "评价批次")
+}
+
+// ClassCounts counts a run's results in scope by group, town and class:
+// the city's from the counts kept with the run, a narrower scope's from
+// its results.
+func (db *DB) ClassCounts(ctx context.Context, a fugong.Actor, run int64) ([]mujun.ClassCount, error) {
+	q := `SELECT grp, town_code, class, firms FROM mujun_class_counts WHERE run_id = $1 ORDER BY grp, town_code, class`
+	args := []any{run}
+	if !a.CityWide() {
+		w := &where{}
+		w.add("r.run_id = ?", run)
+		w.enterpriseScope(a)
+		q = `SELECT r.grp, r.town_code, r.class, count(*) FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc` +
+			w.String() + ` GROUP BY r.grp, r.town_code, r.class ORDER BY r.grp, r.town_code, r.class`
+		args = w.args
+	}
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []mujun.ClassCount{}
+	for rows.Next() {
+		var c mujun.ClassCount
+		if err := rows.Scan(&c.Group, &c.Town, &c.Class, &c.Firms); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+const listedCols = `r.uscc, r.grp, r.town_code, r.class, r.detail, e.name`
+
+func scanListed(sc interface{ Scan(...any) error }) (mujun.Listed, error) {
+	var l mujun.Listed
+	var detail []byte
+	if err := sc.Scan(&l.USCC, &l.Group, &l.Town, &l.Class, &detail, &l.Name); err != nil {
+		return l, err
+	}
+	return l, decodeDetail(detail, &l.Result)
+}
+
+// Results lists a page of a run's results in scope, by group and place.
+// The city's total comes from the counts kept with the run.
+func (db *DB) Results(ctx context.Context, a fugong.Actor, f mujun.ResultFilter) ([]mujun.Listed, int, error) {
+	w := &where{}
+	w.add("r.run_id = ?", f.Run)
+	if f.Group != "" {
+		w.add("r.grp = ?", string(f.Group))
+	}
+	if f.Town != "" {
+		w.add("r.town_code = ?", f.Town)
+	}
+	if f.Class != "" {
+		w.add("r.class = ?", string(f.Class))
+	}
+	var total int
+	if a.CityWide() {
+		cw := &where{}
+		cw.add("run_id = ?", f.Run)
+		if f.Group != "" {
+			cw.add("grp = ?", string(f.Group))
+		}
+		if f.Town != "" {
+			cw.add("town_code = ?", f.Town)
+		}
+		if f.Class != "" {
+			cw.add("class = ?", string(f.Class))
+		}
+		if err := db.r.QueryRowContext(ctx, `SELECT coalesce(sum(firms), 0) FROM mujun_class_counts`+cw.String(), cw.args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
+	} else {
+		w.enterpriseScope(a)
+		if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc`+w.String(),
+			w.args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+listedCols+` FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc`+
+		w.String()+` ORDER BY r.grp, r.pos`+pageClause(w, f.Page, f.PerPage), w.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []mujun.Listed{}
+	for rows.Next() {
+		l, err := scanListed(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, l)
+	}
+	return out, total, rows.Err()
+}
+
+// Result returns one firm's result in a run.
+func (db *DB) Result(ctx context.Context, run int64, uscc string) (mujun.Listed, error) {
+	l, err := scanListed(db.r.QueryRowContext(ctx, `SELECT `+listedCols+` FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc
+		WHERE r.run_id = $1 AND r.uscc = $2`, run, uscc))
+	return l, notFound(err, "该企业在本次评价中的结果")
+}
+
+// Classes returns a run's results in scope with their USCC, town and class.
+func (db *DB) Classes(ctx context.Context, a fugong.Actor, run int64) ([]mujun.Result, error) {
+	w := &where{}
+	w.add("r.run_id = ?", run)
+	w.enterpriseScope(a)
+	rows, err := db.r.QueryContext(ctx, `SELECT r.uscc, r.town_code, r.class FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc`+
+		w.String(), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []mujun.Result{}
+	for rows.Next() {
+		var r mujun.Result
+		if err := rows.Scan(&r.USCC, &r.Town, &r.Class); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Uses returns every enterprise in scope graded in a run with its class
+// there and its annual use in the run's year, in town and code order.
+func (db *DB) Uses(ctx context.Context, a fugong.Actor, run int64) ([]mujun.Use, error) {
+	w := &where{}
+	w.add("r.run_id = ?", run)
+	w.enterpriseScope(a)
+	rows, err := db.r.QueryContext(ctx, `SELECT r.uscc, r.town_code, r.class, d.electricity_kwh, d.water_t
+		FROM mujun_results r JOIN mujun_runs u ON u.id = r.run_id
+		JOIN mujun_annual_data d ON d.year = u.year AND d.uscc = r.uscc
+		JOIN enterprises e ON e.uscc = r.uscc`+w.String()+` ORDER BY r.town_code, r.uscc`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []mujun.Use{}
+	for rows.Next() {
+		var u mujun.Use
+		if err := rows.Scan(&u.USCC, &u.Town, &u.Class, &u.ElectricityKWh, &u.WaterT); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// SaveScenario keeps a relief scenario as it was computed.
+func (db *DB) SaveScenario(ctx context.Context, a fugong.Actor, s mujun.Scenario) (mujun.Scenario, error) {
+	b, err := json.Marshal(s.Relief)
+	if err != nil {
+		return s, err
+	}
+	err = db.write(ctx, func(tx *Tx) error {
+		s.CreatedAt, s.CreatedBy = local(tx.now), a.Username
+		if err := tx.QueryRowContext(ctx, `INSERT INTO mujun_scenarios (name, year, run_id, relief, created_at, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, s.Name, s.Year, s.Run, string(b), tx.now, a.Username).Scan(&s.ID); err != nil {
+			return err
+		}
+		return tx.audit(a, "create", "mujun_scenario", strconv.FormatInt(s.ID, 10), nil, struct {
+			Name   string             `json:"name"`
+			Year   int                `json:"year"`
+			Run    int64              `json:"evaluation_id"`
+			Plan   mujun.ReliefPlan   `json:"plan"`
+			Totals mujun.ReliefTotals `json:"totals"`
+		}{s.Name, s.Year, s.Run, s.Relief.Plan, s.Relief.ReliefTotals})
+	})
+	return s, err
+}
+
+const scenarioCols = `id, name, year, run_id, relief, created_at, created_by`
+
+func scanScenario(sc interface{ Scan(...any) error }) (mujun.Scenario, error) {
+	var s mujun.Scenario
+	var relief string
+	var at time.Time
+	if err := sc.Scan(&s.ID, &s.Name, &s.Year, &s.Run, &relief, &at, &s.CreatedBy); err != nil {
+		return s, err
+	}
+	s.CreatedAt = local(at)
+	return s, json.Unmarshal([]byte(relief), &s.Relief)
+}
+
+// Scenarios lists the saved scenarios, oldest first.
+func (db *DB) Scenarios(ctx context.Context) ([]mujun.Scenario, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+scenarioCols+` FROM mujun_scenarios ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []mujun.Scenario{}
+	for rows.Next() {
+		s, err := scanScenario(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Scenario returns one saved scenario.
+func (db *DB) Scenario(ctx context.Context, id int64) (mujun.Scenario, error) {
+	s, err := scanScenario(db.r.QueryRowContext(ctx, `SELECT `+scenarioCols+` FROM mujun_scenarios WHERE id = $1`, id))
+	return s, notFound(err, "减免方案")
+}
+
+var annualBulkCols = []string{"year", "uscc", "land_mu", "tax_wan", "value_added_wan", "revenue_wan", "energy_tce",
+	"emissions_t", "rd_wan", "staff", "electricity_kwh", "water_t", "utility", "start_year", "updated_at", "updated_by"}
+
+// LoadAnnualData inserts generated annual figures in one transaction,
+// fast and without audit rows: for generated data only (the demo city,
+// the benchmarks). The figures must be normalized and not stored yet.
+func (db *DB) LoadAnnualData(ctx context.Context, rows []mujun.AnnualData) error {
+	now := db.now()
+	row := make([]any, len(annualBulkCols))
+	return db.bulk(ctx, func(w bulkWriter) error {
+		return w.rows("mujun_annual_data", annualBulkCols, len(rows), func(i int) []any {
+			d := &rows[i]
+			row[0], row[1] = d.Year, d.USCC
+			copy(row[2:14], annualArgs(d))
+			row[14], row[15] = now, "system"
+			return row
+		})
+	})
+}
