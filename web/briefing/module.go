@@ -96,6 +96,10 @@ func dayFile(r *http.Request) (date, format string, err error) {
 	return date, format, nil
 }
 
+// maxIssue bounds an issue number far above a day's real issues, so that
+// a huge one is refused before it reaches the database's integer column.
+const maxIssue = 1_000_000
+
 // issueNumber reads ?issue=N: 0 when absent.
 func issueNumber(r *http.Request) (int, error) {
 	v := r.URL.Query().Get("issue")
@@ -103,7 +107,7 @@ func issueNumber(r *http.Request) (int, error) {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
+	if err != nil || n < 1 || n > maxIssue {
 		return 0, fugong.Errorf(fugong.EInvalid, "issue", "issue 应为期号（正整数）")
 	}
 	return n, nil

@@ -302,7 +302,7 @@ func TestHostileInput(t *testing.T) {
 				}
 				// Every handler of an {id} decodes its body before it
 				// looks the record up: any id reaches the decoding.
-				path = strings.Replace(path, "{id}", "1", 1)
+				path = fillRest(path)
 				if strings.Contains(path, "{") {
 					t.Fatalf("cannot fill %s", path)
 				}
@@ -445,12 +445,17 @@ func TestHostileInput(t *testing.T) {
 	})
 }
 
+// fillRest fills the path parameters PathFor leaves: any record id, file
+// and work group reach the handler's checks of its input.
+func fillRest(path string) string {
+	return strings.NewReplacer("{id}", "1", "{file}", "1", "{group}", "coordination").Replace(path)
+}
+
 // hostilePage sends a page text that is not text in each path parameter
 // and in its query, with the admin's bearer token: 400 before the page
 // does anything (no redirect, no post carried out).
 func hostilePage(t *testing.T, e *webtest.Env, client *http.Client, rt web.Route) {
-	path := strings.TrimSuffix(e.PathFor(rt.Path, "tangA"), "{$}")
-	path = strings.Replace(path, "{id}", "1", 1)
+	path := fillRest(strings.TrimSuffix(e.PathFor(rt.Path, "tangA"), "{$}"))
 	if strings.Contains(path, "{") {
 		t.Fatalf("cannot fill %s", path)
 	}
