@@ -2,13 +2,8 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"maps"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,94 +13,6 @@ import (
 	"fugong/store"
 	"fugong/store/storetest"
 )
-
-// TestOpenAPIMatchesRoutes keeps openapi.json true: it documents exactly the
-// routes of apiRoutes(), and every $ref in it resolves.
-func TestOpenAPIMatchesRoutes(t *testing.T) {
-	h, err := New(Deps{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	r := send(t, http.DefaultClient, "GET", srv.URL+"/api/v1/openapi.json", payload{}, nil)
-	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
-		t.Fatalf("status %d, type %q", r.status, r.header.Get("Content-Type"))
-	}
-	var doc map[string]any
-	r.decode(t, &doc)
-
-	documented := map[string]bool{}
-	paths, _ := doc["paths"].(map[string]any)
-	for path, item := range paths {
-		ops, _ := item.(map[string]any)
-		for method := range ops {
-			switch method {
-			case "get", "put", "post", "delete", "options", "head", "patch", "trace":
-				documented[strings.ToUpper(method)+" "+path] = true
-			}
-		}
-	}
-	served := map[string]bool{}
-	for _, rt := range h.Routes() {
-		if strings.HasPrefix(rt.Path, "/api/") {
-			served[rt.Pattern()] = true
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(served)) {
-		if !documented[k] {
-			t.Errorf("%s is served but not in openapi.json", k)
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(documented)) {
-		if !served[k] {
-			t.Errorf("%s is in openapi.json but not served", k)
-		}
-	}
-
-	var walk func(at string, v any)
-	refs := 0
-	walk = func(at string, v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			if ref, ok := v["$ref"].(string); ok {
-				refs++
-				if !strings.HasPrefix(ref, "#/components/") {
-					t.Errorf("%s: $ref %q is not inside components", at, ref)
-				} else if resolvePointer(doc, strings.TrimPrefix(ref, "#")) == nil {
-					t.Errorf("%s: $ref %q does not resolve", at, ref)
-				}
-			}
-			for k, child := range v {
-				walk(at+"/"+k, child)
-			}
-		case []any:
-			for i, child := range v {
-				walk(fmt.Sprintf("%s/%d", at, i), child)
-			}
-		}
-	}
-	walk("", doc)
-	if refs == 0 {
-		t.Error("openapi.json has no $ref at all: the walk is broken")
-	}
-}
-
-// resolvePointer follows a JSON pointer ("/components/schemas/X") in doc.
-func resolvePointer(doc any, ptr string) any {
-	cur := doc
-	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		if cur, ok = m[tok]; !ok {
-			return nil
-		}
-	}
-	return cur
-}
 
 // TestAPI: the kit's API (the session, health and metrics) and its forms.
 func TestAPI(t *testing.T) {
