@@ -15,10 +15,10 @@ import (
 	"fugong/tickets"
 )
 
-// The sections of the modules there are today, each read through the
-// module's own service in the actor's scope. A module built later adds
-// its own Source beside these (people: fever alerts and quarantine;
-// checkpoints; 亩均), one line where the service is built.
+// The sections of the modules, each read through the module's own
+// service in the actor's scope (more in sources_more.go). A module built
+// later adds its own Source beside these, one line where the service is
+// built.
 
 // MaxListed is how many rows of a long list (the non-reporters) a section
 // shows.

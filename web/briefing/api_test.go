@@ -100,7 +100,7 @@ func TestBriefingContract(t *testing.T) {
 		for _, s := range b.Sections {
 			keys = append(keys, s.Key)
 		}
-		if strings.Join(keys, ",") != "production,reports,prevention,inspection,tickets,supplies,notices,groups" || b.Scope != "全市" {
+		if strings.Join(keys, ",") != "production,reports,prevention,health,inspection,tickets,supplies,notices,groups" || b.Scope != "全市" {
 			t.Fatalf("sections %v", keys)
 		}
 		headline := strings.Join(b.Headline, "\n")
@@ -109,7 +109,7 @@ func TestBriefingContract(t *testing.T) {
 				t.Errorf("the headline lacks %q:\n%s", want, headline)
 			}
 		}
-		if g := b.Sections[7]; len(g.Notes) != 5 || !strings.HasPrefix(g.Notes[0], "综合协调组（未填报，系统预填）") {
+		if g := b.Sections[len(b.Sections)-1]; len(g.Notes) != 5 || !strings.HasPrefix(g.Notes[0], "综合协调组（未填报，系统预填）") {
 			t.Errorf("groups %+v", g.Notes)
 		}
 
@@ -133,7 +133,7 @@ func TestBriefingContract(t *testing.T) {
 			t.Fatalf("xlsx: %d %v", x.Status, err)
 		}
 		defer f.Close()
-		if got := strings.Join(f.GetSheetList(), ","); got != "要闻,复工复产,日报报送,联防联控,督导检查,问题困难,防疫物资,宣传通知,各工作组工作动态" {
+		if got := strings.Join(f.GetSheetList(), ","); got != "要闻,复工复产,日报报送,联防联控,人员健康,督导检查,问题困难,防疫物资,宣传通知,各工作组工作动态" {
 			t.Errorf("sheets %s", got)
 		}
 		if v, _ := f.GetCellValue("要闻", "B8"); !strings.Contains(headline, v) || v == "" {

@@ -99,16 +99,17 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		PDFFont:    pdf.NewFont(""),
 	}
 	// The briefing's sections, in the order it lists them, each read
-	// through its module's service: a module adds its own here (people,
-	// checkpoints, 亩均).
+	// through its module's service: a module adds its own here.
 	s.Briefing = &briefing.Service{Store: db, Now: now, Sources: []briefing.Source{
 		briefing.Production(s.Production),
 		briefing.Reports(s.Daily),
 		briefing.Prevention(s.Daily),
+		briefing.Health(s.People),
 		briefing.Inspection(s.Inspect, s.Oversight),
 		briefing.Tickets(s.Tickets),
 		briefing.Supplies(s.Supplies),
 		briefing.Notices(s.Notices),
+		briefing.Mujun(s.Mujun),
 	}}
 	return s
 }
