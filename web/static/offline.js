@@ -80,21 +80,24 @@
   // keep caches the pages this page links to that work offline (a
   // cadre's firms and their visit forms), while there is a network.
   function keepLinked() {
-    if (!window.caches || navigator.onLine === false) return;
+    if (!window.caches || navigator.onLine === false) return Promise.resolve();
     var seen = {}, urls = [];
     Array.prototype.forEach.call(document.querySelectorAll('main a[href^="/"]'), function (a) {
-      var u = new URL(a.href);
+      var u = new URL(a.getAttribute('href'), location.href); // an SVG link's href is no string
       if (Q.offlinePage(u.pathname) && !seen[u.pathname] && urls.length < 20) {
         seen[u.pathname] = true;
         urls.push(u.pathname);
       }
     });
-    caches.open(Q.pageCache).then(function (c) {
-      urls.forEach(function (u) {
-        c.match(u).then(function (hit) {
-          if (!hit) fetch(u, { credentials: 'same-origin' }).then(function (res) { if (res.ok && !res.redirected) c.put(u, res); }, function () {});
+    return caches.open(Q.pageCache).then(function (c) {
+      return Promise.all(urls.map(function (u) {
+        return c.match(u).then(function (hit) {
+          if (hit) return null;
+          return fetch(u, { credentials: 'same-origin' }).then(function (res) {
+            if (res.ok && !res.redirected) return c.put(u, res);
+          }, function () {});
         });
-      });
+      }));
     });
   }
 
@@ -172,7 +175,8 @@
       });
     });
     window.addEventListener('online', flush);
-    flush().then(keepLinked);
+    // data-offline-ready tells when the pages this one leads to are kept.
+    flush().then(keepLinked).then(function () { document.documentElement.setAttribute('data-offline-ready', '1'); });
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
