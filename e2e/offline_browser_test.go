@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,17 +75,31 @@ func (b browser) setOffline(off bool) {
 	}
 	workers := 0
 	for _, sw := range b.serviceWorkers() {
-		wctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(sw))
-		b.t.Cleanup(cancel)
+		// Emulation belongs to a DevTools session: the worker keeps one,
+		// so that switching back on undoes what switching off did.
+		swMu.Lock()
+		wctx, ok := swSessions[sw]
+		if !ok {
+			var cancel context.CancelFunc
+			wctx, cancel = chromedp.NewContext(b.ctx, chromedp.WithTargetID(sw))
+			b.t.Cleanup(cancel)
+			swSessions[sw] = wctx
+		}
+		swMu.Unlock()
 		if _, err := chromedp.Run(wctx, emulate); err != nil {
 			b.fatalf("the service worker's network offline=%v: %v", off, err)
 		}
 		workers++
 	}
 	if workers == 0 {
-		b.fatalf("no service worker to take offline")
+		b.fatalf("no service worker to switch")
 	}
 }
+
+var (
+	swMu       sync.Mutex
+	swSessions = map[target.ID]context.Context{}
+)
 
 // serviceWorkers are the service worker targets of the tab's browser
 // context.
@@ -156,7 +171,7 @@ func offlineScenario(t *testing.T, ctx context.Context, base string, db *store.D
 	clerk.setOffline(true)
 	for _, f := range []struct{ field, value string }{
 		{"staff_total", "80"}, {"staff_in_city", "70"}, {"on_duty", "50"}, {"returned_today", "3"}, {"persuaded_today", "1"},
-		{"tickets_refunded_today", "0"}, {"hubei_staff", "2"}, {"hubei_contacted_today", "2"}, {"quarantined", "1"}, {"fever", "0"},
+		{"tickets_refunded_today", "0"}, {"hubei_staff", "2"}, {"hubei_contacted_today", "3"}, {"quarantined", "1"}, {"fever", "0"},
 	} {
 		clerk.typeInto(`input[name="`+f.field+`"]`, f.value)
 	}
@@ -218,31 +233,51 @@ func offlineScenario(t *testing.T, ctx context.Context, base string, db *store.D
 		b.closePage()
 	}
 	sent := time.Now()
-	for _, who := range []struct {
-		parent context.Context
-		name   string
-	}{{clerkCtx, "clerk"}, {inspCtx, "inspector"}} {
-		tab, cancel := chromedp.NewContext(who.parent)
+	reopen := func(parent context.Context, name, result string) browser {
+		tab, cancel := chromedp.NewContext(parent)
 		t.Cleanup(cancel)
 		b := browser{t: t, ctx: tab, base: base}
 		if err := chromedp.Do(tab, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
 			t.Fatal(err)
 		}
-		b.expectStatus(who.name+" reopens the app", b.navigate("/"), http.StatusOK)
-		b.do(who.name+"'s result", chromedp.WaitVisible(chromedp.CSS(".offline-stored")))
-		if n := b.outbox(); n["stored"] != 1 || n["waiting"] != 0 || n["refused"] != 0 {
-			t.Errorf("%s's outbox after sending: %v", who.name, n)
+		b.setOffline(false) // the network is back, for the service worker too
+		b.expectStatus(name+" reopens the app", b.navigate("/"), http.StatusOK)
+		b.do(name+"'s result", chromedp.WaitVisible(chromedp.CSS(".offline-"+result)))
+		if n := b.outbox(); n[result] != 1 || n["waiting"] != 0 {
+			t.Errorf("%s's outbox after sending: %v", name, n)
 		}
-		if s := b.text(".offline-stored"); !strings.Contains(s, "已上报") {
-			t.Errorf("%s's result says %q", who.name, s)
-		}
-		b.screenshot(shots, who.name+"-sent")
+		b.screenshot(shots, name+"-sent")
+		return b
+	}
+	insp = reopen(inspCtx, "inspector", "stored")
+	if s := insp.text(".offline-stored"); !strings.Contains(s, "已上报") {
+		t.Errorf("the inspector's result says %q", s)
+	}
+	// The clerk typed more Hubei staff contacted than there are: the
+	// server refused it, the page says why and takes the clerk back to
+	// the form as typed, to fix it and send it again.
+	clerk = reopen(clerkCtx, "clerk", "refused")
+	if s := clerk.text(".offline-refused"); !strings.Contains(s, "未被接收") || !strings.Contains(s, "不能超过") {
+		t.Errorf("the clerk's refusal says %q", s)
 	}
 	t.Logf("sent within %v of reopening", time.Since(sent).Round(time.Millisecond))
+	clerk.expectStatus("fix it", clerk.load("click 修改后重新提交", chromedp.Click(chromedp.CSS(".offline-refused a"))), http.StatusOK)
+	clerk.do("the fields as typed", chromedp.WaitReady(chromedp.CSS("form.report[data-replaces]")))
+	if v := clerk.value(`input[name="hubei_contacted_today"]`); v != "3" {
+		t.Errorf("the refused form comes back with %q, want the 3 typed", v)
+	}
+	// chromedp.Clear empties the value attribute, not a value set by script.
+	clerk.do("fix the figure", chromedp.Evaluate[chromedp.Void](`document.querySelector('input[name="hubei_contacted_today"]').value = ''`),
+		chromedp.SendKeys(chromedp.CSS(`input[name="hubei_contacted_today"]`), "2"))
+	resp := clerk.load("send again", chromedp.Click(chromedp.CSS(`form.report button[type="submit"]`)))
+	clerk.expectStatus("the fixed report", resp, http.StatusOK)
+	if n := clerk.outbox(); n["refused"] != 0 || n["waiting"] != 0 {
+		t.Errorf("the clerk's outbox after the fix: %v", n)
+	}
 
 	// Exactly once each, whatever the page and the service worker both sent.
 	vs, err := db.Versions(bg, firm, today)
-	if err != nil || len(vs) != 1 || vs[0].StaffTotal != 80 {
+	if err != nil || len(vs) != 1 || vs[0].StaffTotal != 80 || vs[0].HubeiContactedToday != 2 {
 		t.Errorf("the report stored %d times: %+v %v", len(vs), vs, err)
 	}
 	visits, n, err := db.Visits(bg, firm, 1, 10)
@@ -259,6 +294,17 @@ func offlineScenario(t *testing.T, ctx context.Context, base string, db *store.D
 	}
 	if got != 2 {
 		t.Errorf("the visit has %d photos, want 2", got)
+	}
+
+	// Logging out takes what the phone kept with it.
+	clerk.expectStatus("log out", clerk.load("退出", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))), http.StatusOK)
+	left := eval[int](clerk, "what the phone keeps", `Promise.all([caches.keys(), new Promise(r => {
+		const req = indexedDB.open('fugong-offline', 1);
+		req.onupgradeneeded = () => req.result.createObjectStore('outbox', {keyPath: 'id', autoIncrement: true});
+		req.onsuccess = () => { const c = req.result.transaction('outbox').objectStore('outbox').count(); c.onsuccess = () => r(c.result); };
+	})]).then(([ks, n]) => ks.length + n)`, chromedp.EvalAwaitPromise)
+	if left != 0 {
+		t.Errorf("after logout the phone keeps %d caches and outbox entries", left)
 	}
 	t.Logf("offline scenario: %v", time.Since(start).Round(time.Millisecond))
 }
