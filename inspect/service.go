@@ -169,7 +169,12 @@ func (s *Service) RecordVisit(ctx context.Context, a fugong.Actor, uscc string, 
 	if err := fugong.Invalid(ps); err != nil {
 		return Visit{}, err
 	}
-	v, err := s.Store.RecordVisit(ctx, a, Plan(e, c, in, at, photos))
+	if len(in.Key) > 200 {
+		return Visit{}, fugong.Errorf(fugong.EInvalid, "Idempotency-Key", "Idempotency-Key 不能超过200个字符")
+	}
+	nv := Plan(e, c, in, at, photos)
+	nv.Key = in.Key
+	v, err := s.Store.RecordVisit(ctx, a, nv)
 	if err != nil {
 		return Visit{}, err
 	}

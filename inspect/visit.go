@@ -50,6 +50,10 @@ type VisitInput struct {
 	Inspectors  []string      `json:"inspectors"`
 	Answers     []AnswerInput `json:"answers"`
 	Findings    string        `json:"findings,omitempty"`
+	// Key is the client's idempotency key (the form's key field or the
+	// Idempotency-Key header): a visit sent again under the same key by the
+	// same user is the visit already stored.
+	Key string `json:"-"`
 }
 
 // Photo is an uploaded photo of an item, already checked as an image
@@ -220,6 +224,7 @@ type NewVisit struct {
 	Answers        []Answer
 	Photos         []Photo
 	Rectifications []Rectification
+	Key            string // the client's idempotency key, "" for none
 }
 
 // Owner is who answers for a rectification by default: the enterprise

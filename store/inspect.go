@@ -206,7 +206,18 @@ func (db *DB) ReviseChecklist(ctx context.Context, a fugong.Actor, c inspect.Che
 // RecordVisit stores a visit with its answers, photos and rectifications.
 func (db *DB) RecordVisit(ctx context.Context, a fugong.Actor, nv inspect.NewVisit) (inspect.Visit, error) {
 	v := inspect.Visit{VisitSummary: nv.Summary, Answers: nv.Answers, Rectifications: []inspect.Rectification{}}
+	var key *string // NULL without a key: the unique index ignores those
+	if nv.Key != "" {
+		key = &nv.Key
+	}
+	var stored int64 // the visit already stored under the key
 	err := db.write(ctx, func(tx *Tx) error {
+		if key != nil {
+			err := tx.QueryRowContext(ctx, `SELECT id FROM visits WHERE recorded_by = $1 AND client_key = $2`, a.Username, *key).Scan(&stored)
+			if err != sql.ErrNoRows {
+				return err
+			}
+		}
 		// Shared with other visits, against a revision (see ReviseChecklist).
 		if err := tx.lockRow(ctx, lockShare, "checklists", "id", nv.Checklist.ID); err != nil {
 			return err
@@ -223,9 +234,9 @@ func (db *DB) RecordVisit(ctx context.Context, a fugong.Actor, nv inspect.NewVis
 			return err
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO visits (enterprise_uscc, visited_at, checklist_id, checklist_version,
-			inspectors, findings, failed, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			inspectors, findings, failed, recorded_by, recorded_at, client_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			v.Enterprise, v.VisitedAt, v.ChecklistID, v.ChecklistVersion, string(inspectors), v.Findings, v.Failed,
-			v.RecordedBy, v.RecordedAt).Scan(&v.ID)
+			v.RecordedBy, v.RecordedAt, key).Scan(&v.ID)
 		if isForeignKey(err) {
 			return fugong.NotFound("企业")
 		}
@@ -272,6 +283,13 @@ func (db *DB) RecordVisit(ctx context.Context, a fugong.Actor, nv inspect.NewVis
 		v.VisitedAt, v.RecordedAt = v.VisitedAt.In(fugong.Location), v.RecordedAt.In(fugong.Location)
 		return tx.audit(a, "create", "visit", idString(v.ID), nil, inspect.Visit{VisitSummary: v.VisitSummary, Answers: v.Answers})
 	})
+	if key != nil && isUnique(err) {
+		// The same key sent twice at once: the other request stored it.
+		err = db.r.QueryRowContext(ctx, `SELECT id FROM visits WHERE recorded_by = $1 AND client_key = $2`, a.Username, *key).Scan(&stored)
+	}
+	if err == nil && stored != 0 {
+		return db.Visit(ctx, a, stored)
+	}
 	return v, err
 }
 

@@ -79,6 +79,9 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, ss *session) err
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies(r)})
+	// What the phone kept for offline use (pages, unsent forms with
+	// personal data) goes with the session.
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }

@@ -189,6 +189,7 @@ func (m *module) apiRecordVisit(w http.ResponseWriter, r *http.Request, a fugong
 	if err != nil {
 		return err
 	}
+	in.Key = r.Header.Get("Idempotency-Key")
 	v, err := m.svc.RecordVisit(r.Context(), a, r.PathValue("uscc"), in, photos)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"cmp"
+	"fugong/account"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -280,6 +281,9 @@ type visitFormPage struct {
 	Results    []choice
 	Errors     map[string]string
 	FormError  string
+	// Key is the form's idempotency key: a form sent twice (a retry, or
+	// sent again from the phone's offline queue) stores one visit.
+	Key string
 }
 
 // visitForm is the form of a new visit of e with checklist c, the time
@@ -288,7 +292,7 @@ func (m *module) visitForm(ss *web.Session, e registry.Enterprise, lists []inspe
 	now := m.svc.Now().In(fugong.Location).Format(datetimeLocal)
 	p := visitFormPage{Base: ss.Base("督导检查 · "+e.Name, inspectNav), E: e, Lists: lists, C: c,
 		VisitedAt: now, Max: now, Inspectors: cmp.Or(ss.User().DisplayName, ss.User().Username),
-		Results: resultChoices, Errors: map[string]string{}}
+		Results: resultChoices, Errors: map[string]string{}, Key: account.NewToken()}
 	for i, it := range c.Items {
 		p.Items = append(p.Items, visitItem{N: i + 1, ID: it.ID, Text: it.Text})
 	}
@@ -330,7 +334,8 @@ func (m *module) visitCreate(w http.ResponseWriter, r *http.Request, ss *web.Ses
 	}
 	p := m.visitForm(ss, e, lists, c)
 	p.VisitedAt, p.Inspectors, p.Findings = r.FormValue("visited_at"), r.FormValue("inspectors"), r.FormValue("findings")
-	in := inspect.VisitInput{ChecklistID: c.ID, Inspectors: inspect.SplitNames(p.Inspectors), Findings: p.Findings}
+	p.Key = cmp.Or(r.FormValue("key"), p.Key)
+	in := inspect.VisitInput{ChecklistID: c.ID, Inspectors: inspect.SplitNames(p.Inspectors), Findings: p.Findings, Key: r.FormValue("key")}
 	if at, err := time.ParseInLocation(datetimeLocal, strings.TrimSpace(p.VisitedAt), fugong.Location); err == nil {
 		in.VisitedAt = at.Format(time.RFC3339)
 	}
