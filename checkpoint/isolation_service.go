@@ -400,12 +400,12 @@ type Room struct {
 // version of each round, with how many versions it had), meals, and the
 // rounds flagged missing.
 type ResidentDay struct {
-	Resident  Resident           `json:"resident"`
-	Morning   *Reading           `json:"morning"`
-	Afternoon *Reading           `json:"afternoon"`
-	Missing   []Round            `json:"missing"`
-	Meals     DayMeals           `json:"meals"`
-	Fever     bool               `json:"fever"`
+	Resident  Resident            `json:"resident"`
+	Morning   *Reading            `json:"morning"`
+	Afternoon *Reading            `json:"afternoon"`
+	Missing   []Round             `json:"missing"`
+	Meals     DayMeals            `json:"meals"`
+	Fever     bool                `json:"fever"`
 	Versions  map[Round][]Reading `json:"versions"`
 }
 
