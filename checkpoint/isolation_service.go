@@ -248,11 +248,6 @@ func (s *Isolation) Resident(ctx context.Context, a fugong.Actor, id int64) (Res
 // on f.Day when it is set), masked.
 func (s *Isolation) Residents(ctx context.Context, a fugong.Actor, f ResidentFilter) ([]Resident, int, error) {
 	var err error
-	if f.Point > 0 {
-		if _, err := s.Store.Point(ctx, a, f.Point); err != nil {
-			return nil, 0, err
-		}
-	}
 	if f.Town, err = townFilter(f.Town); err != nil {
 		return nil, 0, err
 	}
@@ -263,6 +258,11 @@ func (s *Isolation) Residents(ctx context.Context, a fugong.Actor, f ResidentFil
 	}
 	if f.Page, f.PerPage, err = pageOf(f.Page, f.PerPage); err != nil {
 		return nil, 0, err
+	}
+	if f.Point > 0 {
+		if _, err := s.Store.Point(ctx, a, f.Point); err != nil {
+			return nil, 0, err
+		}
 	}
 	rows, total, err := s.Store.Residents(ctx, a, f)
 	if err != nil {
@@ -423,11 +423,13 @@ type Board struct {
 
 // Board is a point in scope on a day (today when "").
 func (s *Isolation) Board(ctx context.Context, a fugong.Actor, point int64, day string) (Board, error) {
-	p, err := s.Store.Point(ctx, a, point)
+	// The day first: a day to come is refused whatever the point.
+	day, err := s.day("date", day)
 	if err != nil {
 		return Board{}, err
 	}
-	if day, err = s.day("date", day); err != nil {
+	p, err := s.Store.Point(ctx, a, point)
+	if err != nil {
 		return Board{}, err
 	}
 	rows, _, err := s.Store.Residents(ctx, a, ResidentFilter{Point: point, Day: day})

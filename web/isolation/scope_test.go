@@ -131,7 +131,9 @@ func residentEach(c webtest.ScopeCase, town string) webtest.ScopeCase {
 		}
 	}
 	route := c.Route
-	c.Path = func(_ *webtest.Env, role string) string { return strings.Replace(route, "{id}", fmt.Sprint(ids[role]), 1) }
+	c.Path = func(_ *webtest.Env, role string) string {
+		return strings.Replace(route, "{id}", fmt.Sprint(ids[role]), 1)
+	}
 	return c
 }
 
