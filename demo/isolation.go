@@ -24,7 +24,7 @@ import (
 
 // isolationPoints are the demo's points: name, town, rooms, residents.
 var isolationPoints = []struct {
-	name, town string
+	name, town       string
 	rooms, residents int
 	family           []string // rooms for a parent with a child
 }{
