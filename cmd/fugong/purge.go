@@ -13,7 +13,7 @@ import (
 
 // purgeKinds are what `fugong purge KIND` erases: each kind of personal
 // record with its own retention. The checkpoints module (M8) adds its
-// travellers and isolation residents here.
+// travellers here; the isolation residents are "residents".
 var purgeKinds = map[string]func(ctx context.Context, e *env, db *store.DB, before string, dryRun bool) error{
 	"people":    purgePeople,
 	"residents": purgeResidents,
