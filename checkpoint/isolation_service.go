@@ -222,13 +222,32 @@ func (s *Isolation) Admit(ctx context.Context, a fugong.Actor, point int64, r Re
 			return Resident{}, fugong.Errorf(fugong.EConflict, "id_number", "该人员%s已在隔离点隔离，同一人不能同时入住两处", dayWord(day, today))
 		}
 	}
-	rows, err := s.Store.Admit(ctx, a, point, []Resident{r},
-		func(p Point, current []Resident) error { return fugong.Invalid(Place(p, current, []Resident{r})) },
+	rows, err := s.Store.Admit(ctx, a, point, []Resident{r}, func(p Point, current []Resident) error { return placeFrom(p, current, r) },
 		func(_ int, id int64) (Sealed, error) { return Seal(keys, TableResidents, id, r.IDNumber, r.Phone) })
 	if err != nil {
 		return Resident{}, err
 	}
 	return rows[0].Masked(), nil
+}
+
+// placeFrom is Place for a resident who stays from their admission on: an
+// admission entered late (a week ago) must fit the room on that day and on
+// every later day someone else came into it.
+func placeFrom(p Point, current []Resident, r Resident) error {
+	days := []string{r.AdmittedOn}
+	for _, c := range current {
+		if c.Room == r.Room && c.AdmittedOn > r.AdmittedOn {
+			days = append(days, c.AdmittedOn)
+		}
+	}
+	for _, day := range days {
+		probe := r
+		probe.AdmittedOn = day
+		if err := fugong.Invalid(Place(p, current, []Resident{probe})); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func dayWord(day, today string) string {

@@ -117,6 +117,13 @@ func TestIsolationAdmissions(t *testing.T) {
 		if _, err := w.svc.Admit(ctx, w.admin, xp.ID, checkpoint.Resident{Name: "张三", IDNumber: zhang, Room: "1", AdmittedOn: "2020-02-19"}); field(err) != "id_number" || code(err) != fugong.EConflict {
 			t.Errorf("the same person twice: %v", err)
 		}
+		// An admission entered late must fit every day since: 王五 in room 2
+		// from the 18th, then 赵六 into room 2 from the 15th, refused.
+		w.admit(t, p.ID, "2", "王五", idNumber(t, "420102", "1991-01-01", 5), "2020-02-18")
+		if _, err := w.svc.Admit(ctx, w.town, p.ID, checkpoint.Resident{Name: "赵六", IDNumber: idNumber(t, "420102", "1992-01-01", 9),
+			Room: "2", AdmittedOn: "2020-02-15"}); field(err) != "room" {
+			t.Errorf("a late admission into a room taken since: %v", err)
+		}
 		// Room 1 may take two: then 李四 fits, and the room cannot go back to one.
 		two := map[string]int{"1": 2}
 		if _, err := w.svc.UpdatePoint(ctx, w.town, p.ID, checkpoint.PointPatch{Capacity: &two}); err != nil {
@@ -131,7 +138,7 @@ func TestIsolationAdmissions(t *testing.T) {
 			t.Errorf("another town changes the point: %v", err)
 		}
 		rs, total, err := w.svc.Residents(ctx, w.town, checkpoint.ResidentFilter{Point: p.ID})
-		if err != nil || total != 2 || len(rs) != 2 {
+		if err != nil || total != 3 || len(rs) != 3 {
 			t.Fatalf("residents: %v %d %v", rs, total, err)
 		}
 		if _, _, err := w.svc.Residents(ctx, w.xian, checkpoint.ResidentFilter{Point: p.ID}); code(err) != fugong.ENotFound {
