@@ -236,7 +236,7 @@ func TestIsolationPages(t *testing.T) {
 		page := strings.SplitN(loc, "?", 2)[0]
 		zhang := newIDNumber()
 		r, _ = submit(t, b, page, page+"/residents", url.Values{"name": {"张三"}, "id_number": {zhang},
-			"phone": {"13812345678"}, "room": {"２"}, "admitted_on": {"2020-02-15"}})
+			"phone": {"13812345678"}, "room": {"２"}, "admitted_on": {"2020-02-06"}})
 		if r.Status != 200 || !strings.Contains(string(r.Body), "已入住：张三（2 号房") {
 			t.Fatalf("admit: %d %.800s", r.Status, r.Body)
 		}
@@ -274,7 +274,11 @@ func TestIsolationPages(t *testing.T) {
 			t.Errorf("dinner: %d %.1500s", r.Status, r.Body)
 		}
 		r = b.Get(t, "/isolation")
-		if r.Status != 200 || !strings.Contains(string(r.Body), "塘下某宾馆") || !strings.Contains(string(r.Body), "iso-towns") {
+		if !strings.Contains(string(r.Body), `<a href="`+page+`">塘下某宾馆</a>`) {
+			t.Errorf("the releases due lack 张三 at 塘下某宾馆: %.3000s", r.Body)
+		}
+		if r.Status != 200 || !strings.Contains(string(r.Body), "塘下某宾馆") || !strings.Contains(string(r.Body), "iso-towns") ||
+			!strings.Contains(string(r.Body), `id="releases-due"`) {
 			t.Errorf("the overview: %d %.1500s", r.Status, r.Body)
 		}
 	})

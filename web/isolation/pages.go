@@ -66,6 +66,8 @@ type overviewView struct {
 	Form      pointForm
 	Errors    map[string]string
 	Message   string
+	// PointNames name the points of the releases due.
+	PointNames map[int64]string
 }
 
 func (m *module) overview(r *http.Request, ss *web.Session) (overviewView, error) {
@@ -76,7 +78,10 @@ func (m *module) overview(r *http.Request, ss *web.Session) (overviewView, error
 		return overviewView{}, err
 	}
 	v := overviewView{Base: ss.Base("隔离点", "/isolation"), Ov: ov, Today: m.svc.Today(), Town: q.Get("town"),
-		Towns: web.TownsFor(a), CanManage: checkpoint.CanManage(a), Errors: map[string]string{}}
+		Towns: web.TownsFor(a), CanManage: checkpoint.CanManage(a), Errors: map[string]string{}, PointNames: map[int64]string{}}
+	for _, o := range ov.Points {
+		v.PointNames[o.Point] = o.Name
+	}
 	if a.Role == fugong.RoleTown {
 		v.Form.Town = a.Town
 	}
