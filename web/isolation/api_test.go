@@ -273,6 +273,15 @@ func TestIsolationPages(t *testing.T) {
 		if r.Status != 200 || !strings.Contains(string(r.Body), "已登记送餐") || !strings.Contains(string(r.Body), "晚✓") {
 			t.Errorf("dinner: %d %.1500s", r.Status, r.Body)
 		}
+		// The town sees the whole number for a reason, and only then.
+		r, _ = submit(t, b, page, "/isolation/residents/"+id+"/reveal", url.Values{"reason": {}})
+		if r.Status != 400 || !strings.Contains(string(r.Body), `data-field="reason"`) || strings.Contains(string(r.Body), zhang) {
+			t.Errorf("a reveal without a reason: %d %.1500s", r.Status, r.Body)
+		}
+		r, _ = submit(t, b, page, "/isolation/residents/"+id+"/reveal", url.Values{"reason": {"流调核实"}})
+		if r.Status != 200 || !strings.Contains(string(r.Body), `<b class="mono" id="id-full">`+zhang+`</b>`) {
+			t.Errorf("a reveal: %d %.1500s", r.Status, r.Body)
+		}
 		r = b.Get(t, "/isolation")
 		if !strings.Contains(string(r.Body), `<a href="`+page+`">塘下某宾馆</a>`) {
 			t.Errorf("the releases due lack 张三 at 塘下某宾馆: %.3000s", r.Body)

@@ -66,6 +66,7 @@ func (m *module) routes() []web.Route {
 		{Method: "POST", Path: "/isolation/residents/{id}/rounds", Page: m.roundPost},
 		{Method: "POST", Path: "/isolation/residents/{id}/meals", Page: m.mealPost},
 		{Method: "POST", Path: "/isolation/residents/{id}/release", Page: m.releasePost},
+		{Method: "POST", Path: "/isolation/residents/{id}/reveal", Page: m.revealPost},
 	}
 }
 

@@ -140,6 +140,9 @@ type boardView struct {
 	IsToday   bool
 	CanWork   bool
 	CanManage bool
+	CanReveal bool
+	// Revealed is a resident's whole ID number and phone, just audited.
+	Revealed  *checkpoint.Resident
 	Threshold float64
 	Default   int
 	OK        string
@@ -169,6 +172,7 @@ func (m *module) board(ctx context.Context, ss *web.Session, id int64, day strin
 	today := m.svc.Today()
 	return boardView{Base: ss.Base(b.Point.Name+" · 隔离点", "/isolation"), B: b, Today: today, IsToday: b.Day == today,
 		CanWork: checkpoint.CanWorkPoint(a, checkpoint.Assignment{}, b.Point), CanManage: checkpoint.CanManage(a),
+		CanReveal: checkpoint.CanViewFull(a),
 		Threshold: set.FeverThreshold, Default: set.QuarantineDays, Errors: map[string]string{}, Values: map[string]string{},
 		Admit: admitForm{AdmittedOn: today}}, nil
 }
@@ -369,5 +373,29 @@ func (m *module) releasePost(w http.ResponseWriter, r *http.Request, ss *web.Ses
 			return "", err
 		}
 		return pointPath(res.Point) + "?" + url.Values{"released": {got.Name}}.Encode(), nil
+	})
+}
+
+// revealPost shows a resident's whole ID number and phone on their point's
+// page, for a reason, audited; never in a URL, so no redirect.
+func (m *module) revealPost(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	id, err := pathID(r, "隔离人员")
+	if err != nil {
+		return err
+	}
+	full, err := m.svc.Reveal(r.Context(), ss.Actor(), id, r.PostFormValue("reason"))
+	if err == nil {
+		return m.refused(w, r, ss, full.Point, "", http.StatusOK, func(v *boardView) { v.Revealed = &full })
+	}
+	bad, msg, status, ferr := merge(nil, err)
+	if ferr != nil {
+		return ferr
+	}
+	res, err := m.svc.Resident(r.Context(), ss.Actor(), id)
+	if err != nil {
+		return err
+	}
+	return m.refused(w, r, ss, res.Point, "", status, func(v *boardView) {
+		v.For, v.Form, v.Errors, v.Message = id, "reveal", bad, msg
 	})
 }

@@ -261,6 +261,10 @@ var scopeCases = []webtest.ScopeCase{
 		Want: webtest.By(303, 403, 403, 303, 404, 404, 404)}, "tang"),
 	residentEach(webtest.ScopeCase{Method: "POST", Route: "/isolation/residents/{id}/meals", Body: form(url.Values{"kind": {"dinner"}}),
 		Want: webtest.By(303, 403, 403, 303, 404, 404, 404)}, "tang"),
+	oneResident(webtest.ScopeCase{Method: "POST", Route: "/isolation/residents/{id}/reveal", Body: form(url.Values{"reason": {"协助社区核实"}}),
+		Want: webtest.By(200, 403, 403, 200, 404, 404, 404)}, "tang"),
+	oneResident(webtest.ScopeCase{Method: "POST", Route: "/isolation/residents/{id}/reveal", Note: "no reason", Body: form(url.Values{}),
+		Want: webtest.By(400, 403, 403, 400, 404, 404, 404)}, "tang"),
 	residentEach(webtest.ScopeCase{Method: "POST", Route: "/isolation/residents/{id}/release", Body: form(url.Values{"release_note": {"转院治疗"}}),
 		Want: webtest.By(303, 403, 403, 303, 404, 404, 404)}, "tang"),
 }
