@@ -48,6 +48,7 @@ var ActionNames = map[string]string{
 	"approve": "批准", "return": "退回", "delete": "删除",
 	"disable": "停用", "enable": "启用", "end_sessions": "注销全部登录",
 	"reveal": "查看完整身份信息", "temperature": "登记体温", "close": "关闭", "rotate": "密钥轮换", "purge": "清除个人信息",
+	"admit": "入住", "round": "测温", "correct_round": "更正测温", "meal": "送餐", "release": "解除隔离",
 }
 
 // EntityNames are the Chinese names of the audited records.
@@ -60,6 +61,7 @@ var EntityNames = map[string]string{
 	"enterprise_document":    "承诺书/防控预案",
 	"resumption_application": "复工申请", "essential_enterprise": "保供重点企业", "production_day": "生产情况",
 	"person": "人员", "alert": "预警", "people": "人员信息（清除）", "pii_key": "个人信息密钥",
+	"isolation_point": "隔离点", "isolation_resident": "隔离人员", "isolation_residents": "隔离人员信息（清除）",
 }
 
 // List returns a page of the log; only the admin may read it.

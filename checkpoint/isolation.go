@@ -68,7 +68,8 @@ func (p *Point) Normalize() []fugong.Problem {
 	checkText(bad, "name", p.Name, 50, true)
 	checkTown(bad, &p.Town)
 	p.Address = strings.TrimSpace(p.Address)
-	checkText(bad, "address", p.Address, 100, true)
+	// Optional: the contract's point is its name, town and rooms.
+	checkText(bad, "address", p.Address, 100, false)
 	if p.Rooms < 1 || p.Rooms > MaxRooms {
 		bad("rooms", "应在 1–"+strconv.Itoa(MaxRooms)+" 之间")
 		return ps

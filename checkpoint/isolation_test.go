@@ -39,7 +39,7 @@ func TestPointNormalize(t *testing.T) {
 		edit func(*Point)
 		want map[string]string
 	}{
-		{"nothing", func(p *Point) { *p = Point{} }, map[string]string{"name": "必填", "town": "必填", "address": "必填",
+		{"nothing", func(p *Point) { *p = Point{} }, map[string]string{"name": "必填", "town": "必填",
 			"rooms": "房间数应在 1–2000 之间"}},
 		{"too many rooms", func(p *Point) { p.Rooms = MaxRooms + 1 }, map[string]string{"rooms": "1–2000"}},
 		{"no such room", func(p *Point) { p.Capacity = map[string]int{"11": 2} }, map[string]string{"capacity": "没有房间“11”"}},

@@ -637,9 +637,9 @@ func (w *where) alertScope(a fugong.Actor) {
 
 const (
 	alertCols = `al.id, al.kind, coalesce(al.uscc, ''), coalesce(e.name, ''), al.town_code, t.name, al.staff_id, al.reference,
-	coalesce(p.name, ''), coalesce(p.id_masked, ''), al.celsius_tenths, al.status, al.opened_at, al.opened_by, al.closed_at, al.closed_by, al.note`
+	coalesce(p.name, ir.name, ''), coalesce(p.id_masked, ir.id_masked, ''), al.celsius_tenths, al.status, al.opened_at, al.opened_by, al.closed_at, al.closed_by, al.note`
 	alertFrom = ` FROM alerts al JOIN towns t ON t.code = al.town_code LEFT JOIN enterprises e ON e.uscc = al.uscc
-	LEFT JOIN people p ON p.id = al.staff_id`
+	LEFT JOIN people p ON p.id = al.staff_id LEFT JOIN isolation_residents ir ON ir.id = al.resident_id`
 )
 
 func queryAlerts(ctx context.Context, q querier, query string, args ...any) ([]people.Alert, error) {
@@ -936,7 +936,8 @@ func (db *DB) secureWrite(ctx context.Context, fn func(tx *Tx) error) (err error
 
 // PurgedTables are the tables a purge of personal data deletes from or
 // rewrites.
-var PurgedTables = []string{"people", "person_temperatures", "alerts", "audit_log"}
+var PurgedTables = []string{"people", "person_temperatures", "alerts", "audit_log",
+	"isolation_residents", "isolation_readings", "isolation_meals"}
 
 // VacuumPurged rewrites the database files after a purge so that nothing
 // deleted can be read back from them: on SQLite VACUUM rebuilds the file

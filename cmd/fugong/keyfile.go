@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"fugong/checkpoint"
 	"fugong/cmd/fugong/wiring"
 	"fugong/people"
 	"fugong/pii"
@@ -33,6 +34,13 @@ func peopleService(db *store.DB, keys *pii.Keyring) *people.Service {
 	return svc
 }
 
+// isolationService is the isolation points over db with keys (people's).
+func isolationService(db *store.DB, keys *pii.Keyring) *checkpoint.Isolation {
+	svc := wiring.NewServices(db, db.Now).Isolation
+	svc.People.Keys = keys
+	return svc
+}
+
 // serveKeys loads the key file serve runs with, and refuses to start where
 // personal data could not be read: stored without a key file, or under a
 // key the file lacks. Without a key file and without personal data the
@@ -42,8 +50,15 @@ func (e *env) serveKeys(ctx context.Context, db *store.DB, path string) (*pii.Ke
 	if err != nil {
 		return nil, err
 	}
+	residents, err := db.ResidentKeyIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
 	stored := 0
 	for _, n := range counts {
+		stored += n
+	}
+	for _, n := range residents {
 		stored += n
 	}
 	if path == "" {
@@ -58,22 +73,29 @@ func (e *env) serveKeys(ctx context.Context, db *store.DB, path string) (*pii.Ke
 	if err != nil {
 		return nil, err
 	}
-	if err := checkKeys(ctx, peopleService(db, keys), path); err != nil {
+	if err := checkKeys(ctx, db, keys, path); err != nil {
 		return nil, err
 	}
 	return keys, nil
 }
 
-// checkKeys refuses a key file that lacks a key some people are sealed
-// under.
-func checkKeys(ctx context.Context, svc *people.Service, path string) error {
-	unknown, err := svc.UnknownKeys(ctx)
-	if err != nil || len(unknown) == 0 {
+// checkKeys refuses a key file that lacks a key some people or isolation
+// residents are sealed under.
+func checkKeys(ctx context.Context, db *store.DB, keys *pii.Keyring, path string) error {
+	unknown, err := peopleService(db, keys).UnknownKeys(ctx)
+	if err != nil {
+		return err
+	}
+	residents, err := isolationService(db, keys).UnknownKeys(ctx)
+	if err != nil || len(unknown)+len(residents) == 0 {
 		return err
 	}
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(unknown)) {
 		parts = append(parts, fmt.Sprintf("%d people under key %s", unknown[k], k))
+	}
+	for _, k := range slices.Sorted(maps.Keys(residents)) {
+		parts = append(parts, fmt.Sprintf("%d isolation residents under key %s", residents[k], k))
 	}
 	return fmt.Errorf("the key file %s lacks keys of the database's personal data (%s): is it the right file, or an older copy from before a rotation?",
 		path, strings.Join(parts, ", "))
@@ -86,7 +108,7 @@ func checkKeys(ctx context.Context, svc *people.Service, path string) error {
 func (e *env) demoKeys(ctx context.Context, db *store.DB, path string) (*pii.Keyring, error) {
 	keys, err := pii.LoadKeyFile(path)
 	if err == nil {
-		return keys, checkKeys(ctx, peopleService(db, keys), path)
+		return keys, checkKeys(ctx, db, keys, path)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err

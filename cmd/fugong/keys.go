@@ -7,6 +7,7 @@ import (
 
 	"fugong"
 	"fugong/pii"
+	"fugong/store"
 )
 
 // fugong keys rotate: a new current key, and every row re-encrypted under
@@ -46,15 +47,20 @@ func (e *env) keysRotate(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	svc := peopleService(db, keys)
-	if err := checkKeys(ctx, svc, *keyFile); err != nil {
+	if err := checkKeys(ctx, db, keys, *keyFile); err != nil {
 		return err
 	}
 	left, err := svc.Unrotated(ctx)
 	if err != nil {
 		return err
 	}
-	if left > 0 {
-		fmt.Fprintf(e.stdout, "resuming: %d people are still under older keys than the current key %s\n", left, keys.Current())
+	residentsLeft, err := residentsUnder(ctx, db, keys)
+	if err != nil {
+		return err
+	}
+	if left+residentsLeft > 0 {
+		fmt.Fprintf(e.stdout, "resuming: %d people and %d isolation residents are still under older keys than the current key %s\n",
+			left, residentsLeft, keys.Current())
 	} else {
 		next, err := keys.Rotate()
 		if err != nil {
@@ -74,6 +80,13 @@ func (e *env) keysRotate(ctx context.Context, args []string) error {
 		return fmt.Errorf("stopped after re-encrypting %d people (run `fugong keys rotate` again to go on): %w", moved, err)
 	}
 	fmt.Fprintf(e.stdout, "%d people re-encrypted under key %s\n", moved, keys.Current())
+	// The isolation points' residents (M8) are sealed under the same keys.
+	iso := isolationService(db, keys)
+	movedResidents, err := iso.ResealAll(ctx, fugong.System, *batch)
+	if err != nil {
+		return fmt.Errorf("stopped after re-encrypting %d isolation residents (run `fugong keys rotate` again to go on): %w", movedResidents, err)
+	}
+	fmt.Fprintf(e.stdout, "%d isolation residents re-encrypted under key %s\n", movedResidents, keys.Current())
 	if len(keys.IDs()) > 1 {
 		fmt.Fprintln(e.stdout, "restart every fugong serve with the new key file, run `fugong keys rotate` once more to catch what they wrote meanwhile, then `fugong keys retire`")
 	}
@@ -101,17 +114,24 @@ func (e *env) keysRetire(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := checkKeys(ctx, peopleService(db, keys), *keyFile); err != nil {
+	if err := checkKeys(ctx, db, keys, *keyFile); err != nil {
 		return err
 	}
 	counts, err := db.KeyIDs(ctx)
 	if err != nil {
 		return err
 	}
+	residents, err := db.ResidentKeyIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for k, n := range residents {
+		counts[k] += n
+	}
 	retired := 0
 	for _, id := range keys.IDs()[1:] {
 		if n := counts[id]; n > 0 {
-			fmt.Fprintf(e.stdout, "key %s kept: %d people are still under it (run `fugong keys rotate`)\n", id, n)
+			fmt.Fprintf(e.stdout, "key %s kept: %d people or isolation residents are still under it (run `fugong keys rotate`)\n", id, n)
 			continue
 		}
 		if keys, err = keys.Retire(id); err != nil {
@@ -125,4 +145,17 @@ func (e *env) keysRetire(ctx context.Context, args []string) error {
 		return nil
 	}
 	return pii.WriteKeyFile(*keyFile, keys)
+}
+
+// residentsUnder counts the isolation residents sealed under another key
+// than keys' current one.
+func residentsUnder(ctx context.Context, db *store.DB, keys *pii.Keyring) (int, error) {
+	counts, err := db.ResidentKeyIDs(ctx)
+	n := 0
+	for k, c := range counts {
+		if k != keys.Current() {
+			n += c
+		}
+	}
+	return n, err
 }

@@ -13,9 +13,10 @@ import (
 
 // purgeKinds are what `fugong purge KIND` erases: each kind of personal
 // record with its own retention. The checkpoints module (M8) adds its
-// travellers and isolation residents here.
+// travellers here; the isolation residents are "residents".
 var purgeKinds = map[string]func(ctx context.Context, e *env, db *store.DB, before string, dryRun bool) error{
-	"people": purgePeople,
+	"people":    purgePeople,
+	"residents": purgeResidents,
 }
 
 // purge erases personal data after the emergency: `fugong purge people
@@ -79,5 +80,39 @@ func purgePeople(ctx context.Context, e *env, db *store.DB, before string, dryRu
 	}
 	fmt.Fprintf(e.stdout, "database files rewritten (%s): nothing erased can be read back from them\n", map[string]string{
 		store.SQLite: "VACUUM with secure_delete, write-ahead log truncated", store.Postgres: "VACUUM FULL of the purged tables"}[db.Engine])
+	return nil
+}
+
+// purgeResidents erases the isolation residents (M8) released before the
+// day, as purgePeople does the roster: tombstones and daily counts kept.
+func purgeResidents(ctx context.Context, e *env, db *store.DB, before string, dryRun bool) error {
+	rep, err := isolationService(db, nil).Purge(ctx, fugong.System, before, dryRun)
+	if err != nil {
+		return describe(err)
+	}
+	verb := "erased"
+	if dryRun {
+		verb = "would erase"
+	}
+	fmt.Fprintf(e.stdout, "%s the personal data of %d isolation residents released before %s, at %d points:\n", verb, rep.Residents, before, len(rep.Points))
+	for _, id := range slices.Sorted(maps.Keys(rep.Points)) {
+		fmt.Fprintf(e.stdout, "  point %d  %d\n", id, rep.Points[id])
+	}
+	fmt.Fprintf(e.stdout, "  names, ID numbers, phones and origins of %d residents\n", rep.Residents)
+	fmt.Fprintf(e.stdout, "  %d temperature readings (kept as daily counts per point) and %d meals\n", rep.Readings, rep.Meals)
+	fmt.Fprintf(e.stdout, "  the notes of %d alerts (the alerts stay, without the resident)\n", rep.Alerts)
+	fmt.Fprintf(e.stdout, "  the contents of %d audit rows about them (who did what and when stays)\n", rep.AuditScrubs)
+	if dryRun || rep.Residents == 0 {
+		return nil
+	}
+	fmt.Fprintln(e.stdout, "kept for the statistics: a tombstone per resident (point, room, admission and release dates)")
+	complete, err := db.VacuumPurged(ctx)
+	if err != nil {
+		return fmt.Errorf("the data is erased, but rewriting the database files failed: %w", err)
+	}
+	if db.Engine == store.SQLite && !complete {
+		fmt.Fprintln(e.stderr, "fugong: warning: another process held the write-ahead log; stop the servers and run the purge again to empty it")
+	}
+	fmt.Fprintln(e.stdout, "database files rewritten: nothing erased can be read back from them")
 	return nil
 }

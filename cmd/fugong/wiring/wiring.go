@@ -15,6 +15,7 @@ import (
 	"fugong/account"
 	"fugong/audit"
 	"fugong/briefing"
+	"fugong/checkpoint"
 	"fugong/daily"
 	"fugong/documents"
 	"fugong/files"
@@ -39,6 +40,7 @@ import (
 	webfiles "fugong/web/files"
 	webfinance "fugong/web/finance"
 	webinspect "fugong/web/inspect"
+	webisolation "fugong/web/isolation"
 	webmujun "fugong/web/mujun"
 	webnotices "fugong/web/notices"
 	webpairing "fugong/web/pairing"
@@ -65,11 +67,13 @@ type Services struct {
 	// People is M7. Its Keys are the personal-data keyring, set by the
 	// command from the key file (nil without one: nothing personal can be
 	// written).
-	People   *people.Service
-	Mujun    *mujun.Service    // M9 亩均论英雄
-	Finance  *finance.Service  // M9 金融支持与政策兑现
-	Notices  *notice.Service   // M10
-	Briefing *briefing.Service // M11
+	People *people.Service
+	// Isolation is M8's isolation points, over People's settings and keys.
+	Isolation *checkpoint.Isolation
+	Mujun     *mujun.Service    // M9 亩均论英雄
+	Finance   *finance.Service  // M9 金融支持与政策兑现
+	Notices   *notice.Service   // M10
+	Briefing  *briefing.Service // M11
 	// PDFFont is the font of the PDFs the server draws (the briefing).
 	PDFFont *pdf.Font
 }
@@ -98,6 +102,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		Notices:    &notice.Service{Store: db, Now: now, Wake: make(chan struct{}, 1)},
 		PDFFont:    pdf.NewFont(""),
 	}
+	s.Isolation = &checkpoint.Isolation{Store: db, People: s.People, Now: now}
 	// The briefing's sections, in the order it lists them, each read
 	// through its module's service: a module adds its own here.
 	s.Briefing = &briefing.Service{Store: db, Now: now, Sources: []briefing.Source{
@@ -129,6 +134,7 @@ func Modules(s Services) []web.Module {
 		webtickets.New(s.Tickets),              // M5 问题困难
 		webpairing.New(s.Pairing),              // M3 一企一员
 		webpeople.New(s.People),                // M7 人员健康
+		webisolation.New(s.Isolation),          // M8 隔离点
 		webmujun.New(s.Mujun),                  // M9 亩均论英雄
 		webfinance.New(s.Finance),              // M9 金融支持与政策兑现
 		webnotices.New(s.Notices),              // M10 通知公告
