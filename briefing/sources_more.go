@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"fugong"
+	"fugong/checkpoint"
 	"fugong/mujun"
 	"fugong/people"
 	"fugong/registry"
@@ -110,5 +111,40 @@ func Mujun(svc *mujun.Service) Source {
 		}
 		sec.Charts, sec.Tables = []Chart{ch}, []Table{t}
 		return sec, true, nil
+	})
+}
+
+// Isolation is the isolation points' section (M8, 联防联控组): beds,
+// residents and releases per town on the day, and the points' own rows.
+func Isolation(svc *checkpoint.Isolation) Source {
+	return SourceFunc(func(ctx context.Context, a fugong.Actor, d Day) (Section, bool, error) {
+		if !a.CityWide() && a.Role != fugong.RoleTown {
+			return Section{}, false, nil
+		}
+		o, err := svc.Occupancy(ctx, a, "", d.Date)
+		if err != nil {
+			return Section{}, false, err
+		}
+		if len(o.Points) == 0 {
+			return Section{}, false, nil
+		}
+		var tot checkpoint.TownOccupancy
+		t := Table{Title: "各乡镇街道隔离点", Columns: Cols("乡镇街道", "隔离点#", "床位#", "在住#", "空余#", "当日入住#", "当日解除#", "应解除#")}
+		for _, tw := range o.Towns {
+			tot.Points += tw.Points
+			tot.Beds += tw.Beds
+			tot.Occupied += tw.Occupied
+			tot.Free += tw.Free
+			tot.Admitted += tw.Admitted
+			tot.Released += tw.Released
+			tot.ReleasesDue += tw.ReleasesDue
+			t.Rows = append(t.Rows, []any{tw.TownName, tw.Points, tw.Beds, tw.Occupied, tw.Free, tw.Admitted, tw.Released, tw.ReleasesDue})
+		}
+		head := fmt.Sprintf("隔离点 %d 个，床位 %d 张，在住 %d 人，空余 %d 张；%s入住 %d 人、解除隔离 %d 人，到期应解除 %d 人。",
+			tot.Points, tot.Beds, tot.Occupied, tot.Free, d.Label(), tot.Admitted, tot.Released, tot.ReleasesDue)
+		return Section{Key: "isolation", Title: "隔离点", Group: fugong.GroupPrevention, Headline: []string{head},
+			Figures: []Figure{Count("隔离点", tot.Points, "个"), Count("床位", tot.Beds, "张"), Count("在住", tot.Occupied, "人"),
+				Count("空余", tot.Free, "张"), Count("当日入住", tot.Admitted, "人"), Count("当日解除", tot.Released, "人"), Count("应解除", tot.ReleasesDue, "人")},
+			Tables: []Table{t}}, true, nil
 	})
 }

@@ -32,8 +32,28 @@ func TestHealthAndMujunSections(t *testing.T) {
 			}
 			return out
 		}
-		if s := sections(webtest.RoleAdmin); !strings.Contains(s["health"], "在隔离 0 人") || s["mujun"] != "" {
-			t.Fatalf("an empty city: %q / %q", s["health"], s["mujun"])
+		if s := sections(webtest.RoleAdmin); !strings.Contains(s["health"], "在隔离 0 人") || s["mujun"] != "" || s["isolation"] != "" {
+			t.Fatalf("an empty city: %q / %q / %q", s["health"], s["mujun"], s["isolation"])
+		}
+
+		r := e.As(t, webtest.RoleAdmin, "POST", "/api/v1/isolation-points", webtest.RawJSON(`{"name":"塘下镇集中隔离点","town":"330381101","rooms":3}`))
+		var point struct {
+			ID int64 `json:"id"`
+		}
+		if r.Decode(t, &point); r.Status != 201 {
+			t.Fatalf("point: %d %s", r.Status, r.Body)
+		}
+		rid, err := pii.MakeIDNumber("330381", time.Date(1985, 3, 1, 0, 0, 0, 0, time.UTC), 21)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = e.As(t, webtest.RoleAdmin, "POST", fmt.Sprintf("/api/v1/isolation-points/%d/residents", point.ID),
+			webtest.RawJSON(fmt.Sprintf(`{"name":"李四","id_number":%q,"phone":"13912345678","room":"1","admitted_on":"2020-02-10","days":14}`, rid)))
+		if r.Status != 201 {
+			t.Fatalf("resident: %d %s", r.Status, r.Body)
+		}
+		if s := sections(webtest.RoleAdmin)["isolation"]; !strings.Contains(s, "隔离点 1 个，床位 3 张，在住 1 人，空余 2 张；2月10日入住 1 人") {
+			t.Errorf("the isolation section: %q", s)
 		}
 
 		for i, key := range []string{"tangA", "xianA"} {

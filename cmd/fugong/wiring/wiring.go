@@ -110,6 +110,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		briefing.Reports(s.Daily),
 		briefing.Prevention(s.Daily),
 		briefing.Health(s.People),
+		briefing.Isolation(s.Isolation),
 		briefing.Inspection(s.Inspect, s.Oversight),
 		briefing.Tickets(s.Tickets),
 		briefing.Supplies(s.Supplies),
