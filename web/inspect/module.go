@@ -86,5 +86,5 @@ func nav(a fugong.Actor) []web.NavItem {
 	if !inspect.CanSee(a) {
 		return nil
 	}
-	return []web.NavItem{{Href: inspectNav, Label: "督导检查", Order: 400}, {Href: coverageNav, Label: "督导覆盖", Order: 410}}
+	return []web.NavItem{{Href: inspectNav, Label: "督导检查", Order: 400, Group: web.NavSupervise}, {Href: coverageNav, Label: "督导覆盖", Order: 410, Group: web.NavSupervise}}
 }

@@ -88,5 +88,5 @@ func nav(a fugong.Actor) []web.NavItem {
 	if !tickets.CanRaise(a) {
 		return nil
 	}
-	return []web.NavItem{{Href: "/tickets", Label: "问题困难", Order: 600}}
+	return []web.NavItem{{Href: "/tickets", Label: "问题困难", Order: 600, Group: web.NavService}}
 }
