@@ -86,5 +86,10 @@ func nav(a fugong.Actor) []web.NavItem {
 	if !inspect.CanSee(a) {
 		return nil
 	}
-	return []web.NavItem{{Href: inspectNav, Label: "督导检查", Order: 400, Group: web.NavSupervise}, {Href: coverageNav, Label: "督导覆盖", Order: 410, Group: web.NavSupervise}}
+	items := []web.NavItem{{Href: inspectNav, Label: "督导检查", Order: 400, Group: web.NavSupervise}}
+	if a.Role != fugong.RoleEnterprise {
+		// Coverage is the oversight of towns and cadres: not a clerk's.
+		items = append(items, web.NavItem{Href: coverageNav, Label: "督导覆盖", Order: 410, Group: web.NavSupervise})
+	}
+	return items
 }
