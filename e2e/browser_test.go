@@ -589,11 +589,11 @@ func menuLink(href string) chromedp.Action[chromedp.Void] {
 			return chromedp.Void{}, err
 		}
 		if wide {
-			return chromedp.Click(chromedp.CSS(`#side-menu a[href="` + href + `"]`))(ctx, t)
+			return chromedp.Click(chromedp.CSS(`#side-menu a[href="`+href+`"]`))(ctx, t)
 		}
 		if _, err := chromedp.Click(chromedp.CSS(`details.drawer > summary`))(ctx, t); err != nil {
 			return chromedp.Void{}, err
 		}
-		return chromedp.Click(chromedp.CSS(`#drawer-menu a[href="` + href + `"]`))(ctx, t)
+		return chromedp.Click(chromedp.CSS(`#drawer-menu a[href="`+href+`"]`))(ctx, t)
 	}
 }

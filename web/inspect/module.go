@@ -42,6 +42,7 @@ func New(svc *inspect.Service, oversight *inspect.Oversight) web.Module {
 		Nav:    nav,
 		SettingsLinks: []web.Link{{Href: "/checklists", Label: "督导检查表",
 			Note: "六必问、六必查、六必督、六必助及新增检查表", Order: 200}},
+		Home:      m.home,
 		Templates: templates,
 		OpenAPI:   openAPI,
 	}

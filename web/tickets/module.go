@@ -43,6 +43,7 @@ func New(svc *tickets.Service) web.Module {
 				{Href: web.EnterprisePath(uscc) + "/products", Label: "产品申报", Order: 400},
 			}
 		},
+		Home:      m.home,
 		Templates: templates,
 		OpenAPI:   openAPI,
 	}
