@@ -32,7 +32,7 @@ func TestGroupNav(t *testing.T) {
 
 // TestBreadcrumb: group › entry › the page's crumbs › its title; the entry
 // is a link only when something follows it; a title that is the entry's
-// label, or ends with it after " · ", is not repeated.
+// label, or ends or starts with it and " · ", is not repeated.
 func TestBreadcrumb(t *testing.T) {
 	menu := GroupNav([]NavItem{{Href: "/", Label: "首页", Group: NavWork}, {Href: "/enterprises", Label: "企业名录", Group: NavFirms}, {Href: "/supplies", Label: "防疫物资", Group: NavEpidemic}})
 	for _, c := range []struct {
@@ -45,6 +45,7 @@ func TestBreadcrumb(t *testing.T) {
 		{Base{Title: "2020-02-10 日报", Active: "/enterprises", Menu: menu, Crumbs: []Crumb{{"/enterprises/X", "瑞安市塘下电器厂"}}},
 			[]Crumb{{"", NavFirms}, {"/enterprises", "企业名录"}, {"/enterprises/X", "瑞安市塘下电器厂"}, {"", "2020-02-10 日报"}}},
 		{Base{Title: "瑞安市塘下电器厂 · 防疫物资", Active: "/supplies", Menu: menu}, []Crumb{{"", NavEpidemic}, {"/supplies", "防疫物资"}, {"", "瑞安市塘下电器厂"}}},
+		{Base{Title: "防疫物资 · 瑞安市塘下电器厂", Active: "/supplies", Menu: menu}, []Crumb{{"", NavEpidemic}, {"/supplies", "防疫物资"}, {"", "瑞安市塘下电器厂"}}},
 		{Base{Title: "修改密码", Active: "/password", Menu: menu}, []Crumb{{"", "修改密码"}}},
 	} {
 		if got := c.b.Breadcrumb(); !reflect.DeepEqual(got, c.want) {

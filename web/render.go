@@ -123,8 +123,9 @@ func (s *Server) base(ss *session, title, active string) basePage {
 }
 
 // Breadcrumb is the page's trail: the menu group and entry of Active, the
-// page's Crumbs, then its title when that is not the entry itself. The
-// last step is never a link.
+// page's Crumbs, then its title when that is not the entry itself (less
+// the entry's label before or after a " · "). The last step is never a
+// link.
 func (b Base) Breadcrumb() []Crumb {
 	var out []Crumb
 	label := ""
@@ -137,7 +138,7 @@ func (b Base) Breadcrumb() []Crumb {
 		}
 	}
 	out = append(out, b.Crumbs...)
-	title := strings.TrimSuffix(b.Title, " · "+label)
+	title := strings.TrimPrefix(strings.TrimSuffix(b.Title, " · "+label), label+" · ")
 	if title != "" && title != label {
 		out = append(out, Crumb{Label: title})
 	}
