@@ -428,7 +428,7 @@ func scenario(t *testing.T, ctx context.Context, base string, fx fixtures) {
 	if h := b.text("main h1"); h != "企业概况" {
 		t.Fatalf("home heading %q, want 企业概况", h)
 	}
-	if who := b.text("header .who span"); !strings.Contains(who, "塘下镇") {
+	if who := b.text("header .who .role"); !strings.Contains(who, "塘下镇") {
 		t.Fatalf("header shows %q, want the user's town 塘下镇", who)
 	}
 	if n := b.text(".stats .stat b"); n != fmt.Sprint(len(tangxiaNames)) {
@@ -441,7 +441,7 @@ func scenario(t *testing.T, ctx context.Context, base string, fx fixtures) {
 	}
 
 	// The list shows the town's enterprises and only those.
-	b.expectStatus("open 企业名录", b.load("click 企业名录", chromedp.Click(chromedp.CSS(`header nav a[href="/enterprises"]`))), http.StatusOK)
+	b.expectStatus("open 企业名录", b.load("click 企业名录", menuLink("/enterprises")), http.StatusOK)
 	if p := b.path(); p != "/enterprises" {
 		t.Fatalf("企业名录 is at %s, want /enterprises", p)
 	}
@@ -547,7 +547,7 @@ func scenario(t *testing.T, ctx context.Context, base string, fx fixtures) {
 	}
 
 	// Back to the list: the new enterprise is there.
-	b.expectStatus("back to 企业名录", b.load("click 企业名录", chromedp.Click(chromedp.CSS(`header nav a[href="/enterprises"]`))), http.StatusOK)
+	b.expectStatus("back to 企业名录", b.load("click 企业名录", menuLink("/enterprises")), http.StatusOK)
 	names = b.texts("#enterprises tbody tr td:first-child")
 	if !slices.Contains(names, "瑞安市塘下精密机械有限公司") {
 		t.Errorf("企业名录 after registering lists %q, without the new enterprise", names)
@@ -578,4 +578,22 @@ func scenario(t *testing.T, ctx context.Context, base string, fx fixtures) {
 		t.Errorf("the pages wrote to the console:\n%s", strings.Join(ps, "\n"))
 	}
 	t.Logf("scenario ran in %v", time.Since(start).Round(time.Millisecond))
+}
+
+// menuLink clicks the menu's entry href as a user does: in the side menu
+// on a wide screen, through the menu drawer on a phone.
+func menuLink(href string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		wide, err := chromedp.Evaluate[bool](`getComputedStyle(document.querySelector("aside.side")).display !== "none"`)(ctx, t)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		if wide {
+			return chromedp.Click(chromedp.CSS(`#side-menu a[href="`+href+`"]`))(ctx, t)
+		}
+		if _, err := chromedp.Click(chromedp.CSS(`details.drawer > summary`))(ctx, t); err != nil {
+			return chromedp.Void{}, err
+		}
+		return chromedp.Click(chromedp.CSS(`#drawer-menu a[href="`+href+`"]`))(ctx, t)
+	}
 }

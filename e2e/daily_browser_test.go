@@ -155,7 +155,7 @@ func dailyScenario(t *testing.T, ctx context.Context, base string, fx fixtures, 
 	if s := clerk.text("#own-report .status b"); !strings.Contains(s, "尚未提交") {
 		t.Errorf("the clerk's home says %q, want 尚未提交", s)
 	}
-	if nav := clerk.texts("header nav a"); !slices.Contains(nav, "日报填报") || slices.Contains(nav, "每日日报") {
+	if nav := clerk.texts("#side-menu a"); !slices.Contains(nav, "日报填报") || slices.Contains(nav, "每日日报") {
 		t.Errorf("the clerk's menu %q, want 日报填报 and not 每日日报", nav)
 	}
 	clerk.screenshot(shots, "clerk-home")
@@ -272,14 +272,14 @@ func dailyScenario(t *testing.T, ctx context.Context, base string, fx fixtures, 
 	town := browser{t: t, ctx: townCtx, base: base}
 	townConsole := watchConsole(townCtx)
 	town.login(townUser, townPassword)
-	if n := len(town.texts("#today svg.chart-bar rect.bar")); n != 1 {
-		t.Errorf("the town's home has %d bars in the completeness chart, want 1 (塘下镇)", n)
+	if n := len(town.texts("#today svg.chart-bar")); n != 0 {
+		t.Errorf("the town's home has %d completeness charts by town, want none (one bar of its own says nothing)", n)
 	}
 	if n := len(town.texts("#today svg.chart-line polyline")); n != 2 {
 		t.Errorf("the town's home trend has %d lines, want 2", n)
 	}
 	town.screenshot(shots, "town-home")
-	town.expectStatus("open 每日日报", town.load("click 每日日报", chromedp.Click(chromedp.CSS(`header nav a[href="/reports"]`))), http.StatusOK)
+	town.expectStatus("open 每日日报", town.load("click 每日日报", menuLink("/reports")), http.StatusOK)
 	row := `#completeness tbody tr[data-town="` + townTangxia + `"]`
 	if got := town.text(row + " td.received"); got != "1" {
 		t.Errorf("塘下镇 已报 %q, want 1", got)

@@ -77,10 +77,10 @@ func inspectScenario(t *testing.T, ctx context.Context, base string, db *store.D
 	insp := browser{t: t, ctx: inspCtx, base: base}
 	inspConsole := watchConsole(inspCtx)
 	insp.login(inspectorUser, inspectorPassword)
-	if nav := insp.texts("header nav a"); !slices.Contains(nav, "督导检查") {
+	if nav := insp.texts("#side-menu a"); !slices.Contains(nav, "督导检查") {
 		t.Errorf("the inspector's menu %q lacks 督导检查", nav)
 	}
-	insp.expectStatus("open 督导检查", insp.load("click 督导检查", chromedp.Click(chromedp.CSS(`header nav a[href="/rectifications"]`))), http.StatusOK)
+	insp.expectStatus("open 督导检查", insp.load("click 督导检查", menuLink("/rectifications")), http.StatusOK)
 	if s := insp.texts("#rect-stats .stat b"); !slices.Equal(s, []string{"0", "0", "0", "0"}) {
 		t.Errorf("the counts before any visit: %q", s)
 	}

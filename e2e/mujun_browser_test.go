@@ -67,7 +67,7 @@ func mujunScenario(t *testing.T, ctx context.Context, base string) {
 	stat := browser{t: t, ctx: statCtx, base: base}
 	statConsole := watchConsole(statCtx)
 	stat.login(mujunStatUser, mujunStatPW)
-	stat.expectStatus("open 亩均论英雄", stat.load("click 亩均论英雄", chromedp.Click(chromedp.CSS(`header nav a[href="/mujun"]`))), http.StatusOK)
+	stat.expectStatus("open 亩均论英雄", stat.load("click 亩均论英雄", menuLink("/mujun")), http.StatusOK)
 	if s := stat.text("#no-run"); !strings.Contains(s, "尚未进行评价") {
 		t.Errorf("before the run the page says %q", s)
 	}

@@ -69,7 +69,7 @@ func noticeScenario(t *testing.T, ctx context.Context, base string) {
 	coord := browser{t: t, ctx: coordCtx, base: base}
 	coordConsole := watchConsole(coordCtx)
 	coord.login(noticeCoord, noticeCoordPW)
-	coord.expectStatus("open 通知公告", coord.load("click 通知公告", chromedp.Click(chromedp.CSS(`header nav a[href="/notices"]`))), http.StatusOK)
+	coord.expectStatus("open 通知公告", coord.load("click 通知公告", menuLink("/notices")), http.StatusOK)
 	coord.expectStatus("open the compose form", coord.load("click 发布通知", chromedp.Click(chromedp.CSS(`#compose`))), http.StatusOK)
 	coord.typeInto(`input[name="title"]`, "关于做好返岗员工登记的通知")
 	coord.do("fill the notice",
@@ -123,7 +123,7 @@ func noticeScenario(t *testing.T, ctx context.Context, base string) {
 
 	// The group files its day, then reads and prints the briefing.
 	today := daily.Today(time.Now())
-	coord.expectStatus("the groups", coord.load("click 工作组日报", chromedp.Click(chromedp.CSS(`header nav a[href="/groups"]`))), http.StatusOK)
+	coord.expectStatus("the groups", coord.load("click 工作组日报", menuLink("/groups")), http.StatusOK)
 	coord.expectStatus("our day", coord.load("open our day", chromedp.Click(chromedp.CSS(`tr[data-group="coordination"] a`))), http.StatusOK)
 	coord.do("write the summary", chromedp.Clear(chromedp.CSS(`textarea[name="summary"]`)),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name="summary"]`), "发出返岗登记通知，督促企业确认。"))
@@ -131,7 +131,7 @@ func noticeScenario(t *testing.T, ctx context.Context, base string) {
 	if s := coord.text("#state"); s != "已填报，未定稿" {
 		t.Errorf("our day is %q", s)
 	}
-	coord.expectStatus("the briefing", coord.load("click 日日报", chromedp.Click(chromedp.CSS(`header nav a[href="/briefings"]`))), http.StatusOK)
+	coord.expectStatus("the briefing", coord.load("click 日日报", menuLink("/briefings")), http.StatusOK)
 	if p := coord.path(); p != "/briefings/"+today {
 		t.Errorf("日日报 opens %s", p)
 	}

@@ -63,7 +63,7 @@ func pairingScenario(t *testing.T, ctx context.Context, base string, fx fixtures
 	}
 
 	b.login(townUser, townPassword)
-	if nav := b.texts("header nav a"); !containsAll(nav, "结对管理", "承诺书/预案") {
+	if nav := b.texts("#side-menu a"); !containsAll(nav, "结对管理", "承诺书/预案") {
 		t.Errorf("the town's menu %q lacks 结对管理 or 承诺书/预案", nav)
 	}
 

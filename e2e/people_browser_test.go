@@ -106,7 +106,7 @@ func peopleBrowserScenario(t *testing.T, ctx context.Context, base, clerkOf stri
 	clerk := browser{t: t, ctx: clerkCtx, base: base}
 	clerkConsole := watchConsole(clerkCtx)
 	clerk.login(peopleClerk, peopleClerkPW)
-	clerk.expectStatus("open 人员健康", clerk.load("click 人员健康", chromedp.Click(chromedp.CSS(`header nav a[href="/health"]`))), http.StatusOK)
+	clerk.expectStatus("open 人员健康", clerk.load("click 人员健康", menuLink("/health")), http.StatusOK)
 	if p := clerk.path(); p != roster {
 		t.Fatalf("the clerk's 人员健康 is %s, want %s", p, roster)
 	}
@@ -180,7 +180,7 @@ func peopleBrowserScenario(t *testing.T, ctx context.Context, base, clerkOf stri
 	town := browser{t: t, ctx: townCtx, base: base}
 	townConsole := watchConsole(townCtx)
 	town.login(townUser, townPassword)
-	town.expectStatus("open 人员健康", town.load("click 人员健康", chromedp.Click(chromedp.CSS(`header nav a[href="/health"]`))), http.StatusOK)
+	town.expectStatus("open 人员健康", town.load("click 人员健康", menuLink("/health")), http.StatusOK)
 	row := "#alerts tbody tr"
 	if got := town.texts(row + " td"); len(got) < 5 || got[1] != tangxiaNames[0] || got[2] != "李四" || got[3] != pii.MaskID(li) || got[4] != "38.6" {
 		t.Fatalf("the town's alert row %q", got)
@@ -204,7 +204,7 @@ func peopleBrowserScenario(t *testing.T, ctx context.Context, base, clerkOf stri
 	group := browser{t: t, ctx: groupCtx, base: base}
 	groupConsole := watchConsole(groupCtx)
 	group.login(peopleGroup, peopleGroupPW)
-	group.expectStatus("open 人员健康", group.load("click 人员健康", chromedp.Click(chromedp.CSS(`header nav a[href="/health"]`))), http.StatusOK)
+	group.expectStatus("open 人员健康", group.load("click 人员健康", menuLink("/health")), http.StatusOK)
 	group.typeInto(`form.find input[name="id_number"]`, zhang)
 	group.expectStatus("find", group.load("find", chromedp.Click(chromedp.CSS(`form.find button[type="submit"]`))), http.StatusOK)
 	if got := group.texts("#found tbody td"); len(got) < 3 || got[0] != "张三" || got[1] != tangxiaNames[0] || got[2] != pii.MaskID(zhang) {

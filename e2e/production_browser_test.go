@@ -56,7 +56,7 @@ func resumptionScenario(t *testing.T, ctx context.Context, base, firm string) {
 	clerk := browser{t: t, ctx: clerkCtx, base: base}
 	clerkConsole := watchConsole(clerkCtx)
 	clerk.login(prodClerkUser, prodClerkPassword)
-	clerk.expectStatus("open 复工复产", clerk.load("click 复工复产", chromedp.Click(chromedp.CSS(`header nav a[href="/production"]`))), http.StatusOK)
+	clerk.expectStatus("open 复工复产", clerk.load("click 复工复产", menuLink("/production")), http.StatusOK)
 	if p := clerk.path(); p != page {
 		t.Fatalf("the clerk's 复工复产 is %s, want the firm's page %s", p, page)
 	}
@@ -106,7 +106,7 @@ func resumptionScenario(t *testing.T, ctx context.Context, base, firm string) {
 	town := browser{t: t, ctx: townCtx, base: base}
 	townConsole := watchConsole(townCtx)
 	town.login(townUser, townPassword)
-	town.expectStatus("open 复工复产", town.load("click 复工复产", chromedp.Click(chromedp.CSS(`header nav a[href="/production"]`))), http.StatusOK)
+	town.expectStatus("open 复工复产", town.load("click 复工复产", menuLink("/production")), http.StatusOK)
 	if s := town.text(`a[href="/production/applications?status=submitted"]`); !strings.Contains(s, "待审批 1") {
 		t.Errorf("the applications button says %q, want 待审批 1", s)
 	}

@@ -65,7 +65,7 @@ func suppliesScenario(t *testing.T, ctx context.Context, base, clerkOf string) {
 	clerk := browser{t: t, ctx: clerkCtx, base: base}
 	clerkConsole := watchConsole(clerkCtx)
 	clerk.login(suppliesClerk, suppliesClerkPW)
-	clerk.expectStatus("open 防疫物资", clerk.load("click 防疫物资", chromedp.Click(chromedp.CSS(`header nav a[href="/supplies"]`))), http.StatusOK)
+	clerk.expectStatus("open 防疫物资", clerk.load("click 防疫物资", menuLink("/supplies")), http.StatusOK)
 	if p := clerk.path(); p != stockPath {
 		t.Fatalf("the clerk's 防疫物资 is %s, want %s", p, stockPath)
 	}
@@ -101,7 +101,7 @@ func suppliesScenario(t *testing.T, ctx context.Context, base, clerkOf string) {
 	wuzi := browser{t: t, ctx: wuziCtx, base: base}
 	wuziConsole := watchConsole(wuziCtx)
 	wuzi.login(suppliesUser, suppliesPassword)
-	wuzi.expectStatus("open 防疫物资", wuzi.load("click 防疫物资", chromedp.Click(chromedp.CSS(`header nav a[href="/supplies"]`))), http.StatusOK)
+	wuzi.expectStatus("open 防疫物资", wuzi.load("click 防疫物资", menuLink("/supplies")), http.StatusOK)
 	row := `#shortages tr[data-uscc="` + clerkOf + `"]`
 	if got := wuzi.texts("#shortages tbody tr td:first-child"); !slices.Equal(got, []string{tangxiaNames[0]}) {
 		t.Fatalf("the shortage list %q, want only %s", got, tangxiaNames[0])

@@ -87,7 +87,7 @@ func ticketScenario(t *testing.T, ctx context.Context, base string, ents map[str
 	clerk := browser{t: t, ctx: clerkCtx, base: base}
 	clerkConsole := watchConsole(clerkCtx)
 	clerk.login("kangdun", "kangdun-2020")
-	clerk.expectStatus("open 问题困难", clerk.load("click 问题困难", chromedp.Click(chromedp.CSS(`header nav a[href="/tickets"]`))), http.StatusOK)
+	clerk.expectStatus("open 问题困难", clerk.load("click 问题困难", menuLink("/tickets")), http.StatusOK)
 	clerk.expectStatus("open the form", clerk.load("click 提出问题", chromedp.Click(chromedp.CSS(`a.button[href="/tickets/new"]`))), http.StatusOK)
 	if s := clerk.value(`form.ticket-form input[disabled]`); s != suitMaker {
 		t.Errorf("the form is for %q, want the clerk's own %s", s, suitMaker)
@@ -121,7 +121,7 @@ func ticketScenario(t *testing.T, ctx context.Context, base string, ents map[str
 	coord := browser{t: t, ctx: coordCtx, base: base}
 	coordConsole := watchConsole(coordCtx)
 	coord.login("xietiao", "xietiao-2020")
-	coord.expectStatus("open 问题困难", coord.load("click 问题困难", chromedp.Click(chromedp.CSS(`header nav a[href="/tickets"]`))), http.StatusOK)
+	coord.expectStatus("open 问题困难", coord.load("click 问题困难", menuLink("/tickets")), http.StatusOK)
 	if titles := coord.texts("#tickets td.title"); !slices.Equal(titles, []string{ticketTitle}) {
 		t.Fatalf("the list shows %q", titles)
 	}

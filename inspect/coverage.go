@@ -255,3 +255,22 @@ func (o *Oversight) Duties(ctx context.Context, a fugong.Actor) (duties []Duty, 
 	}
 	return Duties(ps, o.Now(), interval), interval, nil
 }
+
+// Pairings returns the enterprises in the actor's care (a cadre's paired
+// ones; everyone's in scope for a wider role) with their last visit, the
+// most overdue first, and the visit interval they are judged by.
+func (o *Oversight) Pairings(ctx context.Context, a fugong.Actor) (ps []Pairing, interval int, err error) {
+	if !CanSee(a) {
+		return nil, 0, fugong.NotFound("页面")
+	}
+	if interval, err = o.Intervals.VisitInterval(ctx); err != nil {
+		return nil, 0, err
+	}
+	if ps, err = o.Store.Pairings(ctx, a); err != nil {
+		return nil, 0, err
+	}
+	slices.SortFunc(ps, func(x, y Pairing) int {
+		return cmp.Or(x.Due(interval).Compare(y.Due(interval)), cmp.Compare(x.USCC, y.USCC))
+	})
+	return ps, interval, nil
+}

@@ -3,7 +3,7 @@
 # failures in full, and a closing count; fails on any failed or skipped test
 # (a skipped PostgreSQL or browser test is a missing requirement).
 set -uo pipefail
-go test -count=1 -v ./... > .test.log 2>&1
+go test -count=1 -v -timeout 30m ./... > .test.log 2>&1
 status=$?
 grep -E '^(ok|FAIL|panic:)' .test.log
 if [ "$status" -ne 0 ]; then

@@ -194,14 +194,20 @@ func RateClass(v float64) string { return rateClass(v) }
 // FileURL is where GET /api/v1/files/{id} serves a stored file.
 func FileURL(id int64) string { return fileURL(id) }
 
-// TownsFor lists the towns the actor can pick in filters and forms.
+// TownsFor lists the towns the actor can pick in filters and forms: a
+// town's (or a checkpoint's) own, none for an enterprise's clerk (their
+// scope is their enterprise), every town for the rest. A filter offers the
+// choice only when there is more than one.
 func TownsFor(a fugong.Actor) []registry.Town { return townsFor(a) }
 
 func townsFor(a fugong.Actor) []registry.Town {
-	if a.Role == fugong.RoleTown {
+	switch a.Role {
+	case fugong.RoleTown, fugong.RoleCheckpoint:
 		if t, ok := registry.TownByCode(a.Town); ok {
 			return []registry.Town{t}
 		}
+	case fugong.RoleEnterprise:
+		return nil
 	}
 	return registry.Towns
 }

@@ -276,7 +276,7 @@ func kitNav(a fugong.Actor) []NavItem {
 	if a.Role != fugong.RoleAdmin {
 		return nil
 	}
-	return []NavItem{{"/settings", "系统设置", 1020}}
+	return []NavItem{{Href: "/settings", Label: "系统设置", Order: 1020, Group: NavSystem}}
 }
 
 // build parses the modules' templates and serves every route on one mux.

@@ -18,23 +18,60 @@ import (
 )
 
 // Base is what the layout needs; every page's view model embeds it.
+// Crumbs are the steps of the breadcrumb between the menu entry and the
+// page's title (a page below an enterprise's page adds the enterprise);
+// the layout shows 分组 › 菜单项 › Crumbs… › Title.
 type Base struct {
 	Title  string
 	User   *account.User
 	CSRF   string
 	Nav    []NavItem
+	Menu   []NavGroup
 	Active string
+	Crumbs []Crumb
+}
+
+// Crumb is a step of the breadcrumb; without Href it is not a link.
+type Crumb struct {
+	Href, Label string
 }
 
 // basePage is Base under the name this package's pages use.
 type basePage = Base
 
 // NavItem is an entry of the menu. The menu lists the entries of every
-// module by Order (see web/README.md for the orders taken).
+// module by Order (see web/README.md for the orders taken) under their
+// Group, one of NavGroups.
 type NavItem struct {
 	Href, Label string
 	Order       int
+	Group       string
 }
+
+// The menu's groups. An entry of a group not in NavGroups is a mistake the
+// wiring's tests catch (TestNavGroups); shown, it goes under 其他.
+const (
+	NavWork      = "工作台"
+	NavFirms     = "企业与日报"
+	NavSupervise = "督导与结对"
+	NavEpidemic  = "防疫"
+	NavService   = "服务企业"
+	NavNotices   = "通知与报告"
+	NavSystem    = "系统"
+	navOther     = "其他"
+)
+
+// NavGroups are the menu's groups in the order the menu shows them.
+var NavGroups = []string{NavWork, NavFirms, NavSupervise, NavEpidemic, NavService, NavNotices, NavSystem}
+
+// NavGroup is a group of the menu with its entries in Order.
+type NavGroup struct {
+	Name  string
+	Items []NavItem
+}
+
+// Nav is the menu of a: the entries of every module that a can use, in Order.
+func (s *Server) Nav(a fugong.Actor) []NavItem { return s.nav(a) }
 
 // nav lists the pages of every module that exist and that a can use.
 func (s *Server) nav(a fugong.Actor) []NavItem {
@@ -48,12 +85,67 @@ func (s *Server) nav(a fugong.Actor) []NavItem {
 	return items
 }
 
+// GroupNav sorts the entries items (already in Order) into the groups of
+// NavGroups, in that order, leaving out empty groups; an entry of an
+// unknown group goes to a last group 其他.
+func GroupNav(items []NavItem) []NavGroup {
+	var out []NavGroup
+	var other []NavItem
+	for _, it := range items {
+		if !slices.Contains(NavGroups, it.Group) {
+			other = append(other, it)
+		}
+	}
+	for _, g := range NavGroups {
+		var in []NavItem
+		for _, it := range items {
+			if it.Group == g {
+				in = append(in, it)
+			}
+		}
+		if len(in) > 0 {
+			out = append(out, NavGroup{Name: g, Items: in})
+		}
+	}
+	if len(other) > 0 {
+		out = append(out, NavGroup{Name: navOther, Items: other})
+	}
+	return out
+}
+
 func (s *Server) base(ss *session, title, active string) basePage {
 	if ss == nil {
 		return basePage{Title: title}
 	}
 	u := ss.user
-	return basePage{Title: title, User: &u, CSRF: account.CSRFToken(ss.token), Nav: s.nav(u.Actor()), Active: active}
+	items := s.nav(u.Actor())
+	return basePage{Title: title, User: &u, CSRF: account.CSRFToken(ss.token), Nav: items, Menu: GroupNav(items), Active: active}
+}
+
+// Breadcrumb is the page's trail: the menu group and entry of Active, the
+// page's Crumbs, then its title when that is not the entry itself (less
+// the entry's label before or after a " · "). The last step is never a
+// link.
+func (b Base) Breadcrumb() []Crumb {
+	var out []Crumb
+	label := ""
+	for _, g := range b.Menu {
+		for _, it := range g.Items {
+			if it.Href == b.Active && b.Active != "" {
+				out = append(out, Crumb{Label: g.Name}, Crumb{Href: it.Href, Label: it.Label})
+				label = it.Label
+			}
+		}
+	}
+	out = append(out, b.Crumbs...)
+	title := strings.TrimPrefix(strings.TrimSuffix(b.Title, " · "+label), label+" · ")
+	if title != "" && title != label {
+		out = append(out, Crumb{Label: title})
+	}
+	if n := len(out); n > 0 {
+		out[n-1].Href = ""
+	}
+	return out
 }
 
 var funcs = template.FuncMap{

@@ -77,5 +77,5 @@ func nav(a fugong.Actor) []web.NavItem {
 	if a.Role != fugong.RoleAdmin {
 		return nil
 	}
-	return []web.NavItem{{Href: "/users", Label: "用户管理", Order: 1000}, {Href: "/audit", Label: "审计日志", Order: 1010}}
+	return []web.NavItem{{Href: "/users", Label: "用户管理", Order: 1000, Group: web.NavSystem}, {Href: "/audit", Label: "审计日志", Order: 1010, Group: web.NavSystem}}
 }

@@ -74,10 +74,10 @@ func (m *module) routes() []web.Route {
 func nav(a fugong.Actor) []web.NavItem {
 	var out []web.NavItem
 	if briefing.CanSee(a) {
-		out = append(out, web.NavItem{Href: "/briefings", Label: "日日报", Order: 870})
+		out = append(out, web.NavItem{Href: "/briefings", Label: "日日报", Order: 870, Group: web.NavNotices})
 	}
 	if briefing.CanRead(a) {
-		out = append(out, web.NavItem{Href: "/groups", Label: "工作组日报", Order: 880})
+		out = append(out, web.NavItem{Href: "/groups", Label: "工作组日报", Order: 880, Group: web.NavNotices})
 	}
 	return out
 }

@@ -84,9 +84,9 @@ func (m *module) routes() []web.Route {
 func nav(a fugong.Actor) []web.NavItem {
 	switch {
 	case a.Role == fugong.RoleEnterprise:
-		return []web.NavItem{{Href: "/report", Label: "日报填报", Order: 300}}
+		return []web.NavItem{{Href: "/report", Label: "日报填报", Order: 300, Group: web.NavFirms}}
 	case daily.HasScope(a):
-		return []web.NavItem{{Href: "/reports", Label: "每日日报", Order: 300}}
+		return []web.NavItem{{Href: "/reports", Label: "每日日报", Order: 300, Group: web.NavFirms}}
 	}
 	return nil
 }

@@ -412,7 +412,10 @@ func (m *module) dayOverview(ctx context.Context, a fugong.Actor, date string) (
 			Title: fmt.Sprintf("%s 已报 %d / 应报 %d（%s%%），点击查看未报企业", t.Town.Name, t.Received, t.Expected, web.Pct(t.Rate())),
 			Href:  "/reports/missing?" + url.Values{"date": {date}, "town": {t.Town.Code}}.Encode()})
 	}
-	o.BarChart = bars.HTML()
+	if a.CityWide() {
+		// A town's or a cadre's chart would be one bar: their figures say it.
+		o.BarChart = bars.HTML()
+	}
 
 	from := web.ShiftDay(date, -(web.ChartDays - 1))
 	trend, err := m.svc.Trend(ctx, a, from, date)
@@ -703,7 +706,14 @@ type homeDaily struct {
 	Overview
 	// Own is the clerk's report of the day.
 	Own *ownReport
+	// Missing is, for a cadre, the paired enterprises that have not
+	// reported today (the first homeMissing of them).
+	Missing []daily.Missing
 }
+
+// homeMissing is how many of a cadre's unreported enterprises the home
+// page names; the rest are a click away.
+const homeMissing = 10
 
 type ownReport struct {
 	Name, Link, Status, Class, Detail string
@@ -746,7 +756,13 @@ func (m *module) homeDaily(ctx context.Context, a fugong.Actor) (*homeDaily, err
 		if err != nil {
 			return nil, err
 		}
-		return &homeDaily{Overview: o}, nil
+		d := &homeDaily{Overview: o}
+		if a.Role == fugong.RoleCadre {
+			if d.Missing, _, err = m.svc.Missing(ctx, a, today, "", 1, homeMissing); err != nil {
+				return nil, err
+			}
+		}
+		return d, nil
 	}
 	return nil, nil
 }

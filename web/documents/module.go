@@ -62,5 +62,5 @@ func nav(a fugong.Actor) []web.NavItem {
 	if !documents.CanChase(a) {
 		return nil
 	}
-	return []web.NavItem{{Href: "/documents/missing", Label: "承诺书/预案", Order: 701}}
+	return []web.NavItem{{Href: "/documents/missing", Label: "承诺书/预案", Order: 701, Group: web.NavSupervise}}
 }

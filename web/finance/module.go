@@ -83,5 +83,5 @@ func nav(a fugong.Actor) []web.NavItem {
 	if !finance.CanRead(a) {
 		return nil
 	}
-	return []web.NavItem{{Href: "/finance", Label: "金融支持", Order: 860}}
+	return []web.NavItem{{Href: "/finance", Label: "金融支持", Order: 860, Group: web.NavService}}
 }

@@ -42,6 +42,7 @@ func New(svc *inspect.Service, oversight *inspect.Oversight) web.Module {
 		Nav:    nav,
 		SettingsLinks: []web.Link{{Href: "/checklists", Label: "督导检查表",
 			Note: "六必问、六必查、六必督、六必助及新增检查表", Order: 200}},
+		Home:      m.home,
 		Templates: templates,
 		OpenAPI:   openAPI,
 	}
@@ -86,5 +87,10 @@ func nav(a fugong.Actor) []web.NavItem {
 	if !inspect.CanSee(a) {
 		return nil
 	}
-	return []web.NavItem{{Href: inspectNav, Label: "督导检查", Order: 400}, {Href: coverageNav, Label: "督导覆盖", Order: 410}}
+	items := []web.NavItem{{Href: inspectNav, Label: "督导检查", Order: 400, Group: web.NavSupervise}}
+	if a.Role != fugong.RoleEnterprise {
+		// Coverage is the oversight of towns and cadres: not a clerk's.
+		items = append(items, web.NavItem{Href: coverageNav, Label: "督导覆盖", Order: 410, Group: web.NavSupervise})
+	}
+	return items
 }

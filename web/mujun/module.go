@@ -95,7 +95,7 @@ func nav(a fugong.Actor) []web.NavItem {
 	if !mujun.CanRead(a) {
 		return nil
 	}
-	return []web.NavItem{{Href: "/mujun", Label: "亩均论英雄", Order: 850}}
+	return []web.NavItem{{Href: "/mujun", Label: "亩均论英雄", Order: 850, Group: web.NavService}}
 }
 
 // firmPath is an enterprise's annual figures page.

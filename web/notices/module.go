@@ -74,7 +74,7 @@ func nav(a fugong.Actor) []web.NavItem {
 	if a.Role == fugong.RoleCheckpoint {
 		return nil
 	}
-	return []web.NavItem{{Href: "/notices", Label: "通知公告", Order: 650}}
+	return []web.NavItem{{Href: "/notices", Label: "通知公告", Order: 650, Group: web.NavNotices}}
 }
 
 // seen refuses a page to the roles without notices.

@@ -73,5 +73,5 @@ func nav(a fugong.Actor) []web.NavItem {
 	if !pairing.CanSeeCadres(a) {
 		return nil
 	}
-	return []web.NavItem{{Href: "/pairings", Label: "结对管理", Order: 700}}
+	return []web.NavItem{{Href: "/pairings", Label: "结对管理", Order: 700, Group: web.NavSupervise}}
 }

@@ -93,7 +93,7 @@ func nav(a fugong.Actor) []web.NavItem {
 	if a.Role == fugong.RoleCheckpoint {
 		return nil
 	}
-	return []web.NavItem{{Href: "/health", Label: "人员健康", Order: 550}}
+	return []web.NavItem{{Href: "/health", Label: "人员健康", Order: 550, Group: web.NavEpidemic}}
 }
 
 // rosterPath is an enterprise's roster page.

@@ -86,5 +86,5 @@ func nav(a fugong.Actor) []web.NavItem {
 	if !production.CanSee(a) {
 		return nil
 	}
-	return []web.NavItem{{Href: "/production", Label: "复工复产", Order: 800}}
+	return []web.NavItem{{Href: "/production", Label: "复工复产", Order: 800, Group: web.NavFirms}}
 }

@@ -42,12 +42,14 @@ func (m *module) home(r *http.Request, ss *web.Session) ([]web.Section, error) {
 		p.Total.Below += c.Below
 	}
 	p.Total.Total = p.Total.Above + p.Total.Below
-	if a.Role == fugong.RoleCheckpoint {
-		p.Counts = nil
-	}
 	stats, err := ss.Partial("registry-home-stats", p)
 	if err != nil {
 		return nil, err
+	}
+	if !a.CityWide() {
+		// A table of one town (or of a checkpoint's none) says nothing
+		// the figures above do not.
+		return []web.Section{{HTML: stats, Order: homeStatsOrder}}, nil
 	}
 	towns, err := ss.Partial("registry-home-towns", p)
 	if err != nil {

@@ -69,9 +69,9 @@ func (m *module) routes() []web.Route {
 // nav is 首页 (the home page is the kit's, its overview the registry's),
 // 企业名录 and, for who registers enterprises, 批量导入.
 func nav(a fugong.Actor) []web.NavItem {
-	items := []web.NavItem{{Href: "/", Label: "首页", Order: 100}, {Href: "/enterprises", Label: "企业名录", Order: 200}}
+	items := []web.NavItem{{Href: "/", Label: "首页", Order: 100, Group: web.NavWork}, {Href: "/enterprises", Label: "企业名录", Order: 200, Group: web.NavFirms}}
 	if registry.CanRegister(a) {
-		items = append(items, web.NavItem{Href: "/enterprises/import", Label: "批量导入", Order: 900})
+		items = append(items, web.NavItem{Href: "/enterprises/import", Label: "批量导入", Order: 900, Group: web.NavFirms})
 	}
 	return items
 }

@@ -59,7 +59,11 @@ type enterpriseFormPage struct {
 }
 
 func enterpriseForm(ss *web.Session, title string, isNew bool, e registry.Enterprise) enterpriseFormPage {
-	p := enterpriseFormPage{Base: ss.Base(title, "/enterprises"), New: isNew, E: e, Towns: web.TownsFor(ss.Actor()), Editable: map[string]bool{}}
+	towns := web.TownsFor(ss.Actor())
+	if len(towns) == 0 {
+		towns = registry.Towns // a clerk's form shows their town, not to be changed
+	}
+	p := enterpriseFormPage{Base: ss.Base(title, "/enterprises"), New: isNew, E: e, Towns: towns, Editable: map[string]bool{}}
 	for _, f := range registry.Fields {
 		p.Editable[f] = registry.CanChangeField(ss.Actor(), f, isNew)
 	}

@@ -80,5 +80,5 @@ func nav(a fugong.Actor) []web.NavItem {
 	if a.Role == fugong.RoleCheckpoint {
 		return nil
 	}
-	return []web.NavItem{{Href: "/supplies", Label: "防疫物资", Order: 500}}
+	return []web.NavItem{{Href: "/supplies", Label: "防疫物资", Order: 500, Group: web.NavEpidemic}}
 }

@@ -43,6 +43,7 @@ func New(svc *tickets.Service) web.Module {
 				{Href: web.EnterprisePath(uscc) + "/products", Label: "产品申报", Order: 400},
 			}
 		},
+		Home:      m.home,
 		Templates: templates,
 		OpenAPI:   openAPI,
 	}
@@ -88,5 +89,5 @@ func nav(a fugong.Actor) []web.NavItem {
 	if !tickets.CanRaise(a) {
 		return nil
 	}
-	return []web.NavItem{{Href: "/tickets", Label: "问题困难", Order: 600}}
+	return []web.NavItem{{Href: "/tickets", Label: "问题困难", Order: 600, Group: web.NavService}}
 }

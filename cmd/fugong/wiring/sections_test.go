@@ -70,18 +70,37 @@ func TestEnterpriseSections(t *testing.T) {
 }
 
 // TestHomePanels: the home page lists the modules' panels by Order: the
-// registry's count, the day's reports, the registry's table by town; a
-// clerk's is their report of the day alone.
+// registry's count, the day's reports, the rectifications, the tickets,
+// the registry's table by town (the city's alone); a clerk's starts with
+// their report of the day and has no count of enterprises.
 func TestHomePanels(t *testing.T) {
 	t.Parallel()
 	e := webtest.New(t, storetest.Open(t, storetest.DSN(t, store.SQLite)))
-	body := string(e.As(t, webtest.RoleTown, "GET", "/", webtest.Payload{}).Body)
-	stats, today, towns := strings.Index(body, "<h1>企业概况</h1>"), strings.Index(body, `id="today"`), strings.Index(body, "各乡镇街道企业数")
-	if stats < 0 || today < stats || towns < today {
-		t.Errorf("the town's home: count at %d, today at %d, towns at %d", stats, today, towns)
+	at := func(body string, marks ...string) []int {
+		var out []int
+		for _, m := range marks {
+			out = append(out, strings.Index(body, m))
+		}
+		return out
+	}
+	inOrder := func(pos []int) bool {
+		for i, p := range pos {
+			if p < 0 || (i > 0 && p < pos[i-1]) {
+				return false
+			}
+		}
+		return true
+	}
+	body := string(e.As(t, webtest.RoleBureauStat, "GET", "/", webtest.Payload{}).Body)
+	if pos := at(body, "<h1>企业概况</h1>", `id="today"`, `id="home-rectifications"`, `id="home-tickets"`, "各乡镇街道企业数"); !inOrder(pos) {
+		t.Errorf("the bureau's home: count, today, rectifications, tickets, towns at %v", pos)
+	}
+	body = string(e.As(t, webtest.RoleTown, "GET", "/", webtest.Payload{}).Body)
+	if pos := at(body, "<h1>企业概况</h1>", `id="today"`, `id="home-rectifications"`, `id="home-tickets"`); !inOrder(pos) || strings.Contains(body, "各乡镇街道企业数") {
+		t.Errorf("the town's home: count, today, rectifications, tickets at %v, and no table by town", pos)
 	}
 	body = string(e.As(t, webtest.RoleClerk, "GET", "/", webtest.Payload{}).Body)
-	if !strings.Contains(body, `id="own-report"`) || strings.Contains(body, "企业概况") {
-		t.Errorf("the clerk's home is not their report alone: %.2000s", body)
+	if pos := at(body, `id="own-report"`, `id="home-rectifications"`, `id="home-tickets"`); !inOrder(pos) || strings.Contains(body, "企业概况") {
+		t.Errorf("the clerk's home: own report, rectifications, tickets at %v, and no count of enterprises: %.2000s", pos, body)
 	}
 }
