@@ -75,7 +75,7 @@ func (m *module) routes() []web.Route {
 func nav(a fugong.Actor) []web.NavItem {
 	switch a.Role {
 	case fugong.RoleAdmin, fugong.RoleBureau, fugong.RoleTown:
-		return []web.NavItem{{Href: "/isolation", Label: "隔离点", Order: 570}}
+		return []web.NavItem{{Href: "/isolation", Label: "隔离点", Order: 570, Group: web.NavEpidemic}}
 	}
 	return nil
 }
