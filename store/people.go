@@ -620,7 +620,7 @@ func (db *DB) RosterCounts(ctx context.Context, enterprise, day string, s people
 
 // alertScope limits alerts (alias al) to the actor's: the town's, the
 // cadre's and the clerk's enterprises', everything for the city-wide
-// roles. A checkpoint's own alerts come with M8.
+// roles. A checkpoint's (M8) go to its town alone.
 func (w *where) alertScope(a fugong.Actor) {
 	switch a.Role {
 	case fugong.RoleAdmin, fugong.RoleBureau:
@@ -637,7 +637,7 @@ func (w *where) alertScope(a fugong.Actor) {
 
 const (
 	alertCols = `al.id, al.kind, coalesce(al.uscc, ''), coalesce(e.name, ''), al.town_code, t.name, al.staff_id, al.reference,
-	coalesce(p.name, ''), coalesce(p.id_masked, ''), al.celsius_tenths, al.status, al.opened_at, al.opened_by, al.closed_at, al.closed_by, al.note`
+	coalesce(p.name, al.subject_name), coalesce(p.id_masked, al.subject_id_masked), al.celsius_tenths, al.status, al.opened_at, al.opened_by, al.closed_at, al.closed_by, al.note`
 	alertFrom = ` FROM alerts al JOIN towns t ON t.code = al.town_code LEFT JOIN enterprises e ON e.uscc = al.uscc
 	LEFT JOIN people p ON p.id = al.staff_id`
 )
