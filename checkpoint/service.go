@@ -37,6 +37,13 @@ type Service struct {
 	// from them (RememberKeyOf).
 	Keys *pii.Keyring
 	Now  func() time.Time
+	// PublicURL is the address travellers reach the service at
+	// ("https://fugong.example.cn"), which the posts' codes carry; "" takes
+	// the scheme and host of the request that draws the code.
+	PublicURL string
+	// Limiter bounds the public pages' requests per address and post (nil:
+	// the web layer makes one with DefaultLimits).
+	Limiter *Limiter
 	// Random draws tokens, numbers and refs (crypto/rand when nil).
 	Random io.Reader
 }
@@ -512,8 +519,22 @@ func (s *Service) SaveShift(ctx context.Context, a fugong.Actor, sh Shift) (Shif
 	return s.Store.SaveShift(ctx, a, sh)
 }
 
+// SeesPosts reports whether the actor has posts in their scope at all:
+// the city-wide roles, the towns and the checkpoint staff. For the others
+// every post, shift and registration is not found.
+func SeesPosts(a fugong.Actor) bool {
+	switch a.Role {
+	case fugong.RoleAdmin, fugong.RoleBureau, fugong.RoleTown, fugong.RoleCheckpoint:
+		return true
+	}
+	return false
+}
+
 // DeleteShift deletes a shift: those who manage posts.
 func (s *Service) DeleteShift(ctx context.Context, a fugong.Actor, id int64) error {
+	if !SeesPosts(a) {
+		return fugong.NotFound("值班")
+	}
 	if !CanManage(a) {
 		return fugong.Errorf(fugong.EForbidden, "", "只有乡镇街道、联防联控组和系统管理员可以排班")
 	}

@@ -15,6 +15,7 @@ import (
 	"fugong/account"
 	"fugong/audit"
 	"fugong/briefing"
+	"fugong/checkpoint"
 	"fugong/daily"
 	"fugong/documents"
 	"fugong/files"
@@ -34,6 +35,7 @@ import (
 	"fugong/web"
 	webadmin "fugong/web/admin"
 	webbriefing "fugong/web/briefing"
+	webcheckpoint "fugong/web/checkpoint"
 	webdaily "fugong/web/daily"
 	webdocuments "fugong/web/documents"
 	webfiles "fugong/web/files"
@@ -65,11 +67,14 @@ type Services struct {
 	// People is M7. Its Keys are the personal-data keyring, set by the
 	// command from the key file (nil without one: nothing personal can be
 	// written).
-	People   *people.Service
-	Mujun    *mujun.Service    // M9 亩均论英雄
-	Finance  *finance.Service  // M9 金融支持与政策兑现
-	Notices  *notice.Service   // M10
-	Briefing *briefing.Service // M11
+	People *people.Service
+	// Checkpoints is M8's posts, self-registration and duty roster, its
+	// Keys the people's (set with them).
+	Checkpoints *checkpoint.Service
+	Mujun       *mujun.Service    // M9 亩均论英雄
+	Finance     *finance.Service  // M9 金融支持与政策兑现
+	Notices     *notice.Service   // M10
+	Briefing    *briefing.Service // M11
 	// PDFFont is the font of the PDFs the server draws (the briefing).
 	PDFFont *pdf.Font
 }
@@ -81,22 +86,23 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 	pairings := &pairing.Service{Store: db, Registry: reg}
 	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
 	s := Services{
-		DB:         db,
-		Registry:   reg,
-		Accounts:   &account.Service{Store: db, Now: time.Now},
-		Daily:      &daily.Service{Store: db, Registry: reg, Now: now},
-		Inspect:    &inspect.Service{Store: db, Registry: reg, Now: now},
-		Oversight:  &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
-		Pairing:    pairings,
-		Documents:  &documents.Service{Store: db, Registry: reg, Now: now},
-		Production: &production.Service{Store: db, Registry: reg, Now: now},
-		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
-		Supplies:   stock,
-		People:     &people.Service{Store: db, Registry: reg, Now: now},
-		Mujun:      &mujun.Service{Store: db, Registry: reg, Now: now},
-		Finance:    &finance.Service{Store: db, Registry: reg, Now: now},
-		Notices:    &notice.Service{Store: db, Now: now, Wake: make(chan struct{}, 1)},
-		PDFFont:    pdf.NewFont(""),
+		DB:          db,
+		Registry:    reg,
+		Accounts:    &account.Service{Store: db, Now: time.Now},
+		Daily:       &daily.Service{Store: db, Registry: reg, Now: now},
+		Inspect:     &inspect.Service{Store: db, Registry: reg, Now: now},
+		Oversight:   &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
+		Pairing:     pairings,
+		Documents:   &documents.Service{Store: db, Registry: reg, Now: now},
+		Production:  &production.Service{Store: db, Registry: reg, Now: now},
+		Tickets:     &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
+		Supplies:    stock,
+		People:      &people.Service{Store: db, Registry: reg, Now: now},
+		Checkpoints: &checkpoint.Service{Store: db.Checkpoints(), Seals: db.Checkpoints(), Now: now},
+		Mujun:       &mujun.Service{Store: db, Registry: reg, Now: now},
+		Finance:     &finance.Service{Store: db, Registry: reg, Now: now},
+		Notices:     &notice.Service{Store: db, Now: now, Wake: make(chan struct{}, 1)},
+		PDFFont:     pdf.NewFont(""),
 	}
 	// The briefing's sections, in the order it lists them, each read
 	// through its module's service: a module adds its own here (people,
@@ -128,6 +134,7 @@ func Modules(s Services) []web.Module {
 		webtickets.New(s.Tickets),              // M5 问题困难
 		webpairing.New(s.Pairing),              // M3 一企一员
 		webpeople.New(s.People),                // M7 人员健康
+		webcheckpoint.New(s.Checkpoints),       // M8 卡口
 		webmujun.New(s.Mujun),                  // M9 亩均论英雄
 		webfinance.New(s.Finance),              // M9 金融支持与政策兑现
 		webnotices.New(s.Notices),              // M10 通知公告
@@ -180,6 +187,9 @@ type Options struct {
 	// PDFFont is the TrueType font file of the PDFs; "" for the default
 	// (pdf.DefaultFontPath).
 	PDFFont string
+	// PublicURL is the address travellers reach the service at, which
+	// the checkpoints' QR codes carry; "" takes each request's own.
+	PublicURL string
 }
 
 // Handler is the whole HTTP service over s.
@@ -189,6 +199,10 @@ func Handler(s Services, o Options) (*web.Server, error) {
 	}
 	if o.Keys != nil {
 		s.People.Keys = o.Keys
+		s.Checkpoints.Keys = o.Keys
+	}
+	if o.PublicURL != "" {
+		s.Checkpoints.PublicURL = o.PublicURL
 	}
 	if o.PDFFont != "" {
 		s.PDFFont = pdf.NewFont(o.PDFFont)
