@@ -329,15 +329,15 @@ type RegistrationQuery struct {
 // Registrations are a page of post's registrations of a day, masked,
 // newest first: the post's staff, its town, the bureau and the admin.
 func (s *Service) Registrations(ctx context.Context, a fugong.Actor, post int64, q RegistrationQuery) ([]Registration, int, error) {
-	if _, err := s.Store.Post(ctx, a, post); err != nil {
-		return nil, 0, err
-	}
 	f := RegistrationFilter{Post: post}
 	var err error
 	if f.From, err = s.day(q.Day, "date"); err != nil {
 		return nil, 0, err
 	}
 	f.To = f.From
+	if _, err := s.Store.Post(ctx, a, post); err != nil {
+		return nil, 0, err
+	}
 	switch q.Status {
 	case "", StatusPending, StatusConfirmed:
 		f.Status = q.Status
@@ -556,17 +556,22 @@ type DayDuty struct {
 	Coverage
 }
 
+// MaxRosterAhead is how far ahead a roster is kept, in days.
+const MaxRosterAhead = 366
+
 // Roster is the week of post from a day ("" is the Monday of this week).
 func (s *Service) Roster(ctx context.Context, a fugong.Actor, post int64, from string) (Week, error) {
-	p, err := s.Store.Post(ctx, a, post)
-	if err != nil {
-		return Week{}, err
-	}
 	if from = strings.TrimSpace(from); from == "" {
 		t := s.Now().In(fugong.Location)
 		from = people.AddDays(people.Today(t), -((int(t.Weekday()) + 6) % 7))
 	} else if people.AddDays(from, 0) != from {
 		return Week{}, fugong.Errorf(fugong.EInvalid, "from", "日期应为 YYYY-MM-DD 格式的有效日期")
+	} else if from > people.AddDays(s.Today(), MaxRosterAhead) {
+		return Week{}, fugong.Errorf(fugong.EInvalid, "from", "值班表最多排到 %d 天以后", MaxRosterAhead)
+	}
+	p, err := s.Store.Post(ctx, a, post)
+	if err != nil {
+		return Week{}, err
 	}
 	to := people.AddDays(from, 6)
 	shifts, err := s.Store.Shifts(ctx, a, post, people.AddDays(from, -1), to)

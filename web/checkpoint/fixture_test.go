@@ -87,5 +87,3 @@ func path(route string, vals ...string) string {
 	}
 	return route
 }
-
-

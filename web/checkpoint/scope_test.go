@@ -55,7 +55,9 @@ func freshReg(route string) func(e *webtest.Env, role string) string {
 
 // freshTangPost is a new 塘下 post for each role (its token replaced).
 func freshTangPost(route string) func(e *webtest.Env, role string) string {
-	return func(e *webtest.Env, role string) string { return path(route, "id", id(newPost(e, webtest.TownTangxia).ID)) }
+	return func(e *webtest.Env, role string) string {
+		return path(route, "id", id(newPost(e, webtest.TownTangxia).ID))
+	}
 }
 
 func freshShift(route string) func(e *webtest.Env, role string) string {
