@@ -936,7 +936,8 @@ func (db *DB) secureWrite(ctx context.Context, fn func(tx *Tx) error) (err error
 
 // PurgedTables are the tables a purge of personal data deletes from or
 // rewrites.
-var PurgedTables = []string{"people", "person_temperatures", "alerts", "audit_log"}
+var PurgedTables = []string{"people", "person_temperatures", "alerts", "audit_log",
+	"checkpoint_registrations", "remembered_travellers"}
 
 // VacuumPurged rewrites the database files after a purge so that nothing
 // deleted can be read back from them: on SQLite VACUUM rebuilds the file
@@ -967,11 +968,12 @@ func (db *DB) VacuumPurged(ctx context.Context) (complete bool, err error) {
 	return busy == 0, nil
 }
 
-// HasPersonalData reports whether any person is stored: serve refuses to
+// HasPersonalData reports whether any person or traveller is stored: serve refuses to
 // start without a key file then.
 func (db *DB) HasPersonalData(ctx context.Context) (bool, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM people LIMIT 1) x`).Scan(&n)
+	err := db.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM people LIMIT 1) x)
+		+ (SELECT count(*) FROM (SELECT 1 FROM checkpoint_registrations LIMIT 1) y)`).Scan(&n)
 	return n > 0, err
 }
 

@@ -38,7 +38,7 @@ func peopleService(db *store.DB, keys *pii.Keyring) *people.Service {
 // key the file lacks. Without a key file and without personal data the
 // server starts, and refuses personal data until it has one.
 func (e *env) serveKeys(ctx context.Context, db *store.DB, path string) (*pii.Keyring, error) {
-	counts, err := db.KeyIDs(ctx)
+	counts, err := sealedKeyIDs(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (e *env) serveKeys(ctx context.Context, db *store.DB, path string) (*pii.Ke
 	}
 	if path == "" {
 		if stored > 0 {
-			return nil, fmt.Errorf("the database holds personal data (%d people's ID numbers and phones, encrypted), and no key file was given: "+
+			return nil, fmt.Errorf("the database holds personal data (%d people's and travellers' ID numbers and phones, encrypted), and no key file was given: "+
 				"start with --key-file FILE or FUGONG_KEY_FILE=FILE (the file `fugong demo` or your operator created); without it they cannot be read", stored)
 		}
 		fmt.Fprintln(e.stderr, "fugong: no personal-data key file (--key-file, FUGONG_KEY_FILE): staff ID numbers and phones cannot be entered until there is one")
@@ -58,22 +58,48 @@ func (e *env) serveKeys(ctx context.Context, db *store.DB, path string) (*pii.Ke
 	if err != nil {
 		return nil, err
 	}
-	if err := checkKeys(ctx, peopleService(db, keys), path); err != nil {
+	if err := checkKeys(ctx, db, keys, path); err != nil {
 		return nil, err
 	}
 	return keys, nil
 }
 
-// checkKeys refuses a key file that lacks a key some people are sealed
-// under.
-func checkKeys(ctx context.Context, svc *people.Service, path string) error {
-	unknown, err := svc.UnknownKeys(ctx)
-	if err != nil || len(unknown) == 0 {
+// sealedKeyIDs counts the rows sealed under each key: people's and
+// travellers' (the checkpoints' registrations).
+func sealedKeyIDs(ctx context.Context, db *store.DB) (map[pii.KeyID]int, error) {
+	counts, err := db.KeyIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	regs, err := db.Checkpoints().RegistrationKeyIDs(ctx)
+	for k, n := range regs {
+		counts[k] += n
+	}
+	return counts, err
+}
+
+// checkKeys refuses a key file that lacks a key some people or
+// travellers are sealed under.
+func checkKeys(ctx context.Context, db *store.DB, keys *pii.Keyring, path string) error {
+	unknown, err := peopleService(db, keys).UnknownKeys(ctx)
+	if err != nil {
 		return err
 	}
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(unknown)) {
 		parts = append(parts, fmt.Sprintf("%d people under key %s", unknown[k], k))
+	}
+	regs, err := db.Checkpoints().RegistrationKeyIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range slices.Sorted(maps.Keys(regs)) {
+		if !slices.Contains(keys.IDs(), k) {
+			parts = append(parts, fmt.Sprintf("%d travellers' registrations under key %s", regs[k], k))
+		}
+	}
+	if len(parts) == 0 {
+		return nil
 	}
 	return fmt.Errorf("the key file %s lacks keys of the database's personal data (%s): is it the right file, or an older copy from before a rotation?",
 		path, strings.Join(parts, ", "))
@@ -86,7 +112,7 @@ func checkKeys(ctx context.Context, svc *people.Service, path string) error {
 func (e *env) demoKeys(ctx context.Context, db *store.DB, path string) (*pii.Keyring, error) {
 	keys, err := pii.LoadKeyFile(path)
 	if err == nil {
-		return keys, checkKeys(ctx, peopleService(db, keys), path)
+		return keys, checkKeys(ctx, db, keys, path)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"fugong"
+	"fugong/checkpoint"
 	"fugong/pii"
 )
 
@@ -46,15 +47,24 @@ func (e *env) keysRotate(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	svc := peopleService(db, keys)
-	if err := checkKeys(ctx, svc, *keyFile); err != nil {
+	if err := checkKeys(ctx, db, keys, *keyFile); err != nil {
 		return err
 	}
 	left, err := svc.Unrotated(ctx)
 	if err != nil {
 		return err
 	}
+	regs, err := db.Checkpoints().RegistrationKeyIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for k, n := range regs {
+		if k != keys.Current() {
+			left += n
+		}
+	}
 	if left > 0 {
-		fmt.Fprintf(e.stdout, "resuming: %d people are still under older keys than the current key %s\n", left, keys.Current())
+		fmt.Fprintf(e.stdout, "resuming: %d people and travellers are still under older keys than the current key %s\n", left, keys.Current())
 	} else {
 		next, err := keys.Rotate()
 		if err != nil {
@@ -74,6 +84,12 @@ func (e *env) keysRotate(ctx context.Context, args []string) error {
 		return fmt.Errorf("stopped after re-encrypting %d people (run `fugong keys rotate` again to go on): %w", moved, err)
 	}
 	fmt.Fprintf(e.stdout, "%d people re-encrypted under key %s\n", moved, keys.Current())
+	cp := &checkpoint.Service{Seals: db.Checkpoints(), Keys: keys}
+	travellers, err := cp.ResealAll(ctx, fugong.System, *batch)
+	if err != nil {
+		return fmt.Errorf("stopped after re-encrypting %d travellers' registrations (run `fugong keys rotate` again to go on): %w", travellers, err)
+	}
+	fmt.Fprintf(e.stdout, "%d travellers' registrations re-encrypted under key %s\n", travellers, keys.Current())
 	if len(keys.IDs()) > 1 {
 		fmt.Fprintln(e.stdout, "restart every fugong serve with the new key file, run `fugong keys rotate` once more to catch what they wrote meanwhile, then `fugong keys retire`")
 	}
@@ -101,17 +117,17 @@ func (e *env) keysRetire(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := checkKeys(ctx, peopleService(db, keys), *keyFile); err != nil {
+	if err := checkKeys(ctx, db, keys, *keyFile); err != nil {
 		return err
 	}
-	counts, err := db.KeyIDs(ctx)
+	counts, err := sealedKeyIDs(ctx, db)
 	if err != nil {
 		return err
 	}
 	retired := 0
 	for _, id := range keys.IDs()[1:] {
 		if n := counts[id]; n > 0 {
-			fmt.Fprintf(e.stdout, "key %s kept: %d people are still under it (run `fugong keys rotate`)\n", id, n)
+			fmt.Fprintf(e.stdout, "key %s kept: %d people and travellers are still under it (run `fugong keys rotate`)\n", id, n)
 			continue
 		}
 		if keys, err = keys.Retire(id); err != nil {
