@@ -896,3 +896,63 @@ func (db Checkpoints) PurgeTravellers(ctx context.Context, a fugong.Actor, befor
 	})
 	return rep, err
 }
+
+// ReserveRegistrationIDs takes n registration ids for rows a bulk load
+// inserts (sealed under them first).
+func (db Checkpoints) ReserveRegistrationIDs(ctx context.Context, n int) ([]int64, error) {
+	var ids []int64
+	err := db.write(ctx, func(tx *Tx) error {
+		var err error
+		ids, err = tx.reserveIDs(ctx, checkpoint.TableRegistrations, n)
+		return err
+	})
+	return ids, err
+}
+
+var registrationInsertCols = []string{"id", "post_id", "town_code", "day", "number", "at", "name", "plate", "origin", "destination",
+	"direction", "fever", "cough", "high_risk_area", "health_code", "flagged", "key_id", "id_cipher", "id_index", "id_masked",
+	"phone_cipher", "phone_masked", "confirmed_at", "confirmed_by", "celsius_tenths", "fever_alert"}
+
+// LoadRegistrations stores generated registrations, already sealed under
+// ids from ReserveRegistrationIDs, their fever alerts and the posts'
+// shifts, in one bulk transaction. Like the other bulk loads it skips the
+// audit: never feed it what a user typed.
+func (db Checkpoints) LoadRegistrations(ctx context.Context, rows []checkpoint.RegistrationRow, alerts []checkpoint.Alert, shifts []checkpoint.Shift) error {
+	for _, r := range rows {
+		if len(r.Sealed.IDNumber) == 0 || r.Sealed.IDIndex == "" || r.IDNumber != "" || r.Phone != "" {
+			return errors.New("store: a loaded registration must be sealed, its ID number and phone empty")
+		}
+	}
+	return db.bulk(ctx, func(w bulkWriter) error {
+		if err := w.rows("checkpoint_registrations", registrationInsertCols, len(rows), func(i int) []any {
+			r := &rows[i]
+			var phone, confirmed any
+			if len(r.Sealed.Phone) > 0 {
+				phone = r.Sealed.Phone
+			}
+			if r.ConfirmedAt != nil {
+				confirmed = r.ConfirmedAt.UTC().Truncate(time.Microsecond)
+			}
+			return []any{r.ID, r.Post, r.Town, r.Day, r.Number, r.At.UTC().Truncate(time.Microsecond), r.Name, r.Plate, r.Origin,
+				r.Destination, string(r.Direction), string(r.Fever), string(r.Cough), string(r.HighRiskArea), string(r.HealthCode),
+				len(r.Flags()) > 0, int64(r.Sealed.KeyID), r.Sealed.IDNumber, string(r.Sealed.IDIndex), r.Sealed.IDMasked, phone,
+				r.Sealed.PhoneMasked, confirmed, r.ConfirmedBy, tenthsOf(r.Celsius), r.FeverAlert}
+		}); err != nil {
+			return err
+		}
+		acols := []string{"kind", "town_code", "reference", "celsius_tenths", "status", "opened_at", "opened_by", "subject_name", "subject_id_masked"}
+		if err := w.rows("alerts", acols, len(alerts), func(i int) []any {
+			al := &alerts[i]
+			return []any{al.Kind, al.Town, al.Reference, tenthsOf(al.Celsius), al.Status, al.OpenedAt.UTC().Truncate(time.Microsecond),
+				al.OpenedBy, al.Name, al.IDNumber}
+		}); err != nil {
+			return err
+		}
+		scols := []string{"post_id", "day", "start_at", "end_at", "people", "note"}
+		return w.rows("checkpoint_shifts", scols, len(shifts), func(i int) []any {
+			s := &shifts[i]
+			names, _ := json.Marshal(s.People)
+			return []any{s.Post, s.Day, s.Start, s.End, string(names), s.Note}
+		})
+	})
+}
