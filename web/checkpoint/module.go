@@ -23,20 +23,14 @@ var assets embed.FS
 // module serves the checkpoints' API, pages and public form over the
 // service.
 type module struct {
-	svc     *checkpoint.Service
-	limiter *checkpoint.Limiter
-	public  *template.Template
+	svc    *checkpoint.Service
+	limits *checkpoint.Limiter // when the service has none
+	public *template.Template
 }
 
 // New is the checkpoints' web side over svc.
 func New(svc *checkpoint.Service) web.Module {
-	m := &module{svc: svc, public: publicTemplates()}
-	if svc != nil {
-		m.limiter = svc.Limiter
-	}
-	if m.limiter == nil {
-		m.limiter = checkpoint.NewLimiter(checkpoint.LimiterConfig{})
-	}
+	m := &module{svc: svc, public: publicTemplates(), limits: checkpoint.NewLimiter(checkpoint.LimiterConfig{})}
 	templates, err := fs.Sub(assets, "templates")
 	if err != nil {
 		panic(err)
@@ -90,6 +84,15 @@ func (m *module) routes() []web.Route {
 		{Method: "POST", Path: "/checkpoints/{id}/shifts", Page: m.shiftCreate},
 		{Method: "POST", Path: "/shifts/{id}/delete", Page: m.shiftDelete},
 	}
+}
+
+// limiter is the service's limiter, read at each request (a benchmark
+// replaces it), or the module's own with the default limits.
+func (m *module) limiter() *checkpoint.Limiter {
+	if m.svc.Limiter != nil {
+		return m.svc.Limiter
+	}
+	return m.limits
 }
 
 // nav is the menu entry: everyone who has posts in scope (the city-wide

@@ -136,7 +136,7 @@ func (m *module) scanPost(w http.ResponseWriter, r *http.Request) (checkpoint.Po
 	if !ok {
 		addr = netip.IPv4Unspecified()
 	}
-	if allowed, retry := m.limiter.Allow(addr, key); !allowed {
+	if allowed, retry := m.limiter().Allow(addr, key); !allowed {
 		w.Header().Set("Retry-After", strconv.Itoa(int(max(1, retry.Round(time.Second)/time.Second))))
 		m.message(w, http.StatusTooManyRequests, "请求过于频繁", "本设备提交过于频繁，请稍等片刻再试；如需帮助，请联系卡口工作人员。")
 		return p, nil, false
