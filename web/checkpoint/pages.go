@@ -406,9 +406,9 @@ func (m *module) deskConfirm(w http.ResponseWriter, r *http.Request, ss *web.Ses
 	if perr != nil {
 		err = fugong.Errorf(fugong.EInvalid, "celsius", "体温应为数字，如 36.5")
 	} else {
-		var alert *checkpoint.Alert
-		if g, alert, err = m.svc.Confirm(r.Context(), a, id, c); err == nil {
-			next := postPath(g.Post) + "/desk?confirmed=" + url.QueryEscape(g.Number)
+		done, alert, cerr := m.svc.Confirm(r.Context(), a, id, c)
+		if err = cerr; err == nil {
+			next := postPath(done.Post) + "/desk?confirmed=" + url.QueryEscape(done.Number)
 			if alert != nil {
 				next += "&fever=1"
 			}
