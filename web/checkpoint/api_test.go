@@ -220,6 +220,7 @@ func TestScanToConfirm(t *testing.T) {
 // style allowed by the hash its policy names.
 func checkLight(t *testing.T, h http.Header, page string) {
 	t.Helper()
+	t.Logf("public page: %d bytes", len(page))
 	if len(page) >= 30<<10 {
 		t.Errorf("the public page is %d bytes", len(page))
 	}
