@@ -85,3 +85,12 @@ func TestPurgeTravellers(t *testing.T) {
 		}
 	})
 }
+
+func TestCheckPublicURL(t *testing.T) {
+	for s, ok := range map[string]bool{"": true, "https://fugong.example.cn": true, "http://10.0.0.5:8080/fugong": true,
+		"fugong.example.cn": false, "ftp://x": false, "https://": false, "https://x/?a=1": false, "https://u:p@x": false} {
+		if err := checkPublicURL(s); (err == nil) != ok {
+			t.Errorf("checkPublicURL(%q) = %v", s, err)
+		}
+	}
+}
