@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/exec"
@@ -14,7 +15,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"fugong/cmd/fugong/wiring"
 	"fugong/store"
 	"fugong/store/storetest"
 	"fugong/web/webtest"
@@ -371,4 +374,42 @@ func TestScanRateLimit(t *testing.T) {
 			t.Errorf("another post from the same address: %d", status)
 		}
 	})
+}
+
+// The code's address: the configured public URL when there is one, else
+// the request's scheme (HTTPS when a trusted proxy says so) and host.
+func TestScanURLBase(t *testing.T) {
+	db := storetest.Open(t, storetest.DSN(t, "sqlite"))
+	e := webtest.NewWith(t, db, time.Time{}, wiring.Options{PublicURL: "https://fugong.example.cn",
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	p := addPost(t, e, webtest.RoleAdmin, "塘下镇")
+	if u := scanURL(t, e, webtest.RoleAdmin, p); !strings.HasPrefix(u, "https://fugong.example.cn/scan/") {
+		t.Errorf("with a public URL the code reads %q", u)
+	}
+	e.Services.Checkpoints.PublicURL = ""
+	// Through a trusted proxy that says the browser used HTTPS, on the
+	// host the browser asked for.
+	req, err := http.NewRequest("GET", e.Server.URL+p.QRPNG, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+e.Tokens[webtest.RoleAdmin])
+	req.Header.Set("X-Forwarded-Proto", "https")
+	req.Host = "kakou.ruian.gov.cn"
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("qr.png through the proxy: %d", res.StatusCode)
+	}
+	if u := decodeQR(t, b); !strings.HasPrefix(u, "https://kakou.ruian.gov.cn/scan/") {
+		t.Errorf("through an HTTPS proxy the code reads %q", u)
+	}
+	png := e.As(t, webtest.RoleAdmin, "GET", p.QRPNG, webtest.Payload{})
+	if u := decodeQR(t, png.Body); !strings.HasPrefix(u, e.Server.URL+"/scan/") {
+		t.Errorf("without a public URL the code reads %q", u)
+	}
 }
