@@ -304,6 +304,24 @@ func TestScanForm(t *testing.T) {
 			t.Fatalf("the remembered traveller's second registration: %d %.500s", status, body)
 		}
 
+		// Another site's page cannot post the form from the traveller's
+		// browser (the server's cross-origin protection).
+		req, err := http.NewRequest("POST", u, strings.NewReader(travellerForm().Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Origin", "https://evil.example")
+		res, err := ph.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("a cross-site post: %d", res.StatusCode)
+		}
+
 		// Bounded: a body over 16 KB is refused.
 		big := travellerForm()
 		big.Set("origin", strings.Repeat("x", 20<<10))

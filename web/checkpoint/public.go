@@ -168,6 +168,11 @@ func (m *module) scanForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *module) scanSubmit(w http.ResponseWriter, r *http.Request) {
+	// The limit first: a refused request's body is not read.
+	p, _, ok := m.scanPost(w, r)
+	if !ok {
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxScanBody)
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
@@ -176,10 +181,6 @@ func (m *module) scanSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		m.message(w, http.StatusBadRequest, "提交内容无法读取", "请返回重新扫码登记。")
-		return
-	}
-	p, _, ok := m.scanPost(w, r)
-	if !ok {
 		return
 	}
 	cookie := ""
