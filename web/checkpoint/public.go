@@ -120,13 +120,14 @@ func fields(v map[string]string, bad map[string]string) []field {
 }
 
 // scanPost finds the post of the request's token and takes the request
-// from its address's and the post's allowance: the post (with err saying
-// why its form is not served), or false when the limit answered 429.
-func (m *module) scanPost(w http.ResponseWriter, r *http.Request) (checkpoint.Post, error, bool) {
+// from its address's and the post's allowance: the post, or false when the
+// request was answered (429 past the limit; a code that opens no form,
+// with why).
+func (m *module) scanPost(w http.ResponseWriter, r *http.Request) (checkpoint.Post, bool) {
 	p, err := m.svc.Scan(r.Context(), r.PathValue("token"))
 	if e := fugong.AsError(err); err != nil && (e == nil || e.Code != fugong.ENotFound) {
 		m.publicError(w, r, err)
-		return p, err, false
+		return p, false
 	}
 	key := checkpoint.UnknownPost
 	if p.ID > 0 {
@@ -139,17 +140,17 @@ func (m *module) scanPost(w http.ResponseWriter, r *http.Request) (checkpoint.Po
 	if allowed, retry := m.limiter().Allow(addr, key); !allowed {
 		w.Header().Set("Retry-After", strconv.Itoa(int(max(1, retry.Round(time.Second)/time.Second))))
 		m.message(w, http.StatusTooManyRequests, "请求过于频繁", "本设备提交过于频繁，请稍等片刻再试；如需帮助，请联系卡口工作人员。")
-		return p, nil, false
+		return p, false
 	}
 	if err != nil {
 		m.message(w, http.StatusNotFound, "二维码无法使用", fugong.AsError(err).Message)
-		return p, err, false
+		return p, false
 	}
-	return p, nil, true
+	return p, true
 }
 
 func (m *module) scanForm(w http.ResponseWriter, r *http.Request) {
-	p, _, ok := m.scanPost(w, r)
+	p, ok := m.scanPost(w, r)
 	if !ok {
 		return
 	}
@@ -169,7 +170,7 @@ func (m *module) scanForm(w http.ResponseWriter, r *http.Request) {
 
 func (m *module) scanSubmit(w http.ResponseWriter, r *http.Request) {
 	// The limit first: a refused request's body is not read.
-	p, _, ok := m.scanPost(w, r)
+	p, ok := m.scanPost(w, r)
 	if !ok {
 		return
 	}
@@ -233,7 +234,7 @@ type numberPage struct {
 }
 
 func (m *module) scanNumber(w http.ResponseWriter, r *http.Request) {
-	p, _, ok := m.scanPost(w, r)
+	p, ok := m.scanPost(w, r)
 	if !ok {
 		return
 	}
