@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"html"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -155,6 +158,11 @@ func TestScanToConfirm(t *testing.T) {
 		}
 		checkLight(t, h, page)
 		number := m[1]
+		// The number's code, drawn as the page's style shows it (square
+		// pixels, 180 wide), reads as the number.
+		if got := decodeQR(t, scaledDataPNG(t, page)); got != number {
+			t.Errorf("the number page's code reads %q, want %s", got, number)
+		}
 
 		// The staff's list: masked, pending.
 		r := e.As(t, webtest.RoleTown, "GET", "/api/v1/checkpoints/"+id(p.ID)+"/registrations?date="+e.Today()+"&status=pending", webtest.Payload{})
@@ -430,4 +438,37 @@ func TestScanURLBase(t *testing.T) {
 	if u := decodeQR(t, png.Body); !strings.HasPrefix(u, e.Server.URL+"/scan/") {
 		t.Errorf("without a public URL the code reads %q", u)
 	}
+}
+
+var dataPNG = regexp.MustCompile(`src="data:image/png;base64,([^"]+)"`)
+
+// scaledDataPNG is the page's one PNG data URI scaled 6 times with
+// square pixels, as a phone shows it under image-rendering: pixelated.
+func scaledDataPNG(t *testing.T, page string) []byte {
+	t.Helper()
+	m := dataPNG.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no PNG data URI on the page")
+	}
+	raw, err := base64.StdEncoding.DecodeString(html.UnescapeString(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const k = 6
+	b := img.Bounds()
+	out := image.NewGray(image.Rect(0, 0, b.Dx()*k, b.Dy()*k))
+	for y := range b.Dy() * k {
+		for x := range b.Dx() * k {
+			out.Set(x, y, img.At(b.Min.X+x/k, b.Min.Y+y/k))
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, out); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

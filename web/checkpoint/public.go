@@ -252,7 +252,10 @@ func (m *module) scanNumber(w http.ResponseWriter, r *http.Request) {
 		m.publicError(w, r, err)
 		return
 	}
-	png, err := qrcode.PNG(g.Number, 6)
+	// One pixel a module: the page's style draws it 180 pixels wide with
+	// square pixels, so the phone does the scaling and the server draws
+	// 29 × 29 pixels (a sixth of the work of drawing it big).
+	png, err := qrcode.PNG(g.Number, 1)
 	if err != nil {
 		m.publicError(w, r, err)
 		return
