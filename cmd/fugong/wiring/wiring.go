@@ -68,13 +68,15 @@ type Services struct {
 	// command from the key file (nil without one: nothing personal can be
 	// written).
 	People *people.Service
-	// Checkpoints is M8's posts, self-registration and duty roster, its
-	// Keys the people's (set with them).
+
+	// Checkpoints is M8's posts, self-registration and duty roster; its
+	// Keys are the people's, set with them.
 	Checkpoints *checkpoint.Service
-	Mujun       *mujun.Service    // M9 亩均论英雄
-	Finance     *finance.Service  // M9 金融支持与政策兑现
-	Notices     *notice.Service   // M10
-	Briefing    *briefing.Service // M11
+
+	Mujun    *mujun.Service    // M9 亩均论英雄
+	Finance  *finance.Service  // M9 金融支持与政策兑现
+	Notices  *notice.Service   // M10
+	Briefing *briefing.Service // M11
 	// PDFFont is the font of the PDFs the server draws (the briefing).
 	PDFFont *pdf.Font
 }
@@ -86,24 +88,24 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 	pairings := &pairing.Service{Store: db, Registry: reg}
 	stock := &supplies.Service{Store: db, Registry: reg, Now: now}
 	s := Services{
-		DB:          db,
-		Registry:    reg,
-		Accounts:    &account.Service{Store: db, Now: time.Now},
-		Daily:       &daily.Service{Store: db, Registry: reg, Now: now},
-		Inspect:     &inspect.Service{Store: db, Registry: reg, Now: now},
-		Oversight:   &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
-		Pairing:     pairings,
-		Documents:   &documents.Service{Store: db, Registry: reg, Now: now},
-		Production:  &production.Service{Store: db, Registry: reg, Now: now},
-		Tickets:     &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
-		Supplies:    stock,
-		People:      &people.Service{Store: db, Registry: reg, Now: now},
-		Checkpoints: &checkpoint.Service{Store: db.Checkpoints(), Seals: db.Checkpoints(), Now: now},
-		Mujun:       &mujun.Service{Store: db, Registry: reg, Now: now},
-		Finance:     &finance.Service{Store: db, Registry: reg, Now: now},
-		Notices:     &notice.Service{Store: db, Now: now, Wake: make(chan struct{}, 1)},
-		PDFFont:     pdf.NewFont(""),
+		DB:         db,
+		Registry:   reg,
+		Accounts:   &account.Service{Store: db, Now: time.Now},
+		Daily:      &daily.Service{Store: db, Registry: reg, Now: now},
+		Inspect:    &inspect.Service{Store: db, Registry: reg, Now: now},
+		Oversight:  &inspect.Oversight{Store: db, Intervals: pairings, Now: now},
+		Pairing:    pairings,
+		Documents:  &documents.Service{Store: db, Registry: reg, Now: now},
+		Production: &production.Service{Store: db, Registry: reg, Now: now},
+		Tickets:    &tickets.Service{Store: db, Registry: reg, Now: now, Stock: stock},
+		Supplies:   stock,
+		People:     &people.Service{Store: db, Registry: reg, Now: now},
+		Mujun:      &mujun.Service{Store: db, Registry: reg, Now: now},
+		Finance:    &finance.Service{Store: db, Registry: reg, Now: now},
+		Notices:    &notice.Service{Store: db, Now: now, Wake: make(chan struct{}, 1)},
+		PDFFont:    pdf.NewFont(""),
 	}
+	s.Checkpoints = &checkpoint.Service{Store: db.Checkpoints(), Seals: db.Checkpoints(), Now: now}
 	// The briefing's sections, in the order it lists them, each read
 	// through its module's service: a module adds its own here (people,
 	// checkpoints, 亩均).
