@@ -97,8 +97,10 @@ func (p *Post) Normalize() []fugong.Problem {
 		bad("kind", "应为 road、station、community 或 enterprise（道路、车站、社区、企业门岗）")
 	}
 	checkTown(bad, &p.Town)
+	// The location is optional: the contract's post is its name, town
+	// and kind, and the name often says where it is.
 	p.Location = strings.TrimSpace(p.Location)
-	checkText(bad, "location", p.Location, 100, true)
+	checkText(bad, "location", p.Location, 100, false)
 	return ps
 }
 

@@ -49,7 +49,7 @@ func TestPostNormalize(t *testing.T) {
 		want map[string]string
 	}{
 		{"nothing", func(p *Post) { *p = Post{} }, map[string]string{"name": "卡口名称必填", "kind": "卡口类型必填",
-			"town": "所属乡镇街道必填", "location": "位置必填"}},
+			"town": "所属乡镇街道必填"}},
 		{"kind", func(p *Post) { p.Kind = "airport" }, map[string]string{"kind": "road、station、community 或 enterprise"}},
 		{"town", func(p *Post) { p.Town = "330382001" }, map[string]string{"town": "不是瑞安市的乡镇街道"}},
 		{"long name", func(p *Post) { p.Name = strings.Repeat("卡", 51) }, map[string]string{"name": "不能超过50个字"}},

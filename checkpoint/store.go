@@ -60,8 +60,11 @@ type RegistrationFilter struct {
 	From, To  string // days, both included
 	Direction Direction
 	Flagged   bool // only those that declared something (Health.Flags)
-	Page      int
-	PerPage   int
+	// Status keeps the pending (StatusPending) or the confirmed
+	// (StatusConfirmed) ones; "" keeps both.
+	Status  string
+	Page    int
+	PerPage int
 }
 
 // PointFilter selects isolation points in scope.
@@ -130,7 +133,7 @@ type PostStore interface {
 	Registrations(ctx context.Context, a fugong.Actor, f RegistrationFilter) ([]RegistrationRow, int, error)
 	// FindRegistrations finds the registrations in scope of an ID number
 	// by any of its indexes (every key's while a rotation runs), for
-	// tracing contacts.
+	// tracing contacts: the newest MaxFound.
 	FindRegistrations(ctx context.Context, a fugong.Actor, idx []pii.Index) ([]RegistrationRow, error)
 	// ConfirmRegistration reads a registration in scope, applies confirm
 	// to it (Registration.Confirm) and stores it with the alert confirm

@@ -333,3 +333,13 @@ func (r *Keyring) IDIndexes(id string) ([]Index, error) {
 	}
 	return out, nil
 }
+
+// DeriveSecret is a secret of n bytes for another purpose than sealing,
+// derived from the current master key with HKDF under a label of its own
+// ("fugong derived v1: " + purpose), so that no second key file is needed
+// and no derived secret says anything of the sealing keys or of another
+// purpose's. It changes with a rotation, like everything the current key
+// does.
+func (r *Keyring) DeriveSecret(purpose string, n int) ([]byte, error) {
+	return hkdf.Key(sha256.New, r.keys[0].master, nil, "fugong derived v1: "+purpose, n)
+}

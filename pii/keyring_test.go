@@ -282,3 +282,33 @@ func FuzzDecrypt(f *testing.F) {
 		CiphertextKeyID(b)
 	})
 }
+
+func TestDeriveSecret(t *testing.T) {
+	k, err := KeyFromBytes(bytes.Repeat([]byte{7}, KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewKeyring(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := r.DeriveSecret("remember", 32)
+	if err != nil || len(a) != 32 {
+		t.Fatalf("derive: %d bytes, %v", len(a), err)
+	}
+	again, _ := r.DeriveSecret("remember", 32)
+	other, _ := r.DeriveSecret("other", 32)
+	if !bytes.Equal(a, again) {
+		t.Error("one purpose derives two secrets")
+	}
+	if bytes.Equal(a, other) || bytes.Equal(a, k.index) || bytes.Equal(a, k.master) {
+		t.Error("a derived secret equals another purpose's or a sealing key")
+	}
+	rotated, err := r.Rotate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := rotated.DeriveSecret("remember", 32); bytes.Equal(a, b) {
+		t.Error("a rotation keeps the derived secret")
+	}
+}

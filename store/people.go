@@ -620,7 +620,7 @@ func (db *DB) RosterCounts(ctx context.Context, enterprise, day string, s people
 
 // alertScope limits alerts (alias al) to the actor's: the town's, the
 // cadre's and the clerk's enterprises', everything for the city-wide
-// roles. A checkpoint's own alerts come with M8.
+// roles. A checkpoint's (M8) go to its town alone.
 func (w *where) alertScope(a fugong.Actor) {
 	switch a.Role {
 	case fugong.RoleAdmin, fugong.RoleBureau:
@@ -637,7 +637,7 @@ func (w *where) alertScope(a fugong.Actor) {
 
 const (
 	alertCols = `al.id, al.kind, coalesce(al.uscc, ''), coalesce(e.name, ''), al.town_code, t.name, al.staff_id, al.reference,
-	coalesce(p.name, ir.name, ''), coalesce(p.id_masked, ir.id_masked, ''), al.celsius_tenths, al.status, al.opened_at, al.opened_by, al.closed_at, al.closed_by, al.note`
+	coalesce(p.name, ir.name, al.subject_name, ''), coalesce(p.id_masked, ir.id_masked, al.subject_id_masked, ''), al.celsius_tenths, al.status, al.opened_at, al.opened_by, al.closed_at, al.closed_by, al.note`
 	alertFrom = ` FROM alerts al JOIN towns t ON t.code = al.town_code LEFT JOIN enterprises e ON e.uscc = al.uscc
 	LEFT JOIN people p ON p.id = al.staff_id LEFT JOIN isolation_residents ir ON ir.id = al.resident_id`
 )
@@ -937,7 +937,7 @@ func (db *DB) secureWrite(ctx context.Context, fn func(tx *Tx) error) (err error
 // PurgedTables are the tables a purge of personal data deletes from or
 // rewrites.
 var PurgedTables = []string{"people", "person_temperatures", "alerts", "audit_log",
-	"isolation_residents", "isolation_readings", "isolation_meals"}
+	"isolation_residents", "isolation_readings", "isolation_meals", "checkpoint_registrations", "remembered_travellers"}
 
 // VacuumPurged rewrites the database files after a purge so that nothing
 // deleted can be read back from them: on SQLite VACUUM rebuilds the file
@@ -968,11 +968,12 @@ func (db *DB) VacuumPurged(ctx context.Context) (complete bool, err error) {
 	return busy == 0, nil
 }
 
-// HasPersonalData reports whether any person is stored: serve refuses to
+// HasPersonalData reports whether any person or traveller is stored: serve refuses to
 // start without a key file then.
 func (db *DB) HasPersonalData(ctx context.Context) (bool, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM people LIMIT 1) x`).Scan(&n)
+	err := db.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM people LIMIT 1) x)
+		+ (SELECT count(*) FROM (SELECT 1 FROM checkpoint_registrations LIMIT 1) y)`).Scan(&n)
 	return n > 0, err
 }
 

@@ -344,7 +344,7 @@ func (s *Server) wrap(m *Module, rt Route) (http.Handler, error) {
 			return fn(w, r, &Session{ss: ss, srv: s, mod: m})
 		}), nil
 	}
-	return rt.Raw, nil
+	return s.withServer(rt.Raw), nil
 }
 
 // metricsPage serves the Prometheus metrics to a scraper that sends the

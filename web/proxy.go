@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -112,3 +113,54 @@ func (s *Server) isHTTPS(r *http.Request) bool {
 // secureCookies reports whether the cookies of a response are marked
 // Secure: on a request over HTTPS, or always with --secure-cookies.
 func (s *Server) secureCookies(r *http.Request) bool { return s.SecureCookies || s.isHTTPS(r) }
+
+// serverKey carries the server into a Raw route's request, for the
+// helpers below (an API or page route's session carries it already).
+type serverKey struct{}
+
+// withServer is a Raw route's handler with the server in its requests'
+// context.
+func (s *Server) withServer(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), serverKey{}, s)))
+	})
+}
+
+func serverOf(r *http.Request) *Server {
+	if ss := sessionFrom(r.Context()); ss != nil && ss.srv != nil {
+		return ss.srv
+	}
+	s, _ := r.Context().Value(serverKey{}).(*Server)
+	return s
+}
+
+// ClientAddr is the address a request of any route comes from, read
+// through the trusted proxies as the login throttle reads it: false when
+// it is not an address (a request not served by the server).
+func ClientAddr(r *http.Request) (netip.Addr, bool) {
+	s := serverOf(r)
+	if s == nil {
+		return netip.Addr{}, false
+	}
+	a, err := netip.ParseAddr(s.clientAddr(r))
+	return a.Unmap(), err == nil
+}
+
+// RequestBase is the scheme and host the browser used to reach the
+// server ("https://fugong.example.cn"): HTTPS on a TLS connection or
+// through a trusted proxy that says so, the Host header as the browser
+// sent it (a reverse proxy passes it on).
+func RequestBase(r *http.Request) string {
+	scheme := "http"
+	if s := serverOf(r); r.TLS != nil || (s != nil && s.isHTTPS(r)) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// SecureCookies reports whether a cookie set on the response to r is
+// marked Secure (HTTPS, or --secure-cookies).
+func SecureCookies(r *http.Request) bool {
+	s := serverOf(r)
+	return r.TLS != nil || (s != nil && s.secureCookies(r))
+}

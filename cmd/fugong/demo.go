@@ -67,6 +67,9 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err := demo.SeedIsolation(ctx, db, keys); err != nil {
 		return err
 	}
+	if err := demo.SeedCheckpoints(ctx, db, keys); err != nil {
+		return err
+	}
 	if len(logins) > 0 && !reset {
 		// Accounts were missing although the list exists: give every demo
 		// account a fresh password so the list printed below is whole.

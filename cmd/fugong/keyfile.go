@@ -46,11 +46,7 @@ func isolationService(db *store.DB, keys *pii.Keyring) *checkpoint.Isolation {
 // key the file lacks. Without a key file and without personal data the
 // server starts, and refuses personal data until it has one.
 func (e *env) serveKeys(ctx context.Context, db *store.DB, path string) (*pii.Keyring, error) {
-	counts, err := db.KeyIDs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	residents, err := db.ResidentKeyIDs(ctx)
+	counts, err := sealedKeyIDs(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -58,12 +54,9 @@ func (e *env) serveKeys(ctx context.Context, db *store.DB, path string) (*pii.Ke
 	for _, n := range counts {
 		stored += n
 	}
-	for _, n := range residents {
-		stored += n
-	}
 	if path == "" {
 		if stored > 0 {
-			return nil, fmt.Errorf("the database holds personal data (%d people's ID numbers and phones, encrypted), and no key file was given: "+
+			return nil, fmt.Errorf("the database holds personal data (%d people's, travellers' and isolation residents' ID numbers and phones, encrypted), and no key file was given: "+
 				"start with --key-file FILE or FUGONG_KEY_FILE=FILE (the file `fugong demo` or your operator created); without it they cannot be read", stored)
 		}
 		fmt.Fprintln(e.stderr, "fugong: no personal-data key file (--key-file, FUGONG_KEY_FILE): staff ID numbers and phones cannot be entered until there is one")
@@ -79,15 +72,35 @@ func (e *env) serveKeys(ctx context.Context, db *store.DB, path string) (*pii.Ke
 	return keys, nil
 }
 
-// checkKeys refuses a key file that lacks a key some people or isolation
-// residents are sealed under.
+// sealedKeyIDs counts the rows sealed under each key: people's,
+// travellers' (the checkpoints' registrations) and isolation residents'.
+func sealedKeyIDs(ctx context.Context, db *store.DB) (map[pii.KeyID]int, error) {
+	counts, err := db.KeyIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	regs, err := db.Checkpoints().RegistrationKeyIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	residents, err := db.ResidentKeyIDs(ctx)
+	for _, m := range []map[pii.KeyID]int{regs, residents} {
+		for k, n := range m {
+			counts[k] += n
+		}
+	}
+	return counts, err
+}
+
+// checkKeys refuses a key file that lacks a key some people, travellers or
+// isolation residents are sealed under.
 func checkKeys(ctx context.Context, db *store.DB, keys *pii.Keyring, path string) error {
 	unknown, err := peopleService(db, keys).UnknownKeys(ctx)
 	if err != nil {
 		return err
 	}
 	residents, err := isolationService(db, keys).UnknownKeys(ctx)
-	if err != nil || len(unknown)+len(residents) == 0 {
+	if err != nil {
 		return err
 	}
 	var parts []string
@@ -96,6 +109,18 @@ func checkKeys(ctx context.Context, db *store.DB, keys *pii.Keyring, path string
 	}
 	for _, k := range slices.Sorted(maps.Keys(residents)) {
 		parts = append(parts, fmt.Sprintf("%d isolation residents under key %s", residents[k], k))
+	}
+	regs, err := db.Checkpoints().RegistrationKeyIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range slices.Sorted(maps.Keys(regs)) {
+		if !slices.Contains(keys.IDs(), k) {
+			parts = append(parts, fmt.Sprintf("%d travellers' registrations under key %s", regs[k], k))
+		}
+	}
+	if len(parts) == 0 {
+		return nil
 	}
 	return fmt.Errorf("the key file %s lacks keys of the database's personal data (%s): is it the right file, or an older copy from before a rotation?",
 		path, strings.Join(parts, ", "))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"fugong"
+	"fugong/checkpoint"
 	"fugong/pii"
 	"fugong/store"
 )
@@ -58,8 +59,17 @@ func (e *env) keysRotate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	regs, err := db.Checkpoints().RegistrationKeyIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for k, n := range regs {
+		if k != keys.Current() {
+			left += n
+		}
+	}
 	if left+residentsLeft > 0 {
-		fmt.Fprintf(e.stdout, "resuming: %d people and %d isolation residents are still under older keys than the current key %s\n",
+		fmt.Fprintf(e.stdout, "resuming: %d people and travellers and %d isolation residents are still under older keys than the current key %s\n",
 			left, residentsLeft, keys.Current())
 	} else {
 		next, err := keys.Rotate()
@@ -80,13 +90,20 @@ func (e *env) keysRotate(ctx context.Context, args []string) error {
 		return fmt.Errorf("stopped after re-encrypting %d people (run `fugong keys rotate` again to go on): %w", moved, err)
 	}
 	fmt.Fprintf(e.stdout, "%d people re-encrypted under key %s\n", moved, keys.Current())
-	// The isolation points' residents (M8) are sealed under the same keys.
+	// The isolation points' residents and the checkpoints' travellers (M8)
+	// are sealed under the same keys.
 	iso := isolationService(db, keys)
 	movedResidents, err := iso.ResealAll(ctx, fugong.System, *batch)
 	if err != nil {
 		return fmt.Errorf("stopped after re-encrypting %d isolation residents (run `fugong keys rotate` again to go on): %w", movedResidents, err)
 	}
 	fmt.Fprintf(e.stdout, "%d isolation residents re-encrypted under key %s\n", movedResidents, keys.Current())
+	cp := &checkpoint.Service{Seals: db.Checkpoints(), Keys: keys}
+	travellers, err := cp.ResealAll(ctx, fugong.System, *batch)
+	if err != nil {
+		return fmt.Errorf("stopped after re-encrypting %d travellers' registrations (run `fugong keys rotate` again to go on): %w", travellers, err)
+	}
+	fmt.Fprintf(e.stdout, "%d travellers' registrations re-encrypted under key %s\n", travellers, keys.Current())
 	if len(keys.IDs()) > 1 {
 		fmt.Fprintln(e.stdout, "restart every fugong serve with the new key file, run `fugong keys rotate` once more to catch what they wrote meanwhile, then `fugong keys retire`")
 	}
@@ -117,21 +134,14 @@ func (e *env) keysRetire(ctx context.Context, args []string) error {
 	if err := checkKeys(ctx, db, keys, *keyFile); err != nil {
 		return err
 	}
-	counts, err := db.KeyIDs(ctx)
+	counts, err := sealedKeyIDs(ctx, db)
 	if err != nil {
 		return err
-	}
-	residents, err := db.ResidentKeyIDs(ctx)
-	if err != nil {
-		return err
-	}
-	for k, n := range residents {
-		counts[k] += n
 	}
 	retired := 0
 	for _, id := range keys.IDs()[1:] {
 		if n := counts[id]; n > 0 {
-			fmt.Fprintf(e.stdout, "key %s kept: %d people or isolation residents are still under it (run `fugong keys rotate`)\n", id, n)
+			fmt.Fprintf(e.stdout, "key %s kept: %d people, travellers or isolation residents are still under it (run `fugong keys rotate`)\n", id, n)
 			continue
 		}
 		if keys, err = keys.Retire(id); err != nil {

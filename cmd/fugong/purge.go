@@ -12,8 +12,8 @@ import (
 )
 
 // purgeKinds are what `fugong purge KIND` erases: each kind of personal
-// record with its own retention. The checkpoints module (M8) adds its
-// travellers here; the isolation residents are "residents".
+// record with its own retention. People takes the checkpoints'
+// travellers (M8) with the staff; the isolation residents are "residents".
 var purgeKinds = map[string]func(ctx context.Context, e *env, db *store.DB, before string, dryRun bool) error{
 	"people":    purgePeople,
 	"residents": purgeResidents,
@@ -67,7 +67,16 @@ func purgePeople(ctx context.Context, e *env, db *store.DB, before string, dryRu
 	fmt.Fprintf(e.stdout, "  %d temperature readings (kept as daily counts per enterprise)\n", rep.Readings)
 	fmt.Fprintf(e.stdout, "  the notes of %d alerts (the alerts stay, without the person)\n", rep.Alerts)
 	fmt.Fprintf(e.stdout, "  the contents of %d audit rows about them (who did what and when stays)\n", rep.AuditScrubs)
-	if dryRun || rep.People == 0 {
+	trav, err := db.Checkpoints().PurgeTravellers(ctx, fugong.System, before, dryRun)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(e.stdout, "%s the travellers' registrations at the checkpoints made before %s:\n", verb, before)
+	fmt.Fprintf(e.stdout, "  %d registrations (names, ID numbers, phones, plates, routes; kept as counts per post, day and direction)\n", trav.Registrations)
+	fmt.Fprintf(e.stdout, "  the traveller named on %d alerts (the alerts stay)\n", trav.Alerts)
+	fmt.Fprintf(e.stdout, "  the contents of %d audit rows about them\n", trav.AuditScrubs)
+	fmt.Fprintf(e.stdout, "  %d phones' remembered details unused since then\n", trav.Remembered)
+	if dryRun || rep.People+trav.Registrations+trav.Remembered == 0 {
 		return nil
 	}
 	fmt.Fprintln(e.stdout, "kept for the statistics: a tombstone per person (enterprise, Hubei flag, return and quarantine dates)")

@@ -48,8 +48,14 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	keyFile := e.keyFileFlag(fs)
 	font := e.pdfFontFlag(fs)
+	fs.StringVar(&cfg.publicURL, "public-url", e.getenv("FUGONG_PUBLIC_URL"),
+		"the `URL` travellers reach the service at (https://fugong.example.cn), which the checkpoints' QR codes carry; without it each code takes the scheme and host of the request that draws it (env FUGONG_PUBLIC_URL)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if err := checkPublicURL(cfg.publicURL); err != nil {
+		fmt.Fprintf(e.stderr, "fugong serve: --public-url: %v\n", err)
+		return usageError{err}
 	}
 	if *ttl < time.Minute || *ttl > 30*24*time.Hour {
 		fmt.Fprintf(e.stderr, "fugong serve: --api-token-ttl %v is not between 1m and 720h\n", *ttl)
@@ -83,6 +89,9 @@ type webConfig struct {
 	keys *pii.Keyring
 	// pdfFont is the TrueType font file of the PDFs; "" for the default.
 	pdfFont string
+	// publicURL is the address the checkpoints' codes carry ("": the
+	// request's).
+	publicURL string
 }
 
 // listFlag is a flag that may be given several times, each value possibly
@@ -140,6 +149,8 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, cfg webConf
 	defer stopReminders()
 	stopNotices := startNotices(ctx, svc, logger)
 	defer stopNotices()
+	stopForgetting := startForgetting(ctx, db, logger)
+	defer stopForgetting()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -185,7 +196,7 @@ func newHandler(svc wiring.Services, logger *slog.Logger, cfg webConfig) (http.H
 	return wiring.Handler(svc, wiring.Options{
 		Logger: logger, Metrics: reg, MetricsToken: cfg.metricsToken,
 		SecureCookies: cfg.secureCookies, TrustedProxies: cfg.trustedProxies,
-		APITokenTTL: cfg.apiTokenTTL, Keys: cfg.keys, PDFFont: cfg.pdfFont,
+		APITokenTTL: cfg.apiTokenTTL, Keys: cfg.keys, PDFFont: cfg.pdfFont, PublicURL: cfg.publicURL,
 	})
 }
 

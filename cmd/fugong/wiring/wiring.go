@@ -35,6 +35,7 @@ import (
 	"fugong/web"
 	webadmin "fugong/web/admin"
 	webbriefing "fugong/web/briefing"
+	webcheckpoint "fugong/web/checkpoint"
 	webdaily "fugong/web/daily"
 	webdocuments "fugong/web/documents"
 	webfiles "fugong/web/files"
@@ -70,10 +71,14 @@ type Services struct {
 	People *people.Service
 	// Isolation is M8's isolation points, over People's settings and keys.
 	Isolation *checkpoint.Isolation
-	Mujun     *mujun.Service    // M9 亩均论英雄
-	Finance   *finance.Service  // M9 金融支持与政策兑现
-	Notices   *notice.Service   // M10
-	Briefing  *briefing.Service // M11
+	// Checkpoints is M8's posts, self-registration and duty roster; its
+	// Keys are the people's, set with them.
+	Checkpoints *checkpoint.Service
+
+	Mujun    *mujun.Service    // M9 亩均论英雄
+	Finance  *finance.Service  // M9 金融支持与政策兑现
+	Notices  *notice.Service   // M10
+	Briefing *briefing.Service // M11
 	// PDFFont is the font of the PDFs the server draws (the briefing).
 	PDFFont *pdf.Font
 }
@@ -103,6 +108,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		PDFFont:    pdf.NewFont(""),
 	}
 	s.Isolation = &checkpoint.Isolation{Store: db, People: s.People, Now: now}
+	s.Checkpoints = &checkpoint.Service{Store: db.Checkpoints(), Seals: db.Checkpoints(), Now: now}
 	// The briefing's sections, in the order it lists them, each read
 	// through its module's service: a module adds its own here.
 	s.Briefing = &briefing.Service{Store: db, Now: now, Sources: []briefing.Source{
@@ -136,6 +142,7 @@ func Modules(s Services) []web.Module {
 		webpairing.New(s.Pairing),              // M3 一企一员
 		webpeople.New(s.People),                // M7 人员健康
 		webisolation.New(s.Isolation),          // M8 隔离点
+		webcheckpoint.New(s.Checkpoints),       // M8 卡口
 		webmujun.New(s.Mujun),                  // M9 亩均论英雄
 		webfinance.New(s.Finance),              // M9 金融支持与政策兑现
 		webnotices.New(s.Notices),              // M10 通知公告
@@ -188,6 +195,9 @@ type Options struct {
 	// PDFFont is the TrueType font file of the PDFs; "" for the default
 	// (pdf.DefaultFontPath).
 	PDFFont string
+	// PublicURL is the address travellers reach the service at, which
+	// the checkpoints' QR codes carry; "" takes each request's own.
+	PublicURL string
 }
 
 // Handler is the whole HTTP service over s.
@@ -197,6 +207,10 @@ func Handler(s Services, o Options) (*web.Server, error) {
 	}
 	if o.Keys != nil {
 		s.People.Keys = o.Keys
+		s.Checkpoints.Keys = o.Keys
+	}
+	if o.PublicURL != "" {
+		s.Checkpoints.PublicURL = o.PublicURL
 	}
 	if o.PDFFont != "" {
 		s.PDFFont = pdf.NewFont(o.PDFFont)
