@@ -221,7 +221,10 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 				w.add("d.uscc < ?", bounds[k+1])
 			}
 			p := &got[k]
-			p.firms, p.above, p.err = db.firmRange(ctx, w, last, year, n/parts+1)
+			p.firms, p.above, p.err = db.firmRange(ctx, w, year, n/parts+1)
+			if p.err == nil {
+				p.err = db.lastClasses(ctx, last, p.firms)
+			}
 		}()
 	}
 	wg.Wait()
@@ -250,15 +253,51 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 	return above, below, nil
 }
 
+// lastClasses sets each firm's class in the run last (none when 0): the
+// run's keys merged with the firms, both in USCC order.
+func (db *DB) lastClasses(ctx context.Context, last int64, firms []mujun.Firm) error {
+	if last == 0 || len(firms) == 0 {
+		return nil
+	}
+	j := 0
+	w := &where{}
+	w.add("run_id = ?", last)
+	w.add("first_uscc <= ?", firms[len(firms)-1].Data.USCC)
+	// The chunk that holds the first firm and those after it.
+	w.add(`seq >= coalesce((SELECT max(seq) FROM mujun_result_chunks WHERE run_id = ? AND first_uscc <= ?), 0)`, last, firms[0].Data.USCC)
+	rows, err := db.r.QueryContext(ctx, `SELECT head FROM mujun_result_chunks`+w.String()+` ORDER BY seq`, w.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var head sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&head); err != nil {
+			return err
+		}
+		if err := eachKey(head, func(k *packedKey) error {
+			for j < len(firms) && firms[j].Data.USCC < string(k.uscc) {
+				j++
+			}
+			if j < len(firms) && firms[j].Data.USCC == string(k.uscc) {
+				firms[j].LastClass = k.class
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // firmParts is how many key ranges a large year is read in.
 const firmParts = 4
 
 // firmRange reads the firms of w (over d, the figures, and e, the
 // enterprises) and whether each is above designated size.
-func (db *DB) firmRange(ctx context.Context, w *where, lastRun int64, year, hint int) ([]mujun.Firm, []bool, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT d.uscc, e.town_code, e.size_class, coalesce(e.mujun_class, ''), coalesce(p.class, ''), `+
-		annualColsOf("d")+` FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc
-		LEFT JOIN mujun_results p ON p.run_id = `+w.next(lastRun)+` AND p.uscc = d.uscc`+w.String()+` ORDER BY d.uscc`, w.args...)
+func (db *DB) firmRange(ctx context.Context, w *where, year, hint int) ([]mujun.Firm, []bool, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT d.uscc, e.town_code, e.size_class, coalesce(e.mujun_class, ''), `+
+		annualColsOf("d")+` FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc`+w.String()+` ORDER BY d.uscc`, w.args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -267,15 +306,15 @@ func (db *DB) firmRange(ctx context.Context, w *where, lastRun int64, year, hint
 	above := make([]bool, 0, hint)
 	var block []float64
 	var f mujun.Firm
-	var size, current, lastClass string
+	var size, current string
 	var em sql.NullFloat64
-	dest := append([]any{&f.Data.USCC, &f.Town, &size, &current, &lastClass}, annualDest(&f.Data, &em)...)
+	dest := append([]any{&f.Data.USCC, &f.Town, &size, &current}, annualDest(&f.Data, &em)...)
 	for rows.Next() {
 		f = mujun.Firm{}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, nil, err
 		}
-		f.Data.Year, f.LastClass, f.Current = year, mujun.Class(lastClass), mujun.Class(current)
+		f.Data.Year, f.Current = year, mujun.Class(current)
 		if em.Valid {
 			if len(block) == cap(block) {
 				block = make([]float64, 0, 4096)
@@ -375,11 +414,8 @@ func decodeMarks(b []byte) ([]mujun.Mark, error) {
 	return out, nil
 }
 
-var resultCols = []string{"run_id", "uscc", "grp", "pos", "town_code", "class", "detail"}
-
 // SaveRun keeps a run with its results in one transaction: the run row,
-// the results through the bulk path (COPY on PostgreSQL, multi-row
-// INSERTs on SQLite, every constraint checked), their counts per group,
+// the results packed (mujun_pack.go) through the bulk path, their counts per group,
 // town and class, the registry class of each firm in changes with an
 // audit row each (the audit rows by the bulk path too), and the audit of
 // the run.
@@ -391,26 +427,13 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 	now := db.now()
 	r.CreatedAt, r.CreatedBy = local(now), a.Username
 	counts := map[[3]string]int{}
-	total := 0
-	for _, ev := range evs {
-		total += len(ev.Results)
-	}
-	// One buffer for every result's detail; each row's slice points into it.
-	keys := 1
-	if len(evs) > 0 {
-		keys = max(keys, len(evs[0].Keys))
-	}
-	detail := make([]byte, 0, total*(8+keys*12))
-	bounds := make([]int, 0, total+1)
-	bounds = append(bounds, 0)
 	for _, ev := range evs {
 		for i := range ev.Results {
 			res := &ev.Results[i]
-			detail = encodeDetail(detail, res)
-			bounds = append(bounds, len(detail))
 			counts[[3]string{string(ev.Group), res.Town, string(res.Class)}]++
 		}
 	}
+	packed := packRun(evs)
 	err = db.bulkChecked(ctx, func(w bulkWriter) error {
 		if db.dialect().rowLocks {
 			// Numbering runs of a year: one instance at a time.
@@ -429,21 +452,17 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 				int64(r.EmissionAverage[mujun.Below]), r.SetClasses, now, a.Username}, &r.ID); err != nil {
 			return err
 		}
-		row := make([]any, len(resultCols))
-		k := 0
-		for _, ev := range evs {
-			pos := positions(ev.Results)
-			first := k
-			if err := w.rows("mujun_results", resultCols, len(ev.Results), func(i int) []any {
-				res := &ev.Results[i]
-				row[0], row[1], row[2], row[3] = r.ID, res.USCC, string(ev.Group), pos[i]
-				row[4], row[5] = res.Town, string(res.Class)
-				row[6] = detail[bounds[first+i]:bounds[first+i+1]:bounds[first+i+1]]
-				return row
-			}); err != nil {
-				return err
-			}
-			k += len(ev.Results)
+		if err := w.rows("mujun_result_chunks", []string{"run_id", "seq", "first_uscc", "head", "detail"}, len(packed.chunks), func(i int) []any {
+			c := &packed.chunks[i]
+			return []any{r.ID, i, c.first, c.keys, c.detail}
+		}); err != nil {
+			return err
+		}
+		if err := w.rows("mujun_result_lists", []string{"run_id", "list", "part", "ids"}, len(packed.lists), func(i int) []any {
+			l := &packed.lists[i]
+			return []any{r.ID, l.name, l.part, l.ids}
+		}); err != nil {
+			return err
 		}
 		keys := make([][3]string, 0, len(counts))
 		for key := range counts {
@@ -600,155 +619,6 @@ func (db *DB) Runs(ctx context.Context, year int) ([]mujun.Run, error) {
 func (db *DB) Run(ctx context.Context, id int64) (mujun.Run, error) {
 	r, err := scanRun(db.r.QueryRowContext(ctx, `SELECT `+runCols+` FROM mujun_runs WHERE id = $1`, id))
 	return r, notFound(err, "评价批次")
-}
-
-// ClassCounts counts a run's results in scope by group, town and class:
-// the city's from the counts kept with the run, a narrower scope's from
-// its results.
-func (db *DB) ClassCounts(ctx context.Context, a fugong.Actor, run int64) ([]mujun.ClassCount, error) {
-	q := `SELECT grp, town_code, class, firms FROM mujun_class_counts WHERE run_id = $1 ORDER BY grp, town_code, class`
-	args := []any{run}
-	if !a.CityWide() {
-		w := &where{}
-		w.add("r.run_id = ?", run)
-		w.enterpriseScope(a)
-		q = `SELECT r.grp, r.town_code, r.class, count(*) FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc` +
-			w.String() + ` GROUP BY r.grp, r.town_code, r.class ORDER BY r.grp, r.town_code, r.class`
-		args = w.args
-	}
-	rows, err := db.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []mujun.ClassCount{}
-	for rows.Next() {
-		var c mujun.ClassCount
-		if err := rows.Scan(&c.Group, &c.Town, &c.Class, &c.Firms); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-const listedCols = `r.uscc, r.grp, r.town_code, r.class, r.detail, e.name`
-
-func scanListed(sc interface{ Scan(...any) error }) (mujun.Listed, error) {
-	var l mujun.Listed
-	var detail []byte
-	if err := sc.Scan(&l.USCC, &l.Group, &l.Town, &l.Class, &detail, &l.Name); err != nil {
-		return l, err
-	}
-	return l, decodeDetail(detail, &l.Result)
-}
-
-// Results lists a page of a run's results in scope, by group and place.
-// The city's total comes from the counts kept with the run.
-func (db *DB) Results(ctx context.Context, a fugong.Actor, f mujun.ResultFilter) ([]mujun.Listed, int, error) {
-	w := &where{}
-	w.add("r.run_id = ?", f.Run)
-	if f.Group != "" {
-		w.add("r.grp = ?", string(f.Group))
-	}
-	if f.Town != "" {
-		w.add("r.town_code = ?", f.Town)
-	}
-	if f.Class != "" {
-		w.add("r.class = ?", string(f.Class))
-	}
-	var total int
-	if a.CityWide() {
-		cw := &where{}
-		cw.add("run_id = ?", f.Run)
-		if f.Group != "" {
-			cw.add("grp = ?", string(f.Group))
-		}
-		if f.Town != "" {
-			cw.add("town_code = ?", f.Town)
-		}
-		if f.Class != "" {
-			cw.add("class = ?", string(f.Class))
-		}
-		if err := db.r.QueryRowContext(ctx, `SELECT coalesce(sum(firms), 0) FROM mujun_class_counts`+cw.String(), cw.args...).Scan(&total); err != nil {
-			return nil, 0, err
-		}
-	} else {
-		w.enterpriseScope(a)
-		if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc`+w.String(),
-			w.args...).Scan(&total); err != nil {
-			return nil, 0, err
-		}
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+listedCols+` FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc`+
-		w.String()+` ORDER BY r.grp, r.pos`+pageClause(w, f.Page, f.PerPage), w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []mujun.Listed{}
-	for rows.Next() {
-		l, err := scanListed(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, l)
-	}
-	return out, total, rows.Err()
-}
-
-// Result returns one firm's result in a run.
-func (db *DB) Result(ctx context.Context, run int64, uscc string) (mujun.Listed, error) {
-	l, err := scanListed(db.r.QueryRowContext(ctx, `SELECT `+listedCols+` FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc
-		WHERE r.run_id = $1 AND r.uscc = $2`, run, uscc))
-	return l, notFound(err, "该企业在本次评价中的结果")
-}
-
-// Classes returns a run's results in scope with their USCC, town and class.
-func (db *DB) Classes(ctx context.Context, a fugong.Actor, run int64) ([]mujun.Result, error) {
-	w := &where{}
-	w.add("r.run_id = ?", run)
-	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, `SELECT r.uscc, r.town_code, r.class FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc`+
-		w.String(), w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []mujun.Result{}
-	for rows.Next() {
-		var r mujun.Result
-		if err := rows.Scan(&r.USCC, &r.Town, &r.Class); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// Uses returns every enterprise in scope graded in a run with its class
-// there and its annual use in the run's year, in town and code order.
-func (db *DB) Uses(ctx context.Context, a fugong.Actor, run int64) ([]mujun.Use, error) {
-	w := &where{}
-	w.add("r.run_id = ?", run)
-	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, `SELECT r.uscc, r.town_code, r.class, d.electricity_kwh, d.water_t
-		FROM mujun_results r JOIN mujun_runs u ON u.id = r.run_id
-		JOIN mujun_annual_data d ON d.year = u.year AND d.uscc = r.uscc
-		JOIN enterprises e ON e.uscc = r.uscc`+w.String()+` ORDER BY r.town_code, r.uscc`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []mujun.Use{}
-	for rows.Next() {
-		var u mujun.Use
-		if err := rows.Scan(&u.USCC, &u.Town, &u.Class, &u.ElectricityKWh, &u.WaterT); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
 
 // SaveScenario keeps a relief scenario as it was computed.
