@@ -82,7 +82,10 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return done, err
 	}
-	return done, db.syncTowns(ctx)
+	if err := db.syncTowns(ctx); err != nil {
+		return done, err
+	}
+	return done, db.packFigures(ctx)
 }
 
 // applyMigrations holds one connection throughout: on SQLite it is the only

@@ -10,7 +10,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -25,15 +24,6 @@ var _ mujun.Store = (*DB)(nil)
 
 const annualCols = `land_mu, tax_wan, value_added_wan, revenue_wan, energy_tce, emissions_t, rd_wan, staff,
 	electricity_kwh, water_t, utility, start_year`
-
-// annualColsOf is annualCols of the table alias t.
-func annualColsOf(t string) string {
-	cols := strings.Split(annualCols, ",")
-	for i, c := range cols {
-		cols[i] = t + "." + strings.TrimSpace(c)
-	}
-	return strings.Join(cols, ", ")
-}
 
 func annualDest(d *mujun.AnnualData, em *sql.NullFloat64) []any {
 	return []any{&d.LandMu, &d.TaxWan, &d.ValueAddedWan, &d.RevenueWan, &d.EnergyTce, em, &d.RDWan, &d.Staff,
@@ -79,15 +69,15 @@ func (db *DB) SaveAnnualData(ctx context.Context, a fugong.Actor, rows []mujun.A
 				return err
 			}
 			args := append([]any{d.Year, d.USCC}, annualArgs(d)...)
-			_, err = tx.ExecContext(ctx, `INSERT INTO mujun_annual_data (year, uscc, `+annualCols+`, updated_at, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			_, err = tx.ExecContext(ctx, `INSERT INTO mujun_annual_data (year, uscc, `+annualCols+`, updated_at, updated_by, fig)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 				ON CONFLICT (year, uscc) DO UPDATE SET land_mu = excluded.land_mu, tax_wan = excluded.tax_wan,
 				value_added_wan = excluded.value_added_wan, revenue_wan = excluded.revenue_wan,
 				energy_tce = excluded.energy_tce, emissions_t = excluded.emissions_t, rd_wan = excluded.rd_wan,
 				staff = excluded.staff, electricity_kwh = excluded.electricity_kwh, water_t = excluded.water_t,
 				utility = excluded.utility, start_year = excluded.start_year,
-				updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-				append(args, tx.now, a.Username)...)
+				updated_at = excluded.updated_at, updated_by = excluded.updated_by, fig = excluded.fig`,
+				append(args, tx.now, a.Username, packFigures(nil, d))...)
 			if isForeignKey(err) {
 				return fugong.NotFound("企业")
 			}
@@ -173,12 +163,14 @@ func latestRun(ctx context.Context, q interface {
 	return id, err
 }
 
-// Firms reads a year's evaluation input: the year's figures in key order,
-// each joined with its enterprise (town, size class, current class; active
-// ones only) and its result in the latest run of the year before. A large
-// year is read in four key ranges at once: the scan is bound by the
-// driver's work per column, not by the database. The emission figures
-// share blocks of memory rather than one allocation each.
+// Firms reads a year's evaluation input: the year's figures (packed, see
+// mujun_figures.go) in key order with each firm's enterprise (town, size
+// class, current class; active ones only) and its class in the latest run
+// of the year before. A small year joins each row to its enterprise. A
+// large one (mergeFrom firms) reads the figures and the enterprises (a
+// covering index) as two scans in key order at once and merges them, in
+// firmParts key ranges at once: a join's lookup per row cost more than
+// both scans.
 func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, err error) {
 	last, err := latestRun(ctx, db.r, year-1)
 	if err != nil {
@@ -189,11 +181,11 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 		return nil, nil, err
 	}
 	parts := 1
-	if n >= 50_000 {
+	if n >= mergeFrom {
 		parts = firmParts
 	}
 	// bounds[k] is the first key of range k ("" for the first range).
-	bounds := make([]string, parts)
+	bounds := make([]string, parts+1)
 	for k := 1; k < parts; k++ {
 		if err := db.r.QueryRowContext(ctx, `SELECT uscc FROM mujun_annual_data WHERE year = $1 ORDER BY uscc LIMIT 1 OFFSET $2`,
 			year, n*k/parts).Scan(&bounds[k]); err != nil {
@@ -211,17 +203,12 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &where{}
-			w.add("d.year = ?", year)
-			w.add("e.status = 'active'")
-			if k > 0 {
-				w.add("d.uscc >= ?", bounds[k])
-			}
-			if k+1 < parts {
-				w.add("d.uscc < ?", bounds[k+1])
-			}
 			p := &got[k]
-			p.firms, p.above, p.err = db.firmRange(ctx, w, year, n/parts+1)
+			if parts == 1 {
+				p.firms, p.above, p.err = db.joinedFirms(ctx, year, n)
+			} else {
+				p.firms, p.above, p.err = db.mergedFirms(ctx, year, bounds[k], bounds[k+1], n/parts+1)
+			}
 			if p.err == nil {
 				p.err = db.lastClasses(ctx, last, p.firms)
 			}
@@ -251,6 +238,163 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 		}
 	}
 	return above, below, nil
+}
+
+// joinedFirms reads a year's firms joining each row to its enterprise.
+func (db *DB) joinedFirms(ctx context.Context, year, hint int) ([]mujun.Firm, []bool, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT d.uscc, e.town_code, e.size_class, coalesce(e.mujun_class, ''), d.fig
+		FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc
+		WHERE d.year = $1 AND e.status = 'active' ORDER BY d.uscc`, year)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	firms := make([]mujun.Firm, 0, hint)
+	above := make([]bool, 0, hint)
+	var block []float64
+	var uscc, town, size, class, fig sql.RawBytes
+	towns := interned{}
+	for rows.Next() {
+		if err := rows.Scan(&uscc, &town, &size, &class, &fig); err != nil {
+			return nil, nil, err
+		}
+		f := mujun.Firm{Town: towns.of(town), Current: classOf(class)}
+		f.Data.USCC, f.Data.Year = string(uscc), year
+		if err := unpackFigures(fig, &f.Data, &block); err != nil {
+			return nil, nil, err
+		}
+		firms = append(firms, f)
+		above = append(above, string(size) == "above")
+	}
+	return firms, above, rows.Err()
+}
+
+// classOf is a stored class ("" for none).
+func classOf(b []byte) mujun.Class {
+	if len(b) == 1 {
+		return classNames[b[0]]
+	}
+	return ""
+}
+
+// mergedFirms reads the firms of a year in the key range [from, to) ("" for
+// no bound): the figures and the active enterprises as two scans at once,
+// merged.
+func (db *DB) mergedFirms(ctx context.Context, year int, from, to string, hint int) ([]mujun.Firm, []bool, error) {
+	var ents enterpriseKeys
+	var entErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ents, entErr = db.enterpriseKeys(ctx, from, to, hint)
+	}()
+	w := &where{}
+	w.add("year = ?", year)
+	keyRange(w, "uscc", from, to)
+	firms, err := func() ([]mujun.Firm, error) {
+		rows, err := db.r.QueryContext(ctx, `SELECT uscc, fig FROM mujun_annual_data`+w.String()+` ORDER BY uscc`, w.args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		firms := make([]mujun.Firm, 0, hint)
+		var block []float64
+		var uscc, fig sql.RawBytes
+		for rows.Next() {
+			if err := rows.Scan(&uscc, &fig); err != nil {
+				return nil, err
+			}
+			var f mujun.Firm
+			f.Data.USCC, f.Data.Year = string(uscc), year
+			if err := unpackFigures(fig, &f.Data, &block); err != nil {
+				return nil, err
+			}
+			firms = append(firms, f)
+		}
+		return firms, rows.Err()
+	}()
+	<-done
+	if err != nil {
+		return nil, nil, err
+	}
+	if entErr != nil {
+		return nil, nil, entErr
+	}
+	// Keep the firms with an active enterprise, with its town and classes.
+	above := make([]bool, 0, len(firms))
+	kept, j := 0, 0
+	for i := range firms {
+		f := &firms[i]
+		for j < ents.len() && string(ents.key(j)) < f.Data.USCC {
+			j++
+		}
+		if j == ents.len() || string(ents.key(j)) != f.Data.USCC {
+			continue
+		}
+		f.Town, f.Current = ents.towns[j], ents.classes[j]
+		firms[kept] = *f
+		above = append(above, ents.above[j])
+		kept++
+	}
+	return firms[:kept], above, nil
+}
+
+// keyRange limits col to [from, to), "" for no bound.
+func keyRange(w *where, col, from, to string) {
+	if from != "" {
+		w.add(col+" >= ?", from)
+	}
+	if to != "" {
+		w.add(col+" < ?", to)
+	}
+}
+
+// enterpriseKeys are the active enterprises of a key range, in key order,
+// with what evaluation needs of them; the keys share one buffer.
+type enterpriseKeys struct {
+	buf     []byte
+	ends    []int
+	towns   []string
+	above   []bool
+	classes []mujun.Class
+}
+
+func (e *enterpriseKeys) len() int { return len(e.ends) }
+
+// key is enterprise i's USCC, pointing into the buffer.
+func (e *enterpriseKeys) key(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = e.ends[i-1]
+	}
+	return e.buf[start:e.ends[i]]
+}
+
+func (db *DB) enterpriseKeys(ctx context.Context, from, to string, hint int) (enterpriseKeys, error) {
+	w := &where{}
+	w.add("status = 'active'")
+	keyRange(w, "uscc", from, to)
+	e := enterpriseKeys{buf: make([]byte, 0, hint*18), ends: make([]int, 0, hint), towns: make([]string, 0, hint),
+		above: make([]bool, 0, hint), classes: make([]mujun.Class, 0, hint)}
+	rows, err := db.r.QueryContext(ctx, `SELECT uscc, town_code, size_class, coalesce(mujun_class, '') FROM enterprises`+
+		w.String()+` ORDER BY uscc`, w.args...)
+	if err != nil {
+		return e, err
+	}
+	defer rows.Close()
+	var uscc, town, size, class sql.RawBytes
+	towns := interned{}
+	for rows.Next() {
+		if err := rows.Scan(&uscc, &town, &size, &class); err != nil {
+			return e, err
+		}
+		e.buf = append(e.buf, uscc...)
+		e.ends = append(e.ends, len(e.buf))
+		e.towns = append(e.towns, towns.of(town))
+		e.above = append(e.above, string(size) == "above")
+		e.classes = append(e.classes, classOf(class))
+	}
+	return e, rows.Err()
 }
 
 // lastClasses sets each firm's class in the run last (none when 0): the
@@ -290,43 +434,11 @@ func (db *DB) lastClasses(ctx context.Context, last int64, firms []mujun.Firm) e
 	return rows.Err()
 }
 
-// firmParts is how many key ranges a large year is read in.
-const firmParts = 4
+// firmParts is how many key ranges a large year is read in, each as two
+// scans at once; mergeFrom is the size of a large year.
+const firmParts = 2
 
-// firmRange reads the firms of w (over d, the figures, and e, the
-// enterprises) and whether each is above designated size.
-func (db *DB) firmRange(ctx context.Context, w *where, year, hint int) ([]mujun.Firm, []bool, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT d.uscc, e.town_code, e.size_class, coalesce(e.mujun_class, ''), `+
-		annualColsOf("d")+` FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc`+w.String()+` ORDER BY d.uscc`, w.args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	firms := make([]mujun.Firm, 0, hint)
-	above := make([]bool, 0, hint)
-	var block []float64
-	var f mujun.Firm
-	var size, current string
-	var em sql.NullFloat64
-	dest := append([]any{&f.Data.USCC, &f.Town, &size, &current}, annualDest(&f.Data, &em)...)
-	for rows.Next() {
-		f = mujun.Firm{}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, nil, err
-		}
-		f.Data.Year, f.Current = year, mujun.Class(current)
-		if em.Valid {
-			if len(block) == cap(block) {
-				block = make([]float64, 0, 4096)
-			}
-			block = append(block, em.Float64)
-			f.Data.EmissionsT = &block[len(block)-1]
-		}
-		firms = append(firms, f)
-		above = append(above, size == "above")
-	}
-	return firms, above, rows.Err()
-}
+var mergeFrom = 50_000
 
 // exemptions number the exemptions in a result's detail.
 var exemptions = []mujun.Exemption{mujun.NotExempt, mujun.ExemptUtility, mujun.ExemptStartup}
@@ -682,7 +794,7 @@ func (db *DB) Scenario(ctx context.Context, id int64) (mujun.Scenario, error) {
 }
 
 var annualBulkCols = []string{"year", "uscc", "land_mu", "tax_wan", "value_added_wan", "revenue_wan", "energy_tce",
-	"emissions_t", "rd_wan", "staff", "electricity_kwh", "water_t", "utility", "start_year", "updated_at", "updated_by"}
+	"emissions_t", "rd_wan", "staff", "electricity_kwh", "water_t", "utility", "start_year", "updated_at", "updated_by", "fig"}
 
 // LoadAnnualData inserts generated annual figures in one transaction,
 // fast and without audit rows: for generated data only (the demo city,
@@ -690,12 +802,19 @@ var annualBulkCols = []string{"year", "uscc", "land_mu", "tax_wan", "value_added
 func (db *DB) LoadAnnualData(ctx context.Context, rows []mujun.AnnualData) error {
 	now := db.now()
 	row := make([]any, len(annualBulkCols))
+	var fig []byte
 	return db.bulk(ctx, func(w bulkWriter) error {
 		return w.rows("mujun_annual_data", annualBulkCols, len(rows), func(i int) []any {
 			d := &rows[i]
 			row[0], row[1] = d.Year, d.USCC
 			copy(row[2:14], annualArgs(d))
 			row[14], row[15] = now, "system"
+			if len(fig)+figSize+10 > cap(fig) {
+				fig = make([]byte, 0, 64<<10)
+			}
+			n := len(fig)
+			fig = packFigures(fig, d)
+			row[16] = fig[n:len(fig):len(fig)]
 			return row
 		})
 	})

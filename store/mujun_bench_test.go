@@ -212,4 +212,30 @@ func benchmarkEvaluate(b *testing.B, engine string, n int) {
 	b.ReportMetric(ms(eval), "eval-ms")
 	b.ReportMetric(ms(write), "write-ms")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+
+	// What the run is read by: pages of results by town and class (the
+	// first and one deep in the town's list), a firm's explanation.
+	last, err := db.Runs(ctx, 2019)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Now()
+	const pages = 20
+	var some mujun.Listed
+	for i := range pages / 2 {
+		f := mujun.ResultFilter{Run: last[0].ID, Town: benchTowns[i%len(benchTowns)], Class: mujun.Classes[i%len(mujun.Classes)], Page: 1, PerPage: 50}
+		for range 2 {
+			ls, total, err := svc.Results(ctx, a, f)
+			if err != nil || len(ls) == 0 || total == 0 {
+				b.Fatalf("page %+v: %d of %d, %v", f, len(ls), total, err)
+			}
+			some, f.Page = ls[len(ls)-1], 1+total/50/2
+		}
+	}
+	b.ReportMetric(float64(time.Since(t0).Microseconds())/1000/pages, "page-ms")
+	t0 = time.Now()
+	if _, l, _, err := svc.Result(ctx, a, last[0], some.USCC); err != nil || l.Score != some.Score {
+		b.Fatalf("explanation of %s: %+v %v", some.USCC, l, err)
+	}
+	b.ReportMetric(float64(time.Since(t0).Microseconds())/1000, "firm-ms")
 }

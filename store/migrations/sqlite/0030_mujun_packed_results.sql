@@ -22,3 +22,14 @@ CREATE TABLE mujun_result_lists (
 	ids    BLOB NOT NULL,
 	PRIMARY KEY (run_id, list, part)
 );
+
+-- A year's figures as evaluation reads them, packed in one column beside
+-- the columns (store/mujun_figures.go): scanning a million rows costs per
+-- column. Every write of a row sets it; rows from before are packed by
+-- store.Migrate (packFigures), found through the partial index.
+ALTER TABLE mujun_annual_data ADD COLUMN fig BLOB;
+CREATE INDEX mujun_annual_data_unpacked ON mujun_annual_data (year, uscc) WHERE fig IS NULL;
+
+-- What evaluation needs of every enterprise, read in key order beside the
+-- year's figures without visiting the table.
+CREATE INDEX enterprises_mujun ON enterprises (uscc, status, town_code, size_class, mujun_class);
