@@ -113,7 +113,7 @@ func TestMujunPackedResults(t *testing.T) {
 		nAbove := len(above)
 		for _, f := range []mujun.ResultFilter{
 			{Page: 1, PerPage: 500},
-			{Page: nAbove/500 + 1, PerPage: 500}, // across the groups
+			{Page: nAbove/500 + 1, PerPage: 500},         // across the groups
 			{Group: mujun.Below, Page: 41, PerPage: 100}, // across a list's first two parts
 			{Group: mujun.Below, Page: 9, PerPage: 500},
 			{Town: tangxia, Page: 2, PerPage: 20},
