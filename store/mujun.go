@@ -564,16 +564,7 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 				int64(r.EmissionAverage[mujun.Below]), r.SetClasses, now, a.Username}, &r.ID); err != nil {
 			return err
 		}
-		if err := w.rows("mujun_result_chunks", []string{"run_id", "seq", "first_uscc", "head", "detail"}, len(packed.chunks), func(i int) []any {
-			c := &packed.chunks[i]
-			return []any{r.ID, i, c.first, c.keys, c.detail}
-		}); err != nil {
-			return err
-		}
-		if err := w.rows("mujun_result_lists", []string{"run_id", "list", "part", "ids"}, len(packed.lists), func(i int) []any {
-			l := &packed.lists[i]
-			return []any{r.ID, l.name, l.part, l.ids}
-		}); err != nil {
+		if err := packed.write(w, r.ID); err != nil {
 			return err
 		}
 		keys := make([][3]string, 0, len(counts))

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"fugong/mujun"
@@ -235,4 +237,68 @@ func (m interned) of(b []byte) string {
 	s := string(b)
 	m[s] = s
 	return s
+}
+
+// convertResults packs the results of the runs stored a row each (before
+// migration 0030), a run a transaction, and empties mujun_results.
+func (db *DB) convertResults(ctx context.Context) error {
+	runs, err := queryStrings(ctx, db.r, `SELECT DISTINCT CAST(run_id AS TEXT) FROM mujun_results`)
+	if err != nil {
+		return err
+	}
+	for _, run := range runs {
+		id, err := strconv.ParseInt(run, 10, 64)
+		if err != nil {
+			return err
+		}
+		evs := []*mujun.Evaluation{{Group: mujun.Above}, {Group: mujun.Below}}
+		rows, err := db.r.QueryContext(ctx, `SELECT uscc, grp, town_code, class, detail FROM mujun_results
+			WHERE run_id = $1 ORDER BY grp, pos`, id)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var res mujun.Result
+			var g string
+			var detail []byte
+			if err := rows.Scan(&res.USCC, &g, &res.Town, &res.Class, &detail); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := decodeDetail(detail, &res); err != nil {
+				rows.Close()
+				return err
+			}
+			ev := evs[slices.Index(resultGroups, mujun.Group(g))]
+			ev.Results = append(ev.Results, res)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		packed := packRun(evs)
+		if err := db.bulkChecked(ctx, func(w bulkWriter) error {
+			if err := packed.write(w, id); err != nil {
+				return err
+			}
+			return w.exec(`DELETE FROM mujun_results WHERE run_id = $1`, id)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write appends a run's packed results.
+func (p *packedRun) write(w bulkWriter, run int64) error {
+	if err := w.rows("mujun_result_chunks", []string{"run_id", "seq", "first_uscc", "head", "detail"}, len(p.chunks), func(i int) []any {
+		c := &p.chunks[i]
+		return []any{run, i, c.first, c.keys, c.detail}
+	}); err != nil {
+		return err
+	}
+	return w.rows("mujun_result_lists", []string{"run_id", "list", "part", "ids"}, len(p.lists), func(i int) []any {
+		l := &p.lists[i]
+		return []any{run, l.name, l.part, l.ids}
+	})
 }

@@ -165,6 +165,29 @@ func TestMujunPackedResults(t *testing.T) {
 		if len(uses) != n || uses[0].ElectricityKWh <= 0 {
 			t.Errorf("塘下's uses: %d, want %d", len(uses), n)
 		}
+
+		// A database from before the packed layout: Migrate packs its
+		// figures and its runs' results.
+		above, below = must2(db.Firms(ctx, 2019))
+		for _, id := range []int64{r18.ID, r.ID} {
+			if err := db.UnpackMujun(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := db.Firms(ctx, 2019); err == nil {
+			t.Fatal("figures read unpacked")
+		}
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if a, b := must2(db.Firms(ctx, 2019)); !reflect.DeepEqual(a, above) || !reflect.DeepEqual(b, below) {
+			t.Error("the figures packed by Migrate read differently")
+		}
+		check(statistician, mujun.ResultFilter{Run: r.ID, Page: 3, PerPage: 500}, every)
+		check(statistician, mujun.ResultFilter{Run: r.ID, Town: tangxia, Class: mujun.ClassB, Page: 2, PerPage: 10}, every)
+		if l, err := db.Result(ctx, r18.ID, byCode[300].USCC); err != nil || l.LastClass != "" || l.Score == 0 {
+			t.Errorf("a converted 2018 result: %+v %v", l, err)
+		}
 	})
 }
 
