@@ -24,8 +24,8 @@ import (
 // BenchmarkMujunEvaluate measures a year's evaluation end to end, as
 // mujun.Service.Evaluate does it: read the year's figures (with each
 // firm's town, size and last year's class), grade both groups, and write
-// the run with its results (the bulk path: multi-row INSERTs on SQLite,
-// COPY on PostgreSQL) and their counts, in one audited transaction.
+// the run with its results (packed, store/mujun_pack.go, through the bulk
+// path) and their counts, in one audited transaction.
 //
 //	go test -run '^$' -bench MujunEvaluate -benchtime 3x ./store/
 //
