@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -176,7 +177,19 @@ func benchmarkEvaluate(b *testing.B, engine string, n int) {
 		b.Fatal(err)
 	}
 	runtime.GC()
-	var read, eval, write, cpu time.Duration
+	var read, eval, write, cpu, readCPU, writeCPU time.Duration
+	if path := os.Getenv("FUGONG_BENCH_MUJUN_PROFILE"); path != "" {
+		// The loop's CPU profile, without the setup's.
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var peak uint64
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -188,7 +201,7 @@ func benchmarkEvaluate(b *testing.B, engine string, n int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		t1 := time.Now()
+		t1, c1 := time.Now(), cpuTime()
 		run := mujun.Run{Year: 2019, Settings: set, Firms: map[mujun.Group]int{}, Graded: map[mujun.Group]int{}, EmissionAverage: map[mujun.Group]mujun.Points{}}
 		var evs []*mujun.Evaluation
 		groups := [][]mujun.Firm{above, below}
@@ -202,12 +215,14 @@ func benchmarkEvaluate(b *testing.B, engine string, n int) {
 		}
 		run.SetClasses = true
 		changes := mujun.ClassChanges(groups, evs)
-		t2 := time.Now()
+		t2, c2 := time.Now(), cpuTime()
 		if _, err := db.SaveRun(ctx, a, run, evs, changes); err != nil {
 			b.Fatal(err)
 		}
 		t3 := time.Now()
-		read, eval, write, cpu = read+t1.Sub(t0), eval+t2.Sub(t1), write+t3.Sub(t2), cpu+cpuTime()-c0
+		c3 := cpuTime()
+		read, eval, write, cpu = read+t1.Sub(t0), eval+t2.Sub(t1), write+t3.Sub(t2), cpu+c3-c0
+		readCPU, writeCPU = readCPU+c1-c0, writeCPU+c3-c2
 		peak = max(peak, stop())
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
@@ -215,6 +230,8 @@ func benchmarkEvaluate(b *testing.B, engine string, n int) {
 	b.ReportMetric(ms(eval), "eval-ms")
 	b.ReportMetric(ms(write), "write-ms")
 	b.ReportMetric(ms(cpu), "cpu-ms")
+	b.ReportMetric(ms(readCPU), "read-cpu-ms")
+	b.ReportMetric(ms(writeCPU), "write-cpu-ms")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 
 	// What the run is read by: pages of results by town and class (the

@@ -13,13 +13,16 @@ import (
 // A year's figures are kept in their columns, which everything else
 // reads, and packed in one more (fig), which evaluation reads: a
 // million rows' scan costs per column, and one blob is a fifth of the
-// thirteen columns. fig is the ten figures as 8-byte floats (the
-// emission figure 0 when missing), a flag byte (1: has an emission
-// figure, 2: utility) and the start year as a uvarint.
+// thirteen columns. fig is the firm's USCC (a length byte and its bytes:
+// the row's key, so the scan needs no other column), the ten figures as
+// 8-byte floats (the emission figure 0 when missing), a flag byte (1: has
+// an emission figure, 2: utility) and the start year as a uvarint.
 
 const figSize = 10*8 + 1
 
 func packFigures(buf []byte, d *mujun.AnnualData) []byte {
+	buf = append(buf, byte(len(d.USCC)))
+	buf = append(buf, d.USCC...)
 	var em float64
 	var flags byte
 	if d.EmissionsT != nil {
@@ -38,12 +41,14 @@ func packFigures(buf []byte, d *mujun.AnnualData) []byte {
 
 var errFigures = errors.New("store: a year's packed figures are missing or cut short (store.Migrate packs them)")
 
-// unpackFigures fills d from fig; the emission figure, when there is one,
-// goes into block (shared blocks rather than one allocation each).
-func unpackFigures(b []byte, d *mujun.AnnualData, block *[]float64) error {
-	if len(b) < figSize+1 {
-		return errFigures
+// unpackFigures fills d from fig but for the USCC, which it returns; the
+// emission figure, when there is one, goes into block (shared blocks
+// rather than one allocation each).
+func unpackFigures(b []byte, d *mujun.AnnualData, block *[]float64) (uscc []byte, err error) {
+	if len(b) == 0 || len(b) < 1+int(b[0])+figSize+1 {
+		return nil, errFigures
 	}
+	uscc, b = b[1:1+b[0]], b[1+b[0]:]
 	f := func(i int) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:])) }
 	d.LandMu, d.TaxWan, d.ValueAddedWan, d.RevenueWan, d.EnergyTce = f(0), f(1), f(2), f(3), f(4)
 	d.RDWan, d.Staff, d.ElectricityKWh, d.WaterT = f(6), f(7), f(8), f(9)
@@ -59,10 +64,10 @@ func unpackFigures(b []byte, d *mujun.AnnualData, block *[]float64) error {
 	d.Utility = flags&2 != 0
 	y, n := binary.Uvarint(b[figSize:])
 	if n <= 0 {
-		return errFigures
+		return nil, errFigures
 	}
 	d.StartYear = int(y)
-	return nil
+	return uscc, nil
 }
 
 // packFigures packs the figures of rows stored before fig was: once, after

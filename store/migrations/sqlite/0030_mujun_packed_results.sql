@@ -32,4 +32,4 @@ CREATE INDEX mujun_annual_data_unpacked ON mujun_annual_data (year, uscc) WHERE 
 
 -- What evaluation needs of every enterprise, read in key order beside the
 -- year's figures without visiting the table.
-CREATE INDEX enterprises_mujun ON enterprises (uscc, status, town_code, size_class, mujun_class);
+CREATE INDEX enterprises_mujun ON enterprises (status, uscc, town_code, size_class, mujun_class);
