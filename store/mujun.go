@@ -570,13 +570,6 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 	}
 	now := db.now()
 	r.CreatedAt, r.CreatedBy = local(now), a.Username
-	counts := map[[3]string]int{}
-	for _, ev := range evs {
-		for i := range ev.Results {
-			res := &ev.Results[i]
-			counts[[3]string{string(ev.Group), res.Town, string(res.Class)}]++
-		}
-	}
 	packed := packRun(evs)
 	err = db.bulkChecked(ctx, func(w bulkWriter) error {
 		if db.dialect().rowLocks {
@@ -599,13 +592,9 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 		if err := packed.write(w, r.ID); err != nil {
 			return err
 		}
-		keys := make([][3]string, 0, len(counts))
-		for key := range counts {
-			keys = append(keys, key)
-		}
-		if err := w.rows("mujun_class_counts", []string{"run_id", "grp", "town_code", "class", "firms"}, len(keys), func(i int) []any {
-			key := keys[i]
-			return []any{r.ID, key[0], key[1], key[2], counts[key]}
+		if err := w.rows("mujun_class_counts", []string{"run_id", "grp", "town_code", "class", "firms"}, len(packed.counts), func(i int) []any {
+			c := &packed.counts[i]
+			return []any{r.ID, string(c.Group), c.Town, string(c.Class), c.Firms}
 		}); err != nil {
 			return err
 		}

@@ -46,6 +46,9 @@ type resultRef struct{ g, i int32 }
 type packedRun struct {
 	chunks []packedChunk
 	lists  []packedList
+	// counts are the results per group, town and class: the lengths of
+	// the lists with a town and a class.
+	counts []mujun.ClassCount
 }
 
 type packedChunk struct {
@@ -106,6 +109,20 @@ func packRun(evs []*mujun.Evaluation) packedRun {
 		index[r.g][r.i] = uint32(k)
 	}
 	var p packedRun
+	// The chunks and the lists are made at once.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.chunks = packChunks(evs, order)
+	}()
+	p.lists, p.counts = packLists(evs, index)
+	<-done
+	return p
+}
+
+// packChunks encodes the results in USCC order, resultChunk a chunk.
+func packChunks(evs []*mujun.Evaluation, order []resultRef) []packedChunk {
+	var chunks []packedChunk
 	keys := make([]byte, 0, len(order)*32)
 	detail := make([]byte, 0, len(order)*100)
 	var scratch []byte
@@ -124,10 +141,15 @@ func packRun(evs []*mujun.Evaluation) packedRun {
 			detail = append(detail, scratch...)
 		}
 		first := evs[order[start].g].Results[order[start].i].USCC
-		p.chunks = append(p.chunks, packedChunk{first: first, keys: keys[k0:len(keys):len(keys)], detail: detail[d0:len(detail):len(detail)]})
+		chunks = append(chunks, packedChunk{first: first, keys: keys[k0:len(keys):len(keys)], detail: detail[d0:len(detail):len(detail)]})
 	}
-	// The lists: per group, the results in list order, each added to the
-	// group's list and to those of its town, its class and both.
+	return chunks
+}
+
+// packLists makes the lists: per group, the results in list order, each
+// added to the group's list and to those of its town, its class and both;
+// index[g][i] is the place of evs[g]'s result i in USCC order.
+func packLists(evs []*mujun.Evaluation, index [][]uint32) (out []packedList, counts []mujun.ClassCount) {
 	towns := map[string]int{}
 	var townNames []string
 	for _, ev := range evs {
@@ -163,13 +185,17 @@ func packRun(evs []*mujun.Evaluation) packedRun {
 			if t := l / len(classes); t > 0 {
 				town = townNames[t-1]
 			}
-			name := listName(ev.Group, town, classes[l%len(classes)])
+			class := classes[l%len(classes)]
+			if town != "" && class != "" {
+				counts = append(counts, mujun.ClassCount{Group: ev.Group, Town: town, Class: class, Firms: len(ids) / 4})
+			}
+			name := listName(ev.Group, town, class)
 			for part := 0; part*listPart*4 < len(ids); part++ {
-				p.lists = append(p.lists, packedList{name: name, part: part, ids: ids[part*listPart*4 : min(len(ids), (part+1)*listPart*4)]})
+				out = append(out, packedList{name: name, part: part, ids: ids[part*listPart*4 : min(len(ids), (part+1)*listPart*4)]})
 			}
 		}
 	}
-	return p
+	return out, counts
 }
 
 // packedKey is a result's key as a chunk keeps it. Its USCC and town
