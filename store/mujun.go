@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -10,7 +11,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -25,15 +25,6 @@ var _ mujun.Store = (*DB)(nil)
 
 const annualCols = `land_mu, tax_wan, value_added_wan, revenue_wan, energy_tce, emissions_t, rd_wan, staff,
 	electricity_kwh, water_t, utility, start_year`
-
-// annualColsOf is annualCols of the table alias t.
-func annualColsOf(t string) string {
-	cols := strings.Split(annualCols, ",")
-	for i, c := range cols {
-		cols[i] = t + "." + strings.TrimSpace(c)
-	}
-	return strings.Join(cols, ", ")
-}
 
 func annualDest(d *mujun.AnnualData, em *sql.NullFloat64) []any {
 	return []any{&d.LandMu, &d.TaxWan, &d.ValueAddedWan, &d.RevenueWan, &d.EnergyTce, em, &d.RDWan, &d.Staff,
@@ -79,15 +70,15 @@ func (db *DB) SaveAnnualData(ctx context.Context, a fugong.Actor, rows []mujun.A
 				return err
 			}
 			args := append([]any{d.Year, d.USCC}, annualArgs(d)...)
-			_, err = tx.ExecContext(ctx, `INSERT INTO mujun_annual_data (year, uscc, `+annualCols+`, updated_at, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			_, err = tx.ExecContext(ctx, `INSERT INTO mujun_annual_data (year, uscc, `+annualCols+`, updated_at, updated_by, fig)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 				ON CONFLICT (year, uscc) DO UPDATE SET land_mu = excluded.land_mu, tax_wan = excluded.tax_wan,
 				value_added_wan = excluded.value_added_wan, revenue_wan = excluded.revenue_wan,
 				energy_tce = excluded.energy_tce, emissions_t = excluded.emissions_t, rd_wan = excluded.rd_wan,
 				staff = excluded.staff, electricity_kwh = excluded.electricity_kwh, water_t = excluded.water_t,
 				utility = excluded.utility, start_year = excluded.start_year,
-				updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-				append(args, tx.now, a.Username)...)
+				updated_at = excluded.updated_at, updated_by = excluded.updated_by, fig = excluded.fig`,
+				append(args, tx.now, a.Username, packFigures(nil, d))...)
 			if isForeignKey(err) {
 				return fugong.NotFound("企业")
 			}
@@ -173,12 +164,14 @@ func latestRun(ctx context.Context, q interface {
 	return id, err
 }
 
-// Firms reads a year's evaluation input: the year's figures in key order,
-// each joined with its enterprise (town, size class, current class; active
-// ones only) and its result in the latest run of the year before. A large
-// year is read in four key ranges at once: the scan is bound by the
-// driver's work per column, not by the database. The emission figures
-// share blocks of memory rather than one allocation each.
+// Firms reads a year's evaluation input: the year's figures (packed, see
+// mujun_figures.go) in key order with each firm's enterprise (town, size
+// class, current class; active ones only) and its class in the latest run
+// of the year before. A small year joins each row to its enterprise. A
+// large one (mergeFrom firms) reads the figures and the enterprises (a
+// covering index) as two scans in key order at once and merges them, in
+// firmParts key ranges at once: a join's lookup per row cost more than
+// both scans.
 func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, err error) {
 	last, err := latestRun(ctx, db.r, year-1)
 	if err != nil {
@@ -189,11 +182,11 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 		return nil, nil, err
 	}
 	parts := 1
-	if n >= 50_000 {
+	if n >= mergeFrom {
 		parts = firmParts
 	}
 	// bounds[k] is the first key of range k ("" for the first range).
-	bounds := make([]string, parts)
+	bounds := make([]string, parts+1)
 	for k := 1; k < parts; k++ {
 		if err := db.r.QueryRowContext(ctx, `SELECT uscc FROM mujun_annual_data WHERE year = $1 ORDER BY uscc LIMIT 1 OFFSET $2`,
 			year, n*k/parts).Scan(&bounds[k]); err != nil {
@@ -211,17 +204,15 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &where{}
-			w.add("d.year = ?", year)
-			w.add("e.status = 'active'")
-			if k > 0 {
-				w.add("d.uscc >= ?", bounds[k])
-			}
-			if k+1 < parts {
-				w.add("d.uscc < ?", bounds[k+1])
-			}
 			p := &got[k]
-			p.firms, p.above, p.err = db.firmRange(ctx, w, last, year, n/parts+1)
+			if parts == 1 {
+				p.firms, p.above, p.err = db.joinedFirms(ctx, year, n)
+			} else {
+				p.firms, p.above, p.err = db.mergedFirms(ctx, year, bounds[k], bounds[k+1], n/parts+1)
+			}
+			if p.err == nil {
+				p.err = db.lastClasses(ctx, last, p.firms)
+			}
 		}()
 	}
 	wg.Wait()
@@ -250,15 +241,11 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 	return above, below, nil
 }
 
-// firmParts is how many key ranges a large year is read in.
-const firmParts = 4
-
-// firmRange reads the firms of w (over d, the figures, and e, the
-// enterprises) and whether each is above designated size.
-func (db *DB) firmRange(ctx context.Context, w *where, lastRun int64, year, hint int) ([]mujun.Firm, []bool, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT d.uscc, e.town_code, e.size_class, coalesce(e.mujun_class, ''), coalesce(p.class, ''), `+
-		annualColsOf("d")+` FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc
-		LEFT JOIN mujun_results p ON p.run_id = `+w.next(lastRun)+` AND p.uscc = d.uscc`+w.String()+` ORDER BY d.uscc`, w.args...)
+// joinedFirms reads a year's firms joining each row to its enterprise.
+func (db *DB) joinedFirms(ctx context.Context, year, hint int) ([]mujun.Firm, []bool, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT d.fig, `+enterpriseKey("e")+`
+		FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc
+		WHERE d.year = $1 AND e.status = 'active' ORDER BY d.uscc`, year)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -266,28 +253,224 @@ func (db *DB) firmRange(ctx context.Context, w *where, lastRun int64, year, hint
 	firms := make([]mujun.Firm, 0, hint)
 	above := make([]bool, 0, hint)
 	var block []float64
-	var f mujun.Firm
-	var size, current, lastClass string
-	var em sql.NullFloat64
-	dest := append([]any{&f.Data.USCC, &f.Town, &size, &current, &lastClass}, annualDest(&f.Data, &em)...)
+	var fig, ent sql.RawBytes
+	towns := interned{}
 	for rows.Next() {
-		f = mujun.Firm{}
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(&fig, &ent); err != nil {
 			return nil, nil, err
 		}
-		f.Data.Year, f.LastClass, f.Current = year, mujun.Class(lastClass), mujun.Class(current)
-		if em.Valid {
-			if len(block) == cap(block) {
-				block = make([]float64, 0, 4096)
-			}
-			block = append(block, em.Float64)
-			f.Data.EmissionsT = &block[len(block)-1]
+		var f mujun.Firm
+		uscc, err := unpackFigures(fig, &f.Data, &block)
+		if err != nil {
+			return nil, nil, err
 		}
+		f.Data.USCC, f.Data.Year = string(uscc), year
+		_, town, up, class, err := splitEnterpriseKey(ent)
+		if err != nil {
+			return nil, nil, err
+		}
+		f.Town, f.Current = towns.of(town), class
 		firms = append(firms, f)
-		above = append(above, size == "above")
+		above = append(above, up)
 	}
 	return firms, above, rows.Err()
 }
+
+// classOf is a stored class ("" for none).
+func classOf(b []byte) mujun.Class {
+	if len(b) == 1 {
+		return classNames[b[0]]
+	}
+	return ""
+}
+
+// mergedFirms reads the firms of a year in the key range [from, to) ("" for
+// no bound): the figures and the active enterprises as two scans at once,
+// merged.
+func (db *DB) mergedFirms(ctx context.Context, year int, from, to string, hint int) ([]mujun.Firm, []bool, error) {
+	var ents enterpriseKeys
+	var entErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ents, entErr = db.enterpriseKeys(ctx, from, to, hint)
+	}()
+	w := &where{}
+	w.add("year = ?", year)
+	keyRange(w, "uscc", from, to)
+	firms, err := func() ([]mujun.Firm, error) {
+		rows, err := db.r.QueryContext(ctx, `SELECT fig FROM mujun_annual_data`+w.String()+` ORDER BY uscc`, w.args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		firms := make([]mujun.Firm, 0, hint)
+		var block []float64
+		var fig sql.RawBytes
+		for rows.Next() {
+			if err := rows.Scan(&fig); err != nil {
+				return nil, err
+			}
+			var f mujun.Firm
+			uscc, err := unpackFigures(fig, &f.Data, &block)
+			if err != nil {
+				return nil, err
+			}
+			f.Data.USCC, f.Data.Year = string(uscc), year
+			firms = append(firms, f)
+		}
+		return firms, rows.Err()
+	}()
+	<-done
+	if err != nil {
+		return nil, nil, err
+	}
+	if entErr != nil {
+		return nil, nil, entErr
+	}
+	// Keep the firms with an active enterprise, with its town and classes.
+	above := make([]bool, 0, len(firms))
+	kept, j := 0, 0
+	for i := range firms {
+		f := &firms[i]
+		for j < ents.len() && string(ents.key(j)) < f.Data.USCC {
+			j++
+		}
+		if j == ents.len() || string(ents.key(j)) != f.Data.USCC {
+			continue
+		}
+		f.Town, f.Current = ents.towns[j], ents.classes[j]
+		firms[kept] = *f
+		above = append(above, ents.above[j])
+		kept++
+	}
+	return firms[:kept], above, nil
+}
+
+// keyRange limits col to [from, to), "" for no bound.
+func keyRange(w *where, col, from, to string) {
+	if from != "" {
+		w.add(col+" >= ?", from)
+	}
+	if to != "" {
+		w.add(col+" < ?", to)
+	}
+}
+
+// enterpriseKeys are the active enterprises of a key range, in key order,
+// with what evaluation needs of them; the keys share one buffer.
+type enterpriseKeys struct {
+	buf     []byte
+	ends    []int
+	towns   []string
+	above   []bool
+	classes []mujun.Class
+}
+
+func (e *enterpriseKeys) len() int { return len(e.ends) }
+
+// key is enterprise i's USCC, pointing into the buffer.
+func (e *enterpriseKeys) key(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = e.ends[i-1]
+	}
+	return e.buf[start:e.ends[i]]
+}
+
+func (db *DB) enterpriseKeys(ctx context.Context, from, to string, hint int) (enterpriseKeys, error) {
+	w := &where{}
+	w.add("status = 'active'")
+	keyRange(w, "uscc", from, to)
+	e := enterpriseKeys{buf: make([]byte, 0, hint*18), ends: make([]int, 0, hint), towns: make([]string, 0, hint),
+		above: make([]bool, 0, hint), classes: make([]mujun.Class, 0, hint)}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+enterpriseKey("enterprises")+` FROM enterprises`+
+		w.String()+` ORDER BY uscc`, w.args...)
+	if err != nil {
+		return e, err
+	}
+	defer rows.Close()
+	var ent sql.RawBytes
+	towns := interned{}
+	for rows.Next() {
+		if err := rows.Scan(&ent); err != nil {
+			return e, err
+		}
+		uscc, town, above, class, err := splitEnterpriseKey(ent)
+		if err != nil {
+			return e, err
+		}
+		e.buf = append(e.buf, uscc...)
+		e.ends = append(e.ends, len(e.buf))
+		e.towns = append(e.towns, towns.of(town))
+		e.above = append(e.above, above)
+		e.classes = append(e.classes, class)
+	}
+	return e, rows.Err()
+}
+
+// enterpriseKey is what evaluation needs of an enterprise (alias t) as one
+// text, "USCC town size class": the driver's cost is per column.
+func enterpriseKey(t string) string {
+	return t + `.uscc || ' ' || ` + t + `.town_code || ' ' || ` + t + `.size_class || ' ' || coalesce(` + t + `.mujun_class, '')`
+}
+
+// splitEnterpriseKey reads an enterpriseKey.
+func splitEnterpriseKey(b []byte) (uscc, town []byte, above bool, class mujun.Class, err error) {
+	var fs [4][]byte
+	for i := range 3 {
+		sp := bytes.IndexByte(b, ' ')
+		if sp < 0 {
+			return nil, nil, false, "", errors.New("store: an enterprise's key is cut short")
+		}
+		fs[i], b = b[:sp], b[sp+1:]
+	}
+	fs[3] = b
+	return fs[0], fs[1], string(fs[2]) == "above", classOf(fs[3]), nil
+}
+
+// lastClasses sets each firm's class in the run last (none when 0): the
+// run's keys merged with the firms, both in USCC order.
+func (db *DB) lastClasses(ctx context.Context, last int64, firms []mujun.Firm) error {
+	if last == 0 || len(firms) == 0 {
+		return nil
+	}
+	j := 0
+	w := &where{}
+	w.add("run_id = ?", last)
+	w.add("first_uscc <= ?", firms[len(firms)-1].Data.USCC)
+	// The chunk that holds the first firm and those after it.
+	w.add(`seq >= coalesce((SELECT max(seq) FROM mujun_result_chunks WHERE run_id = ? AND first_uscc <= ?), 0)`, last, firms[0].Data.USCC)
+	rows, err := db.r.QueryContext(ctx, `SELECT head FROM mujun_result_chunks`+w.String()+` ORDER BY seq`, w.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var head sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&head); err != nil {
+			return err
+		}
+		if err := eachKey(head, func(k *packedKey) error {
+			for j < len(firms) && firms[j].Data.USCC < string(k.uscc) {
+				j++
+			}
+			if j < len(firms) && firms[j].Data.USCC == string(k.uscc) {
+				firms[j].LastClass = k.class
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// firmParts is how many key ranges a large year is read in, each as two
+// scans at once; mergeFrom is the size of a large year.
+const firmParts = 2
+
+var mergeFrom = 50_000
 
 // exemptions number the exemptions in a result's detail.
 var exemptions = []mujun.Exemption{mujun.NotExempt, mujun.ExemptUtility, mujun.ExemptStartup}
@@ -375,11 +558,8 @@ func decodeMarks(b []byte) ([]mujun.Mark, error) {
 	return out, nil
 }
 
-var resultCols = []string{"run_id", "uscc", "grp", "pos", "town_code", "class", "detail"}
-
 // SaveRun keeps a run with its results in one transaction: the run row,
-// the results through the bulk path (COPY on PostgreSQL, multi-row
-// INSERTs on SQLite, every constraint checked), their counts per group,
+// the results packed (mujun_pack.go) through the bulk path, their counts per group,
 // town and class, the registry class of each firm in changes with an
 // audit row each (the audit rows by the bulk path too), and the audit of
 // the run.
@@ -390,27 +570,7 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 	}
 	now := db.now()
 	r.CreatedAt, r.CreatedBy = local(now), a.Username
-	counts := map[[3]string]int{}
-	total := 0
-	for _, ev := range evs {
-		total += len(ev.Results)
-	}
-	// One buffer for every result's detail; each row's slice points into it.
-	keys := 1
-	if len(evs) > 0 {
-		keys = max(keys, len(evs[0].Keys))
-	}
-	detail := make([]byte, 0, total*(8+keys*12))
-	bounds := make([]int, 0, total+1)
-	bounds = append(bounds, 0)
-	for _, ev := range evs {
-		for i := range ev.Results {
-			res := &ev.Results[i]
-			detail = encodeDetail(detail, res)
-			bounds = append(bounds, len(detail))
-			counts[[3]string{string(ev.Group), res.Town, string(res.Class)}]++
-		}
-	}
+	packed := packRun(evs)
 	err = db.bulkChecked(ctx, func(w bulkWriter) error {
 		if db.dialect().rowLocks {
 			// Numbering runs of a year: one instance at a time.
@@ -429,29 +589,12 @@ func (db *DB) SaveRun(ctx context.Context, a fugong.Actor, r mujun.Run, evs []*m
 				int64(r.EmissionAverage[mujun.Below]), r.SetClasses, now, a.Username}, &r.ID); err != nil {
 			return err
 		}
-		row := make([]any, len(resultCols))
-		k := 0
-		for _, ev := range evs {
-			pos := positions(ev.Results)
-			first := k
-			if err := w.rows("mujun_results", resultCols, len(ev.Results), func(i int) []any {
-				res := &ev.Results[i]
-				row[0], row[1], row[2], row[3] = r.ID, res.USCC, string(ev.Group), pos[i]
-				row[4], row[5] = res.Town, string(res.Class)
-				row[6] = detail[bounds[first+i]:bounds[first+i+1]:bounds[first+i+1]]
-				return row
-			}); err != nil {
-				return err
-			}
-			k += len(ev.Results)
+		if err := packed.write(w, r.ID); err != nil {
+			return err
 		}
-		keys := make([][3]string, 0, len(counts))
-		for key := range counts {
-			keys = append(keys, key)
-		}
-		if err := w.rows("mujun_class_counts", []string{"run_id", "grp", "town_code", "class", "firms"}, len(keys), func(i int) []any {
-			key := keys[i]
-			return []any{r.ID, key[0], key[1], key[2], counts[key]}
+		if err := w.rows("mujun_class_counts", []string{"run_id", "grp", "town_code", "class", "firms"}, len(packed.counts), func(i int) []any {
+			c := &packed.counts[i]
+			return []any{r.ID, string(c.Group), c.Town, string(c.Class), c.Firms}
 		}); err != nil {
 			return err
 		}
@@ -602,155 +745,6 @@ func (db *DB) Run(ctx context.Context, id int64) (mujun.Run, error) {
 	return r, notFound(err, "评价批次")
 }
 
-// ClassCounts counts a run's results in scope by group, town and class:
-// the city's from the counts kept with the run, a narrower scope's from
-// its results.
-func (db *DB) ClassCounts(ctx context.Context, a fugong.Actor, run int64) ([]mujun.ClassCount, error) {
-	q := `SELECT grp, town_code, class, firms FROM mujun_class_counts WHERE run_id = $1 ORDER BY grp, town_code, class`
-	args := []any{run}
-	if !a.CityWide() {
-		w := &where{}
-		w.add("r.run_id = ?", run)
-		w.enterpriseScope(a)
-		q = `SELECT r.grp, r.town_code, r.class, count(*) FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc` +
-			w.String() + ` GROUP BY r.grp, r.town_code, r.class ORDER BY r.grp, r.town_code, r.class`
-		args = w.args
-	}
-	rows, err := db.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []mujun.ClassCount{}
-	for rows.Next() {
-		var c mujun.ClassCount
-		if err := rows.Scan(&c.Group, &c.Town, &c.Class, &c.Firms); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-const listedCols = `r.uscc, r.grp, r.town_code, r.class, r.detail, e.name`
-
-func scanListed(sc interface{ Scan(...any) error }) (mujun.Listed, error) {
-	var l mujun.Listed
-	var detail []byte
-	if err := sc.Scan(&l.USCC, &l.Group, &l.Town, &l.Class, &detail, &l.Name); err != nil {
-		return l, err
-	}
-	return l, decodeDetail(detail, &l.Result)
-}
-
-// Results lists a page of a run's results in scope, by group and place.
-// The city's total comes from the counts kept with the run.
-func (db *DB) Results(ctx context.Context, a fugong.Actor, f mujun.ResultFilter) ([]mujun.Listed, int, error) {
-	w := &where{}
-	w.add("r.run_id = ?", f.Run)
-	if f.Group != "" {
-		w.add("r.grp = ?", string(f.Group))
-	}
-	if f.Town != "" {
-		w.add("r.town_code = ?", f.Town)
-	}
-	if f.Class != "" {
-		w.add("r.class = ?", string(f.Class))
-	}
-	var total int
-	if a.CityWide() {
-		cw := &where{}
-		cw.add("run_id = ?", f.Run)
-		if f.Group != "" {
-			cw.add("grp = ?", string(f.Group))
-		}
-		if f.Town != "" {
-			cw.add("town_code = ?", f.Town)
-		}
-		if f.Class != "" {
-			cw.add("class = ?", string(f.Class))
-		}
-		if err := db.r.QueryRowContext(ctx, `SELECT coalesce(sum(firms), 0) FROM mujun_class_counts`+cw.String(), cw.args...).Scan(&total); err != nil {
-			return nil, 0, err
-		}
-	} else {
-		w.enterpriseScope(a)
-		if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc`+w.String(),
-			w.args...).Scan(&total); err != nil {
-			return nil, 0, err
-		}
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+listedCols+` FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc`+
-		w.String()+` ORDER BY r.grp, r.pos`+pageClause(w, f.Page, f.PerPage), w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []mujun.Listed{}
-	for rows.Next() {
-		l, err := scanListed(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, l)
-	}
-	return out, total, rows.Err()
-}
-
-// Result returns one firm's result in a run.
-func (db *DB) Result(ctx context.Context, run int64, uscc string) (mujun.Listed, error) {
-	l, err := scanListed(db.r.QueryRowContext(ctx, `SELECT `+listedCols+` FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc
-		WHERE r.run_id = $1 AND r.uscc = $2`, run, uscc))
-	return l, notFound(err, "该企业在本次评价中的结果")
-}
-
-// Classes returns a run's results in scope with their USCC, town and class.
-func (db *DB) Classes(ctx context.Context, a fugong.Actor, run int64) ([]mujun.Result, error) {
-	w := &where{}
-	w.add("r.run_id = ?", run)
-	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, `SELECT r.uscc, r.town_code, r.class FROM mujun_results r JOIN enterprises e ON e.uscc = r.uscc`+
-		w.String(), w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []mujun.Result{}
-	for rows.Next() {
-		var r mujun.Result
-		if err := rows.Scan(&r.USCC, &r.Town, &r.Class); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// Uses returns every enterprise in scope graded in a run with its class
-// there and its annual use in the run's year, in town and code order.
-func (db *DB) Uses(ctx context.Context, a fugong.Actor, run int64) ([]mujun.Use, error) {
-	w := &where{}
-	w.add("r.run_id = ?", run)
-	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, `SELECT r.uscc, r.town_code, r.class, d.electricity_kwh, d.water_t
-		FROM mujun_results r JOIN mujun_runs u ON u.id = r.run_id
-		JOIN mujun_annual_data d ON d.year = u.year AND d.uscc = r.uscc
-		JOIN enterprises e ON e.uscc = r.uscc`+w.String()+` ORDER BY r.town_code, r.uscc`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []mujun.Use{}
-	for rows.Next() {
-		var u mujun.Use
-		if err := rows.Scan(&u.USCC, &u.Town, &u.Class, &u.ElectricityKWh, &u.WaterT); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
-
 // SaveScenario keeps a relief scenario as it was computed.
 func (db *DB) SaveScenario(ctx context.Context, a fugong.Actor, s mujun.Scenario) (mujun.Scenario, error) {
 	b, err := json.Marshal(s.Relief)
@@ -812,7 +806,7 @@ func (db *DB) Scenario(ctx context.Context, id int64) (mujun.Scenario, error) {
 }
 
 var annualBulkCols = []string{"year", "uscc", "land_mu", "tax_wan", "value_added_wan", "revenue_wan", "energy_tce",
-	"emissions_t", "rd_wan", "staff", "electricity_kwh", "water_t", "utility", "start_year", "updated_at", "updated_by"}
+	"emissions_t", "rd_wan", "staff", "electricity_kwh", "water_t", "utility", "start_year", "updated_at", "updated_by", "fig"}
 
 // LoadAnnualData inserts generated annual figures in one transaction,
 // fast and without audit rows: for generated data only (the demo city,
@@ -820,12 +814,19 @@ var annualBulkCols = []string{"year", "uscc", "land_mu", "tax_wan", "value_added
 func (db *DB) LoadAnnualData(ctx context.Context, rows []mujun.AnnualData) error {
 	now := db.now()
 	row := make([]any, len(annualBulkCols))
+	var fig []byte
 	return db.bulk(ctx, func(w bulkWriter) error {
 		return w.rows("mujun_annual_data", annualBulkCols, len(rows), func(i int) []any {
 			d := &rows[i]
 			row[0], row[1] = d.Year, d.USCC
 			copy(row[2:14], annualArgs(d))
 			row[14], row[15] = now, "system"
+			if len(fig)+figSize+64 > cap(fig) {
+				fig = make([]byte, 0, 64<<10)
+			}
+			n := len(fig)
+			fig = packFigures(fig, d)
+			row[16] = fig[n:len(fig):len(fig)]
 			return row
 		})
 	})

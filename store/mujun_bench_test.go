@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -24,8 +25,8 @@ import (
 // BenchmarkMujunEvaluate measures a year's evaluation end to end, as
 // mujun.Service.Evaluate does it: read the year's figures (with each
 // firm's town, size and last year's class), grade both groups, and write
-// the run with its results (the bulk path: multi-row INSERTs on SQLite,
-// COPY on PostgreSQL) and their counts, in one audited transaction.
+// the run with its results (packed, store/mujun_pack.go, through the bulk
+// path) and their counts, in one audited transaction.
 //
 //	go test -run '^$' -bench MujunEvaluate -benchtime 3x ./store/
 //
@@ -35,7 +36,10 @@ import (
 // so last year's class is read as in production. The first run sets every
 // firm's registry class (one audit row each) and is timed apart, in the
 // log; the loop re-runs the year, as after a data correction, when few or
-// no classes change. Metrics: the three phases in ms, and the peak heap.
+// no classes change. Metrics: the three phases in ms, the CPU time of the
+// process (on shared cores a steadier measure than the clock), the peak
+// heap; then a page of results by town and class (the first and one in
+// the middle of the list) and a firm's explanation.
 func BenchmarkMujunEvaluate(b *testing.B) {
 	big := os.Getenv("FUGONG_BENCH_MUJUN_1M")
 	for _, c := range []struct {
@@ -173,19 +177,31 @@ func benchmarkEvaluate(b *testing.B, engine string, n int) {
 		b.Fatal(err)
 	}
 	runtime.GC()
-	var read, eval, write time.Duration
+	var read, eval, write, cpu, readCPU, writeCPU time.Duration
+	if path := os.Getenv("FUGONG_BENCH_MUJUN_PROFILE"); path != "" {
+		// The loop's CPU profile, without the setup's.
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var peak uint64
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		// The steps of mujun.Service.Evaluate, timed one by one.
 		stop := peakHeap()
-		t0 := time.Now()
+		t0, c0 := time.Now(), cpuTime()
 		above, below, err := db.Firms(ctx, 2019)
 		if err != nil {
 			b.Fatal(err)
 		}
-		t1 := time.Now()
+		t1, c1 := time.Now(), cpuTime()
 		run := mujun.Run{Year: 2019, Settings: set, Firms: map[mujun.Group]int{}, Graded: map[mujun.Group]int{}, EmissionAverage: map[mujun.Group]mujun.Points{}}
 		var evs []*mujun.Evaluation
 		groups := [][]mujun.Firm{above, below}
@@ -199,17 +215,48 @@ func benchmarkEvaluate(b *testing.B, engine string, n int) {
 		}
 		run.SetClasses = true
 		changes := mujun.ClassChanges(groups, evs)
-		t2 := time.Now()
+		t2, c2 := time.Now(), cpuTime()
 		if _, err := db.SaveRun(ctx, a, run, evs, changes); err != nil {
 			b.Fatal(err)
 		}
 		t3 := time.Now()
-		read, eval, write = read+t1.Sub(t0), eval+t2.Sub(t1), write+t3.Sub(t2)
+		c3 := cpuTime()
+		read, eval, write, cpu = read+t1.Sub(t0), eval+t2.Sub(t1), write+t3.Sub(t2), cpu+c3-c0
+		readCPU, writeCPU = readCPU+c1-c0, writeCPU+c3-c2
 		peak = max(peak, stop())
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
 	b.ReportMetric(ms(read), "read-ms")
 	b.ReportMetric(ms(eval), "eval-ms")
 	b.ReportMetric(ms(write), "write-ms")
+	b.ReportMetric(ms(cpu), "cpu-ms")
+	b.ReportMetric(ms(readCPU), "read-cpu-ms")
+	b.ReportMetric(ms(writeCPU), "write-cpu-ms")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+
+	// What the run is read by: pages of results by town and class (the
+	// first and one deep in the town's list), a firm's explanation.
+	last, err := db.Runs(ctx, 2019)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Now()
+	const pages = 20
+	var some mujun.Listed
+	for i := range pages / 2 {
+		f := mujun.ResultFilter{Run: last[0].ID, Town: benchTowns[i%len(benchTowns)], Class: mujun.Classes[i%len(mujun.Classes)], Page: 1, PerPage: 50}
+		for range 2 {
+			ls, total, err := svc.Results(ctx, a, f)
+			if err != nil || len(ls) == 0 || total == 0 {
+				b.Fatalf("page %+v: %d of %d, %v", f, len(ls), total, err)
+			}
+			some, f.Page = ls[len(ls)-1], 1+total/50/2
+		}
+	}
+	b.ReportMetric(float64(time.Since(t0).Microseconds())/1000/pages, "page-ms")
+	t0 = time.Now()
+	if _, l, _, err := svc.Result(ctx, a, last[0], some.USCC); err != nil || l.Score != some.Score {
+		b.Fatalf("explanation of %s: %+v %v", some.USCC, l, err)
+	}
+	b.ReportMetric(float64(time.Since(t0).Microseconds())/1000, "firm-ms")
 }
