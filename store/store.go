@@ -42,6 +42,7 @@ type DB struct {
 	commitOnce sync.Once
 	commits    []*groupCommitter
 	stats      commitStats
+	sessions   sessionCache
 	prepared   atomic.Pointer[map[string]*sql.Stmt]
 	// writeFailure is the last write's failure while the database is to
 	// blame (noteWrite).
