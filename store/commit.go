@@ -174,7 +174,8 @@ func (c *groupCommitter) commit(batch []*pending) {
 				return err
 			}
 			ctx := context.WithoutCancel(p.ctx)
-			mark := len(tx.counts) // this submission's counter changes start here
+			// This submission's counter changes and audit rows start here.
+			mark, auditMark := len(tx.counts), len(tx.audits)
 			p.res, p.err = tx.submit(ctx, p.a, p.s)
 			for try := 0; try < 3 && p.err != nil && (isUnique(p.err) || isDeadlock(p.err)); try++ {
 				// Another instance stored the same report or key meanwhile,
@@ -183,7 +184,7 @@ func (c *groupCommitter) commit(batch []*pending) {
 				if _, err := tx.Exec(qRollbackTo); err != nil {
 					return err
 				}
-				tx.counts = tx.counts[:mark]
+				tx.counts, tx.audits = tx.counts[:mark], tx.audits[:auditMark]
 				p.res, p.err = tx.submit(ctx, p.a, p.s)
 			}
 			if p.err != nil {
@@ -196,14 +197,15 @@ func (c *groupCommitter) commit(batch []*pending) {
 					}
 					return err
 				}
-				tx.counts = tx.counts[:mark]
+				tx.counts, tx.audits = tx.counts[:mark], tx.audits[:auditMark]
 			}
 			if _, err := tx.Exec(qRelease); err != nil {
 				return err
 			}
 		}
-		// write adds the batch's counter changes, summed: one upsert per
-		// day and town instead of one per submission.
+		// write adds the batch's audit rows, a few statements for all,
+		// and its counter changes, summed: one upsert per day and town
+		// instead of one per submission.
 		return nil
 	})
 	if err == nil {

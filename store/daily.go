@@ -113,7 +113,7 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 	if !created {
 		action, before = "update", old.Figures
 	}
-	if err := tx.audit(a, action, "daily_report", r.USCC+"/"+r.Date, before, r.Figures); err != nil {
+	if err := tx.auditLater(a, action, "daily_report", r.USCC+"/"+r.Date, before, r.Figures); err != nil {
 		return daily.Result{}, err
 	}
 	return daily.Result{Report: r, Created: created}, nil
@@ -203,7 +203,7 @@ func (db *DB) LastReport(ctx context.Context, uscc, before string) (daily.Report
 // Setting returns a stored setting, ok false when it was never set (the
 // module's default applies).
 func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
-	err = db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&value)
+	err = db.readRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&value)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}

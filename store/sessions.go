@@ -81,7 +81,7 @@ func (db *DB) readGens() {
 		}
 		c.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), genReadTimeout)
-		r.err = db.r.QueryRowContext(ctx, `SELECT gen FROM cache_generations WHERE name = 'sessions'`).Scan(&r.gen)
+		r.err = db.readRow(ctx, `SELECT gen FROM cache_generations WHERE name = 'sessions'`).Scan(&r.gen)
 		cancel()
 		close(r.done)
 	}
@@ -104,7 +104,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (account.User, 
 		return s.user, s.kind, nil
 	}
 	s = cachedSession{gen: gen}
-	s.user, err = scanUser(db.r.QueryRowContext(ctx, `SELECT `+userCols+`, s.kind, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+	s.user, err = scanUser(db.readRow(ctx, `SELECT `+userCols+`, s.kind, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled`, tokenHash, now), &s.kind, &s.expires)
 	if err != nil {
 		return account.User{}, "", notFound(err, "会话")
