@@ -115,6 +115,10 @@ type Result struct {
 	// Received is today's city-wide received count from the completeness
 	// API after the submissions; Created the 201 answers it must equal.
 	Received, Created int
+	// Commits is what the group committers did during the submissions:
+	// each transaction is one flush of the log (SQLite's WAL fsync with
+	// synchronous FULL, PostgreSQL's WAL flush).
+	Commits store.CommitStats
 	// AfterLoad is the memory once the data is stored (its peak is the
 	// generation's); End the memory at the end, its peak that of serving
 	// and querying alone.
@@ -257,12 +261,15 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 		}
 		defer f.Close()
 	}
+	commits0 := db.CommitStats()
 	submit := drive(ctx, "submit (PUT report)", cfg.Concurrency, cfg.Duration, cfg.Requests, sub.do,
 		func(s int) bool { return s == http.StatusCreated || s == http.StatusOK })
 	if cfg.CPUProfile != "" {
 		pprof.StopCPUProfile()
 	}
 	res.Phases = append(res.Phases, submit)
+	commits1 := db.CommitStats()
+	res.Commits = store.CommitStats{Batches: commits1.Batches - commits0.Batches, Submissions: commits1.Submissions - commits0.Submissions}
 	res.Created = submit.Statuses[http.StatusCreated]
 	if ctx.Err() != nil {
 		return res, ctx.Err()

@@ -52,7 +52,7 @@ func scanReport(s scanner) (daily.Report, error) {
 // refused one leaves the others whole. It returns once the transaction has
 // committed.
 func (db *DB) Submit(ctx context.Context, a fugong.Actor, s daily.Submission) (daily.Result, error) {
-	return db.committer().submit(ctx, a, s)
+	return db.committer(s.USCC).submit(ctx, a, s)
 }
 
 // submit stores one submission inside tx.
@@ -73,11 +73,7 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 			return daily.Result{}, err
 		}
 	}
-	// Submissions share their town's row, a sign-off takes it alone: no
-	// report commits into a day being signed.
-	if err := tx.lockRow(ctx, lockShare, "towns", "code", s.Town); err != nil {
-		return daily.Result{}, err
-	}
+	// The committer holds the town's row (groupCommitter.commit).
 	var locked bool
 	err := tx.QueryRowContext(ctx, qSignedLookup, s.Town, s.Date).Scan(&locked)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -117,7 +113,7 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 	if !created {
 		action, before = "update", old.Figures
 	}
-	if err := tx.audit(a, action, "daily_report", r.USCC+"/"+r.Date, before, r.Figures); err != nil {
+	if err := tx.auditLater(a, action, "daily_report", r.USCC+"/"+r.Date, before, r.Figures); err != nil {
 		return daily.Result{}, err
 	}
 	return daily.Result{Report: r, Created: created}, nil
@@ -207,7 +203,7 @@ func (db *DB) LastReport(ctx context.Context, uscc, before string) (daily.Report
 // Setting returns a stored setting, ok false when it was never set (the
 // module's default applies).
 func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
-	err = db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&value)
+	err = db.readRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&value)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}

@@ -41,6 +41,13 @@ const maxAttempts = 5
 func (db *DB) submitAll(ctx context.Context, a fugong.Actor, subs []daily.Submission) ([]daily.Result, error) {
 	out := make([]daily.Result, len(subs))
 	err := db.write(ctx, func(tx *Tx) error {
+		towns := make([]string, len(subs))
+		for i, s := range subs {
+			towns[i] = s.Town
+		}
+		if err := tx.lockTowns(ctx, towns); err != nil {
+			return err
+		}
 		for i, s := range subs {
 			if err := ctx.Err(); err != nil {
 				return err

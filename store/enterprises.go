@@ -95,7 +95,7 @@ func (db *DB) GetEnterprise(ctx context.Context, a fugong.Actor, uscc string) (r
 	w := &where{}
 	w.enterpriseScope(a)
 	w.add("e.uscc = ?", uscc)
-	e, err := scanEnterprise(db.r.QueryRowContext(ctx, `SELECT `+enterpriseCols+enterpriseFrom+w.String(), w.args...))
+	e, err := scanEnterprise(db.readRow(ctx, `SELECT `+enterpriseCols+enterpriseFrom+w.String(), w.args...))
 	return e, notFound(err, "企业")
 }
 

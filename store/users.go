@@ -190,14 +190,6 @@ func (db *DB) CreateSession(ctx context.Context, u account.User, tokenHash, kind
 	})
 }
 
-// SessionUser returns the enabled user behind a live session.
-func (db *DB) SessionUser(ctx context.Context, tokenHash string) (account.User, string, error) {
-	var kind string
-	u, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userCols+`, s.kind FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled`, tokenHash, db.now()), &kind)
-	return u, kind, notFound(err, "会话")
-}
-
 // DeleteSession ends a session.
 func (db *DB) DeleteSession(ctx context.Context, a fugong.Actor, tokenHash string) error {
 	return db.write(ctx, func(tx *Tx) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -68,8 +69,27 @@ type errorBody struct {
 	Rows     any              `json:"rows,omitempty"`
 }
 
+// statusClientGone is the request log's status of a request whose client
+// hung up before its answer (nginx's 499): nothing is sent, and nothing
+// failed on the server's side.
+const statusClientGone = 499
+
+// clientGone reports whether err is the request's own cancellation, the
+// client having hung up, and if so logs it as such and records the status.
+func (s *Server) clientGone(w http.ResponseWriter, r *http.Request, err error) bool {
+	if r.Context().Err() == nil || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return false
+	}
+	s.Logger.Info("client gone", "method", r.Method, "path", r.URL.Path)
+	w.WriteHeader(statusClientGone)
+	return true
+}
+
 // writeError answers an API request with {"error": {...}}.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(w, r, err) {
+		return
+	}
 	e := s.publicError(r, err)
 	setRetryAfter(w, e)
 	writeJSON(w, statusOf[e.Code], map[string]errorBody{"error": {Code: e.Code, Field: e.Field, Message: e.Message, Problems: e.Problems}})

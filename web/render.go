@@ -268,6 +268,9 @@ type errorPage struct {
 
 // renderError shows an error as a page with the status of its code.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, ss *session, err error) {
+	if s.clientGone(w, r, err) {
+		return
+	}
 	e := s.publicError(r, err)
 	status := statusOf[e.Code]
 	setRetryAfter(w, e)
