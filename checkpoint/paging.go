@@ -5,7 +5,7 @@ import "fugong"
 // Paging of the lists.
 const (
 	DefaultPerPage = 50
-	MaxPerPage     = 200
+	MaxPerPage     = 500
 )
 
 func pageOf(page, perPage int) (int, int, error) {
