@@ -278,6 +278,9 @@ type Registration struct {
 	ConfirmedBy string     `json:"confirmed_by,omitempty"`
 	Celsius     float64    `json:"celsius,omitempty"`
 	FeverAlert  bool       `json:"fever_alert"`
+	// Key is the staff's form key (an idempotency key): the post's
+	// registration sent again under it is the one already stored.
+	Key string `json:"-"`
 }
 
 // NewRegistration is the registration a normalised form makes at post p,

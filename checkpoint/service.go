@@ -218,7 +218,7 @@ func (s *Service) Register(ctx context.Context, p Post, v url.Values, cookie str
 	if err := fugong.Invalid(ps); err != nil {
 		return Registered{}, &FormError{Form: f, Err: err}
 	}
-	row, err := s.add(ctx, keys, p, f, now)
+	row, err := s.add(ctx, keys, p, f, now, "")
 	if err != nil {
 		return Registered{}, err
 	}
@@ -253,11 +253,15 @@ func (s *Service) Register(ctx context.Context, p Post, v url.Values, cookie str
 }
 
 // add stores a normalised form's registration at p, sealed.
-func (s *Service) add(ctx context.Context, keys *pii.Keyring, p Post, f Form, now time.Time) (RegistrationRow, error) {
+func (s *Service) add(ctx context.Context, keys *pii.Keyring, p Post, f Form, now time.Time, key string) (RegistrationRow, error) {
 	if p.ID <= 0 {
 		return RegistrationRow{}, errors.New("checkpoint: a registration needs its post")
 	}
+	if len(key) > 200 {
+		return RegistrationRow{}, fugong.Errorf(fugong.EInvalid, "key", "表单编号不能超过200个字符")
+	}
 	g := NewRegistration(p, f, "", now)
+	g.Key = key
 	idn, phone := g.IDNumber, g.Phone
 	g.IDNumber, g.Phone = "", ""
 	return s.Store.AddRegistration(ctx, g, func() (string, error) { return NewNumber(s.Random) },
@@ -305,7 +309,7 @@ func (s *Service) StaffRegister(ctx context.Context, a fugong.Actor, post int64,
 	if err := fugong.Invalid(ps); err != nil {
 		return RegistrationRow{}, &FormError{Form: f, Err: err}
 	}
-	return s.add(ctx, keys, p, f, now)
+	return s.add(ctx, keys, p, f, now, v.Get("key"))
 }
 
 // RegistrationQuery selects a post's registrations of a day.

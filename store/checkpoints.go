@@ -381,7 +381,23 @@ func (db Checkpoints) AddRegistration(ctx context.Context, g checkpoint.Registra
 	seal func(id int64) (checkpoint.Sealed, error)) (checkpoint.RegistrationRow, error) {
 	var out checkpoint.RegistrationRow
 	g.IDNumber, g.Phone = "", ""
+	var key any // NULL without one: the unique index ignores those
+	if g.Key != "" {
+		key = g.Key
+	}
+	var stored int64 // the registration already stored under the key
 	err := db.write(ctx, func(tx *Tx) error {
+		if key != nil {
+			// One registration of a key at a time: the page and its service
+			// worker may send the same one at once.
+			if err := tx.lockRow(ctx, lockUpdate, "checkpoint_posts", "id", g.Post); err != nil {
+				return err
+			}
+			err := tx.QueryRowContext(ctx, `SELECT id FROM checkpoint_registrations WHERE post_id = $1 AND client_key = $2`, g.Post, key).Scan(&stored)
+			if err != sql.ErrNoRows {
+				return err
+			}
+		}
 		ids, err := tx.reserveIDs(ctx, checkpoint.TableRegistrations, 1)
 		if err != nil {
 			return err
@@ -411,11 +427,11 @@ func (db Checkpoints) AddRegistration(ctx context.Context, g checkpoint.Registra
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO checkpoint_registrations (id, post_id, town_code, day, number, at, name, plate,
 				origin, destination, direction, fever, cough, high_risk_area, health_code, flagged,
-				key_id, id_cipher, id_index, id_masked, phone_cipher, phone_masked)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+				key_id, id_cipher, id_index, id_masked, phone_cipher, phone_masked, client_key)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 				g.ID, g.Post, g.Town, g.Day, g.Number, at, g.Name, g.Plate, g.Origin, g.Destination, string(g.Direction),
 				string(g.Fever), string(g.Cough), string(g.HighRiskArea), string(g.HealthCode), len(g.Flags()) > 0,
-				int64(s.KeyID), s.IDNumber, string(s.IDIndex), s.IDMasked, phone, s.PhoneMasked)
+				int64(s.KeyID), s.IDNumber, string(s.IDIndex), s.IDMasked, phone, s.PhoneMasked, key)
 			if isUnique(err) {
 				if _, err := tx.Exec(qRollbackTo); err != nil {
 					return err
@@ -434,6 +450,9 @@ func (db Checkpoints) AddRegistration(ctx context.Context, g checkpoint.Registra
 		out = checkpoint.RegistrationRow{Registration: g, Sealed: s}
 		return tx.auditPII(Traveller, "create", "registration", idString(g.ID), nil, out.Masked())
 	})
+	if err == nil && stored != 0 {
+		return registrationInScope(ctx, db.r, fugong.System, stored)
+	}
 	return out, err
 }
 

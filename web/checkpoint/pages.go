@@ -3,6 +3,7 @@ package checkpoint
 import (
 	"bytes"
 	"errors"
+	"fugong/account"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -449,6 +450,9 @@ type staffPage struct {
 	Post    checkpoint.Post
 	Fields  []field
 	Message string
+	// Key is the form's key: sent twice (a retry, the phone's offline
+	// outbox) it stores one registration.
+	Key string
 }
 
 func (m *module) staffForm(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
@@ -460,7 +464,7 @@ func (m *module) staffForm(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 		return fugong.Errorf(fugong.EForbidden, "", "只有本卡口工作人员、所属乡镇街道、联防联控组和系统管理员可以代为登记")
 	}
 	ss.Render(w, r, http.StatusOK, "checkpoint_register", staffPage{Base: ss.Base(p.Name+" 代为登记", "/checkpoints"), Post: p,
-		Fields: fields(map[string]string{}, nil)})
+		Fields: fields(map[string]string{}, nil), Key: account.NewToken()})
 	return nil
 }
 
@@ -490,7 +494,7 @@ func (m *module) staffRegister(w http.ResponseWriter, r *http.Request, ss *web.S
 		v[name] = strings.TrimSpace(r.PostFormValue(name))
 	}
 	ss.Render(w, r, http.StatusBadRequest, "checkpoint_register", staffPage{Base: ss.Base(p.Name+" 代为登记", "/checkpoints"), Post: p,
-		Fields: fields(v, bad), Message: "有 " + strconv.Itoa(len(bad)) + " 项需要修改"})
+		Fields: fields(v, bad), Message: "有 " + strconv.Itoa(len(bad)) + " 项需要修改", Key: r.PostFormValue("key")})
 	return nil
 }
 

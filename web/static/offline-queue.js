@@ -8,9 +8,19 @@
   // The pages kept on the phone for offline use (the forms people fill in
   // the field, and the lists that lead to them).
   var PAGES = [/^\/$/, /^\/enterprises\/[^/]+\/reports\/\d{4}-\d{2}-\d{2}$/, /^\/enterprises\/[^/]+\/visits\/new$/,
-    /^\/enterprises\/[^/]+\/visits$/, /^\/checkpoints\/\d+\/post$/, /^\/isolation-points\/\d+$/, /^\/pairings$/, /^\/enterprises\/[^/]+$/];
+    /^\/enterprises\/[^/]+\/visits$/, /^\/checkpoints\/\d+\/(desk|register)$/, /^\/isolation-points\/\d+$/, /^\/pairings$/, /^\/enterprises\/[^/]+$/];
   function offlinePage(path) {
     return PAGES.some(function (re) { return re.test(path); });
+  }
+  // The forms those pages post, what the outbox calls them, and whether
+  // they carry personal data (deleted from the phone once sent).
+  var ACTIONS = [[/^\/enterprises\/[^/]+\/reports\/\d{4}-\d{2}-\d{2}$/, '日报'], [/^\/enterprises\/[^/]+\/visits$/, '督导检查'],
+    [/^\/checkpoints\/\d+\/register$/, '代为登记', true], [/^\/registrations\/\d+\/confirm$/, '登记核验']];
+  function offlineAction(path) {
+    for (var i = 0; i < ACTIONS.length; i++) {
+      if (ACTIONS[i][0].test(path)) return { label: ACTIONS[i][1], personal: !!ACTIONS[i][2] };
+    }
+    return null;
   }
 
   function open() {
@@ -130,5 +140,5 @@
     return flushing;
   }
 
-  scope.FugongQueue = { offlinePage: offlinePage, pageCache: 'fugong-pages-v1', add: add, all: all, get: get, put: put, remove: remove, clear: clear, flush: flush };
+  scope.FugongQueue = { offlinePage: offlinePage, offlineAction: offlineAction, pageCache: 'fugong-pages-v1', add: add, all: all, get: get, put: put, remove: remove, clear: clear, flush: flush };
 })(self);

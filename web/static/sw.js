@@ -30,11 +30,12 @@ function page(title, body) {
 self.addEventListener('fetch', function (event) {
   var req = event.request, url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
-  if (req.method === 'POST' && req.mode === 'navigate' && offlinePage(url.pathname)) {
+  var action = req.method === 'POST' && req.mode === 'navigate' && FugongQueue.offlineAction(url.pathname);
+  if (action) {
     var copy = req.clone();
     event.respondWith(fetch(req).catch(function () {
       return copy.formData().then(function (fd) {
-        return FugongQueue.add(url.pathname, '表单', fd, false);
+        return FugongQueue.add(url.pathname, action.label, fd, action.personal);
       }).then(function () {
         if (self.registration.sync) self.registration.sync.register('fugong-outbox').catch(function () {});
         return page('已离线保存', '<div class="offline-saved" role="status"><strong>已离线保存，联网后自动上报</strong>' +
