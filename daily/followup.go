@@ -100,6 +100,34 @@ type SignOff struct {
 	SignedAt     time.Time `json:"signed_at"`
 	ReopenedBy   string    `json:"reopened_by,omitempty"`
 	ReopenReason string    `json:"reopen_reason,omitempty"`
+	// Sent is the town's figures as they were sent to the bureau at the
+	// sign-off: later reports change the live counts, never these.
+	Sent *Counts `json:"sent,omitempty"`
+}
+
+// InAtSignOff reports whether a report was in when the day was signed off
+// at signedAt: those are frozen with the sent figures. A report filed after
+// the sign-off is marked so (AfterSignOff) unless a later sign-off took it
+// in as well.
+func InAtSignOff(r Report, signedAt time.Time) bool {
+	return !r.AfterSignOff || r.FirstAt.Before(signedAt)
+}
+
+// CheckSigned applies the sign-off to a submission: a signed day still
+// takes a report that was not in (late, marked as filed after the
+// sign-off, afterSignOff true) and corrections of such late reports, but a
+// correction of a report that was in at the sign-off needs the town to
+// reopen the day first. old is the day's latest version, nil for none.
+func CheckSigned(o SignOff, old *Report) (afterSignOff bool, err error) {
+	switch {
+	case !o.Signed:
+		return old != nil && old.AfterSignOff, nil
+	case old == nil:
+		return true, nil
+	case InAtSignOff(*old, o.SignedAt):
+		return false, fugong.Errorf(fugong.EConflict, "date", "%s 的日报已由乡镇街道确认上报，修改已上报的数据须先由乡镇街道重新打开", o.Date)
+	}
+	return true, nil
 }
 
 // canSign reports whether the actor signs for town: its own officials, or the admin.
@@ -113,7 +141,8 @@ func canSign(a fugong.Actor, town string) error {
 	return fugong.NotFound("乡镇街道")
 }
 
-// SignOff confirms a town's day, locking its reports.
+// SignOff confirms a town's day: the town's figures and the reports already
+// in are frozen as sent; late reports still come in, marked.
 func (s *Service) SignOff(ctx context.Context, a fugong.Actor, town, date string) (SignOff, error) {
 	if err := canSign(a, town); err != nil {
 		return SignOff{}, err
@@ -124,7 +153,8 @@ func (s *Service) SignOff(ctx context.Context, a fugong.Actor, town, date string
 	return s.Store.SignOff(ctx, a, town, date)
 }
 
-// Reopen unlocks a signed day; the reason is required and audited.
+// Reopen unlocks a signed day (corrections of the reports that were in
+// are taken again); the reason is required and audited.
 func (s *Service) Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (SignOff, error) {
 	if err := canSign(a, town); err != nil {
 		return SignOff{}, err
