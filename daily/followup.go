@@ -153,6 +153,31 @@ func (s *Service) SignOff(ctx context.Context, a fugong.Actor, town, date string
 	return s.Store.SignOff(ctx, a, town, date)
 }
 
+// SignOffPreview is what the town is about to sign off: its counts of the
+// day (how many have not reported), for the confirmation step. It refuses
+// what SignOff would refuse before storing.
+func (s *Service) SignOffPreview(ctx context.Context, a fugong.Actor, town, date string) (TownCounts, error) {
+	if err := canSign(a, town); err != nil {
+		return TownCounts{}, err
+	}
+	if err := CheckDay(date, s.Now(), time.Time{}); err != nil {
+		return TownCounts{}, err
+	}
+	c, err := s.Completeness(ctx, a, date)
+	if err != nil {
+		return TownCounts{}, err
+	}
+	for _, t := range c.Towns {
+		if t.Town.Code == town {
+			if t.SignedOff {
+				return TownCounts{}, fugong.Errorf(fugong.EConflict, "date", "%s 已确认，无需重复确认", date)
+			}
+			return t, nil
+		}
+	}
+	return TownCounts{}, fugong.NotFound("乡镇街道")
+}
+
 // Reopen unlocks a signed day (corrections of the reports that were in
 // are taken again); the reason is required and audited.
 func (s *Service) Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (SignOff, error) {
