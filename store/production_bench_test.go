@@ -119,6 +119,17 @@ func BenchmarkProductionSummary(b *testing.B) {
 					}
 				}
 			})
+			// As on the day itself: the last two days walked live.
+			b.Run("trend-30-days-today", func(b *testing.B) {
+				now := db.Now
+				defer func() { db.Now = now }()
+				db.Now = func() time.Time { return end.Add(10 * time.Hour) }
+				for b.Loop() {
+					if _, err := db.ProductionTrend(ctx, fugong.System, from, last); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 			b.Run("trend-30-days-town", func(b *testing.B) {
 				for b.Loop() {
 					if _, err := db.ProductionTrend(ctx, town, from, last); err != nil {

@@ -558,8 +558,8 @@ func TestProductionTrendKept(t *testing.T) {
 				t.Errorf("%s: %d days kept, want %d (%v)", what, n, want, err)
 			}
 		}
-		agree("first", 10) // the 30th to the 8th; the 9th and 10th walked live
-		agree("read again", 10)
+		agree("first", 11) // the 30th to the 9th; today walked live
+		agree("read again", 11)
 		// A correction of the 4th: the 4th on are walked again.
 		if _, _, err := db.PutProductionDay(ctx, fugong.System, f["xian"].USCC, "2020-02-04", resumed(70, 80)); err != nil {
 			t.Fatal(err)
@@ -567,12 +567,21 @@ func TestProductionTrendKept(t *testing.T) {
 		if n, _ := store.KeptTrendDays(db); n != 5 {
 			t.Errorf("after a correction of the 4th: %d days kept, want 5", n)
 		}
-		agree("after a correction", 10)
-		// Today's report changes no kept day.
+		agree("after a correction", 11)
+		// Today's report changes no kept day; yesterday's drops yesterday.
 		if _, _, err := db.PutProductionDay(ctx, fugong.System, f["xian"].USCC, "2020-02-10", resumed(75, 80)); err != nil {
 			t.Fatal(err)
 		}
-		agree("after today's report", 10)
+		if n, _ := store.KeptTrendDays(db); n != 11 {
+			t.Errorf("after today's report: %d days kept, want 11", n)
+		}
+		if _, _, err := db.PutProductionDay(ctx, fugong.System, f["essential"].USCC, "2020-02-09", resumed(90, 90)); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := store.KeptTrendDays(db); n != 10 {
+			t.Errorf("after yesterday's report: %d days kept, want 10", n)
+		}
+		agree("after yesterday's report", 11)
 		// An enterprise's staff weighs every day.
 		above, err := db.GetEnterprise(ctx, fugong.System, f["above"].USCC)
 		if err != nil {
@@ -586,6 +595,6 @@ func TestProductionTrendKept(t *testing.T) {
 		if n, _ := store.KeptTrendDays(db); n != 0 {
 			t.Errorf("after a change of staff: %d days kept, want 0", n)
 		}
-		agree("after a change of staff", 10)
+		agree("after a change of staff", 11)
 	})
 }

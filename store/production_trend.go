@@ -14,12 +14,18 @@ import (
 // The production trend's closed days are kept per town: the page of the
 // city asks for 30 days, and walking every firm's reports of the period
 // (walkTrend) costs a third of a second at a city's size, every time. A day
-// two or more days back rarely changes, so it is walked once and its cells
-// are read afterwards; yesterday and today are walked live (a firm's report
-// of them may still be in flight across midnight).
+// that is over rarely changes, so it is walked once and its cells are read
+// afterwards; today is walked live (the page takes it from its summary).
+//
+// A day is kept once it has been over for settle: a write of the day still
+// in flight at midnight has committed by then. A write of a day that is
+// over, by the writer's clock, drops it (forgetTrend).
+const settle = 10 * time.Minute
 
-// keptLag is how many days back a day must be to be kept.
-const keptLag = 2
+// lastClosed is the last day that may be kept at now.
+func lastClosed(now time.Time) (string, error) {
+	return shiftDate(daily.Today(now.Add(-settle)), -1)
+}
 
 // ProductionTrend adds up the active enterprises in scope by size class and
 // status for every day of [from, to]. A scope of whole towns (the city, a
@@ -29,7 +35,7 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 	if !byTown(a) {
 		return db.walkTrend(ctx, a, from, to, false)
 	}
-	lastKept, err := shiftDate(daily.Today(db.now()), -keptLag)
+	lastKept, err := lastClosed(db.now())
 	if err != nil {
 		return nil, err
 	}
@@ -217,8 +223,8 @@ func (db *DB) keptCells(ctx context.Context, days []string) ([]production.DayCel
 // It bumps gen so a walk in flight does not keep what it read before.
 func (tx *Tx) forgetTrend(date string) error {
 	if date != "" {
-		lastKept, err := shiftDate(daily.Today(tx.now), -keptLag)
-		if err != nil || date > lastKept {
+		yesterday, err := shiftDate(daily.Today(tx.now), -1)
+		if err != nil || date > yesterday {
 			return err
 		}
 	}
