@@ -34,7 +34,7 @@ func (f *Filter) Normalize() error {
 		ps = append(ps, fugong.Problem{Field: "q", Message: "搜索词过长"})
 	}
 	if _, ok := fugong.RoleNames[f.Role]; f.Role != "" && !ok {
-		ps = append(ps, fugong.Problem{Field: "role", Message: "角色应为 admin、bureau、town、cadre、enterprise 或 checkpoint"})
+		ps = append(ps, fugong.Problem{Field: "role", Message: "角色应为系统管理员、经信局工作人员、乡镇街道、驻企干部、企业填报员或卡口/隔离点之一"})
 	}
 	if f.Town != "" {
 		if t, ok := registry.TownByNameOrCode(strings.TrimSpace(f.Town)); ok {

@@ -45,10 +45,10 @@ type Followup struct {
 func (f *Followup) Normalize() []fugong.Problem {
 	var ps []fugong.Problem
 	if _, ok := KindNames[f.Kind]; !ok {
-		ps = append(ps, fugong.Problem{Field: "kind", Message: "方式应为 phone（电话）、visit（走访）或 sms（短信）"})
+		ps = append(ps, fugong.Problem{Field: "kind", Message: "方式应为电话、走访或短信"})
 	}
 	if _, ok := OutcomeNames[f.Outcome]; !ok {
-		ps = append(ps, fugong.Problem{Field: "outcome", Message: "结果应为 reached、promised、no_answer、closed 或 other"})
+		ps = append(ps, fugong.Problem{Field: "outcome", Message: "结果应为已联系上、承诺补报、无人接听、企业停产/无人值守或其他"})
 	}
 	if _, err := ParseDate(f.Date); err != nil {
 		ps = append(ps, fugong.Problem{Field: "date", Message: "日期应为 YYYY-MM-DD"})

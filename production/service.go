@@ -226,7 +226,7 @@ func (s *Service) Applications(ctx context.Context, a fugong.Actor, f AppFilter)
 	var ps []fugong.Problem
 	if f.Status != "" {
 		if _, ok := AppStatusNames[f.Status]; !ok {
-			ps = append(ps, fugong.Problem{Field: "status", Message: "状态应为 submitted、approved 或 returned"})
+			ps = append(ps, fugong.Problem{Field: "status", Message: "状态应为待审批、已批准或已退回"})
 		}
 	}
 	if f.Town != "" {
@@ -535,10 +535,10 @@ func (s *Service) Enterprises(ctx context.Context, a fugong.Actor, f Filter) ([]
 	switch f.Status {
 	case "", StatusClosed, StatusResumed, StatusFull, "working":
 	default:
-		ps = append(ps, fugong.Problem{Field: "status", Message: "状态应为 closed、resumed、full 或 working"})
+		ps = append(ps, fugong.Problem{Field: "status", Message: "状态应为停工、已复工、满产或复工（含满产）"})
 	}
 	if f.SizeClass != "" && f.SizeClass != registry.SizeAbove && f.SizeClass != registry.SizeBelow {
-		ps = append(ps, fugong.Problem{Field: "size_class", Message: "规模应为 above 或 below"})
+		ps = append(ps, fugong.Problem{Field: "size_class", Message: "规模应为规上或规下"})
 	}
 	if f.Page != 0 || f.PerPage != 0 {
 		var err error

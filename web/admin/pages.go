@@ -289,12 +289,20 @@ func (m *module) passwordChange(w http.ResponseWriter, r *http.Request, ss *web.
 type auditPage struct {
 	web.Base
 	Filter   audit.Filter
-	Entries  []audit.Entry
+	Entries  []auditRow
 	Total    int
 	Pages    int
 	Query    template.URL
 	Actions  map[string]string
 	Entities map[string]string
+}
+
+// auditRow is an entry as the page shows it: its record as Chinese fields,
+// a session's kind in words.
+type auditRow struct {
+	audit.Entry
+	Changes []audit.Change
+	Object  string
 }
 
 func (m *module) auditPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
@@ -304,8 +312,17 @@ func (m *module) auditPage(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 	}
 	f.Normalize()
 	p := auditPage{Base: ss.Base("审计日志", "/audit"), Actions: audit.ActionNames, Entities: audit.EntityNames, Filter: f}
-	if p.Entries, p.Total, err = audit.List(r.Context(), m.audit, ss.Actor(), f); err != nil {
+	entries, total, err := audit.List(r.Context(), m.audit, ss.Actor(), f)
+	if err != nil {
 		return err
+	}
+	p.Total = total
+	for _, e := range entries {
+		row := auditRow{Entry: e, Changes: audit.Changes(e.Before, e.After), Object: e.EntityID}
+		if e.Entity == "session" {
+			row.Object = audit.SessionKinds[e.EntityID]
+		}
+		p.Entries = append(p.Entries, row)
 	}
 	p.Pages = (p.Total + f.PerPage - 1) / f.PerPage
 	q := r.URL.Query()
