@@ -34,7 +34,7 @@ func (f *Filter) Normalize() error {
 		ps = append(ps, fugong.Problem{Field: "q", Message: "搜索词过长"})
 	}
 	if _, ok := fugong.RoleNames[f.Role]; f.Role != "" && !ok {
-		ps = append(ps, fugong.Problem{Field: "role", Message: "角色应为 admin、bureau、town、cadre、enterprise 或 checkpoint"})
+		ps = append(ps, fugong.Problem{Field: "role", Message: "角色应为系统管理员、经信局工作人员、乡镇街道、驻企干部、企业填报员或卡口/隔离点之一"})
 	}
 	if f.Town != "" {
 		if t, ok := registry.TownByNameOrCode(strings.TrimSpace(f.Town)); ok {
@@ -125,6 +125,40 @@ func (s *Service) ResetPassword(ctx context.Context, a fugong.Actor, id int64, p
 		return err
 	}
 	return s.Store.SetPassword(ctx, a, id, hash, "")
+}
+
+// Update changes a user's display name, role and scope (town, enterprise,
+// work group and leader); the username and the password stay. Only the
+// admin may, and not their own role (the city would be left without an
+// admin to undo it). The user's sessions read the new scope at once.
+func (s *Service) Update(ctx context.Context, a fugong.Actor, id int64, u User) (User, error) {
+	if a.Role != fugong.RoleAdmin {
+		return User{}, errAdminOnly()
+	}
+	before, err := s.Store.UserByID(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	u.ID, u.Username, u.Disabled, u.CreatedAt = before.ID, before.Username, before.Disabled, before.CreatedAt
+	ps := u.Normalize()
+	if id == a.UserID && u.Role != fugong.RoleAdmin {
+		ps = append(ps, fugong.Problem{Field: "role", Message: "不能更改自己的系统管理员角色"})
+	}
+	if err := fugong.Invalid(ps); err != nil {
+		return User{}, err
+	}
+	return s.Store.UpdateUser(ctx, a, before, u)
+}
+
+// OneTimePassword resets a user's password to a new random one, returned
+// once to tell the user (who changes it at their first login): every
+// session and token of theirs ends.
+func (s *Service) OneTimePassword(ctx context.Context, a fugong.Actor, id int64) (string, error) {
+	if a.Role != fugong.RoleAdmin {
+		return "", errAdminOnly()
+	}
+	password := NewPassword()
+	return password, s.ResetPassword(ctx, a, id, password)
 }
 
 // ChangePassword is a user changing their own password, proving the old

@@ -33,6 +33,9 @@ type Store interface {
 	// SetPassword replaces the hash and ends the user's sessions but the
 	// one whose token hash is keep ("" ends them all).
 	SetPassword(ctx context.Context, a fugong.Actor, userID int64, passwordHash, keep string) error
+	// UpdateUser replaces a user's name, role and scope (not the username
+	// or the password), refusing if the stored record is no longer before.
+	UpdateUser(ctx context.Context, a fugong.Actor, before, after User) (User, error)
 	// SetDisabled disables (ending every session) or enables a user.
 	SetDisabled(ctx context.Context, a fugong.Actor, userID int64, disabled bool) (User, error)
 	// EndSessions ends the user's sessions but keep, returning how many.

@@ -50,7 +50,7 @@ func (u *User) Normalize() []fugong.Problem {
 		bad("display_name", "姓名不能超过50个字")
 	}
 	if _, ok := fugong.RoleNames[u.Role]; !ok {
-		bad("role", "角色应为 admin、bureau、town、cadre、enterprise 或 checkpoint")
+		bad("role", "角色应为系统管理员、经信局工作人员、乡镇街道、驻企干部、企业填报员或卡口/隔离点之一")
 		return ps
 	}
 	needTown := u.Role == fugong.RoleTown || u.Role == fugong.RoleCheckpoint
@@ -84,7 +84,7 @@ func (u *User) Normalize() []fugong.Problem {
 		bad("group", "该角色不能指定工作组")
 	case u.Role == fugong.RoleBureau:
 		if _, ok := fugong.GroupNames[u.Group]; !ok {
-			bad("group", "工作组应为 coordination、inspection、statistics、supplies 或 prevention")
+			bad("group", "工作组应为综合协调组、检查督导组、信息统计组、物资筹备组或联防联控组之一")
 		}
 	}
 	return ps

@@ -45,7 +45,7 @@ var ActionNames = map[string]string{
 	"create": "新增", "update": "修改", "import": "导入", "login": "登录", "logout": "退出",
 	"password": "修改密码", "signoff": "确认", "reopen": "退回重报",
 	"revise": "修订新版本", "rectify": "提交整改", "verify": "验收整改", "reject": "退回整改",
-	"approve": "批准", "return": "退回", "delete": "删除",
+	"approve": "批准", "return": "退回", "delete": "删除", "file": "报送", "finalize": "定稿",
 	"disable": "停用", "enable": "启用", "end_sessions": "注销全部登录",
 	"reveal": "查看完整身份信息", "temperature": "登记体温", "close": "关闭", "rotate": "密钥轮换", "purge": "清除个人信息",
 	"admit": "入住", "round": "测温", "correct_round": "更正测温", "meal": "送餐", "release": "解除隔离",
@@ -62,6 +62,9 @@ var EntityNames = map[string]string{
 	"resumption_application": "复工申请", "essential_enterprise": "保供重点企业", "production_day": "生产情况",
 	"person": "人员", "alert": "预警", "people": "人员信息（清除）", "pii_key": "个人信息密钥",
 	"isolation_point": "隔离点", "isolation_resident": "隔离人员", "isolation_residents": "隔离人员信息（清除）",
+	"finance_application": "金融支持申请", "finance_article": "金融政策文章", "finance_grant": "补助", "finance_loan": "贷款",
+	"finance_policy": "金融政策", "group_day": "工作组日报", "mujun_evaluation": "亩均评价", "notice": "通知公告",
+	"briefing": "日日报",
 }
 
 // List returns a page of the log; only the admin may read it.

@@ -45,10 +45,10 @@ type Followup struct {
 func (f *Followup) Normalize() []fugong.Problem {
 	var ps []fugong.Problem
 	if _, ok := KindNames[f.Kind]; !ok {
-		ps = append(ps, fugong.Problem{Field: "kind", Message: "方式应为 phone（电话）、visit（走访）或 sms（短信）"})
+		ps = append(ps, fugong.Problem{Field: "kind", Message: "方式应为电话、走访或短信"})
 	}
 	if _, ok := OutcomeNames[f.Outcome]; !ok {
-		ps = append(ps, fugong.Problem{Field: "outcome", Message: "结果应为 reached、promised、no_answer、closed 或 other"})
+		ps = append(ps, fugong.Problem{Field: "outcome", Message: "结果应为已联系上、承诺补报、无人接听、企业停产/无人值守或其他"})
 	}
 	if _, err := ParseDate(f.Date); err != nil {
 		ps = append(ps, fugong.Problem{Field: "date", Message: "日期应为 YYYY-MM-DD"})
@@ -100,6 +100,34 @@ type SignOff struct {
 	SignedAt     time.Time `json:"signed_at"`
 	ReopenedBy   string    `json:"reopened_by,omitempty"`
 	ReopenReason string    `json:"reopen_reason,omitempty"`
+	// Sent is the town's figures as they were sent to the bureau at the
+	// sign-off: later reports change the live counts, never these.
+	Sent *Counts `json:"sent,omitempty"`
+}
+
+// InAtSignOff reports whether a report was in when the day was signed off
+// at signedAt: those are frozen with the sent figures. A report filed after
+// the sign-off is marked so (AfterSignOff) unless a later sign-off took it
+// in as well.
+func InAtSignOff(r Report, signedAt time.Time) bool {
+	return !r.AfterSignOff || r.FirstAt.Before(signedAt)
+}
+
+// CheckSigned applies the sign-off to a submission: a signed day still
+// takes a report that was not in (late, marked as filed after the
+// sign-off, afterSignOff true) and corrections of such late reports, but a
+// correction of a report that was in at the sign-off needs the town to
+// reopen the day first. old is the day's latest version, nil for none.
+func CheckSigned(o SignOff, old *Report) (afterSignOff bool, err error) {
+	switch {
+	case !o.Signed:
+		return old != nil && old.AfterSignOff, nil
+	case old == nil:
+		return true, nil
+	case InAtSignOff(*old, o.SignedAt):
+		return false, fugong.Errorf(fugong.EConflict, "date", "%s 的日报已由乡镇街道确认上报，修改已上报的数据须先由乡镇街道重新打开", o.Date)
+	}
+	return true, nil
 }
 
 // canSign reports whether the actor signs for town: its own officials, or the admin.
@@ -113,7 +141,8 @@ func canSign(a fugong.Actor, town string) error {
 	return fugong.NotFound("乡镇街道")
 }
 
-// SignOff confirms a town's day, locking its reports.
+// SignOff confirms a town's day: the town's figures and the reports already
+// in are frozen as sent; late reports still come in, marked.
 func (s *Service) SignOff(ctx context.Context, a fugong.Actor, town, date string) (SignOff, error) {
 	if err := canSign(a, town); err != nil {
 		return SignOff{}, err
@@ -124,7 +153,33 @@ func (s *Service) SignOff(ctx context.Context, a fugong.Actor, town, date string
 	return s.Store.SignOff(ctx, a, town, date)
 }
 
-// Reopen unlocks a signed day; the reason is required and audited.
+// SignOffPreview is what the town is about to sign off: its counts of the
+// day (how many have not reported), for the confirmation step. It refuses
+// what SignOff would refuse before storing.
+func (s *Service) SignOffPreview(ctx context.Context, a fugong.Actor, town, date string) (TownCounts, error) {
+	if err := canSign(a, town); err != nil {
+		return TownCounts{}, err
+	}
+	if err := CheckDay(date, s.Now(), time.Time{}); err != nil {
+		return TownCounts{}, err
+	}
+	c, err := s.Completeness(ctx, a, date)
+	if err != nil {
+		return TownCounts{}, err
+	}
+	for _, t := range c.Towns {
+		if t.Town.Code == town {
+			if t.SignedOff {
+				return TownCounts{}, fugong.Errorf(fugong.EConflict, "date", "%s 已确认，无需重复确认", date)
+			}
+			return t, nil
+		}
+	}
+	return TownCounts{}, fugong.NotFound("乡镇街道")
+}
+
+// Reopen unlocks a signed day (corrections of the reports that were in
+// are taken again); the reason is required and audited.
 func (s *Service) Reopen(ctx context.Context, a fugong.Actor, town, date, reason string) (SignOff, error) {
 	if err := canSign(a, town); err != nil {
 		return SignOff{}, err

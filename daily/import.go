@@ -84,7 +84,7 @@ func (s *Service) ImportProgress(ctx context.Context, a fugong.Actor, rows []Imp
 	now := s.Now()
 	type day struct{ key, date string } // an enterprise's or a town's day
 	seen := map[day]int{}               // first row of each enterprise-day
-	locked := map[day]bool{}            // town-days already looked up
+	locked := map[day]SignOff{}         // town-days already looked up
 	var good []Submission
 	var goodRows []int // index in rows of each of good
 	for i := range rows {
@@ -132,17 +132,29 @@ func (s *Service) ImportProgress(ctx context.Context, a fugong.Actor, rows []Imp
 				bad("uscc", fmt.Sprintf("与第%d行重复：同一企业同一日期只能有一行", first))
 			} else {
 				town := day{e.Town, r.Date}
-				signed, ok := locked[town]
+				o, ok := locked[town]
 				if !ok {
-					o, err := s.Store.SignOffOf(ctx, e.Town, r.Date)
+					var err error
+					o, err = s.Store.SignOffOf(ctx, e.Town, r.Date)
 					if err != nil && fugong.ErrorCode(err) != fugong.ENotFound {
 						return res, err
 					}
-					signed = err == nil && o.Signed
-					locked[town] = signed
+					o.Date = r.Date
+					locked[town] = o
 				}
-				if signed {
-					bad("date", lockedMessage(r.Date))
+				// A signed day takes the reports that were not in.
+				if o.Signed {
+					old, err := s.Store.Report(ctx, e.USCC, r.Date)
+					var prev *Report
+					switch {
+					case err == nil:
+						prev = &old
+					case fugong.ErrorCode(err) != fugong.ENotFound:
+						return res, err
+					}
+					if _, err := CheckSigned(o, prev); err != nil {
+						bad("date", fugong.AsError(err).Message)
+					}
 				}
 			}
 		}
@@ -213,8 +225,4 @@ func dayMessage(err error) string {
 		return fe.Message
 	}
 	return "日期无效"
-}
-
-func lockedMessage(date string) string {
-	return fmt.Sprintf("%s 的日报已由乡镇街道确认上报，需先重新打开才能修改", date)
 }

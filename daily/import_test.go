@@ -97,6 +97,7 @@ func TestImport(t *testing.T) {
 		body    string
 		skipBad bool
 		stored  int
+		jiaIn   bool     // 甲's report of the 8th was in before the sign-off
 		bad     []string // "row column message"
 		err     string   // error code when not an ImportError
 	}{
@@ -121,12 +122,14 @@ func TestImport(t *testing.T) {
 		{name: "the same enterprise and day twice", actor: statistics, skipBad: true, stored: 2,
 			body: good + yi + ",乙,2020-02-10,1,1,0,0,0,0,0,0,0,0,否,\n" + strings.ToLower(jia) + ",甲,2020/2/10,1,1,0,0,0,0,0,0,0,0,否,\n",
 			bad:  []string{"4 统一社会信用代码 与第2行重复：同一企业同一日期只能有一行"}},
-		{name: "a day the town signed off is locked", actor: statistics,
+		{name: "a report in at the sign-off is locked", actor: statistics, jiaIn: true,
 			body: jia + ",甲,2020-02-08,10,10,0,0,0,0,0,0,0,0,是,\n" + bing + ",丙,2020-02-08,10,10,0,0,0,0,0,0,0,0,是,\n",
-			bad:  []string{"2 日期 2020-02-08 的日报已由乡镇街道确认上报，需先重新打开才能修改"}},
-		{name: "locked rows skipped", actor: statistics, skipBad: true, stored: 1,
+			bad:  []string{"2 日期 2020-02-08 的日报已由乡镇街道确认上报，修改已上报的数据须先由乡镇街道重新打开"}},
+		{name: "locked rows skipped", actor: statistics, skipBad: true, stored: 1, jiaIn: true,
 			body: jia + ",甲,2020-02-08,10,10,0,0,0,0,0,0,0,0,是,\n" + bing + ",丙,2020-02-08,10,10,0,0,0,0,0,0,0,0,是,\n",
-			bad:  []string{"2 日期 2020-02-08 的日报已由乡镇街道确认上报，需先重新打开才能修改"}},
+			bad:  []string{"2 日期 2020-02-08 的日报已由乡镇街道确认上报，修改已上报的数据须先由乡镇街道重新打开"}},
+		{name: "a signed day takes the reports that were not in", actor: statistics, stored: 2,
+			body: jia + ",甲,2020-02-08,10,10,0,0,0,0,0,0,0,0,是,\n" + bing + ",丙,2020-02-08,10,10,0,0,0,0,0,0,0,0,是,\n"},
 		{name: "every row bad with skip-bad stores nothing", actor: tangxiaAct, skipBad: true, body: other,
 			bad: []string{"2 统一社会信用代码 企业不在您的管辖范围内或未登记"}},
 		{name: "a checkpoint may not report", actor: fugong.Actor{Username: "post", Role: fugong.RoleCheckpoint, Town: tangxia},
@@ -139,6 +142,13 @@ func TestImport(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
 				ctx := context.Background()
 				f := newFixture(t, db)
+				before := 0
+				if tt.jiaIn {
+					if _, err := f.svc.Submit(ctx, statistics, jia, "2020-02-08", daily.Figures{StaffTotal: 5, StaffInCity: 5}, ""); err != nil {
+						t.Fatal(err)
+					}
+					before = 1
+				}
 				if _, err := db.SignOff(ctx, tangxiaAct, tangxia, "2020-02-08"); err != nil {
 					t.Fatal(err)
 				}
@@ -167,8 +177,8 @@ func TestImport(t *testing.T) {
 				if res.Created+res.Updated != tt.stored {
 					t.Errorf("stored %d+%d, want %d", res.Created, res.Updated, tt.stored)
 				}
-				if n := storedReports(t, f, "2020-02-08", "2020-02-10"); n != tt.stored {
-					t.Errorf("%d reports in the database, want %d", n, tt.stored)
+				if n := storedReports(t, f, "2020-02-08", "2020-02-10"); n != tt.stored+before {
+					t.Errorf("%d reports in the database, want %d", n, tt.stored+before)
 				}
 			})
 		})
@@ -245,27 +255,34 @@ func TestImportLockedDuringTheTransaction(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		svc := &daily.Service{Store: lockedLater{db}, Registry: f.svc.Registry, Now: f.svc.Now}
+		// 甲 and 乙 were in when the town signed the day off: their
+		// corrections are refused by the transaction itself.
+		for _, e := range f.es[:2] {
+			if _, err := f.svc.Submit(ctx, statistics, e.USCC, "2020-02-09", daily.Figures{StaffTotal: 5, StaffInCity: 5}, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if _, err := db.SignOff(ctx, tangxiaAct, tangxia, "2020-02-09"); err != nil {
 			t.Fatal(err)
 		}
 		rows := csvRows(t, f.es[2].USCC+",丙,2020-02-09,10,10,0,0,0,0,0,0,0,0,否,\n"+
 			f.es[0].USCC+",甲,2020-02-09,10,10,0,0,0,0,0,0,0,0,否,\n"+
 			f.es[1].USCC+",乙,2020-02-09,10,10,0,0,0,0,0,0,0,0,否,\n")
-		want := []registry.RowError{{Row: 3, Column: "日期", Field: "date", Message: "2020-02-09 的日报已由乡镇街道确认上报，需先重新打开才能修改"},
-			{Row: 4, Column: "日期", Field: "date", Message: "2020-02-09 的日报已由乡镇街道确认上报，需先重新打开才能修改"}}
+		want := []registry.RowError{{Row: 3, Column: "日期", Field: "date", Message: "2020-02-09 的日报已由乡镇街道确认上报，修改已上报的数据须先由乡镇街道重新打开"},
+			{Row: 4, Column: "日期", Field: "date", Message: "2020-02-09 的日报已由乡镇街道确认上报，修改已上报的数据须先由乡镇街道重新打开"}}
 		res, err := svc.Import(ctx, statistics, rows, false)
 		var ie *daily.ImportError
 		if !errors.As(err, &ie) || !reflect.DeepEqual(ie.Rows, want) {
 			t.Fatalf("%+v %v", res, err)
 		}
-		if n := storedReports(t, f, "2020-02-09"); n != 0 {
+		if n := storedReports(t, f, "2020-02-09"); n != 2 {
 			t.Fatalf("%d stored", n)
 		}
 		res, err = svc.Import(ctx, statistics, rows, true)
 		if err != nil || res.Created != 1 || !reflect.DeepEqual(res.Bad, want) || !reflect.DeepEqual(res.BadRows, []int{3, 4}) {
 			t.Fatalf("%+v %v", res, err)
 		}
-		if n := storedReports(t, f, "2020-02-09"); n != 1 {
+		if n := storedReports(t, f, "2020-02-09"); n != 3 {
 			t.Fatalf("%d stored", n)
 		}
 	})

@@ -41,6 +41,9 @@ type Report struct {
 	// so a correction after the deadline does not make a report late.
 	FirstAt time.Time `json:"first_submitted_at"`
 	OnTime  bool      `json:"on_time"`
+	// AfterSignOff: the day's first version came in after the town had
+	// signed the day off, so it is not in the figures sent to the bureau.
+	AfterSignOff bool `json:"late_after_signoff"`
 	// Cumulative figures since the first report, derived, never typed.
 	ReturnedTotal  int `json:"returned_total"`
 	PersuadedTotal int `json:"persuaded_total"`

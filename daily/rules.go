@@ -115,8 +115,22 @@ func (s *Service) Day(ctx context.Context, a fugong.Actor, uscc, date string) (D
 	return d, nil
 }
 
-// Locked reports whether the day is signed off: no report changes then.
-func (d Day) Locked() bool { return d.SignOff.Signed }
+// Locked reports whether the enterprise's report of the day is frozen by
+// the town's sign-off: it was in when the day was signed. A firm that had
+// not reported still may, late.
+func (d Day) Locked() bool {
+	_, err := CheckSigned(d.SignOff, d.Latest)
+	return err != nil
+}
+
+// Late reports whether the enterprise's report came in after the town's
+// sign-off (and is not in the figures sent).
+func (d Day) Late() bool {
+	if d.Latest == nil || !d.Latest.AfterSignOff {
+		return false
+	}
+	return !d.SignOff.Signed || !InAtSignOff(*d.Latest, d.SignOff.SignedAt)
+}
 
 // TodayFields are the movements of one day: a form prefilled from an
 // earlier day starts them at 0, so yesterday's returns are not counted twice.

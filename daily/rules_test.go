@@ -103,8 +103,28 @@ func TestDayAndPrefill(t *testing.T) {
 		if _, err := f.svc.SignOff(ctx, tangxiaAct, tangxia, "2020-02-10"); err != nil {
 			t.Fatal(err)
 		}
-		if d, err = f.svc.Day(ctx, tangxiaAct, uscc, "2020-02-10"); err != nil || !d.Locked() || d.SignOff.SignedBy != "tangxia" {
-			t.Fatalf("a signed day: %+v %v", d.SignOff, err)
+		// The firm had not reported: the signed day still takes its report, late.
+		if d, err = f.svc.Day(ctx, tangxiaAct, uscc, "2020-02-10"); err != nil || d.Locked() || !d.SignOff.Signed || d.SignOff.SignedBy != "tangxia" {
+			t.Fatalf("a signed day without the firm's report: %+v %v", d.SignOff, err)
+		}
+		if d.SignOff.Sent == nil || d.SignOff.Sent.Received != 0 || d.SignOff.Sent.Expected != 2 {
+			t.Fatalf("the figures sent: %+v", d.SignOff.Sent)
+		}
+		f.now = f.now.Add(time.Hour)
+		res, err := f.svc.Submit(ctx, tangxiaAct, uscc, "2020-02-10", fig, "")
+		if err != nil || !res.Report.AfterSignOff {
+			t.Fatalf("a late report after the sign-off: %+v %v", res, err)
+		}
+		if d, err = f.svc.Day(ctx, tangxiaAct, uscc, "2020-02-10"); err != nil || d.Locked() || !d.Late() || !d.Latest.AfterSignOff {
+			t.Fatalf("the late report: %+v %v", d.Latest, err)
+		}
+		fig.Fever = 1
+		if _, err := f.svc.Submit(ctx, tangxiaAct, uscc, "2020-02-10", fig, ""); err != nil {
+			t.Fatalf("a correction of the late report: %v", err)
+		}
+		c, err := f.svc.Completeness(ctx, tangxiaAct, "2020-02-10")
+		if err != nil || len(c.Towns) != 1 || c.Towns[0].Received != 1 || c.Towns[0].Sent.Received != 0 || c.Towns[0].LateAfterSignOff() != 1 {
+			t.Fatalf("the live counts and the sent ones: %+v %v", c.Towns, err)
 		}
 	})
 }
@@ -148,4 +168,39 @@ func TestImportFile(t *testing.T) {
 			t.Errorf("a good file: %+v %v", res, err)
 		}
 	})
+}
+
+// TestCheckSigned: a signed day takes reports that were not in and their
+// corrections; what was in at the sign-off needs a reopening.
+func TestCheckSigned(t *testing.T) {
+	at := time.Date(2020, 2, 10, 16, 30, 0, 0, fugong.Location)
+	signed := daily.SignOff{Date: "2020-02-10", Signed: true, SignedAt: at}
+	reopened := daily.SignOff{Date: "2020-02-10", SignedAt: at}
+	before := &daily.Report{FirstAt: at.Add(-time.Hour)}
+	late := &daily.Report{FirstAt: at.Add(time.Hour), AfterSignOff: true}
+	// Late, then the day reopened and signed again: the new sign-off took it in.
+	resigned := daily.SignOff{Date: "2020-02-10", Signed: true, SignedAt: at.Add(2 * time.Hour)}
+	for _, c := range []struct {
+		name      string
+		o         daily.SignOff
+		old       *daily.Report
+		after, ok bool
+	}{
+		{"never signed, new", daily.SignOff{}, nil, false, true},
+		{"never signed, correction", daily.SignOff{}, before, false, true},
+		{"signed, new", signed, nil, true, true},
+		{"signed, correction of a report that was in", signed, before, false, false},
+		{"signed, correction of a late report", signed, late, true, true},
+		{"reopened, correction", reopened, before, false, true},
+		{"reopened, correction of a late report", reopened, late, true, true},
+		{"signed again, correction of the once-late report", resigned, late, false, false},
+	} {
+		after, err := daily.CheckSigned(c.o, c.old)
+		if after != c.after || (err == nil) != c.ok {
+			t.Errorf("%s: after %v, err %v", c.name, after, err)
+		}
+		if err != nil && (fugong.ErrorCode(err) != fugong.EConflict || !strings.Contains(err.Error(), "重新打开")) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
 }

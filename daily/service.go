@@ -77,6 +77,15 @@ type TownCounts struct {
 	Counts
 	SignedBy string
 	SignedAt time.Time
+	Sent     *Counts // the figures sent at the sign-off, when signed
+}
+
+// LateAfterSignOff is how many reports came in after the town's sign-off.
+func (t TownCounts) LateAfterSignOff() int {
+	if !t.SignedOff || t.Sent == nil {
+		return 0
+	}
+	return t.Received - t.Sent.Received
 }
 
 // Missing is an enterprise without a report for the day: a line of the call list.

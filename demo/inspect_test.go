@@ -114,7 +114,7 @@ func TestDemoInspections(t *testing.T) {
 		// The sequences go on after the loaded ids.
 		in := inspect.VisitInput{ChecklistID: 2, VisitedAt: now.Format(time.RFC3339), Inspectors: []string{"林晓峰"}}
 		for _, it := range byID[2].Items {
-			in.Answers = append(in.Answers, inspect.AnswerInput{ItemID: it.ID, Result: inspect.ResultFail})
+			in.Answers = append(in.Answers, inspect.AnswerInput{ItemID: it.ID, Result: inspect.ResultFail, Note: "未落实"})
 		}
 		v, err := svc.RecordVisit(ctx, fugong.System, clerk, in, nil)
 		if err != nil || v.ID != int64(len(vs)+1) {

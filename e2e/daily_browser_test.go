@@ -294,7 +294,13 @@ func dailyScenario(t *testing.T, ctx context.Context, base string, fx fixtures, 
 		t.Errorf("the trend chart has %d points, want 60 (two lines of 30 days)", n)
 	}
 	town.screenshot(shots, "town-completeness")
-	resp = town.load("confirm the day", chromedp.Click(chromedp.CSS(row+` form.sign button`)))
+	resp = town.load("ask to confirm the day", chromedp.Click(chromedp.CSS(row+` form.sign button`)))
+	town.expectStatus("确认上报…", resp, http.StatusOK)
+	if s := town.text("#confirm .alert"); !strings.Contains(s, "尚有 2 家企业未报") {
+		t.Errorf("the confirmation step says %q, want the 2 firms that have not reported", s)
+	}
+	town.screenshot(shots, "town-signoff-confirm")
+	resp = town.load("confirm the day", chromedp.Click(chromedp.CSS(`#confirm button[type="submit"]`)))
 	town.expectStatus("确认上报", resp, http.StatusOK)
 	if s := town.text("#done"); !strings.Contains(s, "已确认上报") {
 		t.Errorf("after 确认上报 the page says %q", s)

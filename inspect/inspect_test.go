@@ -63,7 +63,7 @@ func TestVisitNormalize(t *testing.T) {
 		want   []string // the fields refused, in order
 	}{
 		{"valid", func(*VisitInput) {}, nil, nil},
-		{"valid with a failure and a photo", func(v *VisitInput) { v.Answers[0].Result = ResultFail },
+		{"valid with a failure and a photo", func(v *VisitInput) { v.Answers[0].Result, v.Answers[0].Note = ResultFail, "门卫未戴口罩" },
 			[]Photo{{ItemID: 7, Field: "photo.7", Upload: jpeg, ContentType: files.JPEG}}, nil},
 		{"in UTC", func(v *VisitInput) { v.VisitedAt = "2020-02-10T01:30:00Z" }, nil, nil},
 		{"a phone a minute fast", func(v *VisitInput) { v.VisitedAt = "2020-02-10T10:01:00+08:00" }, nil, nil},
@@ -77,8 +77,14 @@ func TestVisitNormalize(t *testing.T) {
 		{"an inspector twice", func(v *VisitInput) { v.Inspectors = []string{"林晓峰", "林晓峰 "} }, nil, []string{"inspectors[1]"}},
 		{"a long name", func(v *VisitInput) { v.Inspectors = []string{strings.Repeat("林", 31)} }, nil, []string{"inspectors[0]"}},
 		{"an item of another list", func(v *VisitInput) { v.Answers[2].ItemID = 1 }, nil, []string{"answers[2].item_id", "answers"}},
-		{"an item answered twice", func(v *VisitInput) { v.Answers = append(v.Answers, AnswerInput{ItemID: 9, Result: ResultFail}) },
+		{"an item answered twice", func(v *VisitInput) { v.Answers = append(v.Answers, AnswerInput{ItemID: 9, Result: ResultNA}) },
 			nil, []string{"answers[6].item_id"}},
+		{"a failure without its problem", func(v *VisitInput) { v.Answers[2].Result, v.Answers[2].Note = ResultFail, "  " },
+			nil, []string{"answers[2].note"}},
+		{"a failure without its problem and no inspectors: both at once", func(v *VisitInput) {
+			v.Answers[2].Result = ResultFail
+			v.Inspectors = nil
+		}, nil, []string{"inspectors", "answers[2].note"}},
 		{"an item left out", func(v *VisitInput) { v.Answers = v.Answers[:5] }, nil, []string{"answers"}},
 		{"thousands of answers", func(v *VisitInput) {
 			for range 3000 {

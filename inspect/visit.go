@@ -135,10 +135,13 @@ func (in *VisitInput) Normalize(c Checklist, now, registered time.Time, photos [
 			answered[a.ItemID] = i
 		}
 		if _, ok := ResultNames[a.Result]; !ok {
-			bad(at+".result", "结果应为 pass（合格）、fail（不合格）或 na（不适用）")
+			bad(at+".result", "结果应为合格、不合格或不适用")
 		}
 		a.Note = strings.TrimSpace(a.Note)
-		if !utf8.ValidString(a.Note) {
+		// A failure opens a rectification whose problem is this note.
+		if a.Result == ResultFail && a.Note == "" {
+			bad(at+".note", "不合格项须写明存在的问题")
+		} else if !utf8.ValidString(a.Note) {
 			bad(at+".note", "说明含有无效字符")
 		} else if utf8.RuneCountInString(a.Note) > MaxNoteRunes {
 			bad(at+".note", "说明不能超过"+strconv.Itoa(MaxNoteRunes)+"个字")

@@ -93,7 +93,7 @@ type Evaluation struct {
 // one is an invalid-input error naming the firm and the field.
 func Evaluate(year int, g Group, s Settings, firms []Firm) (*Evaluation, error) {
 	if g != Above && g != Below {
-		return nil, fugong.Errorf(fugong.EInvalid, "group", "企业分组应为 above（规上）或 below（规下）")
+		return nil, fugong.Errorf(fugong.EInvalid, "group", "企业分组应为规上或规下")
 	}
 	if err := fugong.Invalid(s.Normalize()); err != nil {
 		return nil, err

@@ -252,7 +252,7 @@ func TestEvaluateBadInput(t *testing.T) {
 		msg   string
 	}{
 		{"bad settings", Above, func(s *Settings) { s.Weights[TaxPerMu] = 90 }, nil, "weights", "各项权重之和应为 100，现为 90"},
-		{"bad group", "all", nil, nil, "group", "企业分组应为 above（规上）或 below（规下）"},
+		{"bad group", "all", nil, nil, "group", "企业分组应为规上或规下"},
 		{"zero land", Above, nil, func(f *Firm) { f.Data.LandMu = 0 }, "land_mu", "企业 A1：用地面积（亩）应大于 0"},
 		{"negative tax", Above, nil, func(f *Firm) { f.Data.TaxWan = -1 }, "tax_wan", "企业 A1：实缴税金（万元）不能为负数"},
 		{"another year", Above, nil, func(f *Firm) { f.Data.Year = 2018 }, "year", "企业 A1 的数据年度为 2018，不是评价年度 2019"},

@@ -159,7 +159,7 @@ func (pl *ReliefPlan) Normalize() []fugong.Problem {
 		}
 		resources = append(resources, r)
 		if _, ok := ResourceNames[r]; !ok {
-			bad("resources", "未知的资源“"+string(r)+"”，应为 electricity（电）或 water（水）")
+			bad("resources", "未知的资源，应为电或水")
 		}
 	}
 	pl.Classes, pl.Resources = classes, resources

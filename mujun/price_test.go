@@ -86,7 +86,7 @@ func TestReliefPlanNormalize(t *testing.T) {
 		{"unknown class and resource", ReliefPlan{Classes: []Class{"C-"}, Resources: []Resource{"gas"}, From: "2020-02-01", To: "2020-06-30"},
 			[]fugong.Problem{
 				{Field: "classes", Message: "未知的等级“C-”，应为 A、B、C、D"},
-				{Field: "resources", Message: "未知的资源“gas”，应为 electricity（电）或 water（水）"},
+				{Field: "resources", Message: "未知的资源，应为电或水"},
 			}},
 		{"nothing chosen, bad dates", ReliefPlan{From: "2020-02-30", To: "0630"},
 			[]fugong.Problem{

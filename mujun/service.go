@@ -607,7 +607,7 @@ func (s *Service) Results(ctx context.Context, a fugong.Actor, f ResultFilter) (
 		}
 	}
 	if f.Group != "" && f.Group != Above && f.Group != Below {
-		return nil, 0, fugong.Errorf(fugong.EInvalid, "group", "企业分组应为 above（规上）或 below（规下）")
+		return nil, 0, fugong.Errorf(fugong.EInvalid, "group", "企业分组应为规上或规下")
 	}
 	if f.PerPage <= 0 {
 		f.PerPage = registry.DefaultPerPage

@@ -290,7 +290,7 @@ func (s *Settings) Normalize() []fugong.Problem {
 		s.MissingEmission = MissingAverage
 	}
 	if s.MissingEmission != MissingAverage && s.MissingEmission != MissingZero {
-		bad("missing_emission", "缺少排放数据的处理应为 average（取平均分）或 zero（不得分）")
+		bad("missing_emission", "缺少排放数据的处理应为取平均分或不得分")
 	}
 	if s.StartupYears < 0 || s.StartupYears > 20 {
 		bad("startup_years", "新投产企业不参评年限应在 0–20 年之间")
@@ -306,7 +306,7 @@ func (r *ClassRule) problems() []fugong.Problem {
 	switch r.Kind {
 	case ByShare:
 		if r.MinA != 0 || r.MinB != 0 || r.MinC != 0 {
-			bad("kind", "按比例分类不用分数线（min_a、min_b、min_c）")
+			bad("kind", "按比例分类不用分数线（A、B、C类分数线）")
 		}
 		prev, prevName := 0.0, ""
 		for _, c := range []struct {
@@ -345,7 +345,7 @@ func (r *ClassRule) problems() []fugong.Problem {
 			prev, prevName = c.v, name
 		}
 	default:
-		bad("kind", "分类方式应为 share（按排名比例）或 threshold（按分数线）")
+		bad("kind", "分类方式应为按排名比例或按分数线")
 	}
 	return ps
 }

@@ -102,7 +102,7 @@ func TestSettingsNormalize(t *testing.T) {
 		{"cap without a weight", func(s *Settings) { s.Caps = map[Indicator]float64{TaxPerKWh: 60} },
 			[]fugong.Problem{{Field: "caps.tax_per_kwh", Message: "单位电耗税收没有权重，不能封顶"}}},
 		{"missing rule", func(s *Settings) { s.MissingEmission = "median" },
-			[]fugong.Problem{{Field: "missing_emission", Message: "缺少排放数据的处理应为 average（取平均分）或 zero（不得分）"}}},
+			[]fugong.Problem{{Field: "missing_emission", Message: "缺少排放数据的处理应为取平均分或不得分"}}},
 		{"start-up years", func(s *Settings) { s.StartupYears = -1 },
 			[]fugong.Problem{{Field: "startup_years", Message: "新投产企业不参评年限应在 0–20 年之间"}}},
 		{"shares must rise: A 70, B 25", func(s *Settings) { s.ClassRule = ClassRule{Kind: ByShare, A: 70, B: 25, C: 95} },
@@ -122,7 +122,7 @@ func TestSettingsNormalize(t *testing.T) {
 		{"shares in a threshold rule", func(s *Settings) { s.ClassRule = ClassRule{Kind: ByThreshold, A: 25, MinA: 120, MinB: 90, MinC: 60} },
 			[]fugong.Problem{{Field: "class_rule.kind", Message: "按分数线分类不用比例（a、b、c）"}}},
 		{"unknown kind", func(s *Settings) { s.ClassRule = ClassRule{Kind: "rank"} },
-			[]fugong.Problem{{Field: "class_rule.kind", Message: "分类方式应为 share（按排名比例）或 threshold（按分数线）"}}},
+			[]fugong.Problem{{Field: "class_rule.kind", Message: "分类方式应为按排名比例或按分数线"}}},
 	} {
 		s := DefaultSettings()
 		tc.spoil(&s)

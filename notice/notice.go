@@ -96,7 +96,7 @@ func (a *Audience) Normalize() []fugong.Problem {
 	switch a.SizeClass {
 	case "", registry.SizeAbove, registry.SizeBelow:
 	default:
-		bad("size_class", "规模应为 above（规上）或 below（规下）")
+		bad("size_class", "规模应为规上或规下")
 	}
 	var classes []string
 	for _, c := range a.MujunClasses {
@@ -253,7 +253,7 @@ func Check(in Input, uploads []files.Upload, set SMSSettings) (Draft, error) {
 	ps = append(ps, d.Audience.Normalize()...)
 	for _, c := range in.Channels {
 		if !slices.Contains(Channels, c) {
-			ps = append(ps, fugong.Problem{Field: "channels", Message: "渠道应为 app（平台通知）或 sms（短信）：" + c})
+			ps = append(ps, fugong.Problem{Field: "channels", Message: "渠道应为平台通知或短信"})
 		} else if !slices.Contains(d.Channels, c) {
 			d.Channels = append(d.Channels, c)
 		}

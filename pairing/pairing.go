@@ -183,6 +183,19 @@ func (s *Service) Pair(ctx context.Context, a fugong.Actor, uscc, username strin
 
 // Unpair removes the cadre of an enterprise in the actor's scope; an
 // enterprise without one is left as it is.
+// UnpairTarget is the enterprise whose pairing the actor is about to end,
+// for the confirmation step: refused as Unpair would refuse it.
+func (s *Service) UnpairTarget(ctx context.Context, a fugong.Actor, uscc string) (registry.Enterprise, error) {
+	e, err := s.Registry.Get(ctx, a, uscc)
+	if err != nil {
+		return e, err
+	}
+	if !CanPair(a) {
+		return e, fugong.Errorf(fugong.EForbidden, "", "无权解除干部结对")
+	}
+	return e, nil
+}
+
 func (s *Service) Unpair(ctx context.Context, a fugong.Actor, uscc string) error {
 	e, err := s.Registry.Get(ctx, a, uscc)
 	if err != nil {

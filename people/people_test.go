@@ -67,7 +67,7 @@ func TestNormalize(t *testing.T) {
 		{"too many days", func(p *Person) { p.QuarantineDays = 61 }, "quarantine_days", "应在 1–60 天之间"},
 		{"negative days", func(p *Person) { p.QuarantineDays = -1 }, "quarantine_days", "应在 1–60 天之间"},
 		{"no code", func(p *Person) { p.HealthCode = "" }, "health_code", "健康码必填"},
-		{"bad code", func(p *Person) { p.HealthCode = "blue" }, "health_code", "应为 green、yellow 或 red"},
+		{"bad code", func(p *Person) { p.HealthCode = "blue" }, "health_code", "应为绿码、黄码或红码"},
 		{"yellow without since", func(p *Person) { p.HealthCode = "yellow" }, "code_since", "转码日期必填"},
 		{"future since", func(p *Person) { p.HealthCode, p.CodeSince = "red", "2020-02-21" }, "code_since", "不能晚于今天"},
 		{"long origin", func(p *Person) { p.Origin = strings.Repeat("湖", 101) }, "origin", "不能超过100个字"},

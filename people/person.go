@@ -159,7 +159,7 @@ func (p *Person) Normalize(today string, s Settings) []fugong.Problem {
 	} else if strings.TrimSpace(string(p.HealthCode)) == "" {
 		bad("health_code", "必填")
 	} else {
-		bad("health_code", "应为 green、yellow 或 red（绿码、黄码、红码）")
+		bad("health_code", "应为绿码、黄码或红码")
 	}
 	if !day("code_since", &p.CodeSince) && p.CodeSince == "" && GreenAfter(p.HealthCode) > 0 {
 		bad("code_since", "必填：黄码、红码须填写转码日期")

@@ -110,7 +110,7 @@ func (f *Figures) Normalize(employees int) []fugong.Problem {
 	}
 	f.Status = strings.TrimSpace(f.Status)
 	if _, ok := StatusNames[f.Status]; !ok {
-		bad("status", "应为 closed（停工）、resumed（已复工）或 full（满产）")
+		bad("status", "应为停工、已复工或满产")
 	}
 	for _, p := range []struct {
 		field string
@@ -140,7 +140,7 @@ func (f *Figures) Normalize(employees int) []fugong.Problem {
 		}
 		*v = strings.TrimSpace(*v)
 		if _, ok := SupplyNames[*v]; !ok {
-			bad(field, "应为 normal（正常）、strained（紧张）或 broken（中断）")
+			bad(field, "应为正常、紧张或中断")
 		}
 	}
 	f.Note = strings.TrimSpace(f.Note)

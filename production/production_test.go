@@ -21,7 +21,7 @@ func TestFiguresRules(t *testing.T) {
 		field     string
 		text      string
 	}{
-		{"unknown status", 28, func(f *Figures) { f.Status = "open" }, "status", "closed（停工）"},
+		{"unknown status", 28, func(f *Figures) { f.Status = "open" }, "status", "应为停工、已复工或满产"},
 		{"empty status", 28, func(f *Figures) { f.Status = "" }, "status", "生产状态应为"},
 		{"capacity over 100", 28, func(f *Figures) { f.CapacityPct = 101 }, "capacity_pct", "0–100"},
 		{"capacity negative", 28, func(f *Figures) { f.CapacityPct = -1 }, "capacity_pct", "0–100"},
@@ -31,7 +31,7 @@ func TestFiguresRules(t *testing.T) {
 		{"full below threshold", 28, func(f *Figures) { f.Status = StatusFull; f.CapacityPct = 89 }, "capacity_pct", "90% 及以上才算满产"},
 		{"resumed at threshold", 28, func(f *Figures) { f.CapacityPct = 90 }, "capacity_pct", "请选择“满产”"},
 		{"staff on post without staff", 0, func(f *Figures) {}, "on_post_pct", "职工人数为 0"},
-		{"bad upstream", 28, func(f *Figures) { f.Upstream = "ok" }, "upstream", "上游供应应为 normal"},
+		{"bad upstream", 28, func(f *Figures) { f.Upstream = "ok" }, "upstream", "上游供应应为正常"},
 		{"bad downstream", 28, func(f *Figures) { f.Downstream = "" }, "downstream", "下游销售应为"},
 		{"long note", 28, func(f *Figures) { f.Note = strings.Repeat("字", MaxNoteRunes+1) }, "note", "500"},
 		{"bad utf8 note", 28, func(f *Figures) { f.Note = "\xff" }, "note", "无效字符"},

@@ -226,7 +226,7 @@ func (s *Service) Applications(ctx context.Context, a fugong.Actor, f AppFilter)
 	var ps []fugong.Problem
 	if f.Status != "" {
 		if _, ok := AppStatusNames[f.Status]; !ok {
-			ps = append(ps, fugong.Problem{Field: "status", Message: "状态应为 submitted、approved 或 returned"})
+			ps = append(ps, fugong.Problem{Field: "status", Message: "状态应为待审批、已批准或已退回"})
 		}
 	}
 	if f.Town != "" {
@@ -492,6 +492,32 @@ func (s *Service) Trend(ctx context.Context, a fugong.Actor, from, to string) ([
 	return ComposeTrend(cells), nil
 }
 
+// Overview is the summary of date and the trend of the days up to it from
+// from, as the page shows them: the trend's last day is the summary's own
+// cells (the same figures, TestProductionSummaryAndTrend), so the page reads
+// the day once, and the days before it from the store's kept days.
+func (s *Service) Overview(ctx context.Context, a fugong.Actor, from, date string) (Summary, []TrendDay, error) {
+	if _, err := daily.ParseRange(from, date, s.Now(), MaxTrendDays); err != nil {
+		return Summary{}, nil, err
+	}
+	cells, err := s.Store.ProductionSummary(ctx, a, date)
+	if err != nil {
+		return Summary{}, nil, err
+	}
+	var days []DayCells
+	if from < date {
+		t, err := time.ParseInLocation(time.DateOnly, date, fugong.Location)
+		if err != nil {
+			return Summary{}, nil, err
+		}
+		if days, err = s.Store.ProductionTrend(ctx, a, from, t.AddDate(0, 0, -1).Format(time.DateOnly)); err != nil {
+			return Summary{}, nil, err
+		}
+	}
+	days = append(days, DayCells{Date: date, Cells: cells})
+	return Compose(date, cells), ComposeTrend(days), nil
+}
+
 // Enterprises returns a page of the enterprises in scope with their status
 // on the filter's day (the drill-down of a summary's figure).
 func (s *Service) Enterprises(ctx context.Context, a fugong.Actor, f Filter) ([]EnterpriseDay, int, error) {
@@ -509,10 +535,10 @@ func (s *Service) Enterprises(ctx context.Context, a fugong.Actor, f Filter) ([]
 	switch f.Status {
 	case "", StatusClosed, StatusResumed, StatusFull, "working":
 	default:
-		ps = append(ps, fugong.Problem{Field: "status", Message: "状态应为 closed、resumed、full 或 working"})
+		ps = append(ps, fugong.Problem{Field: "status", Message: "状态应为停工、已复工、满产或复工（含满产）"})
 	}
 	if f.SizeClass != "" && f.SizeClass != registry.SizeAbove && f.SizeClass != registry.SizeBelow {
-		ps = append(ps, fugong.Problem{Field: "size_class", Message: "规模应为 above 或 below"})
+		ps = append(ps, fugong.Problem{Field: "size_class", Message: "规模应为规上或规下"})
 	}
 	if f.Page != 0 || f.PerPage != 0 {
 		var err error

@@ -139,7 +139,7 @@ func (e *Enterprise) Normalize() []fugong.Problem {
 		e.Status = StatusActive
 	}
 	if _, ok := StatusNames[e.Status]; !ok {
-		bad("status", "应为 active 或 closed")
+		bad("status", "应为在营或停业/注销")
 	}
 	return ps
 }

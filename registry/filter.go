@@ -38,13 +38,13 @@ func (f *Filter) Normalize() error {
 		}
 	}
 	if f.SizeClass != "" && f.SizeClass != SizeAbove && f.SizeClass != SizeBelow {
-		ps = append(ps, fugong.Problem{Field: "size_class", Message: "应为 above 或 below"})
+		ps = append(ps, fugong.Problem{Field: "size_class", Message: "应为规上或规下"})
 	}
 	if f.MujunClass != "" && !strings.Contains("ABCD", f.MujunClass) || len(f.MujunClass) > 1 {
 		ps = append(ps, fugong.Problem{Field: "mujun_class", Message: "应为 A、B、C 或 D"})
 	}
 	if _, ok := StatusNames[f.Status]; f.Status != "" && !ok {
-		ps = append(ps, fugong.Problem{Field: "status", Message: "应为 active 或 closed"})
+		ps = append(ps, fugong.Problem{Field: "status", Message: "应为在营或停业/注销"})
 	}
 	if f.Page < 0 {
 		ps = append(ps, fugong.Problem{Field: "page", Message: "页码应为正整数"})

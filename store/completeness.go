@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -69,7 +70,11 @@ func (db *DB) Completeness(ctx context.Context, a fugong.Actor, date string) ([]
 		c.Late = c.Received - c.OnTime
 		s := signed[t.Code]
 		c.SignedOff = s.Signed
-		out = append(out, daily.TownCounts{Town: t, Counts: c, SignedBy: s.SignedBy, SignedAt: s.SignedAt})
+		tc := daily.TownCounts{Town: t, Counts: c, SignedBy: s.SignedBy, SignedAt: s.SignedAt}
+		if s.Signed {
+			tc.Sent = s.Sent
+		}
+		out = append(out, tc)
 	}
 	return out, nil
 }
@@ -298,12 +303,35 @@ func (db *DB) Followups(ctx context.Context, uscc string) ([]daily.Followup, err
 	return out, rows.Err()
 }
 
-const signOffCols = `town_code, date, signed, signed_by, signed_at, reopened_by, reopen_reason`
+const signOffCols = `town_code, date, signed, signed_by, signed_at, reopened_by, reopen_reason, sent`
 
 func scanSignOff(s scanner) (daily.SignOff, error) {
 	var o daily.SignOff
-	err := s.Scan(&o.Town, &o.Date, &o.Signed, &o.SignedBy, &o.SignedAt, &o.ReopenedBy, &o.ReopenReason)
-	return o, err
+	var sent string
+	if err := s.Scan(&o.Town, &o.Date, &o.Signed, &o.SignedBy, &o.SignedAt, &o.ReopenedBy, &o.ReopenReason, &sent); err != nil {
+		return o, err
+	}
+	if sent != "" {
+		o.Sent = new(daily.Counts)
+		if err := json.Unmarshal([]byte(sent), o.Sent); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// sentCounts reads a town's counts of a day inside tx, as the sign-off
+// sends them to the bureau.
+func (tx *Tx) sentCounts(ctx context.Context, town, date string) (daily.Counts, error) {
+	var c daily.Counts
+	err := tx.QueryRowContext(ctx, `SELECT `+countCols+` FROM daily_counts WHERE town_code = $1 AND date = $2`, town, date).Scan(countDest(&c)...)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return c, err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(sum(active), 0) FROM town_enterprise_counts WHERE town_code = $1`, town).Scan(&c.Expected)
+	c.Late = c.Received - c.OnTime
+	c.SignedOff = true
+	return c, err
 }
 
 // SignOffOf returns a town's sign-off of a day (not found if never signed).
@@ -327,10 +355,19 @@ func (db *DB) SignOff(ctx context.Context, a fugong.Actor, town, date string) (d
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		o = daily.SignOff{Town: town, Date: date, Signed: true, SignedBy: a.Username, SignedAt: tx.now}
-		if _, err := tx.Exec(`INSERT INTO town_signoffs (town_code, date, signed, signed_by, signed_at) VALUES ($1, $2, TRUE, $3, $4)
-			ON CONFLICT (town_code, date) DO UPDATE SET signed = TRUE, signed_by = excluded.signed_by, signed_at = excluded.signed_at`,
-			town, date, o.SignedBy, o.SignedAt); err != nil {
+		sent, cerr := tx.sentCounts(ctx, town, date)
+		if cerr != nil {
+			return cerr
+		}
+		o = daily.SignOff{Town: town, Date: date, Signed: true, SignedBy: a.Username, SignedAt: tx.now, Sent: &sent}
+		js, cerr := json.Marshal(sent)
+		if cerr != nil {
+			return cerr
+		}
+		if _, err := tx.Exec(`INSERT INTO town_signoffs (town_code, date, signed, signed_by, signed_at, sent) VALUES ($1, $2, TRUE, $3, $4, $5)
+			ON CONFLICT (town_code, date) DO UPDATE SET signed = TRUE, signed_by = excluded.signed_by, signed_at = excluded.signed_at,
+				sent = excluded.sent`,
+			town, date, o.SignedBy, o.SignedAt, string(js)); err != nil {
 			return err
 		}
 		var b any

@@ -38,12 +38,12 @@ func placeholders(from, n int) string {
 	return b.String()
 }
 
-const reportCols = `uscc, date, version, ` + figureCols + `, first_at, submitted_at, submitted_by, on_time`
+const reportCols = `uscc, date, version, ` + figureCols + `, first_at, submitted_at, submitted_by, on_time, after_signoff`
 
 func scanReport(s scanner) (daily.Report, error) {
 	var r daily.Report
 	dest := append([]any{&r.USCC, &r.Date, &r.Version}, figureDest(&r.Figures)...)
-	dest = append(dest, &r.FirstAt, &r.SubmittedAt, &r.SubmittedBy, &r.OnTime)
+	dest = append(dest, &r.FirstAt, &r.SubmittedAt, &r.SubmittedBy, &r.OnTime, &r.AfterSignOff)
 	return r, s.Scan(dest...)
 }
 
@@ -73,22 +73,29 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 			return daily.Result{}, err
 		}
 	}
-	// The committer holds the town's row (groupCommitter.commit).
-	var locked bool
-	err := tx.QueryRowContext(ctx, qSignedLookup, s.Town, s.Date).Scan(&locked)
+	// The committer holds the town's row (groupCommitter.commit): no
+	// report commits into a day being signed.
+	signed := daily.SignOff{Date: s.Date}
+	err := tx.QueryRowContext(ctx, qSignedLookup, s.Town, s.Date).Scan(&signed.Signed, &signed.SignedAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return daily.Result{}, err
-	}
-	if locked {
-		return daily.Result{}, fugong.Errorf(fugong.EConflict, "date", "%s 的日报已由乡镇街道确认上报，需先重新打开才能修改", s.Date)
 	}
 	old, err := scanReport(tx.QueryRowContext(ctx, qLatestReport, s.USCC, s.Date))
 	created := errors.Is(err, sql.ErrNoRows)
 	if err != nil && !created {
 		return daily.Result{}, err
 	}
+	prev := &old
+	if created {
+		prev = nil
+	}
+	// A signed day takes late reports; what was in at the sign-off is frozen.
+	after, err := daily.CheckSigned(signed, prev)
+	if err != nil {
+		return daily.Result{}, err
+	}
 	r := daily.Report{USCC: s.USCC, Date: s.Date, Figures: s.Figures, Version: old.Version + 1,
-		SubmittedAt: tx.now, SubmittedBy: a.Username, FirstAt: old.FirstAt}
+		SubmittedAt: tx.now, SubmittedBy: a.Username, FirstAt: old.FirstAt, AfterSignOff: after}
 	if created {
 		r.FirstAt = tx.now
 	}
@@ -100,7 +107,7 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 	if _, err := tx.ExecContext(ctx, qInsertVersion, append(args, r.SubmittedAt, r.SubmittedBy)...); err != nil {
 		return daily.Result{}, err
 	}
-	if _, err := tx.ExecContext(ctx, qUpsertReport, append(args, r.FirstAt, r.SubmittedAt, r.SubmittedBy, r.OnTime, s.Town)...); err != nil {
+	if _, err := tx.ExecContext(ctx, qUpsertReport, append(args, r.FirstAt, r.SubmittedAt, r.SubmittedBy, r.OnTime, s.Town, r.AfterSignOff)...); err != nil {
 		return daily.Result{}, err
 	}
 	tx.count(s.Town, s.Date, created, r, old)
@@ -149,7 +156,7 @@ func (tx *Tx) reportVersion(ctx context.Context, uscc, date string, version int)
 	return scanVersion(tx.QueryRowContext(ctx, versionQuery+` AND v.version = $3`, uscc, date, version))
 }
 
-const versionQuery = `SELECT v.uscc, v.date, v.version, ` + prefixedFigureCols + `, r.first_at, v.submitted_at, v.submitted_by, r.on_time
+const versionQuery = `SELECT v.uscc, v.date, v.version, ` + prefixedFigureCols + `, r.first_at, v.submitted_at, v.submitted_by, r.on_time, r.after_signoff
 	FROM daily_report_versions v JOIN daily_reports r ON r.uscc = v.uscc AND r.date = v.date
 	WHERE v.uscc = $1 AND v.date = $2`
 
@@ -245,15 +252,15 @@ func (db *DB) UpdateSetting(ctx context.Context, a fugong.Actor, key string, nex
 // once (see DB.prepareSubmit).
 const (
 	qKeyLookup    = `SELECT hash, version, created FROM idempotency_keys WHERE user_id = $1 AND key = $2`
-	qSignedLookup = `SELECT signed FROM town_signoffs WHERE town_code = $1 AND date = $2`
+	qSignedLookup = `SELECT signed, signed_at FROM town_signoffs WHERE town_code = $1 AND date = $2`
 	qLatestReport = `SELECT ` + reportCols + ` FROM daily_reports WHERE uscc = $1 AND date = $2`
 )
 
 var (
 	qInsertVersion = `INSERT INTO daily_report_versions (uscc, date, version, ` + figureCols + `, submitted_at, submitted_by)
 		VALUES (` + placeholders(1, 15) + `, $16, $17)`
-	qUpsertReport = `INSERT INTO daily_reports (uscc, date, version, ` + figureCols + `, first_at, submitted_at, submitted_by, on_time, town_code)
-		VALUES (` + placeholders(1, 15) + `, $16, $17, $18, $19, $20)
+	qUpsertReport = `INSERT INTO daily_reports (uscc, date, version, ` + figureCols + `, first_at, submitted_at, submitted_by, on_time, town_code, after_signoff)
+		VALUES (` + placeholders(1, 15) + `, $16, $17, $18, $19, $20, $21)
 		ON CONFLICT (uscc, date) DO UPDATE SET version = excluded.version, staff_total = excluded.staff_total,
 			staff_in_city = excluded.staff_in_city, returned_today = excluded.returned_today,
 			persuaded_today = excluded.persuaded_today, tickets_refunded_today = excluded.tickets_refunded_today,

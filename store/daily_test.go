@@ -75,7 +75,11 @@ func TestDailySubmitVersionsLockAndKeys(t *testing.T) {
 			t.Fatalf("second sign-off: %v", err)
 		}
 		if _, err := db.Submit(ctx, clerk, submission(e, "2020-02-12", f2, "")); fugong.ErrorCode(err) != fugong.EConflict {
-			t.Fatalf("locked day: %v", err)
+			t.Fatalf("a correction of a report in at the sign-off: %v", err)
+		}
+		so, err := db.SignOffOf(ctx, e.Town, "2020-02-12")
+		if err != nil || so.Sent == nil || so.Sent.Received != 1 || so.Sent.Expected != 1 || so.Sent.Totals.Returned != 2 {
+			t.Fatalf("the figures sent: %+v %v", so.Sent, err)
 		}
 		if _, err := db.Reopen(ctx, town, e.Town, "2020-02-12", "企业更正数据"); err != nil {
 			t.Fatal(err)
@@ -100,6 +104,64 @@ func TestDailySubmitVersionsLockAndKeys(t *testing.T) {
 		missing, total, err := db.Missing(ctx, fugong.System, "2020-02-13", "", 1, 10)
 		if err != nil || total != 1 || missing[0].USCC != e.USCC || missing[0].LastReport != "2020-02-12" {
 			t.Fatalf("missing %+v %d %v", missing, total, err)
+		}
+	})
+}
+
+// TestDailyLateAfterSignOff: a signed day takes the reports of the firms
+// that had not reported, marked, and their corrections; the figures sent
+// at the sign-off stay as they were.
+func TestDailyLateAfterSignOff(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var es []registry.Enterprise
+		for i := range 2 {
+			es = append(es, ent(t, fmt.Sprintf("ML%07d", i), "塘下镇", fmt.Sprintf("补报企业%d", i)))
+		}
+		if _, _, err := db.SaveEnterprises(ctx, fugong.System, es, nil); err != nil {
+			t.Fatal(err)
+		}
+		town := fugong.Actor{UserID: 3, Username: "tangxia", Role: fugong.RoleTown, Town: es[0].Town}
+		at := time.Date(2020, 2, 10, 15, 0, 0, 0, fugong.Location)
+		db.Now = func() time.Time { return at }
+		f := daily.Figures{StaffTotal: 10, StaffInCity: 8, ReturnedToday: 1}
+		if _, err := db.Submit(ctx, town, submission(es[0], "2020-02-10", f, "")); err != nil {
+			t.Fatal(err)
+		}
+		db.Now = func() time.Time { return at.Add(time.Hour) }
+		if _, err := db.SignOff(ctx, town, es[0].Town, "2020-02-10"); err != nil {
+			t.Fatal(err)
+		}
+		db.Now = func() time.Time { return at.Add(2 * time.Hour) }
+		res, err := db.Submit(ctx, town, submission(es[1], "2020-02-10", f, ""))
+		if err != nil || !res.Created || !res.Report.AfterSignOff || res.Report.OnTime {
+			t.Fatalf("a late report: %+v %v", res, err)
+		}
+		f.ReturnedToday = 4
+		if res, err = db.Submit(ctx, town, submission(es[1], "2020-02-10", f, "")); err != nil || !res.Report.AfterSignOff || res.Report.Version != 2 {
+			t.Fatalf("its correction: %+v %v", res, err)
+		}
+		if _, err := db.Submit(ctx, town, submission(es[0], "2020-02-10", f, "")); fugong.ErrorCode(err) != fugong.EConflict {
+			t.Fatalf("a correction of a report in at the sign-off: %v", err)
+		}
+		r, err := db.Report(ctx, es[1].USCC, "2020-02-10")
+		if err != nil || !r.AfterSignOff {
+			t.Fatalf("the stored mark: %+v %v", r, err)
+		}
+		if vs, err := db.Versions(ctx, es[1].USCC, "2020-02-10"); err != nil || len(vs) != 2 || !vs[0].AfterSignOff {
+			t.Fatalf("the versions: %+v %v", vs, err)
+		}
+		comp, err := db.Completeness(ctx, fugong.System, "2020-02-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range comp {
+			if c.Town.Code != es[0].Town {
+				continue
+			}
+			if c.Received != 2 || c.Totals.Returned != 5 || c.Sent == nil || c.Sent.Received != 1 || c.Sent.Totals.Returned != 1 || c.LateAfterSignOff() != 1 {
+				t.Fatalf("live %+v, sent %+v", c.Counts, c.Sent)
+			}
 		}
 	})
 }

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"fugong"
@@ -335,6 +338,9 @@ func (db *DB) PutProductionDay(ctx context.Context, a fugong.Actor, uscc, date s
 		if _, err := tx.ExecContext(ctx, qLatest, d.USCC, d.Date, d.Status, d.CapacityPct, d.OnPostPct, d.Upstream, d.Downstream); err != nil {
 			return err
 		}
+		if err := tx.forgetTrend(d.Date); err != nil {
+			return err
+		}
 		action, before := "create", any(nil)
 		if !created {
 			action, before = "update", old.Figures
@@ -528,30 +534,39 @@ func (db *DB) ProductionSummary(ctx context.Context, a fugong.Actor, date string
 	return out, rows.Err()
 }
 
-// ProductionTrend adds up the active enterprises in scope by size class and status for
-// every day of [from, to], in two queries: each enterprise's status before
-// from, then every report of the period in date order, which moves its
-// enterprise from one sum to another as the days are walked.
-func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to string) ([]production.DayCells, error) {
+// walkTrend adds up the active enterprises in scope by size class and
+// status (and town, if perTown) for every day of [from, to], in two
+// queries: each enterprise's status before from, then every report of the
+// period in date order, which moves its enterprise from one sum to another
+// as the days are walked. It reads every report of the period: the kept
+// days (production_trend.go) spare the pages that walk.
+func (db *DB) walkTrend(ctx context.Context, a fugong.Actor, from, to string, perTown bool) ([]production.DayCells, error) {
 	type firm struct {
+		town      string
 		size      string
 		employees int
 		status    string
 		capacity  int
 		onPost    int
 	}
-	type key struct{ size, status string }
+	type key struct{ town, size, status string }
 	sums := map[key]*production.Cell{}
-	cell := func(size, status string) *production.Cell {
-		c := sums[key{size, status}]
+	var keys []key // in the order first met; sorted per snapshot
+	cell := func(f *firm) *production.Cell {
+		k := key{size: f.size, status: f.status}
+		if perTown {
+			k.town = f.town
+		}
+		c := sums[k]
 		if c == nil {
-			c = &production.Cell{SizeClass: size, Status: status}
-			sums[key{size, status}] = c
+			c = &production.Cell{Town: k.town, SizeClass: f.size, Status: f.status}
+			sums[k] = c
+			keys = append(keys, k)
 		}
 		return c
 	}
 	count := func(f *firm, sign int) {
-		c := cell(f.size, f.status)
+		c := cell(f)
 		c.Enterprises += sign
 		c.Employees += sign * f.employees
 		c.Capacity += int64(sign * f.capacity)
@@ -581,7 +596,7 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 	day, edge := w.next(from), w.next(start.AddDate(0, 0, -1).Format(time.DateOnly))
 	w.add("e.status = 'active'")
 	w.enterpriseScope(a)
-	rows, err := db.r.QueryContext(ctx, latest(w, day, "<", edge)+`SELECT l.uscc, l.size_class, l.employees, coalesce(l.status, 'closed'),
+	rows, err := db.r.QueryContext(ctx, latest(w, day, "<", edge)+`SELECT l.uscc, l.town_code, l.size_class, l.employees, coalesce(l.status, 'closed'),
 		coalesce(l.capacity_pct, 0), coalesce(l.on_post_pct, 0) FROM l`, w.args...)
 	if err != nil {
 		return nil, err
@@ -590,7 +605,7 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 	for rows.Next() {
 		var uscc string
 		f := &firm{}
-		if err := rows.Scan(&uscc, &f.size, &f.employees, &f.status, &f.capacity, &f.onPost); err != nil {
+		if err := rows.Scan(&uscc, &f.town, &f.size, &f.employees, &f.status, &f.capacity, &f.onPost); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -624,15 +639,21 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 	defer rows.Close()
 	var out []production.DayCells
 	reported := map[key]int{}
+	sizeOrder := map[string]int{"above": 0, "below": 1}
+	statusOrder := map[string]int{}
+	for i, st := range production.Statuses {
+		statusOrder[st] = i
+	}
 	snapshot := func(date string) {
 		dc := production.DayCells{Date: date}
-		for _, size := range []string{"above", "below"} {
-			for _, st := range production.Statuses {
-				if c := sums[key{size, st}]; c != nil && c.Enterprises > 0 {
-					one := *c
-					one.Reported = reported[key{size, st}]
-					dc.Cells = append(dc.Cells, one)
-				}
+		slices.SortFunc(keys, func(x, y key) int {
+			return cmp.Or(strings.Compare(x.town, y.town), sizeOrder[x.size]-sizeOrder[y.size], statusOrder[x.status]-statusOrder[y.status])
+		})
+		for _, k := range keys {
+			if c := sums[k]; c.Enterprises > 0 {
+				one := *c
+				one.Reported = reported[k]
+				dc.Cells = append(dc.Cells, one)
 			}
 		}
 		out = append(out, dc)
@@ -664,7 +685,11 @@ func (db *DB) ProductionTrend(ctx context.Context, a fugong.Actor, from, to stri
 		count(f, -1)
 		f.status, f.capacity, f.onPost = n.status, n.capacity, n.onPost
 		count(f, 1)
-		reported[key{f.size, f.status}]++
+		k := key{size: f.size, status: f.status}
+		if perTown {
+			k.town = f.town
+		}
+		reported[k]++
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

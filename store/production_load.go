@@ -24,6 +24,9 @@ var (
 func (db *DB) LoadProduction(ctx context.Context, essential []production.Essential, apps []production.Application, days []production.Day) error {
 	utc := func(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 	return db.bulk(ctx, func(w bulkWriter) error {
+		if err := forgetAllTrend(w); err != nil {
+			return err
+		}
 		row := make([]any, len(essentialBulkCols))
 		if err := w.rows("essential_enterprises", essentialBulkCols, len(essential), func(i int) []any {
 			x := &essential[i]

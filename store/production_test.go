@@ -522,3 +522,79 @@ func sameSet(got string, want []string) bool {
 	}
 	return true
 }
+
+// TestProductionTrendKept: the closed days of a town-wide trend are walked
+// once and kept; a late correction of a kept day and a change of an
+// enterprise's staff show in the next trend, which still agrees with each
+// day's summary.
+func TestProductionTrendKept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := prodCity(t, db)
+		fixedClock(db, time.Date(2020, 2, 10, 2, 0, 0, 0, time.UTC)) // 10:00 on the 10th
+		agree := func(what string, want int) {
+			t.Helper()
+			for _, who := range []fugong.Actor{fugong.System, tangxiaTown, xianTown} {
+				days, err := db.ProductionTrend(ctx, who, "2020-01-30", "2020-02-10")
+				if err != nil {
+					t.Fatal(err)
+				}
+				trend := production.ComposeTrend(days)
+				if len(trend) != 12 || trend[11].Date != "2020-02-10" {
+					t.Fatalf("%s: %d days", what, len(trend))
+				}
+				for _, td := range trend {
+					cells, err := db.ProductionSummary(ctx, who, td.Date)
+					if err != nil {
+						t.Fatal(err)
+					}
+					s := production.Compose(td.Date, cells)
+					if !reflect.DeepEqual(td.Area, s.City) || !reflect.DeepEqual(td.BySize, s.BySize) {
+						t.Errorf("%s, %s %s: trend %+v\nsummary %+v", what, who.Username, td.Date, td.Area, s.City)
+					}
+				}
+			}
+			if n, err := store.KeptTrendDays(db); err != nil || n != want {
+				t.Errorf("%s: %d days kept, want %d (%v)", what, n, want, err)
+			}
+		}
+		agree("first", 11) // the 30th to the 9th; today walked live
+		agree("read again", 11)
+		// A correction of the 4th: the 4th on are walked again.
+		if _, _, err := db.PutProductionDay(ctx, fugong.System, f["xian"].USCC, "2020-02-04", resumed(70, 80)); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := store.KeptTrendDays(db); n != 5 {
+			t.Errorf("after a correction of the 4th: %d days kept, want 5", n)
+		}
+		agree("after a correction", 11)
+		// Today's report changes no kept day; yesterday's drops yesterday.
+		if _, _, err := db.PutProductionDay(ctx, fugong.System, f["xian"].USCC, "2020-02-10", resumed(75, 80)); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := store.KeptTrendDays(db); n != 11 {
+			t.Errorf("after today's report: %d days kept, want 11", n)
+		}
+		if _, _, err := db.PutProductionDay(ctx, fugong.System, f["essential"].USCC, "2020-02-09", resumed(90, 90)); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := store.KeptTrendDays(db); n != 10 {
+			t.Errorf("after yesterday's report: %d days kept, want 10", n)
+		}
+		agree("after yesterday's report", 11)
+		// An enterprise's staff weighs every day.
+		above, err := db.GetEnterprise(ctx, fugong.System, f["above"].USCC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		more := above
+		more.Employees = 260
+		if _, err := db.UpdateEnterprise(ctx, fugong.System, above, more); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := store.KeptTrendDays(db); n != 0 {
+			t.Errorf("after a change of staff: %d days kept, want 0", n)
+		}
+		agree("after a change of staff", 11)
+	})
+}

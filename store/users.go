@@ -118,6 +118,39 @@ func (db *DB) SetPassword(ctx context.Context, a fugong.Actor, userID int64, pas
 	})
 }
 
+// UpdateUser replaces a user's display name, role and scope, refusing if
+// the stored record is no longer before (another admin changed it).
+func (db *DB) UpdateUser(ctx context.Context, a fugong.Actor, before, after account.User) (account.User, error) {
+	err := db.write(ctx, func(tx *Tx) error {
+		now, err := scanUser(tx.QueryRow(`SELECT `+userCols+` FROM users u WHERE u.id = $1`, before.ID))
+		if err != nil {
+			return notFound(err, "用户")
+		}
+		if !sameUser(now, before) {
+			return fugong.Errorf(fugong.EConflict, "", "用户信息已被他人修改，请刷新后重试")
+		}
+		_, err = tx.Exec(`UPDATE users SET display_name = $1, role = $2, town_code = $3, enterprise_uscc = $4, work_group = $5,
+			group_leader = $6 WHERE id = $7`, after.DisplayName, after.Role, nullIfEmpty(after.Town), nullIfEmpty(after.Enterprise),
+			nullIfEmpty(string(after.Group)), after.GroupLeader, before.ID)
+		switch {
+		case isForeignKey(err):
+			return fugong.Errorf(fugong.EInvalid, "enterprise", "企业 %s 未登记", after.Enterprise)
+		case err != nil:
+			return err
+		}
+		return tx.audit(a, "update", "user", before.Username, before, after)
+	})
+	return after, err
+}
+
+// sameUser compares two reads of a user; times by instant, as the engines
+// give them in different locations.
+func sameUser(a, b account.User) bool {
+	at, bt := a.CreatedAt, b.CreatedAt
+	a.CreatedAt, b.CreatedAt = time.Time{}, time.Time{}
+	return a == b && at.Equal(bt)
+}
+
 // SetDisabled disables or enables a user. Disabling ends every session and
 // token of theirs; SessionUser refuses a disabled user's anyway, so a
 // session another instance opens in the meantime is no use either.

@@ -110,10 +110,10 @@ func (n *NewTicket) Normalize() []fugong.Problem {
 		ps = append(ps, fugong.Problem{Field: "enterprise", Message: "请填写提出问题的企业（统一社会信用代码）"})
 	}
 	if _, ok := CategoryNames[n.Category]; !ok {
-		ps = append(ps, fugong.Problem{Field: "category", Message: "问题类别应为 raw_materials（原材料）、logistics（物流与车辆通行）、labour（用工）、supplies（防疫物资）、finance（资金）、policy（政策）或 other（其他）"})
+		ps = append(ps, fugong.Problem{Field: "category", Message: "问题类别应为原材料、物流与车辆通行、用工、防疫物资、资金、政策或其他"})
 	}
 	if _, ok := UrgencyNames[n.Urgency]; !ok {
-		ps = append(ps, fugong.Problem{Field: "urgency", Message: "紧急程度应为 urgent（特急）、high（紧急）、normal（一般）或 low（不急）"})
+		ps = append(ps, fugong.Problem{Field: "urgency", Message: "紧急程度应为特急、紧急、一般或不急"})
 	}
 	n.Title = strings.TrimSpace(n.Title)
 	ps = append(ps, checkText("title", "问题标题", n.Title, MaxTitleRunes, true)...)
@@ -250,7 +250,7 @@ func (f *Filter) Normalize() error {
 		ps = append(ps, fugong.Problem{Field: "status", Message: "状态应为 new、assigned、in_progress、resolved、closed 或 reopened"})
 	}
 	if _, ok := CategoryNames[f.Category]; f.Category != "" && !ok {
-		ps = append(ps, fugong.Problem{Field: "category", Message: "问题类别应为 raw_materials、logistics、labour、supplies、finance、policy 或 other"})
+		ps = append(ps, fugong.Problem{Field: "category", Message: "问题类别应为原材料、物流与车辆通行、用工、防疫物资、资金、政策或其他"})
 	}
 	if _, ok := UrgencyNames[f.Urgency]; f.Urgency != "" && !ok {
 		ps = append(ps, fugong.Problem{Field: "urgency", Message: "紧急程度应为 urgent、high、normal 或 low"})

@@ -494,3 +494,34 @@ func byOrder(links []Link) []Link {
 func (s *Server) pageFuncs() template.FuncMap {
 	return template.FuncMap{"settingsLinks": s.settingsLinks, "enterpriseLinks": s.enterpriseLinks}
 }
+
+// Confirm is the step before a destructive or locking action (a sign-off,
+// a disabled user, a pairing ended): a page that says what will happen and
+// posts to Action with confirm=yes, or goes back to Cancel. It needs no
+// script: the action's handler shows it when the post lacks confirm=yes.
+type Confirm struct {
+	Heading        string
+	Lines          []string
+	Warning        string
+	Action, Cancel string
+	Button         string
+	Danger         bool
+	Hidden         []Hidden
+	Reason         string // the label of a required reason, "" for none
+}
+
+// Hidden is a form value the confirmation posts back.
+type Hidden struct{ Name, Value string }
+
+type confirmPage struct {
+	Base
+	Confirm
+}
+
+// Confirmed reports whether a post came from the confirmation step.
+func Confirmed(r *http.Request) bool { return r.PostFormValue("confirm") == "yes" }
+
+// Confirm shows the confirmation step; active is the menu entry to mark.
+func (s *Session) Confirm(w http.ResponseWriter, r *http.Request, active string, c Confirm) {
+	s.srv.render(w, r, http.StatusOK, "confirm", confirmPage{Base: s.Base(c.Heading, active), Confirm: c})
+}

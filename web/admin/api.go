@@ -95,6 +95,38 @@ func (m *module) apiGetUser(w http.ResponseWriter, r *http.Request, a fugong.Act
 	return nil
 }
 
+// userEdit is the body of an edit: what may change of a user.
+type userEdit struct {
+	DisplayName string       `json:"display_name"`
+	Role        fugong.Role  `json:"role"`
+	Town        string       `json:"town"`
+	Enterprise  string       `json:"enterprise"`
+	Group       fugong.Group `json:"group"`
+	GroupLeader bool         `json:"group_leader"`
+}
+
+func (e userEdit) user() account.User {
+	return account.User{DisplayName: e.DisplayName, Role: e.Role, Town: e.Town, Enterprise: e.Enterprise,
+		Group: e.Group, GroupLeader: e.GroupLeader}
+}
+
+func (m *module) apiUpdateUser(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	id, err := adminUserID(r, a)
+	if err != nil {
+		return err
+	}
+	var in userEdit
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	u, err := m.accounts.Update(r.Context(), a, id, in.user())
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, u)
+	return nil
+}
+
 func (m *module) apiDisableUser(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	id, err := adminUserID(r, a)
 	if err != nil {

@@ -28,6 +28,7 @@ func TestAccounts(t *testing.T) {
 		t.Run("reset password", func(t *testing.T) { testResetPassword(t, e) })
 		t.Run("end sessions", func(t *testing.T) { testEndSessions(t, e) })
 		t.Run("token lifetime", func(t *testing.T) { testTokenLifetime(t, e) })
+		t.Run("update", func(t *testing.T) { testUpdateUser(t, e) })
 	})
 }
 
@@ -368,5 +369,58 @@ func testTokenLifetime(t *testing.T, e *webtest.Env) {
 	}
 	if st := meStatus(t, e, tok); st != 401 {
 		t.Errorf("a revoked token: %d, want 401", st)
+	}
+}
+
+// testUpdateUser: PUT /api/v1/users/{id} changes the name, role and scope,
+// lists every problem at once, refuses a stale edit of the admin's own role,
+// and is audited with the record before and after.
+func testUpdateUser(t *testing.T, e *webtest.Env) {
+	u, _, _ := newUser(t, e, "wangapi")
+	path := fmt.Sprintf("/api/v1/users/%d", u.ID)
+	r := e.As(t, webtest.RoleAdmin, "PUT", path, webtest.JSON(map[string]any{"role": "bureau", "town": webtest.TownTangxia}))
+	if r.Status != 400 {
+		t.Fatalf("a bad edit: %d %s", r.Status, r.Body)
+	}
+	var body struct {
+		Error struct{ Problems []fugong.Problem } `json:"error"`
+	}
+	r.Decode(t, &body)
+	fields := map[string]bool{}
+	for _, p := range body.Error.Problems {
+		fields[p.Field] = true
+	}
+	if !fields["town"] || !fields["group"] {
+		t.Errorf("every problem at once: %s", r.Body)
+	}
+	r = e.As(t, webtest.RoleAdmin, "PUT", path, webtest.JSON(map[string]any{"display_name": "王五", "role": "bureau", "group": "supplies", "group_leader": true}))
+	var got account.User
+	r.Decode(t, &got)
+	if r.Status != 200 || got.DisplayName != "王五" || got.Role != fugong.RoleBureau || got.Group != fugong.GroupSupplies || !got.GroupLeader || got.Town != "" || got.Username != "wangapi" {
+		t.Fatalf("an edit: %d %s", r.Status, r.Body)
+	}
+	if stored, err := e.DB.UserByID(context.Background(), u.ID); err != nil || stored.DisplayName != got.DisplayName || stored.Role != got.Role ||
+		stored.Group != got.Group || !stored.GroupLeader || stored.Town != "" {
+		t.Errorf("stored %+v, answered %+v (%v)", stored, got, err)
+	}
+	if !audited(t, e, "update", "wangapi") {
+		t.Error("the edit is not in the audit log")
+	}
+	if r := e.As(t, webtest.RoleAdmin, "PUT", path, webtest.RawJSON(`{"role":"town","username":"renamed"}`)); r.Status != 400 {
+		t.Errorf("the username is not editable: %d %s", r.Status, r.Body)
+	}
+	self := fmt.Sprintf("/api/v1/users/%d", e.Users[webtest.RoleAdmin].ID)
+	if r := e.As(t, webtest.RoleAdmin, "PUT", self, webtest.JSON(map[string]any{"role": "cadre"})); r.Status != 400 || r.Err(t).Error.Field != "role" {
+		t.Errorf("the admin's own role: %d %s", r.Status, r.Body)
+	}
+	// A stale edit (the record changed since it was read) is a conflict.
+	before, err := e.DB.UserByID(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := before
+	stale.DisplayName = "旧名字"
+	if _, err := e.DB.UpdateUser(context.Background(), fugong.System, stale, before); fugong.ErrorCode(err) != fugong.EConflict {
+		t.Errorf("a stale edit: %v", err)
 	}
 }

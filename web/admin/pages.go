@@ -93,6 +93,15 @@ type userPage struct {
 	Confirm bool // the confirmation before disabling
 	Notice  string
 	Errors  map[string]string
+	// The edit form: as stored, or as typed when refused (EditErrors).
+	Form       account.User
+	EditErrors map[string]string
+	EditError  string
+	// OneTime is a password just generated, shown this once.
+	OneTime string
+	Roles   []fugong.Role
+	Groups  []fugong.Group
+	Towns   []registry.Town
 }
 
 // userNotices are the outcomes an action redirects to the user's page with.
@@ -101,6 +110,7 @@ var userNotices = map[string]string{
 	"enabled":  "账号已启用，可以重新登录。",
 	"sessions": "已注销该用户的全部登录和接口令牌。",
 	"password": "密码已重置，该用户的全部登录和接口令牌已失效。",
+	"updated":  "用户信息已保存。",
 }
 
 // adminUser is the user of a /users/{id} page for the admin; for anyone
@@ -117,7 +127,16 @@ func (m *module) adminUser(r *http.Request, ss *web.Session) (userPage, error) {
 	if err != nil {
 		return userPage{}, err
 	}
-	return userPage{Base: ss.Base("用户 "+u.Username, "/users"), U: u, Self: u.ID == ss.User().ID}, nil
+	return userPage{Base: ss.Base("用户 "+userName(u), "/users"), U: u, Form: u, Self: u.ID == ss.User().ID,
+		Roles: fugong.Roles, Groups: fugong.Groups, Towns: registry.Towns}, nil
+}
+
+// userName is how pages name a user: the display name, else the username.
+func userName(u account.User) string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Username
 }
 
 func (m *module) userPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
@@ -178,10 +197,47 @@ func (m *module) userEndSessions(w http.ResponseWriter, r *http.Request, ss *web
 	})
 }
 
+// userUpdate saves the edit form: display name, role and scope.
+func (m *module) userUpdate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	p, err := m.adminUser(r, ss)
+	if err != nil {
+		return err
+	}
+	p.Form = account.User{DisplayName: r.PostFormValue("display_name"), Role: fugong.Role(r.PostFormValue("role")),
+		Town: r.PostFormValue("town"), Enterprise: r.PostFormValue("enterprise"), Group: fugong.Group(r.PostFormValue("group")),
+		GroupLeader: r.PostFormValue("group_leader") == "true"}
+	_, err = m.accounts.Update(r.Context(), ss.Actor(), p.U.ID, p.Form)
+	if err == nil {
+		return web.SeeOther(w, r, userPath(p.U.ID)+"?done=updated")
+	}
+	e := fugong.AsError(err)
+	if e != nil && e.Code == fugong.EConflict {
+		p.EditError = e.Message
+		ss.Render(w, r, http.StatusConflict, "user", p)
+		return nil
+	}
+	if p.EditErrors, err = web.FieldErrors(err); err != nil {
+		return err
+	}
+	p.Form.Username = p.U.Username
+	ss.Render(w, r, http.StatusBadRequest, "user", p)
+	return nil
+}
+
+// userResetPassword sets the password the admin typed, or with
+// generate=1 a random one shown once on the page that answers.
 func (m *module) userResetPassword(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	p, err := m.adminUser(r, ss)
 	if err != nil {
 		return err
+	}
+	if r.PostFormValue("generate") == "1" && !p.Self {
+		if p.OneTime, err = m.accounts.OneTimePassword(r.Context(), ss.Actor(), p.U.ID); err != nil {
+			return err
+		}
+		p.Notice = userNotices["password"]
+		ss.Render(w, r, http.StatusOK, "user", p)
+		return nil
 	}
 	err = m.accounts.ResetPassword(r.Context(), ss.Actor(), p.U.ID, r.PostFormValue("password"))
 	if err == nil {
@@ -233,12 +289,20 @@ func (m *module) passwordChange(w http.ResponseWriter, r *http.Request, ss *web.
 type auditPage struct {
 	web.Base
 	Filter   audit.Filter
-	Entries  []audit.Entry
+	Entries  []auditRow
 	Total    int
 	Pages    int
 	Query    template.URL
 	Actions  map[string]string
 	Entities map[string]string
+}
+
+// auditRow is an entry as the page shows it: its record as Chinese fields,
+// a session's kind in words.
+type auditRow struct {
+	audit.Entry
+	Changes []audit.Change
+	Object  string
 }
 
 func (m *module) auditPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
@@ -248,8 +312,17 @@ func (m *module) auditPage(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 	}
 	f.Normalize()
 	p := auditPage{Base: ss.Base("审计日志", "/audit"), Actions: audit.ActionNames, Entities: audit.EntityNames, Filter: f}
-	if p.Entries, p.Total, err = audit.List(r.Context(), m.audit, ss.Actor(), f); err != nil {
+	entries, total, err := audit.List(r.Context(), m.audit, ss.Actor(), f)
+	if err != nil {
 		return err
+	}
+	p.Total = total
+	for _, e := range entries {
+		row := auditRow{Entry: e, Changes: audit.Changes(e.Before, e.After), Object: e.EntityID}
+		if e.Entity == "session" {
+			row.Object = audit.SessionKinds[e.EntityID]
+		}
+		p.Entries = append(p.Entries, row)
 	}
 	p.Pages = (p.Total + f.PerPage - 1) / f.PerPage
 	q := r.URL.Query()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -22,6 +23,7 @@ func TestAccountPages(t *testing.T) {
 		addCadres(t, e, 60)
 		t.Run("admin", func(t *testing.T) { testAccountPages(t, e) })
 		t.Run("password", func(t *testing.T) { testPasswordPage(t, e) })
+		t.Run("edit", func(t *testing.T) { testEditUserPage(t, e) })
 	})
 }
 
@@ -120,3 +122,63 @@ func testPasswordPage(t *testing.T, e *webtest.Env) {
 		t.Error("an API token survived the change made in the browser")
 	}
 }
+
+// testEditUserPage: the admin edits a user's name, role and scope (every
+// problem shown at once, next to its field), and gives a one-time password.
+func testEditUserPage(t *testing.T, e *webtest.Env) {
+	admin := e.BrowserLogin(t, webtest.RoleAdmin)
+	u, tokens, _ := newUser(t, e, "zhouedit")
+	base := fmt.Sprintf("/users/%d", u.ID)
+	r := admin.Get(t, base)
+	webtest.Contains(t, "the user's page", r, `id="edit"`, `action="`+base+`"`, "塘下镇全部企业", "测试zhouedit", "生成临时密码")
+	csrf := webtest.CSRFOf(t, r.Body)
+	// A clerk without an enterprise and with a work group: both refused at once.
+	r = admin.PostForm(t, base, url.Values{"csrf": {csrf}, "display_name": {"周某"}, "role": {"enterprise"}, "group": {"statistics"}})
+	if r.Status != http.StatusBadRequest {
+		t.Fatalf("a bad edit: %d", r.Status)
+	}
+	webtest.Contains(t, "a bad edit", r, `data-field="enterprise"`, "企业填报员必须指定企业", `data-field="group"`, "该角色不能指定工作组", `value="周某"`)
+	if got, err := e.DB.UserByID(t.Context(), u.ID); err != nil || got.Role != u.Role || got.DisplayName != u.DisplayName {
+		t.Fatalf("a refused edit was stored: %+v %v", got, err)
+	}
+	r = admin.PostForm(t, base, url.Values{"csrf": {csrf}, "display_name": {"周某"}, "role": {"checkpoint"}, "town": {webtest.TownXianjiang}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != base+"?done=updated" {
+		t.Fatalf("an edit: %d %q %s", r.Status, r.Header.Get("Location"), r.Body)
+	}
+	webtest.Contains(t, "after the edit", admin.Get(t, base+"?done=updated"), "用户信息已保存", "周某", "仙降街道的卡口、隔离点")
+	if !audited(t, e, "update", "zhouedit") {
+		t.Error("the edit is not in the audit log")
+	}
+	// The user's token reads the new scope at once.
+	if r := e.Call(t, "GET", "/api/v1/me", tokens[0], webtest.Payload{}); !strings.Contains(string(r.Body), `"role":"checkpoint"`) {
+		t.Errorf("the user's session after the edit: %s", r.Body)
+	}
+	// The admin cannot take away their own admin role.
+	self := fmt.Sprintf("/users/%d", e.Users[webtest.RoleAdmin].ID)
+	r = admin.PostForm(t, self, url.Values{"csrf": {csrf}, "role": {"town"}, "town": {webtest.TownTangxia}})
+	webtest.Contains(t, "the admin's own role", r, `data-field="role"`, "不能更改自己的系统管理员角色")
+
+	// A one-time password: shown once, the old one and the sessions gone.
+	r = admin.PostForm(t, base+"/password", url.Values{"csrf": {csrf}, "generate": {"1"}})
+	if r.Status != http.StatusOK {
+		t.Fatalf("one-time password: %d", r.Status)
+	}
+	m := oneTime.FindSubmatch(r.Body)
+	if m == nil {
+		t.Fatalf("no one-time password on the page: %s", r.Body)
+	}
+	if s := loginStatus(t, e, "zhouedit", string(m[1])); s != 201 {
+		t.Errorf("login with the one-time password: %d", s)
+	}
+	if s := loginStatus(t, e, "zhouedit", webtest.Password); s == 201 {
+		t.Error("the old password still works")
+	}
+	if strings.Contains(string(admin.Get(t, base).Body), string(m[1])) {
+		t.Error("the one-time password is shown again")
+	}
+	if !audited(t, e, "password", "zhouedit") {
+		t.Error("the one-time password is not in the audit log")
+	}
+}
+
+var oneTime = regexp.MustCompile(`<b class="mono">([A-Za-z0-9]{12})</b>`)

@@ -44,6 +44,10 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "GET", Route: "/api/v1/users/{id}", Note: "the clerk", Path: ownIDOf(webtest.RoleClerk, ""), Want: webtest.AdminOnly(200)},
 	{Method: "GET", Route: "/api/v1/users/{id}", Note: "no such user", Want: webtest.Every(404),
 		Path: func(*webtest.Env, string) string { return "/api/v1/users/99999999" }},
+	{Method: "PUT", Route: "/api/v1/users/{id}", Setup: addUser("target-edit", false), Path: userPath("target-edit", ""), Want: webtest.AdminOnly(200),
+		Body: func(*testing.T, *webtest.Env, string) webtest.Payload {
+			return webtest.JSON(map[string]any{"display_name": "王编辑", "role": "checkpoint", "town": webtest.TownTangxia})
+		}},
 	{Method: "POST", Route: "/api/v1/users/{id}/disable", Setup: addUser("target-disable", false), Path: userPath("target-disable", "/disable"), Want: webtest.AdminOnly(200)},
 	{Method: "POST", Route: "/api/v1/users/{id}/disable", Note: "oneself", Want: webtest.By(409, 404, 404, 404, 404, 404, 404),
 		Path: func(e *webtest.Env, role string) string { return ownIDOf(role, "/disable")(e, role) }},
@@ -68,6 +72,10 @@ var scopeCases = []webtest.ScopeCase{
 			return webtest.Form(url.Values{"username": {fmt.Sprintf("page-new-%d", e.Next())}, "role": {"town"}, "town": {webtest.TownTangxia}, "password": {webtest.Password}})
 		}},
 	{Method: "GET", Route: "/users/{id}", Path: ownIDPage(webtest.RoleClerk, ""), Want: webtest.AdminOnly(200)},
+	{Method: "POST", Route: "/users/{id}", Setup: addUser("page-edit", false), Path: userPage("page-edit", ""), Want: webtest.AdminOnly(303),
+		Body: func(*testing.T, *webtest.Env, string) webtest.Payload {
+			return webtest.Form(url.Values{"display_name": {"李编辑"}, "role": {"town"}, "town": {webtest.TownXianjiang}})
+		}},
 	{Method: "GET", Route: "/users/{id}/disable", Path: ownIDPage(webtest.RoleClerk, "/disable"), Want: webtest.AdminOnly(200)},
 	{Method: "POST", Route: "/users/{id}/disable", Setup: addUser("page-disable", false), Path: userPage("page-disable", "/disable"), Want: webtest.AdminOnly(303)},
 	{Method: "POST", Route: "/users/{id}/enable", Setup: addUser("page-enable", true), Path: userPage("page-enable", "/enable"), Want: webtest.AdminOnly(303)},

@@ -135,6 +135,9 @@ type townCompletenessJSON struct {
 	Rate       float64      `json:"rate"`
 	OnTimeRate float64      `json:"on_time_rate"`
 	Totals     daily.Totals `json:"totals"`
+	// The figures sent at the sign-off, and how many reports came after.
+	Sent             *daily.Counts `json:"sent"`
+	LateAfterSignOff int           `json:"late_after_signoff"`
 }
 
 type completenessJSON struct {
@@ -159,7 +162,8 @@ func (m *module) apiCompleteness(w http.ResponseWriter, r *http.Request, a fugon
 	for _, t := range c.Towns {
 		tc := townCompletenessJSON{Town: t.Town.Code, Name: t.Town.Name, Expected: t.Expected, Received: t.Received,
 			OnTime: t.OnTime, Late: t.Late, SignedOff: t.SignedOff,
-			Rate: web.RoundPct(t.Rate()), OnTimeRate: web.RoundPct(t.OnTimeRate()), Totals: t.Totals}
+			Rate: web.RoundPct(t.Rate()), OnTimeRate: web.RoundPct(t.OnTimeRate()), Totals: t.Totals,
+			Sent: t.Sent, LateAfterSignOff: t.LateAfterSignOff()}
 		// A reopened day keeps who signed it last in the store; it is not signed now.
 		if t.SignedOff {
 			at := t.SignedAt

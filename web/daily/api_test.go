@@ -71,6 +71,8 @@ type townBody struct {
 	SignedBy  string     `json:"signed_by"`
 	SignedAt  *time.Time `json:"signed_at"`
 	countsBody
+	Sent             *daily.Counts `json:"sent"`
+	LateAfterSignOff int           `json:"late_after_signoff"`
 }
 
 type countsBody struct {
@@ -452,7 +454,8 @@ func testCompleteness(t *testing.T, e *webtest.Env) {
 	}
 	wantKeys("top", top, "date", "deadline", "city", "towns")
 	wantKeys("city", raw.City, "expected", "received", "on_time", "late", "rate", "on_time_rate", "totals")
-	wantKeys("town", raw.Towns[0], "town", "name", "expected", "received", "on_time", "late", "signed_off", "signed_by", "signed_at", "rate", "on_time_rate", "totals")
+	wantKeys("town", raw.Towns[0], "town", "name", "expected", "received", "on_time", "late", "signed_off", "signed_by", "signed_at", "rate", "on_time_rate", "totals",
+		"sent", "late_after_signoff")
 	wantKeys("totals", raw.City["totals"].(map[string]any), "staff_total", "staff_in_city", "returned_today", "persuaded_today",
 		"tickets_refunded_today", "hubei_staff", "hubei_contacted_today", "quarantined", "fever", "on_duty", "commitment_signed")
 
@@ -671,15 +674,28 @@ func testSignOff(t *testing.T, e *webtest.Env) {
 	if r := e.As(t, webtest.RoleAdmin, "POST", path, webtest.Payload{}); r.Status != 409 || r.Err(t).Error.Code != "conflict" {
 		t.Errorf("second sign-off: %d %s", r.Status, r.Body)
 	}
-	// The day is locked: no correction, no late first report; other towns are not.
+	if o.Sent == nil || o.Sent.Received != 1 || o.Sent.Expected != 2 {
+		t.Errorf("the figures sent: %s", r.Body)
+	}
+	// The reports in at the sign-off are frozen: no correction.
 	before := len(versions(t, e, "tangB", dayLock))
-	for _, c := range []struct{ role, ent string }{{webtest.RoleClerk, "tangB"}, {webtest.RoleCadre, "tangA"}, {webtest.RoleAdmin, "tangA"}} {
-		if r := putReport(t, e, c.role, c.ent, dayLock, validFigures(), ""); r.Status != 409 || r.Err(t).Error.Code != "conflict" {
-			t.Errorf("%s on %s, locked: %d %s", c.role, c.ent, r.Status, r.Body)
+	for _, role := range []string{webtest.RoleClerk, webtest.RoleAdmin} {
+		if r := putReport(t, e, role, "tangB", dayLock, validFigures(), ""); r.Status != 409 || r.Err(t).Error.Code != "conflict" {
+			t.Errorf("%s on tangB, signed: %d %s", role, r.Status, r.Body)
 		}
 	}
-	if len(versions(t, e, "tangB", dayLock)) != before || len(versions(t, e, "tangA", dayLock)) != 0 {
-		t.Error("a locked day took a report")
+	if len(versions(t, e, "tangB", dayLock)) != before {
+		t.Error("a signed report took a correction")
+	}
+	// A firm that had not reported still does, late, and may correct it.
+	if rep := report(t, putReport(t, e, webtest.RoleCadre, "tangA", dayLock, validFigures(), ""), 201); !rep.AfterSignOff {
+		t.Errorf("a late report is not marked: %+v", rep)
+	}
+	if rep := report(t, putReport(t, e, webtest.RoleAdmin, "tangA", dayLock, with("fever", 1), ""), 200); !rep.AfterSignOff || rep.Version != 2 {
+		t.Errorf("a correction of the late report: %+v", rep)
+	}
+	if tc := completeness(t, e, webtest.RoleAdmin, "?date="+dayLock).town(t, webtest.TownTangxia); tc.Received != 2 || tc.LateAfterSignOff != 1 || tc.Sent == nil || tc.Sent.Received != 1 {
+		t.Errorf("the completeness after a late report: %+v", tc)
 	}
 	report(t, putReport(t, e, webtest.RoleAdmin, "xianA", dayLock, validFigures(), ""), 201)
 

@@ -120,13 +120,17 @@ func status(d daily.Day, now time.Time) (text, class, detail string) {
 	}
 	dl := d.Deadline.String()
 	switch {
-	case d.SignOff.Signed:
+	case d.Late():
+		text, class = fmt.Sprintf("%s已补报（乡镇确认上报之后提交）", day), "late"
+	case d.SignOff.Signed && d.Latest == nil:
+		text, class = fmt.Sprintf("%s尚未提交；乡镇已确认上报，仍可补报", day), "overdue"
+		detail = fmt.Sprintf("%s %s 于 %s 确认上报。现在提交的日报标注为确认后补报。",
+			d.E.TownName, d.SignOff.SignedBy, d.SignOff.SignedAt.In(fugong.Location).Format("01-02 15:04"))
+		return text, class, detail
+	case d.Locked():
 		text, class = "已由乡镇确认，已锁定", "locked"
 		detail = fmt.Sprintf("%s %s 于 %s 确认上报。如需修改，请联系乡镇街道重新打开。",
 			d.E.TownName, d.SignOff.SignedBy, d.SignOff.SignedAt.In(fugong.Location).Format("01-02 15:04"))
-		if d.Latest == nil {
-			detail = day + "未提交。" + detail
-		}
 	case d.Latest != nil && d.Latest.OnTime:
 		text, class = fmt.Sprintf("%s已提交（%s 前，按时）", day, dl), "ok"
 	case d.Latest != nil:
@@ -373,6 +377,7 @@ type townRowView struct {
 	RateClass          string
 	CanSign, CanReopen bool
 	SignedAtText       string
+	LateAfter          int // reports after the sign-off
 }
 
 // Overview is a day's completeness in the actor's scope with its charts: on
@@ -405,6 +410,7 @@ func (m *module) dayOverview(ctx context.Context, a fugong.Actor, date string) (
 		if t.SignedOff {
 			o.SignedTowns++
 			row.SignedAtText = t.SignedAt.In(fugong.Location).Format("01-02 15:04")
+			row.LateAfter = t.LateAfterSignOff()
 		}
 		o.Towns = append(o.Towns, row)
 		bars.Bars = append(bars.Bars, chart.Bar{Label: t.Town.Name, Value: t.Rate(), Fill: chart.RateColor(t.Rate()),
@@ -484,7 +490,7 @@ func (m *module) showCompleteness(w http.ResponseWriter, r *http.Request, ss *we
 	for _, t := range o.Towns {
 		switch t.Town.Code {
 		case q.Get("signed"):
-			p.OK = fmt.Sprintf("%s %s 的日报已确认上报，当日日报已锁定。", t.Town.Name, date)
+			p.OK = fmt.Sprintf("%s %s 的日报已确认上报，已报日报已锁定；未报企业仍可补报。", t.Town.Name, date)
 		case q.Get("reopened"):
 			p.OK = fmt.Sprintf("%s %s 的日报已重新打开，企业可以修改。", t.Town.Name, date)
 		}
@@ -498,6 +504,9 @@ func (m *module) showCompleteness(w http.ResponseWriter, r *http.Request, ss *we
 func (m *module) signOffAction(w http.ResponseWriter, r *http.Request, ss *web.Session, reopen bool) error {
 	town, date := r.PathValue("code"), r.PathValue("date")
 	var err error
+	if !reopen && !web.Confirmed(r) {
+		return m.signOffConfirm(w, r, ss, town, date)
+	}
 	if reopen {
 		_, err = m.svc.Reopen(r.Context(), ss.Actor(), town, date, r.PostFormValue("reason"))
 	} else {
@@ -519,6 +528,31 @@ func (m *module) signOffAction(w http.ResponseWriter, r *http.Request, ss *web.S
 	}
 	r.URL.RawQuery = back.Encode()
 	return m.showCompleteness(w, r, ss, web.Status(e.Code), e.Message)
+}
+
+// signOffConfirm is the step before a sign-off: how many firms have not
+// reported, what the sign-off freezes and what it leaves open.
+func (m *module) signOffConfirm(w http.ResponseWriter, r *http.Request, ss *web.Session, town, date string) error {
+	t, err := m.svc.SignOffPreview(r.Context(), ss.Actor(), town, date)
+	back := "/reports?" + url.Values{"date": {date}}.Encode()
+	if e := fugong.AsError(err); e != nil && (e.Code == fugong.EInvalid || e.Code == fugong.EConflict) {
+		r.URL.RawQuery = url.Values{"date": {date}}.Encode()
+		return m.showCompleteness(w, r, ss, web.Status(e.Code), e.Message)
+	} else if err != nil {
+		return err
+	}
+	c := web.Confirm{Heading: fmt.Sprintf("确认上报 %s %s 的日报", t.Town.Name, date),
+		Lines: []string{
+			fmt.Sprintf("应报 %d 家，已报 %d 家（按时 %d，逾期 %d），未报 %d 家。", t.Expected, t.Received, t.OnTime, t.Late, t.Expected-t.Received),
+			"确认后，本乡镇当日的数据按现在的样子上报经信局；已报企业的日报锁定，更正须先重新打开。",
+			"未报的企业确认后仍可补报，补报的日报标注“确认后补报”，不改变已上报的数据。",
+		},
+		Action: r.URL.Path, Cancel: back, Button: "确认上报"}
+	if n := t.Expected - t.Received; n > 0 {
+		c.Warning = fmt.Sprintf("尚有 %d 家企业未报。可以先到未报企业名单催报，再确认上报。", n)
+	}
+	ss.Confirm(w, r, "/reports", c)
+	return nil
 }
 
 func (m *module) signOffCreate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {

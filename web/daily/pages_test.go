@@ -44,8 +44,8 @@ func TestDailyPages(t *testing.T) {
 		e := webtest.NewAt(t, db, uiDay)
 		t.Run("scope", func(t *testing.T) { testDailyPageScope(t, e) })
 		t.Run("report form", func(t *testing.T) { testReportForm(t, e) })
-		t.Run("sign-off", func(t *testing.T) { testSignOffPages(t, e) })
 		t.Run("call list", func(t *testing.T) { testCallList(t, e) })
+		t.Run("sign-off", func(t *testing.T) { testSignOffPages(t, e) })
 		t.Run("settings", func(t *testing.T) { testSettingsPage(t, e) })
 	})
 }
@@ -196,21 +196,44 @@ func testSignOffPages(t *testing.T, e *webtest.Env) {
 	page := town.Get(t, "/reports?date="+day)
 	webtest.Contains(t, "the town's completeness", page, `action="/towns/`+webtest.TownTangxia+`/signoffs/`+day+`"`, "确认上报")
 	sign := "/towns/" + webtest.TownTangxia + "/signoffs/" + day
-	if r := town.PostForm(t, sign, url.Values{"csrf": {csrf}}); r.Status != http.StatusSeeOther ||
+	// The button asks first: how many have not reported, what is frozen.
+	ask := town.PostForm(t, sign, url.Values{"csrf": {csrf}})
+	if ask.Status != http.StatusOK {
+		t.Fatalf("the confirmation step: %d", ask.Status)
+	}
+	webtest.Contains(t, "the confirmation step", ask, `id="confirm"`, `name="confirm" value="yes"`, `action="`+sign+`"`,
+		"未报", "仍可补报", `href="/reports?date=`+day+`"`)
+	if s, err := e.Services.Daily.SignOffPreview(context.Background(), fugong.System, webtest.TownTangxia, day); err != nil || s.SignedOff {
+		t.Fatalf("the confirmation step signed the day: %+v %v", s, err)
+	}
+	if r := town.PostForm(t, sign, url.Values{"csrf": {csrf}, "confirm": {"yes"}}); r.Status != http.StatusSeeOther ||
 		r.Header.Get("Location") != "/reports?date="+day+"&signed="+webtest.TownTangxia {
 		t.Fatalf("sign off: %d %s", r.Status, r.Header.Get("Location"))
 	}
-	webtest.Contains(t, "after signing", town.Get(t, "/reports?date="+day+"&signed="+webtest.TownTangxia), "已确认上报，当日日报已锁定", "已确认", "重新打开")
-	r := town.PostForm(t, sign, url.Values{"csrf": {csrf}})
+	webtest.Contains(t, "after signing", town.Get(t, "/reports?date="+day+"&signed="+webtest.TownTangxia), "已确认上报，已报日报已锁定", "已确认", "重新打开", "确认时已报")
+	r := town.PostForm(t, sign, url.Values{"csrf": {csrf}, "confirm": {"yes"}})
 	if r.Status != http.StatusConflict {
 		t.Errorf("signing twice: %d, want 409", r.Status)
 	}
 	webtest.Contains(t, "signing twice", r, "已确认，无需重复确认")
 
-	// The clerk's form is locked.
+	// The clerk's report was in (the report-form test): its form is locked.
 	clerk := e.BrowserLogin(t, webtest.RoleClerk)
 	form := clerk.Get(t, "/enterprises/"+e.Ents["tangB"]+"/reports/"+day)
 	webtest.Contains(t, "the locked form", form, "已由乡镇确认，已锁定", `<fieldset class="all" disabled>`)
+	// tangA had not reported: its form stays open, and its report comes in
+	// marked as filed after the sign-off.
+	late := "/enterprises/" + e.Ents["tangA"] + "/reports/" + day
+	webtest.Contains(t, "the open form of a firm that had not reported", town.Get(t, late), "乡镇已确认上报，仍可补报", `<fieldset class="all">`)
+	if r := town.PostForm(t, late, reportForm(csrf, "late-1")); r.Status != http.StatusSeeOther {
+		t.Fatalf("a late report: %d %s", r.Status, r.Body)
+	}
+	webtest.Contains(t, "the late report", town.Get(t, late), "已补报（乡镇确认上报之后提交）", "确认后补报", `<fieldset class="all">`)
+	webtest.Contains(t, "the completeness after a late report", town.Get(t, "/reports?date="+day), "此后补报 <b>1</b> 家")
+	api := e.As(t, webtest.RoleTown, "GET", "/api/v1/enterprises/"+e.Ents["tangA"]+"/reports/"+day, webtest.Payload{})
+	webtest.Contains(t, "the API's late report", api, `"late_after_signoff":true`)
+	api = e.As(t, webtest.RoleTown, "GET", "/api/v1/reports/completeness?date="+day, webtest.Payload{})
+	webtest.Contains(t, "the API's completeness", api, `"late_after_signoff":1`, `"sent":{`)
 
 	// Others cannot sign for the town.
 	for role, want := range map[string]int{webtest.RoleBureauStat: 403, webtest.RoleCadre: 404, webtest.RoleClerk: 404} {

@@ -104,8 +104,8 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "GET", Route: "/reports/missing/export", Want: webtest.Every(200)},
 	{Method: "GET", Route: "/reports/template", Want: webtest.Every(200)},
 	// The sign-off buttons post here: as the API, each role on days of its own.
-	{Method: "POST", Route: pageSignOffs, Note: "塘下", Path: signOffPath(pageSignOffs, webtest.TownTangxia, pageOffset), Want: webtest.By(303, 403, 403, 303, 404, 404, 404)},
-	{Method: "POST", Route: pageSignOffs, Note: "仙降", Path: signOffPath(pageSignOffs, webtest.TownXianjiang, pageOffset), Want: webtest.By(303, 403, 403, 404, 404, 404, 404)},
+	{Method: "POST", Route: pageSignOffs, Note: "塘下", Path: signOffPath(pageSignOffs, webtest.TownTangxia, pageOffset), Body: confirmed, Want: webtest.By(303, 403, 403, 303, 404, 404, 404)},
+	{Method: "POST", Route: pageSignOffs, Note: "仙降", Path: signOffPath(pageSignOffs, webtest.TownXianjiang, pageOffset), Body: confirmed, Want: webtest.By(303, 403, 403, 404, 404, 404, 404)},
 	{Method: "POST", Route: pageSignOffs + "/reopen", Note: "塘下, signed", Path: reopenPath(pageSignOffs, webtest.TownTangxia, pageReopenOffset),
 		Setup: signedDays(webtest.TownTangxia, pageReopenOffset), Body: form(url.Values{"reason": {"企业更正数据"}}), Want: webtest.By(303, 403, 403, 303, 404, 404, 404)},
 	// The batch pages are the town's and the statistics group's.
@@ -123,6 +123,9 @@ const (
 	apiSignOffs    = "/api/v1/towns/"
 	pageSignOffs   = "/towns/{code}/signoffs/{date}"
 )
+
+// confirmed is the post of the sign-off's confirmation step.
+var confirmed = form(url.Values{"confirm": {"yes"}})
 
 func form(v url.Values) func(*testing.T, *webtest.Env, string) webtest.Payload {
 	return func(*testing.T, *webtest.Env, string) webtest.Payload { return webtest.Form(v) }

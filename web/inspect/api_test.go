@@ -125,7 +125,7 @@ func testVisitAPI(t *testing.T, e *webtest.Env) {
 	code := e.Ents["tangA"]
 	in := visitInput(e, true)
 	in.VisitedAt = "2020-02-10T10:30:00+08:00"
-	in.Answers[3] = inspect.AnswerInput{ItemID: 10, Result: "fail"} // 用餐, due in 3 days
+	in.Answers[3] = inspect.AnswerInput{ItemID: 10, Result: "fail", Note: "食堂未分餐"} // 用餐, due in 3 days
 	in.Answers[5].Result = "na"
 	r := e.As(t, webtest.RoleBureauInsp, "POST", "/api/v1/enterprises/"+code+"/visits", webtest.JSON(in))
 	if r.Status != 201 {
@@ -152,7 +152,7 @@ func testVisitAPI(t *testing.T, e *webtest.Env) {
 
 	// Multipart: the same JSON with photos, two of one item and one of another.
 	in2 := visitInput(e, true)
-	in2.Answers[1].Result = "fail"
+	in2.Answers[1].Result, in2.Answers[1].Note = "fail", "测温点未设"
 	r = e.As(t, webtest.RoleCadre, "POST", "/api/v1/enterprises/"+code+"/visits", visitMultipart(t, in2, [][3]string{
 		{"photo.7", "门卫1.jpg", string(testJPEG)}, {"photo.7", "门卫2.JPEG", string(testJPEG)}, {"photo.8", "测温.png", "\x89PNG\r\n\x1a\n0000"}}))
 	if r.Status != 201 {

@@ -218,6 +218,17 @@ func (m *module) enterprisePair(w http.ResponseWriter, r *http.Request, ss *web.
 
 func (m *module) enterpriseUnpair(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	uscc := r.PathValue("uscc")
+	if !web.Confirmed(r) {
+		// Ending a pairing leaves the firm without its cadre: ask first.
+		e, err := m.svc.UnpairTarget(r.Context(), ss.Actor(), uscc)
+		if err != nil {
+			return err
+		}
+		ss.Confirm(w, r, "/pairings", web.Confirm{Heading: "解除 " + e.Name + " 的干部结对",
+			Lines:  []string{"解除后该企业没有驻企干部，干部不再看到这家企业，直到重新结对。"},
+			Action: r.URL.Path, Cancel: web.EnterprisePath(uscc) + "#cadre", Button: "确认解除结对", Danger: true})
+		return nil
+	}
 	if err := m.svc.Unpair(r.Context(), ss.Actor(), uscc); err != nil {
 		return err
 	}

@@ -182,7 +182,11 @@ func testEnterprisePairing(t *testing.T, e *webtest.Env) {
 		t.Fatalf("pair: %d %s", r.Status, r.Header.Get("Location"))
 	}
 	webtest.Contains(t, "paired", b.Get(t, r.Header.Get("Location")), "已结对干部", "测试cadre", "2020-02-10 起结对", "解除结对")
+	// 解除结对 asks first, and the step changes nothing.
 	r = b.PostForm(t, path+"/cadre/delete", url.Values{"csrf": {csrf}})
+	webtest.Contains(t, "the confirmation step", r, `id="confirm"`, "确认解除结对", `name="confirm" value="yes"`, `action="`+path+`/cadre/delete"`)
+	webtest.Contains(t, "still paired", b.Get(t, path), "测试cadre", `action="`+path+`/cadre/delete"`)
+	r = b.PostForm(t, path+"/cadre/delete", url.Values{"csrf": {csrf}, "confirm": {"yes"}})
 	if r.Status != 303 {
 		t.Fatalf("unpair: %d", r.Status)
 	}

@@ -167,9 +167,9 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "POST", Route: cadrePage, Target: "xianA", Body: pairForm("", secondCadre), Want: webtest.By(303, 403, 303, 404, 404, 404, 404)},
 	{Method: "POST", Route: cadrePage, Target: "tangA", Note: "a town official is no cadre", Body: pairForm("", "u-"+webtest.RoleTown),
 		Want: webtest.By(400, 403, 400, 400, 403, 404, 404)},
-	{Method: "POST", Route: cadrePage + "/delete", Note: "in 塘下", Setup: unpairTangxiaPage.setup, Path: unpairTangxiaPage.path,
+	{Method: "POST", Route: cadrePage + "/delete", Note: "in 塘下", Setup: unpairTangxiaPage.setup, Path: unpairTangxiaPage.path, Body: confirmed,
 		Want: webtest.By(303, 403, 303, 303, 403, 403, 404)},
-	{Method: "POST", Route: cadrePage + "/delete", Note: "in 仙降", Setup: unpairXianjiangPage.setup, Path: unpairXianjiangPage.path,
+	{Method: "POST", Route: cadrePage + "/delete", Note: "in 仙降", Setup: unpairXianjiangPage.setup, Path: unpairXianjiangPage.path, Body: confirmed,
 		Want: webtest.By(303, 403, 303, 404, 404, 404, 404)},
 }
 
@@ -192,4 +192,9 @@ func pairForm(key, username string) func(*testing.T, *webtest.Env, string) webte
 		}
 		return webtest.Form(v)
 	}
+}
+
+// confirmed is the post of a confirmation step.
+func confirmed(*testing.T, *webtest.Env, string) webtest.Payload {
+	return webtest.Form(url.Values{"confirm": {"yes"}})
 }

@@ -241,7 +241,7 @@ func testBadApplications(t *testing.T, e *webtest.Env) {
 			t.Errorf("%s: %d total %d, want %d", q, r.Status, list.Total, want)
 		}
 	}
-	wantErr(t, e.As(t, webtest.RoleAdmin, "GET", "/api/v1/resumption-applications?status=open", webtest.Payload{}), http.StatusBadRequest, "status", "submitted")
+	wantErr(t, e.As(t, webtest.RoleAdmin, "GET", "/api/v1/resumption-applications?status=open", webtest.Payload{}), http.StatusBadRequest, "status", "待审批")
 	wantErr(t, e.As(t, webtest.RoleAdmin, "GET", "/api/v1/resumption-applications?per_page=501", webtest.Payload{}), http.StatusBadRequest, "per_page", "1–500")
 }
 
@@ -338,11 +338,11 @@ func testBadDays(t *testing.T, e *webtest.Env) {
 		{"capacity over 100", "tangA", prodToday, with("status", "resumed", "capacity_pct", 101), 400, "capacity_pct", "0–100"},
 		{"on post negative", "tangA", prodToday, with("on_post_pct", -1), 400, "on_post_pct", "0–100"},
 		{"on post over 100", "tangA", prodToday, with("on_post_pct", 150), 400, "on_post_pct", "员工到岗率应在 0–100"},
-		{"unknown status", "tangA", prodToday, with("status", "open"), 400, "status", "closed（停工）"},
+		{"unknown status", "tangA", prodToday, with("status", "open"), 400, "status", "应为停工、已复工或满产"},
 		{"closed with capacity", "tangA", prodToday, with("capacity_pct", 30), 400, "capacity_pct", "停工状态下应为 0"},
 		{"full below 90", "tangA", prodToday, with("status", "full", "capacity_pct", 80), 400, "capacity_pct", "90% 及以上"},
 		{"resumed at 95", "tangA", prodToday, with("status", "resumed", "capacity_pct", 95), 400, "capacity_pct", "请选择“满产”"},
-		{"bad upstream", "tangA", prodToday, with("upstream", "ok"), 400, "upstream", "normal"},
+		{"bad upstream", "tangA", prodToday, with("upstream", "ok"), 400, "upstream", "正常"},
 		{"missing downstream", "tangA", prodToday, with("downstream", nil), 400, "downstream", "请填写下游销售"},
 		{"missing capacity", "tangA", prodToday, with("capacity_pct", nil), 400, "capacity_pct", "请填写产能恢复率"},
 		{"capacity as text", "tangA", prodToday, with("capacity_pct", "50%"), 400, "capacity_pct", "类型"},
@@ -517,7 +517,7 @@ func testSummaryAPI(t *testing.T, e *webtest.Env) {
 	if r.Status != 200 || !found {
 		t.Errorf("drill-down lacks tangB resumed as of the 10th: %s", r.Body)
 	}
-	wantErr(t, e.As(t, webtest.RoleAdmin, "GET", "/api/v1/production/enterprises?status=open", webtest.Payload{}), 400, "status", "working")
+	wantErr(t, e.As(t, webtest.RoleAdmin, "GET", "/api/v1/production/enterprises?status=open", webtest.Payload{}), 400, "status", "复工（含满产）")
 	wantErr(t, e.As(t, webtest.RoleAdmin, "GET", "/api/v1/production/enterprises?town=纽约", webtest.Payload{}), 400, "town", "不是本市")
 	r = e.As(t, webtest.RoleTown, "GET", "/api/v1/production/enterprises/export?date=2020-02-12&status=working", webtest.Payload{})
 	if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/vnd.openxmlformats") {

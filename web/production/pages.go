@@ -92,7 +92,8 @@ func (m *module) productionOverview(w http.ResponseWriter, r *http.Request, ss *
 	}
 	ctx := r.Context()
 	date, problem := m.productionDayParam(r)
-	sum, err := m.svc.Summary(ctx, a, date)
+	from := web.ShiftDay(date, -(web.ChartDays - 1))
+	sum, trend, err := m.svc.Overview(ctx, a, from, date)
 	if err != nil {
 		return err
 	}
@@ -116,11 +117,6 @@ func (m *module) productionOverview(w http.ResponseWriter, r *http.Request, ss *
 	}
 	p.TownChart = bars.HTML()
 
-	from := web.ShiftDay(date, -(web.ChartDays - 1))
-	trend, err := m.svc.Trend(ctx, a, from, date)
-	if err != nil {
-		return err
-	}
 	line := chart.Line{Title: fmt.Sprintf("近%d天复工率与产能恢复（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%"}
 	above := chart.Series{Name: "规上复工率", Color: chart.Red}
 	below := chart.Series{Name: "规下复工率", Color: chart.Blue}
