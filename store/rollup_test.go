@@ -1,0 +1,151 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"fugong"
+	"fugong/production"
+	"fugong/registry"
+	"fugong/store"
+	"fugong/store/storetest"
+)
+
+// sortedCells orders cells so two lists of the same cells compare equal.
+func sortedCells(cs []production.Cell) []production.Cell {
+	out := slices.Clone(cs)
+	slices.SortFunc(out, func(a, b production.Cell) int {
+		return cmpStrings(a.Town+a.SizeClass+a.Status, b.Town+b.SizeClass+b.Status)
+	})
+	return out
+}
+
+func cmpStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// checkRollup compares the rollup with a recount from every firm
+// (ProductionSummary, ProductionTrend) on each day, for the city and a town,
+// and with the rollup rebuilt from scratch.
+func checkRollup(t *testing.T, db *store.DB, step string, days []string) {
+	t.Helper()
+	ctx := context.Background()
+	check := func(what string) {
+		for _, who := range []fugong.Actor{fugong.System, tangxiaTown} {
+			for _, d := range days {
+				want, err := db.ProductionSummary(ctx, who, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := db.ProductionRollup(ctx, who, d, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(sortedCells(got), sortedCells(want)) {
+					t.Errorf("%s, %s, %s as %s: rollup\n%+v\nrecount\n%+v", step, what, d, who.Username, sortedCells(got), sortedCells(want))
+				}
+			}
+			want, err := db.ProductionTrend(ctx, who, days[0], days[len(days)-1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.ProductionRollupTrend(ctx, who, days[0], days[len(days)-1], "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, %s: trend as %s: rollup\n%+v\nrecount\n%+v", step, what, who.Username, got, want)
+			}
+		}
+	}
+	check("kept on write")
+	if err := db.RecountRollup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("rebuilt")
+}
+
+// TestProductionRollup proves the rollup kept on write right against a
+// recount after new days, corrections of past days (before later ones),
+// and a firm's change of town, size class, staff and status.
+func TestProductionRollup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		fixedClock(db, time.Date(2020, 2, 20, 1, 0, 0, 0, time.UTC))
+		a, b, c := ent(t, "MA6000001", "塘下镇", "甲厂"), ent(t, "MA6000002", "塘下镇", "乙厂"), ent(t, "MA6000003", "仙降街道", "丙厂")
+		c.SizeClass, c.Employees = registry.SizeBelow, 37
+		addFirms(t, db, a, b, c)
+		coord := fugong.Actor{Username: "admin", Role: fugong.RoleAdmin}
+		for _, e := range []registry.Enterprise{a, b, c} {
+			if err := db.SetEssential(ctx, coord, e.USCC, true, "保供"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		days := []string{"2020-02-08", "2020-02-09", "2020-02-10", "2020-02-11", "2020-02-12", "2020-02-13", "2020-02-14"}
+		checkRollup(t, db, "no days", days)
+		put := func(uscc, date, status string, capacity, onPost int) {
+			t.Helper()
+			if _, _, err := db.PutProductionDay(ctx, coord, uscc, date, production.Figures{Status: status, CapacityPct: capacity,
+				OnPostPct: onPost, Upstream: "normal", Downstream: "normal"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put(a.USCC, "2020-02-10", production.StatusResumed, 40, 55)
+		put(a.USCC, "2020-02-12", production.StatusFull, 100, 90)
+		put(b.USCC, "2020-02-11", production.StatusResumed, 30, 33)
+		put(c.USCC, "2020-02-09", production.StatusResumed, 20, 17)
+		put(c.USCC, "2020-02-13", production.StatusClosed, 0, 0)
+		checkRollup(t, db, "first days", days)
+
+		// Corrections: a day before a later one, a day inserted between
+		// two, a correction of the latest, a repeated PUT.
+		put(a.USCC, "2020-02-10", production.StatusResumed, 60, 70)
+		put(a.USCC, "2020-02-11", production.StatusClosed, 0, 0)
+		put(c.USCC, "2020-02-13", production.StatusFull, 90, 99)
+		put(c.USCC, "2020-02-13", production.StatusFull, 90, 99)
+		put(b.USCC, "2020-02-08", production.StatusResumed, 10, 10)
+		checkRollup(t, db, "corrections", days)
+
+		// The firm changes: town, size class and staff, then leaves the
+		// active ones and comes back.
+		move := func(uscc string, edit func(e *registry.Enterprise)) {
+			t.Helper()
+			before, err := db.GetEnterprise(ctx, fugong.System, uscc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := before
+			edit(&after)
+			if _, err := db.UpdateEnterprise(ctx, coord, before, after); err != nil {
+				t.Fatal(err)
+			}
+		}
+		move(a.USCC, func(e *registry.Enterprise) { e.Town = "330381010" })
+		checkRollup(t, db, "a moved to 仙降", days)
+		move(c.USCC, func(e *registry.Enterprise) { e.SizeClass, e.Employees = registry.SizeAbove, 120 })
+		checkRollup(t, db, "c grew", days)
+		move(b.USCC, func(e *registry.Enterprise) { e.Status = registry.StatusClosed })
+		checkRollup(t, db, "b closed", days)
+		put(b.USCC, "2020-02-14", production.StatusFull, 100, 100) // a closed firm's day: not counted
+		move(b.USCC, func(e *registry.Enterprise) { e.Status = registry.StatusActive })
+		checkRollup(t, db, "b back", days)
+
+		// A firm new to the registry counts closed from the start.
+		addFirms(t, db, ent(t, "MA6000004", "塘下镇", "丁厂"))
+		checkRollup(t, db, "a new firm", days)
+		for i := range 5 {
+			put(c.USCC, fmt.Sprintf("2020-02-%02d", 8+i), production.StatusResumed, 10*i, 5*i)
+		}
+		checkRollup(t, db, "a run of days", days)
+	})
+}
