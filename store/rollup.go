@@ -200,7 +200,7 @@ func (db *DB) ProductionRollup(ctx context.Context, a fugong.Actor, date, town s
 	}
 	w := &where{}
 	day := w.next(date)
-	w.add("c.date <= "+day)
+	w.add("c.date <= " + day)
 	w.enterpriseScopeOf(a, "c")
 	if town != "" {
 		w.add("c.town_code = ?", town)
