@@ -14,6 +14,7 @@ import (
 	"fugong/production"
 	"fugong/registry"
 	"fugong/supplies"
+	"fugong/tickets"
 )
 
 // TrendDays is the span of the dashboard's trends, ending on its day.
@@ -44,6 +45,7 @@ type Service struct {
 	Supplies    *supplies.Service
 	People      *people.Service
 	Mujun       *mujun.Service
+	Tickets     *tickets.Service
 	Checkpoints Checkpoints // nil: no checkpoint figures
 	Now         func() time.Time
 }
@@ -218,4 +220,31 @@ func (s *Service) classes(ctx context.Context, a fugong.Actor) (int, []Class, er
 		return y.Year, out, nil
 	}
 	return 0, out, nil
+}
+
+// Latest is what the wall lists beside the figures: the newest open fever
+// alerts and the newest tickets of the area.
+type Latest struct {
+	Alerts  []people.Alert   `json:"alerts"`
+	Tickets []tickets.Ticket `json:"tickets"`
+}
+
+// LatestRows is how many of each the wall lists.
+const LatestRows = 8
+
+// Latest returns the area's newest open alerts and tickets.
+func (s *Service) Latest(ctx context.Context, a fugong.Actor, town string) (Latest, error) {
+	code, err := Area(a, town)
+	if err != nil {
+		return Latest{}, err
+	}
+	b := as(a, code)
+	var l Latest
+	if l.Alerts, _, err = s.People.Alerts(ctx, b, people.AlertFilter{Status: people.AlertOpen, Page: 1, PerPage: LatestRows}); err != nil {
+		return Latest{}, err
+	}
+	if l.Tickets, _, err = s.Tickets.List(ctx, b, tickets.Filter{Page: 1, PerPage: LatestRows}); err != nil {
+		return Latest{}, err
+	}
+	return l, nil
 }

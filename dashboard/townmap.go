@@ -55,7 +55,9 @@ type Metric struct {
 // Metrics are the map's colourings, the first the default.
 var Metrics = []Metric{
 	{"reports", "日报完成率", func(f Figures) (float64, bool) { return f.Reports.RatePct, f.Reports.Expected > 0 }},
-	{"resumption", "复工率", func(f Figures) (float64, bool) { return f.WorkingPct, f.Enterprises.Above.Total+f.Enterprises.Below.Total > 0 }},
+	{"resumption", "复工率", func(f Figures) (float64, bool) {
+		return f.WorkingPct, f.Enterprises.Above.Total+f.Enterprises.Below.Total > 0
+	}},
 }
 
 // MetricOf returns the metric named key, the default for an unknown one.

@@ -16,6 +16,7 @@ import (
 	"fugong/audit"
 	"fugong/briefing"
 	"fugong/daily"
+	"fugong/dashboard"
 	"fugong/documents"
 	"fugong/files"
 	"fugong/finance"
@@ -35,6 +36,7 @@ import (
 	webadmin "fugong/web/admin"
 	webbriefing "fugong/web/briefing"
 	webdaily "fugong/web/daily"
+	webdashboard "fugong/web/dashboard"
 	webdocuments "fugong/web/documents"
 	webfiles "fugong/web/files"
 	webfinance "fugong/web/finance"
@@ -70,6 +72,8 @@ type Services struct {
 	Finance  *finance.Service  // M9 金融支持与政策兑现
 	Notices  *notice.Service   // M10
 	Briefing *briefing.Service // M11
+	// Dashboard is M12, over every module's service.
+	Dashboard *dashboard.Service
 	// PDFFont is the font of the PDFs the server draws (the briefing).
 	PDFFont *pdf.Font
 }
@@ -98,6 +102,11 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 		Notices:    &notice.Service{Store: db, Now: now, Wake: make(chan struct{}, 1)},
 		PDFFont:    pdf.NewFont(""),
 	}
+	// The dashboard reads every module through its service, and the
+	// counters kept on write through the store. Checkpoints (M8): set
+	// Checkpoints to the checkpoint store's RegistrationsByTown once it has one.
+	s.Dashboard = &dashboard.Service{Rollups: db, Daily: s.Daily, Oversight: s.Oversight, Inspect: s.Inspect,
+		Supplies: s.Supplies, People: s.People, Mujun: s.Mujun, Tickets: s.Tickets, Now: now}
 	// The briefing's sections, in the order it lists them, each read
 	// through its module's service: a module adds its own here (people,
 	// checkpoints, 亩均).
@@ -132,6 +141,7 @@ func Modules(s Services) []web.Module {
 		webfinance.New(s.Finance),              // M9 金融支持与政策兑现
 		webnotices.New(s.Notices),              // M10 通知公告
 		webbriefing.New(s.Briefing, s.PDFFont), // M11 日日报
+		webdashboard.New(s.Dashboard),          // M12 驾驶舱, 指挥大屏
 	}
 }
 
