@@ -66,7 +66,7 @@ func linksOf(date, town string) Links {
 // townRow is a line of the per-town table.
 type townRow struct {
 	dashboard.Town
-	Links
+	L Links
 }
 
 type dashboardPage struct {
@@ -101,7 +101,7 @@ func (m *module) dashboardPage(w http.ResponseWriter, r *http.Request, ss *web.S
 		p.TownChoices = registry.Towns
 	}
 	for _, t := range d.Towns {
-		p.Towns = append(p.Towns, townRow{Town: t, Links: linksOf(d.Date, t.Town)})
+		p.Towns = append(p.Towns, townRow{Town: t, L: linksOf(d.Date, t.Town)})
 	}
 	p.MapChart = townMap(d, dashboard.MetricOf(r.URL.Query().Get("map")), "/dashboard", 96)
 	p.TrendChart = trendChart(d, 360, 200)
