@@ -28,6 +28,7 @@ type Rollups interface {
 	ProductionRollupTrend(ctx context.Context, a fugong.Actor, from, to, town string) ([]production.DayCells, error)
 	OpenTickets(ctx context.Context, a fugong.Actor, now time.Time) (map[string]TicketFigures, error)
 	OpenAlertsByTown(ctx context.Context, a fugong.Actor) (map[string]int, error)
+	ShortagesByTown(ctx context.Context, a fugong.Actor, rule supplies.ShortageRule) (map[string]int, error)
 }
 
 // Checkpoints counts a day's checkpoint registrations per town; the
@@ -48,7 +49,15 @@ type Service struct {
 	Tickets     *tickets.Service
 	Checkpoints Checkpoints // nil: no checkpoint figures
 	Now         func() time.Time
+	// CacheFor is how long a computed dashboard serves the same area and
+	// day (0: every request computes).
+	CacheFor time.Duration
+
+	cache cache
 }
+
+// DefaultCacheFor is the wiring's CacheFor: well under the wall's refresh.
+const DefaultCacheFor = 5 * time.Second
 
 // CanSee reports whether the actor has a dashboard: the bureau, the admin
 // and the towns (each their own).
@@ -86,7 +95,8 @@ func as(a fugong.Actor, town string) fugong.Actor {
 }
 
 // Get returns the dashboard of date ("" for today) for the actor's scope
-// narrowed to town ("" for all of it). The modules are asked at once.
+// narrowed to town ("" for all of it): computed within CacheFor for the
+// same area and day, or now.
 func (s *Service) Get(ctx context.Context, a fugong.Actor, date, town string) (Dashboard, error) {
 	code, err := Area(a, town)
 	if err != nil {
@@ -100,6 +110,24 @@ func (s *Service) Get(ctx context.Context, a fugong.Actor, date, town string) (D
 	if err != nil {
 		return Dashboard{}, err
 	}
+	if s.CacheFor <= 0 {
+		return s.compute(ctx, a, date, code, day, now)
+	}
+	// The city-wide roles see the same figures; a town's are its own.
+	scope := "city"
+	if !a.CityWide() {
+		scope = string(a.Role) + ":" + a.Town
+	}
+	return s.cache.get(ctx, cacheKey{scope, code, date}, s.CacheFor, func() (Dashboard, error) {
+		// Computed for every waiting request: not cut short by the first one's end.
+		return s.compute(context.WithoutCancel(ctx), a, date, code, day, now)
+	})
+}
+
+// compute asks the modules at once for the dashboard of date for the
+// actor narrowed to the town code.
+func (s *Service) compute(ctx context.Context, a fugong.Actor, date, code string, day, now time.Time) (Dashboard, error) {
+	var err error
 	from := day.AddDate(0, 0, 1-TrendDays).Format(daily.DateLayout)
 	b := as(a, code)
 	d := Dashboard{Date: date, Town: code, AreaName: "全市", UpdatedAt: now.In(fugong.Location)}
@@ -146,11 +174,11 @@ func (s *Service) Get(ctx context.Context, a fugong.Actor, date, town string) (D
 		return err
 	})
 	run(5, func() error {
-		list, _, err := s.Supplies.AllShortages(ctx, b, "")
-		in.Shortages = map[string]int{}
-		for _, x := range list {
-			in.Shortages[x.Town]++
+		set, err := s.Supplies.Settings(ctx)
+		if err != nil {
+			return err
 		}
+		in.Shortages, err = s.Rollups.ShortagesByTown(ctx, b, set.Rule())
 		return err
 	})
 	run(6, func() error {

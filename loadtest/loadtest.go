@@ -67,6 +67,11 @@ type Config struct {
 	NoQueries bool
 	// CPUProfile, if set, receives a CPU profile of the submission phase.
 	CPUProfile string
+	// Dashboard adds the dashboard's run (dashboard.go): production
+	// history, the dashboard's queries, and the submissions again with its
+	// readers, each pausing ReaderPause between refreshes.
+	Dashboard   bool
+	ReaderPause time.Duration
 
 	// Handler builds the server's whole HTTP stack over db, as serve does.
 	Handler func(db *store.DB, logger *slog.Logger) (http.Handler, error)
@@ -115,6 +120,10 @@ type Result struct {
 	// Received is today's city-wide received count from the completeness
 	// API after the submissions; Created the 201 answers it must equal.
 	Received, Created int
+	// Alone and Loaded are the submissions without and with the
+	// dashboard's readers, and Readers what those did (Config.Dashboard).
+	Alone, Loaded Phase
+	Readers       ReaderStats
 	// AfterLoad is the memory once the data is stored (its peak is the
 	// generation's); End the memory at the end, its peak that of serving
 	// and querying alone.
@@ -294,6 +303,9 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	} {
 		res.Queries = append(res.Queries, c.time(ctx, q, cfg.QueryRuns))
 	}
+	if cfg.Dashboard {
+		dashboardRun(ctx, c, cfg, today, sub, submit, res)
+	}
 	res.End = ReadMemory()
 	res.Print(cfg.Out)
 	return res, nil
@@ -449,6 +461,11 @@ func generate(ctx context.Context, db *store.DB, cfg Config, now time.Time, res 
 	res.GenReports = time.Since(start)
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if cfg.Dashboard {
+		if err := productionHistory(ctx, db, n, days); err != nil {
+			return err
+		}
 	}
 	return db.Analyze(ctx)
 }

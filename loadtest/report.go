@@ -49,6 +49,7 @@ func (r *Result) Print(w io.Writer) {
 		fmt.Fprintf(w, "submissions reach %.1f %% of the no-op ceiling (%s/s)\n", 100*sub.Rate()/noop.Rate(), thousands(int(noop.Rate())))
 	}
 	fmt.Fprintf(w, "today's completeness counts %d received; %d submissions answered 201 Created\n\n", r.Received, r.Created)
+	r.printDashboard(w)
 
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "query\tfirst\tmedian\tmin\tmax\truns\t")

@@ -6,6 +6,7 @@ import (
 
 	"fugong"
 	"fugong/dashboard"
+	"fugong/supplies"
 	"fugong/tickets"
 )
 
@@ -49,4 +50,16 @@ func (db *DB) OpenAlertsByTown(ctx context.Context, a fugong.Actor) (map[string]
 	w.alertScope(a)
 	w.add("al.status = 'open'")
 	return db.countsByTown(ctx, `SELECT al.town_code, count(*) FROM alerts al`+w.String()+` GROUP BY al.town_code`, w.args...)
+}
+
+// ShortagesByTown counts the enterprises in scope short of masks by rule
+// per town: Shortages' rule and conditions, read from the declared stocks
+// (supply_stocks, CROSS JOIN keeping SQLite to that order), so it costs the
+// firms that declared, not the registry.
+func (db *DB) ShortagesByTown(ctx context.Context, a fugong.Actor, rule supplies.ShortageRule) (map[string]int, error) {
+	w := activeInScope(a, "")
+	inner := `SELECT e.town_code, s.masks, ` + staffOnPostExpr + ` AS staff
+		FROM supply_stocks s CROSS JOIN enterprises e` + w.and("e.uscc = s.uscc")
+	cond := ` WHERE x.staff > 0 AND x.masks * 10 < x.staff * CAST(` + w.next(rule.PerStaffTenths) + ` AS BIGINT)`
+	return db.countsByTown(ctx, `SELECT x.town_code, count(*) FROM (`+inner+`) x`+cond+` GROUP BY x.town_code`, w.args...)
 }

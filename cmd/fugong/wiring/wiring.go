@@ -106,7 +106,7 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 	// counters kept on write through the store. Checkpoints (M8): set
 	// Checkpoints to the checkpoint store's RegistrationsByTown once it has one.
 	s.Dashboard = &dashboard.Service{Rollups: db, Daily: s.Daily, Oversight: s.Oversight, Inspect: s.Inspect,
-		Supplies: s.Supplies, People: s.People, Mujun: s.Mujun, Tickets: s.Tickets, Now: now}
+		Supplies: s.Supplies, People: s.People, Mujun: s.Mujun, Tickets: s.Tickets, Now: now, CacheFor: dashboard.DefaultCacheFor}
 	// The briefing's sections, in the order it lists them, each read
 	// through its module's service: a module adds its own here (people,
 	// checkpoints, 亩均).
