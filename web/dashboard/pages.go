@@ -215,12 +215,21 @@ func (m *module) wallView(r *http.Request, ss *web.Session) (wallPage, error) {
 		return wallPage{}, err
 	}
 	metric := dashboard.MetricOf(q.Get("map"))
-	src := link("/wall/live", "town", d.Town, "map", q.Get("map"))
-	if a.Role == fugong.RoleTown {
-		src = link("/wall/live", "map", q.Get("map"))
+	every := int(WallRefresh / time.Second)
+	if v := q.Get("every"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 5 || n > 3600 {
+			return wallPage{}, fugong.Errorf(fugong.EInvalid, "every", "刷新间隔 every 应为 5–3600 秒，收到“%s”", v)
+		}
+		every = n
 	}
+	town = d.Town
+	if a.Role == fugong.RoleTown {
+		town = ""
+	}
+	src := link("/wall/live", "town", town, "map", q.Get("map"), "every", q.Get("every"))
 	return wallPage{D: d, Latest: l, Metric: metric, Map: townMap(d, metric, "/wall", 120), Trend: trendChart(d, 760, 300),
-		Src: string(src), Every: int(WallRefresh / time.Second), Updated: d.UpdatedAt.Format("2006-01-02 15:04:05"),
+		Src: string(src), Every: every, Updated: d.UpdatedAt.Format("2006-01-02 15:04:05"),
 		Urgency: tickets.UrgencyNames}, nil
 }
 
