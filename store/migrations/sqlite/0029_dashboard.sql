@@ -39,3 +39,6 @@ INSERT INTO production_rollup (date, town_code, size_class, status, enterprises,
 	LEFT JOIN production_days q ON q.enterprise_uscc = p.enterprise_uscc AND q.date = p.prev
 	WHERE e.status = 'active'
 	) x GROUP BY x.date, x.town_code, x.size_class, x.status;
+
+-- A town's dashboard reads its own rows.
+CREATE INDEX production_rollup_town ON production_rollup (town_code, date);
