@@ -46,31 +46,27 @@ func productionHistory(ctx context.Context, db *store.DB, n int, days []time.Tim
 	if len(days) == 0 {
 		return nil
 	}
-	var rows []production.Day
-	flush := func() error {
-		err := db.LoadProduction(ctx, nil, nil, rows)
-		rows = rows[:0]
-		return err
+	// One load: LoadProduction stores each firm's latest day from all the
+	// days, so it takes them at once.
+	dates := make([]string, len(days))
+	for d, t := range days {
+		dates[d] = t.Format(daily.DateLayout)
 	}
+	rows := make([]production.Day, 0, n+n/3)
 	for i := range n {
 		h := hash(i, 77)
 		back := int(h % uint64(len(days)))
-		at := days[back].Add(10 * time.Hour)
-		rows = append(rows, production.Day{USCC: USCC(i), Date: days[back].Format(daily.DateLayout), UpdatedBy: "bench", UpdatedAt: at,
+		uscc := USCC(i)
+		rows = append(rows, production.Day{USCC: uscc, Date: dates[back], UpdatedBy: "bench", UpdatedAt: days[back].Add(10 * time.Hour),
 			Figures: production.Figures{Status: production.StatusResumed, CapacityPct: 30 + int(h>>8%50), OnPostPct: 40 + int(h>>16%50),
 				Upstream: production.SupplyNormal, Downstream: production.SupplyNormal}})
 		if full := back + 21; i%3 == 0 && full < len(days) {
-			rows = append(rows, production.Day{USCC: USCC(i), Date: days[full].Format(daily.DateLayout), UpdatedBy: "bench",
+			rows = append(rows, production.Day{USCC: uscc, Date: dates[full], UpdatedBy: "bench",
 				UpdatedAt: days[full].Add(10 * time.Hour), Figures: production.Figures{Status: production.StatusFull, CapacityPct: 100,
 					OnPostPct: 95, Upstream: production.SupplyNormal, Downstream: production.SupplyNormal}})
 		}
-		if len(rows) >= reportChunk {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
 	}
-	return flush()
+	return db.LoadProduction(ctx, nil, nil, rows)
 }
 
 // dashboardRun times the dashboard's reads, then drives the submissions

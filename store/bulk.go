@@ -244,7 +244,7 @@ func (db *DB) LoadEnterprises(ctx context.Context, es []registry.Enterprise) (er
 	row := make([]any, len(enterpriseBulkCols))
 	defer func() {
 		if err == nil {
-			err = db.recountActive(ctx)
+			err = errors.Join(db.recountActive(ctx), db.rollNewFirms(ctx, es))
 		}
 	}()
 	return db.bulk(ctx, func(w bulkWriter) error {
@@ -400,12 +400,12 @@ func (db *DB) Analyze(ctx context.Context) error {
 // recountActive recounts the active enterprises per town after a bulk load
 // that bypassed the per-record bookkeeping.
 func (db *DB) recountActive(ctx context.Context) error {
-	return errors.Join(db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(`DELETE FROM town_enterprise_counts`); err != nil {
 			return err
 		}
 		_, err := tx.Exec(`INSERT INTO town_enterprise_counts (town_code, active)
 			SELECT town_code, count(*) FROM enterprises WHERE status = 'active' GROUP BY town_code`)
 		return err
-	}), db.RecountRollup(ctx))
+	})
 }

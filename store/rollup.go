@@ -182,6 +182,18 @@ func (tx *Tx) rollFirm(ctx context.Context, e registry.Enterprise, sign int64) e
 	return r.write(ctx, tx)
 }
 
+// rollNewFirms adds bulk-loaded enterprises to the rollup's baseline: new
+// firms have no days yet, so each counts closed from the start.
+func (db *DB) rollNewFirms(ctx context.Context, es []registry.Enterprise) error {
+	r := rollup{}
+	for _, e := range es {
+		if e.Status == "" || e.Status == registry.StatusActive {
+			r.add("", firmAttrs{e.Town, e.SizeClass, e.Employees}, closedState, 1, false)
+		}
+	}
+	return db.write(ctx, func(tx *Tx) error { return r.write(ctx, tx) })
+}
+
 // rollsDiffer reports whether a change of an enterprise moves it in the
 // rollup.
 func rollsDiffer(before, after registry.Enterprise) bool {

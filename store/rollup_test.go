@@ -147,5 +147,14 @@ func TestProductionRollup(t *testing.T) {
 			put(c.USCC, fmt.Sprintf("2020-02-%02d", 8+i), production.StatusResumed, 10*i, 5*i)
 		}
 		checkRollup(t, db, "a run of days", days)
+
+		// Bulk-loaded firms: the baseline kept as they load (LoadProduction
+		// recounts the rollup with RecountRollup, checked above).
+		bulk := []registry.Enterprise{ent(t, "MA6000005", "仙降街道", "戊厂"), ent(t, "MA6000006", "塘下镇", "己厂")}
+		bulk[1].SizeClass, bulk[1].Employees = registry.SizeBelow, 7
+		if err := db.LoadEnterprises(ctx, bulk); err != nil {
+			t.Fatal(err)
+		}
+		checkRollup(t, db, "bulk-loaded firms", days)
 	})
 }
