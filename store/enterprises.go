@@ -199,6 +199,11 @@ func (tx *Tx) updateEnterprise(a fugong.Actor, before, after registry.Enterprise
 			return err
 		}
 	}
+	if before.Town != after.Town {
+		if err := tx.moveReports(context.Background(), after.USCC, after.Town); err != nil {
+			return err
+		}
+	}
 	if rollsDiffer(before, after) {
 		if err := tx.rollFirm(context.Background(), before, -1); err != nil {
 			return err

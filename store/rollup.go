@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fugong"
+	"fugong/daily"
 	"fugong/production"
 	"fugong/registry"
 )
@@ -335,4 +336,37 @@ func daysOf(from, to string) ([]string, error) {
 		days = append(days, d.Format(time.DateOnly))
 	}
 	return days, nil
+}
+
+// moveReports moves an enterprise's daily reports, and their counters, to
+// the town it moved to: its history goes with it, as the active counts
+// and the production rollup do, so that a past day's received reports
+// and its expected ones are of the same towns, and a later correction
+// counts where the report is.
+func (tx *Tx) moveReports(ctx context.Context, uscc, to string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT town_code, date, on_time, `+figureCols+` FROM daily_reports
+		WHERE uscc = $1 AND town_code <> $2`, uscc, to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var from string
+		var r daily.Report
+		if err := rows.Scan(append([]any{&from, &r.Date, &r.OnTime}, figureDest(&r.Figures)...)...); err != nil {
+			return err
+		}
+		tx.count(from, r.Date, true, r, daily.Report{})
+		out := &tx.counts[len(tx.counts)-1]
+		for i := range out.d {
+			out.d[i] = -out.d[i]
+		}
+		tx.count(to, r.Date, true, r, daily.Report{})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	_, err = tx.ExecContext(ctx, `UPDATE daily_reports SET town_code = $1 WHERE uscc = $2 AND town_code <> $1`, to, uscc)
+	return err
 }

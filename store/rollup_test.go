@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fugong"
+	"fugong/daily"
 	"fugong/production"
 	"fugong/registry"
 	"fugong/store"
@@ -156,5 +157,88 @@ func TestProductionRollup(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkRollup(t, db, "bulk-loaded firms", days)
+	})
+}
+
+// TestDailyCountersAfterCorrectionsAndMoves proves the per-town report
+// counters (daily_counts) right against a recount from the reports
+// themselves (each firm's own completeness, summed by town) after
+// corrections of past days and a firm's move to another town.
+func TestDailyCountersAfterCorrectionsAndMoves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		db.Now = func() time.Time { return time.Date(2020, 2, 12, 9, 0, 0, 0, fugong.Location) }
+		firms := []registry.Enterprise{ent(t, "MA6100001", "塘下镇", "甲厂"), ent(t, "MA6100002", "塘下镇", "乙厂"), ent(t, "MA6100003", "仙降街道", "丙厂")}
+		addFirms(t, db, firms...)
+		days := []string{"2020-02-10", "2020-02-11", "2020-02-12"}
+		submit := func(e registry.Enterprise, date string, f daily.Figures) {
+			t.Helper()
+			stored, err := db.GetEnterprise(ctx, fugong.System, e.USCC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clerk := fugong.Actor{Username: "clerk", Role: fugong.RoleEnterprise, Enterprise: e.USCC}
+			if _, err := db.Submit(ctx, clerk, submission(stored, date, f, "")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check := func(step string) {
+			t.Helper()
+			for _, d := range days {
+				kept, err := db.Completeness(ctx, fugong.System, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				recount := map[string]daily.Counts{}
+				for _, e := range firms {
+					own, err := db.Completeness(ctx, fugong.Actor{Username: "c", Role: fugong.RoleEnterprise, Enterprise: e.USCC}, d)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, tc := range own {
+						c := recount[tc.Town.Code]
+						c.Received += tc.Received
+						c.OnTime += tc.OnTime
+						c.Totals.Fever += tc.Totals.Fever
+						c.Totals.Returned += tc.Totals.Returned
+						c.Totals.StaffTotal += tc.Totals.StaffTotal
+						recount[tc.Town.Code] = c
+					}
+				}
+				for _, tc := range kept {
+					r := recount[tc.Town.Code]
+					if tc.Received != r.Received || tc.OnTime != r.OnTime || tc.Totals.Fever != r.Totals.Fever ||
+						tc.Totals.Returned != r.Totals.Returned || tc.Totals.StaffTotal != r.Totals.StaffTotal {
+						t.Errorf("%s, %s, %s: counters %+v, recount %+v", step, d, tc.Town.Name, tc.Counts, r)
+					}
+					delete(recount, tc.Town.Code)
+				}
+				for town, r := range recount {
+					if r.Received > 0 {
+						t.Errorf("%s, %s: %s has %d reports the counters miss", step, d, town, r.Received)
+					}
+				}
+			}
+		}
+		for i, d := range days {
+			for j, e := range firms {
+				submit(e, d, daily.Figures{StaffTotal: 10 + j, StaffInCity: 5, ReturnedToday: i, Fever: j % 2, OnDuty: 1})
+			}
+		}
+		check("first reports")
+		submit(firms[0], days[0], daily.Figures{StaffTotal: 30, StaffInCity: 9, ReturnedToday: 4, Fever: 2, OnDuty: 1})
+		check("a past day corrected")
+		before, err := db.GetEnterprise(ctx, fugong.System, firms[0].USCC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := before
+		after.Town = "330381010"
+		if _, err := db.UpdateEnterprise(ctx, fugong.System, before, after); err != nil {
+			t.Fatal(err)
+		}
+		check("moved to 仙降")
+		submit(firms[0], days[1], daily.Figures{StaffTotal: 31, StaffInCity: 9, ReturnedToday: 1, Fever: 3, OnDuty: 1})
+		check("corrected after the move")
 	})
 }
