@@ -17,24 +17,34 @@ const maxCached = 128
 
 type cacheKey struct{ scope, town, date string }
 
-type cached struct {
+type cached[V any] struct {
 	done chan struct{}
 	at   time.Time
-	d    Dashboard
+	d    V
 	err  error
 }
 
-type cache struct {
+// Cache keeps values computed for a while, per key, and shares the
+// computation of a missing one among its concurrent callers. The web side
+// keeps the wall's rendered fragment in one.
+type Cache[K comparable, V any] struct {
 	mu      sync.Mutex
-	entries map[cacheKey]*cached
+	entries map[K]*cached[V]
 }
 
-// get returns the entry of k computed within ttl, computing it with fn if
-// there is none; concurrent callers of a missing key share one fn.
-func (c *cache) get(ctx context.Context, k cacheKey, ttl time.Duration, fn func() (Dashboard, error)) (Dashboard, error) {
+type cache = Cache[cacheKey, Dashboard]
+
+// Get returns the value of k computed within ttl, computing it with fn if
+// there is none; concurrent callers of a missing key share one fn. An
+// error is answered, not kept.
+func (c *Cache[K, V]) Get(ctx context.Context, k K, ttl time.Duration, fn func() (V, error)) (V, error) {
+	return c.get(ctx, k, ttl, fn)
+}
+
+func (c *Cache[K, V]) get(ctx context.Context, k K, ttl time.Duration, fn func() (V, error)) (V, error) {
 	c.mu.Lock()
 	if c.entries == nil {
-		c.entries = map[cacheKey]*cached{}
+		c.entries = map[K]*cached[V]{}
 	}
 	e := c.entries[k]
 	fresh := e != nil && (e.at.IsZero() || time.Since(e.at) < ttl)
@@ -49,7 +59,7 @@ func (c *cache) get(ctx context.Context, k cacheKey, ttl time.Duration, fn func(
 				clear(c.entries)
 			}
 		}
-		e = &cached{done: make(chan struct{})}
+		e = &cached[V]{done: make(chan struct{})}
 		c.entries[k] = e
 		c.mu.Unlock()
 		e.d, e.err = fn()
@@ -67,6 +77,7 @@ func (c *cache) get(ctx context.Context, k cacheKey, ttl time.Duration, fn func(
 	case <-e.done:
 		return e.d, e.err
 	case <-ctx.Done():
-		return Dashboard{}, ctx.Err()
+		var zero V
+		return zero, ctx.Err()
 	}
 }

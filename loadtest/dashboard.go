@@ -21,8 +21,8 @@ import (
 // dashboard, to see how much the readers slow them.
 
 // Readers of the dashboard run: the command room's wall views and the
-// desk users, each refreshing, after a pause, as soon as its last answer
-// came.
+// desk users. They all read at once when the phase starts, then each
+// again every Config.WallEvery or DeskEvery after its last answer.
 const (
 	Walls = 50
 	Desks = 200
@@ -71,7 +71,7 @@ func productionHistory(ctx context.Context, db *store.DB, n int, days []time.Tim
 
 // dashboardRun times the dashboard's reads, then drives the submissions
 // again (on further enterprises) while Walls wall views and Desks desk
-// users read, pausing cfg.ReaderPause between refreshes.
+// users read.
 func dashboardRun(ctx context.Context, c *client, cfg Config, today string, sub *submitter, first Phase, res *Result) {
 	town := registry.Towns[12].Code // 塘下镇, the largest
 	for _, q := range []Query{
@@ -84,18 +84,22 @@ func dashboardRun(ctx context.Context, c *client, cfg Config, today string, sub 
 		res.Queries = append(res.Queries, c.time(ctx, q, cfg.QueryRuns))
 	}
 
+	// The readers' own connections, kept open as browsers keep theirs.
+	rc := &client{base: c.base, token: c.token, http: &http.Client{Timeout: time.Minute, Transport: &http.Transport{
+		MaxIdleConns: Walls + Desks, MaxIdleConnsPerHost: Walls + Desks, IdleConnTimeout: time.Minute, DisableCompression: true}}}
+	defer rc.http.CloseIdleConnections()
 	rctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var lats []time.Duration
 	stats := &res.Readers
-	read := func(paths ...string) {
+	read := func(pause time.Duration, paths ...string) {
 		defer wg.Done()
 		var local []time.Duration
 		for k := 0; rctx.Err() == nil; k++ {
 			p := paths[k%len(paths)]
 			t := time.Now()
-			status, text, err := c.do(rctx, "GET", p, nil, nil)
+			status, text, err := rc.do(rctx, "GET", p, nil, nil)
 			if rctx.Err() != nil {
 				break
 			}
@@ -110,7 +114,7 @@ func dashboardRun(ctx context.Context, c *client, cfg Config, today string, sub 
 			}
 			select {
 			case <-rctx.Done():
-			case <-time.After(cfg.ReaderPause):
+			case <-time.After(pause):
 			}
 		}
 		mu.Lock()
@@ -120,9 +124,9 @@ func dashboardRun(ctx context.Context, c *client, cfg Config, today string, sub 
 	for w := range Walls + Desks {
 		wg.Add(1)
 		if w < Walls {
-			go read("/wall/live")
+			go read(cfg.WallEvery, "/wall/live")
 		} else {
-			go read("/api/v1/dashboard?date="+today, "/dashboard", "/api/v1/dashboard?date="+today+"&town="+town)
+			go read(cfg.DeskEvery, "/api/v1/dashboard?date="+today, "/dashboard", "/api/v1/dashboard?date="+today+"&town="+town)
 		}
 	}
 	offset := first.Requests
@@ -139,6 +143,7 @@ func dashboardRun(ctx context.Context, c *client, cfg Config, today string, sub 
 	}
 	res.Phases = append(res.Phases, loaded)
 	res.Loaded, res.Alone = loaded, first
+	res.WallEvery, res.DeskEvery = cfg.WallEvery, cfg.DeskEvery
 }
 
 // printDashboard writes the readers' figures and the submissions' slowdown.
@@ -147,8 +152,8 @@ func (r *Result) printDashboard(w io.Writer) {
 		return
 	}
 	s := r.Readers
-	fmt.Fprintf(w, "readers: %d walls (/wall/live) and %d desks (dashboard API, page, a town) read %d times (%d errors), p50 %s, p95 %s, max %s\n",
-		Walls, Desks, s.Reads, s.Errors, ms(s.P50), ms(s.P95), ms(s.Max))
+	fmt.Fprintf(w, "readers: %d walls (/wall/live every %v) and %d desks (dashboard API, page, a town, every %v) read %d times (%d errors), p50 %s, p95 %s, max %s\n",
+		Walls, r.WallEvery, Desks, r.DeskEvery, s.Reads, s.Errors, ms(s.P50), ms(s.P95), ms(s.Max))
 	if s.FirstError != "" {
 		fmt.Fprintf(w, "readers' first error: %s\n", s.FirstError)
 	}

@@ -69,9 +69,9 @@ type Config struct {
 	CPUProfile string
 	// Dashboard adds the dashboard's run (dashboard.go): production
 	// history, the dashboard's queries, and the submissions again with its
-	// readers, each pausing ReaderPause between refreshes.
-	Dashboard   bool
-	ReaderPause time.Duration
+	// readers, the walls refreshing every WallEvery, the desks DeskEvery.
+	Dashboard            bool
+	WallEvery, DeskEvery time.Duration
 
 	// Handler builds the server's whole HTTP stack over db, as serve does.
 	Handler func(db *store.DB, logger *slog.Logger) (http.Handler, error)
@@ -122,8 +122,9 @@ type Result struct {
 	Received, Created int
 	// Alone and Loaded are the submissions without and with the
 	// dashboard's readers, and Readers what those did (Config.Dashboard).
-	Alone, Loaded Phase
-	Readers       ReaderStats
+	Alone, Loaded        Phase
+	Readers              ReaderStats
+	WallEvery, DeskEvery time.Duration
 	// AfterLoad is the memory once the data is stored (its peak is the
 	// generation's); End the memory at the end, its peak that of serving
 	// and querying alone.

@@ -24,7 +24,8 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "dashboard" {
 		cfg.Dashboard, args = true, args[1:]
 	}
-	fs.DurationVar(&cfg.ReaderPause, "reader-pause", 2e9, "with dashboard: each reader's pause between refreshes")
+	fs.DurationVar(&cfg.WallEvery, "wall-every", 30e9, "with dashboard: how often each wall view refreshes (the wall's own interval)")
+	fs.DurationVar(&cfg.DeskEvery, "desk-every", 10e9, "with dashboard: how often each desk user reloads")
 	fs.StringVar(&cfg.DSN, "db", "", "sqlite:PATH (a new file) or postgres://… (a fresh database is created on that server and dropped at the end); default: a temporary SQLite file")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the generated database")
 	fs.BoolVar(&cfg.Reuse, "reuse", false, "run on the database --db names, kept by an earlier run, without generating")

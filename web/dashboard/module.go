@@ -20,6 +20,8 @@ var assets embed.FS
 type module struct {
 	svc  *dashboard.Service
 	wall *template.Template
+	// live keeps the wall's rendered fragment per scope and query.
+	live dashboard.Cache[string, []byte]
 }
 
 // New is the dashboard's web side over svc.

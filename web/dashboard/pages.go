@@ -246,13 +246,35 @@ func (m *module) wallPage(w http.ResponseWriter, r *http.Request, ss *web.Sessio
 // wallLive is GET /wall/live: the wall's figures alone, which the script
 // puts in place of the last ones. Its header tells the script the answer
 // is the fragment, not a login page.
+// The walls of a command room all ask for the same fragment: it is
+// rendered once per area and query for the dashboard's CacheFor.
 func (m *module) wallLive(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	p, err := m.wallView(r, ss)
+	a := ss.Actor()
+	render := func() ([]byte, error) {
+		p, err := m.wallView(r, ss)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		err = m.wall.ExecuteTemplate(&buf, "live", p)
+		return buf.Bytes(), err
+	}
+	var body []byte
+	var err error
+	if m.svc.CacheFor > 0 && dashboard.CanSee(a) {
+		scope := "city"
+		if !a.CityWide() {
+			scope = string(a.Role) + ":" + a.Town
+		}
+		body, err = m.live.Get(r.Context(), scope+"?"+r.URL.RawQuery, m.svc.CacheFor, render)
+	} else {
+		body, err = render()
+	}
 	if err != nil {
 		return err
 	}
 	w.Header().Set("X-Wall-Fragment", "1")
-	return m.writeWall(w, "live", p)
+	return writeHTML(w, body)
 }
 
 func (m *module) writeWall(w http.ResponseWriter, name string, p wallPage) error {
@@ -260,9 +282,13 @@ func (m *module) writeWall(w http.ResponseWriter, name string, p wallPage) error
 	if err := m.wall.ExecuteTemplate(&buf, name, p); err != nil {
 		return err
 	}
+	return writeHTML(w, buf.Bytes())
+}
+
+func writeHTML(w http.ResponseWriter, body []byte) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, err := w.Write(buf.Bytes())
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, err := w.Write(body)
 	return err
 }
 
