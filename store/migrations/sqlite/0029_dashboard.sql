@@ -19,7 +19,7 @@ CREATE TABLE production_rollup (
 	on_post     BIGINT NOT NULL DEFAULT 0,
 	reported    BIGINT NOT NULL DEFAULT 0,
 	PRIMARY KEY (date, town_code, size_class, status)
-);
+) WITHOUT ROWID; -- the rows in key order: a day's sums read them in one pass
 
 -- Filled from the days stored so far (qRecountRollup in store/rollup.go).
 INSERT INTO production_rollup (date, town_code, size_class, status, enterprises, employees, capacity, capacity_w, on_post, reported)
