@@ -622,3 +622,29 @@ func (s *Service) ResealAll(ctx context.Context, a fugong.Actor, batch int) (int
 		moved += n
 	}
 }
+
+// RegistrationsByTown counts a day's registrations in scope per town (the
+// posts' towns): the dashboard's figure.
+func (s *Service) RegistrationsByTown(ctx context.Context, a fugong.Actor, day string) (map[string]int, error) {
+	d, err := s.day(day, "date")
+	if err != nil {
+		return nil, err
+	}
+	posts, _, err := s.Store.Posts(ctx, a, PostFilter{PerPage: MaxPerPage * 10})
+	if err != nil {
+		return nil, err
+	}
+	town := map[int64]string{}
+	for _, p := range posts {
+		town[p.ID] = p.Town
+	}
+	counts, err := s.Store.Counts(ctx, a, RegistrationFilter{From: d, To: d})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, c := range counts {
+		out[town[c.Post]] += c.Registered
+	}
+	return out, nil
+}

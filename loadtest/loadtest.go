@@ -67,6 +67,11 @@ type Config struct {
 	NoQueries bool
 	// CPUProfile, if set, receives a CPU profile of the submission phase.
 	CPUProfile string
+	// Dashboard adds the dashboard's run (dashboard.go): production
+	// history, the dashboard's queries, and the submissions again with its
+	// readers, the walls refreshing every WallEvery, the desks DeskEvery.
+	Dashboard            bool
+	WallEvery, DeskEvery time.Duration
 
 	// Handler builds the server's whole HTTP stack over db, as serve does.
 	Handler func(db *store.DB, logger *slog.Logger) (http.Handler, error)
@@ -119,6 +124,11 @@ type Result struct {
 	// each transaction is one flush of the log (SQLite's WAL fsync with
 	// synchronous FULL, PostgreSQL's WAL flush).
 	Commits store.CommitStats
+	// Alone and Loaded are the submissions without and with the
+	// dashboard's readers, and Readers what those did (Config.Dashboard).
+	Alone, Loaded        Phase
+	Readers              ReaderStats
+	WallEvery, DeskEvery time.Duration
 	// AfterLoad is the memory once the data is stored (its peak is the
 	// generation's); End the memory at the end, its peak that of serving
 	// and querying alone.
@@ -301,6 +311,9 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	} {
 		res.Queries = append(res.Queries, c.time(ctx, q, cfg.QueryRuns))
 	}
+	if cfg.Dashboard {
+		dashboardRun(ctx, c, cfg, today, sub, submit, res)
+	}
 	res.End = ReadMemory()
 	res.Print(cfg.Out)
 	return res, nil
@@ -456,6 +469,11 @@ func generate(ctx context.Context, db *store.DB, cfg Config, now time.Time, res 
 	res.GenReports = time.Since(start)
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if cfg.Dashboard {
+		if err := productionHistory(ctx, db, n, days); err != nil {
+			return err
+		}
 	}
 	return db.Analyze(ctx)
 }

@@ -53,6 +53,7 @@ func (r *Result) Print(w io.Writer) {
 			c.Batches, c.Submissions, float64(c.Batches)/float64(c.Submissions), float64(c.Submissions)/float64(max(1, c.Batches)))
 	}
 	fmt.Fprintf(w, "today's completeness counts %d received; %d submissions answered 201 Created\n\n", r.Received, r.Created)
+	r.printDashboard(w)
 
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "query\tfirst\tmedian\tmin\tmax\truns\t")

@@ -244,7 +244,7 @@ func (db *DB) LoadEnterprises(ctx context.Context, es []registry.Enterprise) (er
 	row := make([]any, len(enterpriseBulkCols))
 	defer func() {
 		if err == nil {
-			err = db.recountActive(ctx)
+			err = errors.Join(db.recountActive(ctx), db.rollNewFirms(ctx, es))
 		}
 	}()
 	return db.bulk(ctx, func(w bulkWriter) error {

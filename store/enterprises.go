@@ -155,6 +155,9 @@ func (tx *Tx) insertEnterprise(a fugong.Actor, e registry.Enterprise) error {
 			return err
 		}
 	}
+	if err := tx.rollFirm(context.Background(), e, 1); err != nil {
+		return err
+	}
 	return tx.audit(a, "create", "enterprise", e.USCC, nil, e)
 }
 
@@ -203,6 +206,19 @@ func (tx *Tx) updateEnterprise(a fugong.Actor, before, after registry.Enterprise
 			return err
 		}
 		if err := tx.countActive(after, 1); err != nil {
+			return err
+		}
+	}
+	if before.Town != after.Town {
+		if err := tx.moveReports(context.Background(), after.USCC, after.Town); err != nil {
+			return err
+		}
+	}
+	if rollsDiffer(before, after) {
+		if err := tx.rollFirm(context.Background(), before, -1); err != nil {
+			return err
+		}
+		if err := tx.rollFirm(context.Background(), after, 1); err != nil {
 			return err
 		}
 	}

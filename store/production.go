@@ -341,6 +341,13 @@ func (db *DB) PutProductionDay(ctx context.Context, a fugong.Actor, uscc, date s
 		if err := tx.forgetTrend(d.Date); err != nil {
 			return err
 		}
+		var was *production.Figures
+		if !created {
+			was = &old.Figures
+		}
+		if err := tx.rollProductionDay(ctx, uscc, date, was, f); err != nil {
+			return err
+		}
 		action, before := "create", any(nil)
 		if !created {
 			action, before = "update", old.Figures

@@ -17,12 +17,17 @@ var (
 
 // LoadProduction inserts generated production data in one transaction: the
 // essential list, applications (without plans) and first versions of days,
-// with each enterprise's latest day.
+// with each enterprise's latest day, and recounts the production rollup.
 // Like the other bulk loads it validates nothing and audits nothing, so it
 // is for generated data only (the demo city, the benchmarks); the
 // enterprises must be stored, and the rows must not exist yet.
-func (db *DB) LoadProduction(ctx context.Context, essential []production.Essential, apps []production.Application, days []production.Day) error {
+func (db *DB) LoadProduction(ctx context.Context, essential []production.Essential, apps []production.Application, days []production.Day) (err error) {
 	utc := func(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+	defer func() {
+		if err == nil {
+			err = db.RecountRollup(ctx)
+		}
+	}()
 	return db.bulk(ctx, func(w bulkWriter) error {
 		if err := forgetAllTrend(w); err != nil {
 			return err

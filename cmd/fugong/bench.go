@@ -14,9 +14,18 @@ import (
 // bench is the load tool: a generated city, the real server stack
 // in-process, concurrent report submissions and the report queries timed.
 // The work is in package loadtest.
+//
+// `fugong bench dashboard …` adds the dashboard's run (M12): production
+// history, the dashboard's and the wall's reads timed, and the submissions
+// driven again while 50 wall views and 200 desk users read.
 func (e *env) bench(ctx context.Context, args []string) error {
 	fs := e.flags("bench")
 	cfg := loadtest.Config{Out: e.stdout, Log: e.stderr}
+	if len(args) > 0 && args[0] == "dashboard" {
+		cfg.Dashboard, args = true, args[1:]
+	}
+	fs.DurationVar(&cfg.WallEvery, "wall-every", 30e9, "with dashboard: how often each wall view refreshes (the wall's own interval)")
+	fs.DurationVar(&cfg.DeskEvery, "desk-every", 10e9, "with dashboard: how often each desk user reloads")
 	fs.StringVar(&cfg.DSN, "db", "", "sqlite:PATH (a new file) or postgres://… (a fresh database is created on that server and dropped at the end); default: a temporary SQLite file")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the generated database")
 	fs.BoolVar(&cfg.Reuse, "reuse", false, "run on the database --db names, kept by an earlier run, without generating")

@@ -17,6 +17,7 @@ import (
 	"fugong/briefing"
 	"fugong/checkpoint"
 	"fugong/daily"
+	"fugong/dashboard"
 	"fugong/documents"
 	"fugong/files"
 	"fugong/finance"
@@ -37,6 +38,7 @@ import (
 	webbriefing "fugong/web/briefing"
 	webcheckpoint "fugong/web/checkpoint"
 	webdaily "fugong/web/daily"
+	webdashboard "fugong/web/dashboard"
 	webdocuments "fugong/web/documents"
 	webfiles "fugong/web/files"
 	webfinance "fugong/web/finance"
@@ -79,6 +81,8 @@ type Services struct {
 	Finance  *finance.Service  // M9 金融支持与政策兑现
 	Notices  *notice.Service   // M10
 	Briefing *briefing.Service // M11
+	// Dashboard is M12, over every module's service.
+	Dashboard *dashboard.Service
 	// PDFFont is the font of the PDFs the server draws (the briefing).
 	PDFFont *pdf.Font
 }
@@ -109,6 +113,10 @@ func NewServices(db *store.DB, now func() time.Time) Services {
 	}
 	s.Isolation = &checkpoint.Isolation{Store: db, People: s.People, Now: now}
 	s.Checkpoints = &checkpoint.Service{Store: db.Checkpoints(), Seals: db.Checkpoints(), Now: now}
+	// The dashboard reads every module through its service, and the
+	// counters kept on write through the store.
+	s.Dashboard = &dashboard.Service{Rollups: db, Daily: s.Daily, Oversight: s.Oversight, Inspect: s.Inspect,
+		Supplies: s.Supplies, People: s.People, Mujun: s.Mujun, Tickets: s.Tickets, Checkpoints: s.Checkpoints, Now: now, CacheFor: dashboard.DefaultCacheFor}
 	// The briefing's sections, in the order it lists them, each read
 	// through its module's service: a module adds its own here.
 	s.Briefing = &briefing.Service{Store: db, Now: now, Sources: []briefing.Source{
@@ -147,6 +155,7 @@ func Modules(s Services) []web.Module {
 		webfinance.New(s.Finance),              // M9 金融支持与政策兑现
 		webnotices.New(s.Notices),              // M10 通知公告
 		webbriefing.New(s.Briefing, s.PDFFont), // M11 日日报
+		webdashboard.New(s.Dashboard),          // M12 驾驶舱, 指挥大屏
 	}
 }
 
