@@ -314,6 +314,7 @@ type grantRow struct {
 
 type policiesView struct {
 	web.Base
+	Pager web.Pager
 	CanManage                            bool
 	Policies                             []finance.Policy
 	All                                  totalRow
@@ -376,6 +377,7 @@ func (m *module) showPolicies(w http.ResponseWriter, r *http.Request, ss *web.Se
 		p.Grants = append(p.Grants, grantRow{Grant: g, TownName: townName(g.Town), Amount: yuan(g.Amount)})
 	}
 	p.Total, p.Page, p.Pages = total, pg.Page, pg.Pages(total)
+	p.Pager = pg.PagerAt("/finance/policies", q, total)
 	p.Query = template.URL(url.Values{"town": {p.Town}}.Encode())
 	ss.Render(w, r, status, "finance_policies", p)
 	return nil

@@ -19,6 +19,7 @@ import (
 
 type pairingsPage struct {
 	web.Base
+	Pager web.Pager
 	CanPair  bool
 	IsAdmin  bool
 	Interval int
@@ -93,6 +94,7 @@ func (m *module) showPairings(w http.ResponseWriter, r *http.Request, ss *web.Se
 	p.TownTotal.Rate = pairedRate(p.TownTotal.Paired, p.TownTotal.Total)
 	p.Items, p.Total = l.Items, l.Total
 	p.Pages = pg.Pages(l.Total)
+	p.Pager = pg.PagerAt("/pairings", q, l.Total)
 	if p.CanPair {
 		if p.Cadres, err = m.svc.Cadres(r.Context(), a); err != nil {
 			return err

@@ -166,6 +166,7 @@ type drillRow struct {
 
 type drillPage struct {
 	web.Base
+	Pager web.Pager
 	Date, Today, Town, Status, Size string
 	Towns                           []registry.Town
 	Statuses                        []choice
@@ -202,6 +203,7 @@ func (m *module) productionDrill(w http.ResponseWriter, r *http.Request, ss *web
 	}
 	p.Town, p.Status, p.Size, p.Page = f.Town, f.Status, f.SizeClass, f.Page
 	p.Total, p.Pages = total, pg.Pages(total)
+	p.Pager = pg.Pager(r, total)
 	for _, it := range items {
 		p.Items = append(p.Items, drillRow{EnterpriseDay: it, StatusName: production.StatusNames[it.Status],
 			SizeName: registry.SizeNames[it.SizeClass], UpName: production.SupplyNames[it.Upstream], DownName: production.SupplyNames[it.Downstream]})
@@ -257,6 +259,7 @@ func (m *module) appView(a fugong.Actor, app production.Application) appView {
 
 type applicationsPage struct {
 	web.Base
+	Pager web.Pager
 	Status, Town       string
 	Statuses           []choice
 	Towns              []registry.Town
@@ -300,6 +303,7 @@ func (m *module) showApplications(w http.ResponseWriter, r *http.Request, ss *we
 		p.Town = t.Code
 	}
 	p.Total, p.Pages = total, pg.Pages(total)
+	p.Pager = pg.PagerAt("/production/applications", q, total)
 	for _, app := range apps {
 		v := m.appView(a, app)
 		if failed != nil && failed.ID == app.ID {
@@ -370,6 +374,7 @@ func (m *module) decideAction(w http.ResponseWriter, r *http.Request, ss *web.Se
 
 type essentialPage struct {
 	web.Base
+	Pager web.Pager
 	Items              []production.Essential
 	Total, Page, Pages int
 	CanManage          bool
@@ -395,6 +400,7 @@ func (m *module) showEssential(w http.ResponseWriter, r *http.Request, ss *web.S
 		return err
 	}
 	p.Pages = pg.Pages(p.Total)
+	p.Pager = pg.PagerAt("/production/essential", url.Values{"per_page": r.URL.Query()["per_page"]}, p.Total)
 	switch r.URL.Query().Get("done") {
 	case "added":
 		p.OK = "已列入保供重点企业名单，该企业无需复工申请即可填报复工。"

@@ -89,7 +89,7 @@ func (m *module) apiRaiseTicket(w http.ResponseWriter, r *http.Request, a fugong
 func ticketFilter(r *http.Request) (tickets.Filter, error) {
 	q := r.URL.Query()
 	f := tickets.Filter{Status: q.Get("status"), Category: q.Get("category"), Urgency: q.Get("urgency"),
-		Assignee: q.Get("assignee"), Town: q.Get("town"), Enterprise: q.Get("enterprise")}
+		Assignee: q.Get("assignee"), Town: q.Get("town"), Enterprise: q.Get("enterprise"), Q: q.Get("q")}
 	switch v := q.Get("overdue"); v {
 	case "":
 	case "true", "1":

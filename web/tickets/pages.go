@@ -83,7 +83,7 @@ type ticketListPage struct {
 	web.Base
 	Items       []ticketView
 	Total       int
-	Page, Pages int
+	Pager       web.Pager
 	F           url.Values
 	Statuses    []choice
 	Categories  []choice
@@ -101,32 +101,35 @@ func (m *module) ticketList(w http.ResponseWriter, r *http.Request, ss *web.Sess
 	if !tickets.CanRaise(a) {
 		return fugong.NotFound("页面")
 	}
-	p := ticketListPage{Base: ss.Base("问题困难", "/tickets"), F: r.URL.Query(), Page: 1,
+	p := ticketListPage{Base: ss.Base("问题困难", "/tickets"), F: r.URL.Query(),
 		Statuses: choices(tickets.Statuses, tickets.StatusNames), Categories: choices(tickets.Categories, tickets.CategoryNames),
 		Urgencies: choices(tickets.Urgencies, tickets.UrgencyNames), Towns: web.TownsFor(a),
 		Assignees: append([]choice{{"me", "我的（本人或本组）"}}, groupChoices()...),
 		CanRaise:  true, IsAdmin: tickets.CanSetSLA(a)}
+	pg := web.PageOf(r, tickets.DefaultPerPage)
 	f, err := ticketFilter(r)
 	if err == nil {
-		f.PerPage = tickets.DefaultPerPage
+		f.Page, f.PerPage = pg.Page, pg.PerPage
 		var items []tickets.Ticket
 		items, p.Total, err = m.svc.List(r.Context(), a, f)
-		p.Items, p.Page = views(items), max(f.Page, 1)
+		p.Items = views(items)
 	}
 	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
 		p.FilterError = e.Message + "，已显示全部"
 		p.F = url.Values{}
+		r = web.WithoutQuery(r)
+		pg = web.PageOf(r, tickets.DefaultPerPage)
 		var items []tickets.Ticket
-		items, p.Total, err = m.svc.List(r.Context(), a, tickets.Filter{})
-		p.Items, p.Page = views(items), 1
+		items, p.Total, err = m.svc.List(r.Context(), a, tickets.Filter{Page: 1, PerPage: pg.PerPage})
+		p.Items = views(items)
 	}
 	if err != nil {
 		return err
 	}
-	p.Pages = (p.Total + tickets.DefaultPerPage - 1) / tickets.DefaultPerPage
+	p.Pager = pg.Pager(r, p.Total)
 	q := url.Values{}
 	for k, v := range p.F {
-		if k != "page" && len(v) > 0 && v[0] != "" {
+		if k != "page" && k != "per_page" && len(v) > 0 && v[0] != "" {
 			q.Set(k, v[0])
 		}
 	}
