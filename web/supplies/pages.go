@@ -132,6 +132,7 @@ type donorRow struct {
 
 type suppliesPageView struct {
 	web.Base
+	Pager web.Pager
 	Settings    supplies.Settings
 	Surplus     int
 	City        supplyTownRow
@@ -258,6 +259,11 @@ func (m *module) showSupplies(w http.ResponseWriter, r *http.Request, ss *web.Se
 		v.Set("list", p.List)
 	}
 	p.Query = template.URL(v.Encode())
+	if n := q.Get("per_page"); n == strconv.Itoa(pg.PerPage) {
+		v.Set("per_page", n)
+	}
+	p.Pager = pg.PagerAt("/supplies", v, p.Total)
+	p.Pager.Anchor = "#list"
 
 	if uscc := q.Get("match"); uscc != "" {
 		mv, err := m.matchView(ctx, a, uscc, q.Get("item"))

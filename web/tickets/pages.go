@@ -270,6 +270,7 @@ type ticketPage struct {
 	Events      []ticketEventView
 	Moves       []ticketMoveForm
 	Groups      []choice
+	Group       string // the group the ticket's category belongs to: the assignment's default
 	CanWork     bool
 	Matchable   bool
 	Closed      bool
@@ -323,7 +324,7 @@ func (m *module) showTicket(w http.ResponseWriter, r *http.Request, ss *web.Sess
 		return err
 	}
 	p := ticketPage{Base: ss.Base(fmt.Sprintf("问题 #%d", d.ID), "/tickets"), T: ticketView{d.Ticket}, Detail: d,
-		Groups: groupChoices(), CanWork: tickets.CanWork(a, d.Ticket), Matchable: tickets.Matchable(d.Category),
+		Groups: groupChoices(), Group: tickets.GroupAssignee(tickets.DefaultGroup(d.Category)), CanWork: tickets.CanWork(a, d.Ticket), Matchable: tickets.Matchable(d.Category),
 		Closed: d.Status == tickets.StatusClosed, Failed: failed, Done: doneMessages[r.URL.Query().Get("done")],
 		Today: tickets.Day(m.svc.Now()), CanProducts: tickets.CanDeclareProducts(a)}
 	for _, to := range tickets.MovesFor(a, d.Ticket) {

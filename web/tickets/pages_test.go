@@ -166,6 +166,12 @@ func testTicketForms(t *testing.T, e *webtest.Env) {
 
 	page := ticketPageOf(t, coord, k.ID)
 	webtest.Contains(t, "the coordinator's page", page, `data-status="assigned"`, `name="assignee_group"`, "物资筹备组", `id="suggestions"`, "瑞安市仙降鞋业有限公司")
+	// The assignment opens on the group of the ticket's category: raw
+	// materials to 物资筹备组, money to 综合协调组.
+	webtest.Contains(t, "raw materials' group", page, `<option value="group:supplies" selected>`)
+	money := raiseTicket(e, t, webtest.RoleClerk, map[string]string{"enterprise": e.Ents["tangB"], "category": "finance", "urgency": "normal",
+		"title": "贷款到期续贷难", "description": "需要协调银行"})
+	webtest.Contains(t, "money's group", ticketPageOf(t, coord, money.ID), `<option value="group:coordination" selected>`)
 	if bytes.Contains(page.Body, []byte(`data-status="in_progress"`)) {
 		t.Error("the coordinator may start the ticket")
 	}
