@@ -131,7 +131,7 @@ func formField(f string) string {
 
 type documentsMissingPage struct {
 	web.Base
-	Pager web.Pager
+	Pager       web.Pager
 	Town, Kind  string
 	TownChoices []registry.Town
 	KindChoices []kindChoice

@@ -314,7 +314,7 @@ type grantRow struct {
 
 type policiesView struct {
 	web.Base
-	Pager web.Pager
+	Pager                                web.Pager
 	CanManage                            bool
 	Policies                             []finance.Policy
 	All                                  totalRow

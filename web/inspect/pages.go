@@ -69,7 +69,7 @@ func rectRowOf(r inspect.Rectification, today string) rectRow {
 
 type rectificationListPage struct {
 	web.Base
-	Pager web.Pager
+	Pager       web.Pager
 	Today       string
 	City        inspect.TownCounts
 	Towns       []inspect.TownCounts
@@ -230,7 +230,7 @@ func (m *module) rectificationMove(w http.ResponseWriter, r *http.Request, ss *w
 
 type visitsPage struct {
 	web.Base
-	Pager web.Pager
+	Pager     web.Pager
 	E         registry.Enterprise
 	Items     []inspect.VisitSummary
 	Total     int

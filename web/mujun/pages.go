@@ -281,7 +281,7 @@ type resultRow struct {
 
 type resultsView struct {
 	web.Base
-	Pager web.Pager
+	Pager       web.Pager
 	Year        int
 	Run         runRow
 	Runs        []mujun.Run

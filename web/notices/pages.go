@@ -29,7 +29,7 @@ type listRow struct {
 
 type listView struct {
 	web.Base
-	Pager web.Pager
+	Pager       web.Pager
 	Rows        []listRow
 	Total       int
 	Page, Pages int

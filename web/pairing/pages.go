@@ -19,7 +19,7 @@ import (
 
 type pairingsPage struct {
 	web.Base
-	Pager web.Pager
+	Pager    web.Pager
 	CanPair  bool
 	IsAdmin  bool
 	Interval int

@@ -112,7 +112,7 @@ const rosterPerPage = 50
 
 type rosterView struct {
 	web.Base
-	Pager web.Pager
+	Pager       web.Pager
 	E           registry.Enterprise
 	Today       string
 	Staff       []people.Person

@@ -166,7 +166,7 @@ type drillRow struct {
 
 type drillPage struct {
 	web.Base
-	Pager web.Pager
+	Pager                           web.Pager
 	Date, Today, Town, Status, Size string
 	Towns                           []registry.Town
 	Statuses                        []choice
@@ -259,7 +259,7 @@ func (m *module) appView(a fugong.Actor, app production.Application) appView {
 
 type applicationsPage struct {
 	web.Base
-	Pager web.Pager
+	Pager              web.Pager
 	Status, Town       string
 	Statuses           []choice
 	Towns              []registry.Town
@@ -374,7 +374,7 @@ func (m *module) decideAction(w http.ResponseWriter, r *http.Request, ss *web.Se
 
 type essentialPage struct {
 	web.Base
-	Pager web.Pager
+	Pager              web.Pager
 	Items              []production.Essential
 	Total, Page, Pages int
 	CanManage          bool

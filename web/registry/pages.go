@@ -14,7 +14,7 @@ import (
 
 type enterpriseListPage struct {
 	web.Base
-	Pager web.Pager
+	Pager       web.Pager
 	Filter      registry.Filter
 	Items       []registry.Enterprise
 	Total       int

@@ -132,7 +132,7 @@ type donorRow struct {
 
 type suppliesPageView struct {
 	web.Base
-	Pager web.Pager
+	Pager       web.Pager
 	Settings    supplies.Settings
 	Surplus     int
 	City        supplyTownRow
