@@ -419,7 +419,9 @@ func (m *module) dayOverview(ctx context.Context, a fugong.Actor, date string) (
 	if err != nil {
 		return Overview{}, err
 	}
-	line := chart.Line{Title: fmt.Sprintf("近%d天上报率与按时率（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%"}
+	// Today's reports are still coming in: its point is marked, not a plunge.
+	line := chart.Line{Title: fmt.Sprintf("近%d天上报率与按时率（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%",
+		Unfinished: date == m.svc.Today()}
 	rate := chart.Series{Name: "上报率", Color: chart.Blue}
 	onTime := chart.Series{Name: "按时率", Color: chart.Green, Dashed: true}
 	for _, d := range trend {

@@ -63,6 +63,11 @@ func TestReportsExport(t *testing.T) {
 				t.Errorf("%s: total row %q, the page's %q", c.table, total, foot)
 			}
 		}
+		// Today's point of the trend is marked unfinished; a past day's is not.
+		webtest.Contains(t, "today's trend", page, "今日未完")
+		if past := e.As(t, webtest.RoleAdmin, "GET", "/reports?date=2020-02-10", webtest.Payload{}); strings.Contains(string(past.Body), "今日未完") {
+			t.Error("a past day's trend is marked unfinished")
+		}
 		// Large numbers have separators on the page (and so in the total compared above).
 		webtest.Contains(t, "the page's figures", page, "<th class=\"num\">1,236</th>")
 		// A town exports its own town only; a table that is not one is 400.

@@ -121,7 +121,9 @@ func (m *module) productionOverview(w http.ResponseWriter, r *http.Request, ss *
 	if err != nil {
 		return err
 	}
-	line := chart.Line{Title: fmt.Sprintf("近%d天复工率与产能恢复（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%"}
+	// Today's reports are still coming in: its point is marked, not a plunge.
+	line := chart.Line{Title: fmt.Sprintf("近%d天复工率与产能恢复（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%",
+		Unfinished: date == daily.Today(m.svc.Now())}
 	above := chart.Series{Name: "规上复工率", Color: chart.Red}
 	below := chart.Series{Name: "规下复工率", Color: chart.Blue}
 	capacity := chart.Series{Name: "加权产能", Color: chart.Green, Dashed: true}
