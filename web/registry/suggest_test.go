@@ -46,7 +46,7 @@ func TestSuggest(t *testing.T) {
 			{webtest.RoleAdmin, "", []string{}},
 			{webtest.RoleAdmin, "%", []string{}},
 			{webtest.RoleTown, "瑞安市", sorted(tangA, tangB)}, // 塘下's own
-			{webtest.RoleCadre, "瑞安市", []string{tangA}},    // the paired firm
+			{webtest.RoleCadre, "瑞安市", []string{tangA}},     // the paired firm
 			{webtest.RoleClerk, "仙降", []string{}},
 		} {
 			if got := suggest(c.role, c.q); !slices.Equal(got, c.want) {
