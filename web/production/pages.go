@@ -259,6 +259,24 @@ func (m *module) appView(a fugong.Actor, app production.Application) appView {
 	return v
 }
 
+// allApps is the list's filter value for every status: the list opens on
+// the applications waiting for a decision, the town's work, and 全部 must
+// be a value of its own for the pager's links to keep it.
+const allApps = "all"
+
+// appStatusParam is the status the list shows: ?status= as asked, 待审批
+// when not asked, every status for "all" or an empty choice.
+func appStatusParam(q url.Values) string {
+	switch st, asked := q.Get("status"), q.Has("status"); {
+	case !asked:
+		return production.AppSubmitted
+	case st == "":
+		return allApps
+	default:
+		return st
+	}
+}
+
 type applicationsPage struct {
 	web.Base
 	Pager              web.Pager
@@ -284,7 +302,7 @@ func (m *module) showApplications(w http.ResponseWriter, r *http.Request, ss *we
 		return fugong.NotFound("页面")
 	}
 	q := r.URL.Query()
-	p := applicationsPage{Base: ss.Base("复工申请", "/production"), Status: q.Get("status"), Town: q.Get("town"),
+	p := applicationsPage{Base: ss.Base("复工申请", "/production"), Status: appStatusParam(q), Town: q.Get("town"),
 		Towns: web.TownsFor(a), Page: 1, CanDecide: production.CanDecide(a)}
 	for _, st := range production.AppStatuses {
 		p.Statuses = append(p.Statuses, choice{st, production.AppStatusNames[st]})
@@ -292,10 +310,13 @@ func (m *module) showApplications(w http.ResponseWriter, r *http.Request, ss *we
 	pg := web.PageOf(r, registry.DefaultPerPage)
 	p.Page = pg.Page
 	f := production.AppFilter{Status: p.Status, Town: p.Town, Page: pg.Page, PerPage: pg.PerPage}
+	if f.Status == allApps {
+		f.Status = ""
+	}
 	apps, total, err := m.svc.Applications(r.Context(), a, f)
 	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
 		p.Alert = e.Message + "，已显示全部"
-		p.Status, p.Town = "", ""
+		p.Status, p.Town = allApps, ""
 		apps, total, err = m.svc.Applications(r.Context(), a, production.AppFilter{Page: pg.Page, PerPage: pg.PerPage})
 	}
 	if err != nil {
