@@ -101,13 +101,13 @@ func (m *module) productionOverview(w http.ResponseWriter, r *http.Request, ss *
 		DateError: problem, Headline: production.Headline(sum, production.ScopeName(a)), CanDecide: production.CanDecide(a),
 		CanEssential: production.CanManageEssential(a)}
 	p.City = newAreaRow(production.ScopeName(a), sum.City, date, "", "")
+	p.City.AboveText, p.City.BelowText = sizeText(sum.BySize.Above), sizeText(sum.BySize.Below)
 	p.Sizes = []areaRow{newAreaRow("规上", sum.BySize.Above, date, "", registry.SizeAbove),
 		newAreaRow("规下", sum.BySize.Below, date, "", registry.SizeBelow)}
 	bars := chart.HBar{Title: date + " 各乡镇街道复工率", Max: 100, Unit: "%", Legend: chart.RateLegend()}
 	for _, t := range sum.Towns {
 		row := newAreaRow(t.Name, t.Area, date, t.Town, "")
-		row.AboveText = fmt.Sprintf("%d/%d", t.BySize.Above.Working, t.BySize.Above.Total)
-		row.BelowText = fmt.Sprintf("%d/%d", t.BySize.Below.Working, t.BySize.Below.Total)
+		row.AboveText, row.BelowText = sizeText(t.BySize.Above), sizeText(t.BySize.Below)
 		p.Towns = append(p.Towns, row)
 		bars.Bars = append(bars.Bars, chart.Bar{Label: t.Name, Value: t.WorkingRate, Fill: chart.RateColor(t.WorkingRate),
 			Text:  web.Pct(t.WorkingRate) + "%",

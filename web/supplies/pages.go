@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -300,7 +301,7 @@ func (p *suppliesPageView) allocView(f allocationForm) allocView {
 }
 
 func supplyTown(c supplies.TownCount, set supplies.Settings) supplyTownRow {
-	return supplyTownRow{TownCount: c, Days: days(c.DaysOfCover), Class: coverClass(c.DaysOfCover, set), DailyUse: chart.Format(c.DailyUse)}
+	return supplyTownRow{TownCount: c, Days: days(c.DaysOfCover), Class: coverClass(c.DaysOfCover, set), DailyUse: web.Thousands(math.Round(c.DailyUse*10) / 10)}
 }
 
 // loadBureau fills the bureau's stock and its recent movements.
