@@ -32,6 +32,9 @@ type Store interface {
 	Products(ctx context.Context, uscc string) ([]Product, error)
 	SetProducts(ctx context.Context, a fugong.Actor, uscc string, ps []Product) error
 	UserByName(ctx context.Context, username string) (account.User, string, error)
+	// SuggestUsers returns at most limit enabled users of the roles whose
+	// username or display name contains q.
+	SuggestUsers(ctx context.Context, q string, roles []fugong.Role, limit int) ([]account.User, error)
 	// The settings table, where Config is kept.
 	settings.Store
 }
@@ -71,6 +74,31 @@ func CanDeclareProducts(a fugong.Actor) bool {
 // bureau staff and the admin, who solve the difficulties.
 func canTake(u account.User) bool {
 	return !u.Disabled && (u.Role == fugong.RoleBureau || u.Role == fugong.RoleAdmin)
+}
+
+// Suggestions bounds a picker's answer; MaxSuggestQuery what it searches
+// for, in characters.
+const (
+	Suggestions     = 10
+	MaxSuggestQuery = 50
+)
+
+// SuggestAssignees returns the staff an assignment picker offers as the
+// user types: at most Suggestions enabled users who can take a ticket
+// (canTake) whose username or display name contains q; none for an empty
+// q. Only the bureau and the admin, who work tickets, may ask.
+func (s *Service) SuggestAssignees(ctx context.Context, a fugong.Actor, q string) ([]account.User, error) {
+	if a.Role != fugong.RoleBureau && a.Role != fugong.RoleAdmin {
+		return nil, fugong.NotFound("接口")
+	}
+	q = strings.TrimSpace(q)
+	if len([]rune(q)) > MaxSuggestQuery {
+		return nil, fugong.Errorf(fugong.EInvalid, "q", "搜索词过长（最多 %d 个字）", MaxSuggestQuery)
+	}
+	if q == "" {
+		return []account.User{}, nil
+	}
+	return s.Store.SuggestUsers(ctx, q, []fugong.Role{fugong.RoleBureau, fugong.RoleAdmin}, Suggestions)
 }
 
 // MaxAttachments bounds the files attached to one ticket.

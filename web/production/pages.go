@@ -437,11 +437,15 @@ func (m *module) showEssential(w http.ResponseWriter, r *http.Request, ss *web.S
 // productionEssentialSet puts an enterprise on the list or takes it off,
 // from the list page or the enterprise's page (back names which).
 func (m *module) productionEssentialSet(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	uscc := strings.TrimSpace(r.PostFormValue("uscc"))
+	typed := strings.TrimSpace(r.PostFormValue("uscc"))
 	on := r.PostFormValue("essential") == "true"
 	reason := r.PostFormValue("reason")
-	_, _, err := m.svc.SetEssential(r.Context(), ss.Actor(), uscc, on, reason)
 	fromEnterprise := r.PostFormValue("back") == "enterprise"
+	// The list's field takes a firm's exact name too (the picker's label).
+	uscc, err := m.svc.Registry.Resolve(r.Context(), ss.Actor(), "uscc", typed)
+	if err == nil {
+		_, _, err = m.svc.SetEssential(r.Context(), ss.Actor(), uscc, on, reason)
+	}
 	if err == nil {
 		done := map[bool]string{true: "added", false: "removed"}[on]
 		if fromEnterprise {
@@ -455,13 +459,13 @@ func (m *module) productionEssentialSet(w http.ResponseWriter, r *http.Request, 
 		return err
 	case e.Code == fugong.ENotFound && !fromEnterprise:
 		// Typed into the form: say so on the form, as for a typo.
-		return m.showEssential(w, r, ss, http.StatusNotFound, "没有找到统一社会信用代码为“"+uscc+"”的企业（或不在您的范围内）", uscc, reason)
+		return m.showEssential(w, r, ss, http.StatusNotFound, "没有找到统一社会信用代码为“"+typed+"”的企业（或不在您的范围内）", typed, reason)
 	case e.Code == fugong.ENotFound:
 		return err
 	case fromEnterprise:
 		return m.showProductionEnterprise(w, r, ss, web.Status(e.Code), uscc, enterpriseForms{essentialError: e.Message})
 	}
-	return m.showEssential(w, r, ss, web.Status(e.Code), e.Message, uscc, reason)
+	return m.showEssential(w, r, ss, web.Status(e.Code), e.Message, typed, reason)
 }
 
 // ---- An enterprise's page --------------------------------------------------------------

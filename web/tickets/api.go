@@ -365,3 +365,25 @@ func (m *module) apiPutProducts(w http.ResponseWriter, r *http.Request, a fugong
 	web.WriteJSON(w, http.StatusOK, web.All(ps))
 	return nil
 }
+
+// assigneeSuggestion is a person an assignment picker offers: the username
+// is the value, the name and work group the label.
+type assigneeSuggestion struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	GroupName   string `json:"group_name"`
+}
+
+// apiSuggestAssignees answers the 指定人员 picker as the user types (?q=).
+func (m *module) apiSuggestAssignees(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	us, err := m.svc.SuggestAssignees(r.Context(), a, r.URL.Query().Get("q"))
+	if err != nil {
+		return err
+	}
+	out := make([]assigneeSuggestion, 0, len(us))
+	for _, u := range us {
+		out = append(out, assigneeSuggestion{Username: u.Username, DisplayName: u.DisplayName, GroupName: fugong.GroupNames[u.Group]})
+	}
+	web.WriteJSON(w, http.StatusOK, web.All(out))
+	return nil
+}
