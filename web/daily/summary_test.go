@@ -69,7 +69,8 @@ func TestReportsExport(t *testing.T) {
 			t.Error("a past day's trend is marked unfinished")
 		}
 		// Large numbers have separators on the page (and so in the total compared above).
-		webtest.Contains(t, "the page's figures", page, "<th class=\"num\">1,236</th>")
+		webtest.Contains(t, "the page's figures", page, "<th class=\"num\">1,236</th>", "<div><b>1,236</b><span>当日返温</span></div>")
+		webtest.Contains(t, "the home page's figures", e.As(t, webtest.RoleAdmin, "GET", "/", webtest.Payload{}), "<div><b>1,236</b><span>当日返温</span></div>")
 		// A town exports its own town only; a table that is not one is 400.
 		r := e.As(t, webtest.RoleTown, "GET", "/reports/export?table=figures&date="+day, webtest.Payload{})
 		if s, err := sheettest.ReadSummaryFile(r.Body); err != nil || len(s.Rows) != 3 || s.Rows[1][0] != "塘下镇" {
