@@ -45,6 +45,11 @@ func (v ticketView) Hours() string {
 	return chart.Format(*v.HoursToResolve)
 }
 
+// ListRaised and ListDue are the times as the list shows them: without the
+// year, so that every column fits a desktop's width.
+func (v ticketView) ListRaised() string { return v.RaisedAt.In(fugong.Location).Format("01-02 15:04") }
+func (v ticketView) ListDue() string    { return v.DueAt.In(fugong.Location).Format("01-02 15:04") }
+
 func minuteText(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return ""
