@@ -2,6 +2,7 @@ package tickets
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -98,7 +99,42 @@ func (s *Service) SuggestAssignees(ctx context.Context, a fugong.Actor, q string
 	if q == "" {
 		return []account.User{}, nil
 	}
-	return s.Store.SuggestUsers(ctx, q, []fugong.Role{fugong.RoleBureau, fugong.RoleAdmin}, Suggestions)
+	return s.Store.SuggestUsers(ctx, q, takerRoles, Suggestions)
+}
+
+// takerRoles are the roles of the staff who take tickets (canTake).
+var takerRoles = []fugong.Role{fugong.RoleBureau, fugong.RoleAdmin}
+
+// staffNamed is the member of staff an assignment names: by username, or
+// by the exact display name of one who can take tickets (the picker shows
+// names; typed without its script, a name is what arrives). A name two
+// share is refused, listing them with their usernames.
+func (s *Service) staffNamed(ctx context.Context, typed string) (account.User, error) {
+	u, _, err := s.Store.UserByName(ctx, typed)
+	switch {
+	case err == nil && canTake(u):
+		return u, nil
+	case err != nil && fugong.ErrorCode(err) != fugong.ENotFound:
+		return account.User{}, err
+	}
+	us, err := s.Store.SuggestUsers(ctx, typed, takerRoles, Suggestions)
+	if err != nil {
+		return account.User{}, err
+	}
+	var same []string
+	for _, c := range us {
+		if c.DisplayName == typed {
+			u = c
+			same = append(same, fmt.Sprintf("%s（%s）", c.DisplayName, c.Username))
+		}
+	}
+	switch len(same) {
+	case 0:
+		return account.User{}, fugong.Errorf(fugong.EInvalid, "assignee", "承办人“%s”不存在或不是经信局工作人员", typed)
+	case 1:
+		return u, nil
+	}
+	return account.User{}, fugong.Errorf(fugong.EInvalid, "assignee", "名为“%s”的工作人员有 %d 位：%s，请从列表中选择其一", typed, len(same), strings.Join(same, "、"))
 }
 
 // MaxAttachments bounds the files attached to one ticket.
@@ -288,10 +324,7 @@ func (s *Service) Move(ctx context.Context, a fugong.Actor, id int64, m Move) (T
 		return Ticket{}, err
 	}
 	if _, isGroup := AssigneeGroup(m.Assignee); m.Status == StatusAssigned && !isGroup {
-		u, _, err := s.Store.UserByName(ctx, m.Assignee)
-		if fugong.ErrorCode(err) == fugong.ENotFound || err == nil && !canTake(u) {
-			return Ticket{}, fugong.Errorf(fugong.EInvalid, "assignee", "承办人“%s”不存在或不是经信局工作人员", m.Assignee)
-		}
+		u, err := s.staffNamed(ctx, m.Assignee)
 		if err != nil {
 			return Ticket{}, err
 		}

@@ -1,12 +1,15 @@
 package tickets_test
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"fugong"
+	"fugong/account"
 	"fugong/store"
 	"fugong/store/storetest"
 	"fugong/tickets"
@@ -61,7 +64,37 @@ func TestAssigneeSuggest(t *testing.T) {
 		suggest(webtest.RoleAdmin, strings.Repeat("测", 51), 400)
 
 		id := strconv.FormatInt(ticketIn(e, "tangA", tickets.StatusNew), 10)
-		page := e.BrowserLogin(t, webtest.RoleCoord).Get(t, "/tickets/"+id)
+		coord := e.BrowserLogin(t, webtest.RoleCoord)
+		page := coord.Get(t, "/tickets/"+id)
 		webtest.Contains(t, "the assignment form", page, `name="assignee_user"`, `data-suggest="/api/v1/tickets/assignees/suggest"`, `list="assignee-suggest"`, `/static/suggest.js`)
+
+		// Typed without the script, a display name is taken when one member
+		// of staff has it; a name of none, or of a clerk, is refused.
+		move := func(who string) webtest.Resp {
+			return coord.PostForm(t, "/tickets/"+id+"/move", url.Values{"csrf": {webtest.CSRFOf(t, page.Body)}, "status": {"assigned"},
+				"assignee_group": {"group:coordination"}, "assignee_user": {who}})
+		}
+		for _, who := range []string{"无此人", "测试clerk"} {
+			if r := move(who); r.Status != 400 || !strings.Contains(string(r.Body), "承办人“"+who+"”不存在或不是经信局工作人员") {
+				t.Errorf("assigned to %s: %d", who, r.Status)
+			}
+		}
+		for _, u := range []string{"lin1", "lin2"} {
+			if _, err := e.Services.Accounts.Create(context.Background(), fugong.System,
+				account.User{Username: u, DisplayName: "林晓峰", Role: fugong.RoleBureau, Group: fugong.GroupSupplies}, webtest.Password); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r := move("林晓峰"); r.Status != 400 || !strings.Contains(string(r.Body), "名为“林晓峰”的工作人员有 2 位：林晓峰（lin1）、林晓峰（lin2）") {
+			t.Errorf("a name two share: %d", r.Status)
+		}
+		if r := move("测试supplies"); r.Status != 303 {
+			t.Fatalf("assigned by name: %d %s", r.Status, r.Body)
+		}
+		var got struct{ Assignee string }
+		e.As(t, webtest.RoleAdmin, "GET", "/api/v1/tickets/"+id, webtest.Payload{}).Decode(t, &got)
+		if got.Assignee != "u-supplies" {
+			t.Errorf("assignee %q, want u-supplies", got.Assignee)
+		}
 	})
 }
