@@ -2,6 +2,7 @@ package production_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,5 +52,31 @@ func TestApplicationsListDefault(t *testing.T) {
 		// 全部 survives paging: the pager's form keeps status=all.
 		r := town.Get(t, "/production/applications?status=all&per_page=20")
 		webtest.Contains(t, "the pager of 全部", r, `<input type="hidden" name="status" value="all">`)
+	})
+}
+
+// The essential list's form takes a firm's exact name as well as its code,
+// in the actor's scope; a name of several firms lists them with their codes.
+func TestEssentialByName(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := webtest.NewAt(t, db, uiDay)
+		const twin = "瑞安市同名机械厂"
+		tw1 := e.AddEnterprise(t, "MA2TW0001", webtest.TownTangxia, "below", twin)
+		tw2 := e.AddEnterprise(t, "MA2TW0002", webtest.TownXianjiang, "below", twin)
+		admin := e.BrowserLogin(t, webtest.RoleAdmin)
+		add := func(firm string) webtest.Resp {
+			csrf := webtest.CSRFOf(t, admin.Get(t, "/production/essential").Body)
+			return admin.PostForm(t, "/production/essential", url.Values{"csrf": {csrf}, "essential": {"true"}, "uscc": {firm}, "reason": {"保供"}})
+		}
+		r := add(twin)
+		if r.Status != http.StatusBadRequest {
+			t.Fatalf("an ambiguous name: %d", r.Status)
+		}
+		webtest.Contains(t, "an ambiguous name", r, "名称为“"+twin+"”的企业有 2 家", tw1, tw2, `value="`+twin+`"`)
+		if r := add("瑞安市塘下电器厂"); r.Status != http.StatusSeeOther {
+			t.Fatalf("by name: %d %s", r.Status, r.Body)
+		}
+		webtest.Contains(t, "the list", admin.Get(t, "/production/essential"), e.Ents["tangB"])
 	})
 }
