@@ -180,27 +180,14 @@ func (s *Service) RaiseOptions(ctx context.Context, a fugong.Actor) (RaiseOption
 
 // RaisedFor is the enterprise a ticket the actor raises is for, from what a
 // raise form's enterprise field says: a clerk's own enterprise, whatever it
-// says; a credit code as it is; the exact name of an enterprise in the
-// actor's scope, its code. Anything else is returned as typed, for Raise
-// to find no such enterprise.
-func (s *Service) RaisedFor(ctx context.Context, a fugong.Actor, typed string) string {
+// says; a credit code as it is (Raise checks it); the exact name of an
+// enterprise in the actor's scope, its code. A name of none, or of several,
+// is refused (registry.Service.Resolve).
+func (s *Service) RaisedFor(ctx context.Context, a fugong.Actor, typed string) (string, error) {
 	if a.Role == fugong.RoleEnterprise {
-		return a.Enterprise
+		return a.Enterprise, nil
 	}
-	v := strings.TrimSpace(typed)
-	if _, msg := registry.NormalizeUSCC(v); msg == "" || v == "" {
-		return v
-	}
-	es, _, err := s.Registry.List(ctx, a, registry.Filter{Q: v, PerPage: 20})
-	if err != nil {
-		return v
-	}
-	for _, e := range es {
-		if e.Name == v {
-			return e.USCC
-		}
-	}
-	return v
+	return s.Registry.Resolve(ctx, a, "enterprise", typed)
 }
 
 // Raise stores a new ticket for an enterprise in the actor's scope, with its

@@ -200,10 +200,10 @@ func (m *module) ticketCreate(w http.ResponseWriter, r *http.Request, ss *web.Se
 	n := tickets.NewTicket{Enterprise: r.PostFormValue("enterprise"), Category: r.PostFormValue("category"),
 		Urgency: r.PostFormValue("urgency"), Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
 	typed := n
-	n.Enterprise = m.svc.RaisedFor(r.Context(), a, n.Enterprise)
 	var ups []files.Upload
 	var err error
-	if web.IsMultipart(r) {
+	n.Enterprise, err = m.svc.RaisedFor(r.Context(), a, n.Enterprise)
+	if err == nil && web.IsMultipart(r) {
 		ups, err = formUploads(r, "attachment")
 	}
 	var k tickets.Ticket

@@ -137,9 +137,11 @@ func testRaiseForm(t *testing.T, e *webtest.Env) {
 	}
 	r = tb.Do(t, "POST", "/tickets", multipartForm(t, url.Values{"csrf": {csrf}, "enterprise": {"瑞安市仙降鞋业有限公司"}, "category": {"labour"},
 		"urgency": {"normal"}, "title": {"缺普工"}, "description": {"x"}}), nil)
-	if r.Status != 404 || !bytes.Contains(r.Body, []byte(`data-field="enterprise"`)) {
+	// Out of scope, the name is no firm's: the same answer as a name of none.
+	if r.Status != 400 || !bytes.Contains(r.Body, []byte(`data-field="enterprise">未找到名称为“瑞安市仙降鞋业有限公司”的企业`)) {
 		t.Errorf("raise for another town's firm: %d", r.Status)
 	}
+	webtest.Contains(t, "the raise form's picker", tb.Get(t, "/tickets/new"), `data-suggest="/api/v1/enterprises/suggest"`)
 	cb := e.BrowserLogin(t, webtest.RoleCadre)
 	page = cb.Get(t, "/tickets/new")
 	webtest.Contains(t, "the cadre's form", page, `<option value="`+e.Ents["tangA"]+`">瑞安市塘下汽配有限公司</option>`)
