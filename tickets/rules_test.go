@@ -197,7 +197,7 @@ func TestRaisedFor(t *testing.T) {
 		{asTown, "", "", 0, ""},
 		{asTown, "瑞安市塘下电器厂", firms[2].USCC, 1, ""},
 		{asTown, " 瑞安市塘下汽配有限公司 ", firms[0].USCC, 1, ""},
-		{asTown, "塘下", "", 1, "未找到名称为“塘下”的企业"},             // a part of a name is not a name
+		{asTown, "塘下", "", 1, "未找到名称为“塘下”的企业"},              // a part of a name is not a name
 		{asCadre, "瑞安市塘下电器厂", "", 1, "未找到名称为“瑞安市塘下电器厂”的企业"}, // not in the cadre's scope
 	} {
 		*reads = 0
