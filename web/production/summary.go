@@ -1,7 +1,6 @@
 package production
 
 import (
-	"fmt"
 	"net/http"
 
 	"fugong"
@@ -49,5 +48,6 @@ func townsSummary(sum production.Summary, scope string) sheet.Summary {
 	return s
 }
 
-// sizeText is how many of a size class are back at work, of how many: "3/5".
-func sizeText(a production.Area) string { return fmt.Sprintf("%d/%d", a.Working, a.Total) }
+// sizeText is how many of a size class are back at work, of how many:
+// "3/5", "1,307/1,522".
+func sizeText(a production.Area) string { return web.Thousands(a.Working) + "/" + web.Thousands(a.Total) }
