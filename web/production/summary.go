@@ -50,4 +50,6 @@ func townsSummary(sum production.Summary, scope string) sheet.Summary {
 
 // sizeText is how many of a size class are back at work, of how many:
 // "3/5", "1,307/1,522".
-func sizeText(a production.Area) string { return web.Thousands(a.Working) + "/" + web.Thousands(a.Total) }
+func sizeText(a production.Area) string {
+	return web.Thousands(a.Working) + "/" + web.Thousands(a.Total)
+}
