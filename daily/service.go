@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"fugong"
@@ -111,7 +112,7 @@ type Store interface {
 	LastReport(ctx context.Context, uscc, before string) (Report, error)
 	Completeness(ctx context.Context, a fugong.Actor, date string) ([]TownCounts, error)
 	Trend(ctx context.Context, a fugong.Actor, from, to string) (days map[string]Counts, expected int, err error)
-	Missing(ctx context.Context, a fugong.Actor, date, town string, page, perPage int) ([]Missing, int, error)
+	Missing(ctx context.Context, a fugong.Actor, date string, among Among, page, perPage int) ([]Missing, int, error)
 	AddFollowup(ctx context.Context, a fugong.Actor, f Followup) (Followup, error)
 	Followups(ctx context.Context, uscc string) ([]Followup, error)
 	SignOff(ctx context.Context, a fugong.Actor, town, date string) (SignOff, error)
@@ -283,18 +284,45 @@ func (s *Service) Trend(ctx context.Context, a fugong.Actor, from, to string) ([
 	return out, nil
 }
 
+// Among narrows the call list: a town (name or code), part of the
+// enterprise's name or the start of its USCC, part of the paired cadre's
+// name. Empty is any.
+type Among struct {
+	Town, Q, Cadre string
+}
+
+// check normalises the values and names the first that is not one.
+func (m *Among) check() error {
+	if m.Town != "" {
+		t, ok := registry.TownByNameOrCode(m.Town)
+		if !ok {
+			return fugong.Errorf(fugong.EInvalid, "town", "不是本市的乡镇街道")
+		}
+		m.Town = t.Code
+	}
+	m.Q, m.Cadre = strings.TrimSpace(m.Q), strings.TrimSpace(m.Cadre)
+	if len([]rune(m.Q)) > 100 {
+		return fugong.Errorf(fugong.EInvalid, "q", "企业名称关键词不超过 100 个字")
+	}
+	if len([]rune(m.Cadre)) > 50 {
+		return fugong.Errorf(fugong.EInvalid, "cadre", "结对干部姓名不超过 50 个字")
+	}
+	return nil
+}
+
 // Missing returns a page of the enterprises in scope (and town, if given)
 // that have not reported for the day.
 func (s *Service) Missing(ctx context.Context, a fugong.Actor, date, town string, page, perPage int) ([]Missing, int, error) {
+	return s.MissingAmong(ctx, a, date, Among{Town: town}, page, perPage)
+}
+
+// MissingAmong is Missing narrowed by among.
+func (s *Service) MissingAmong(ctx context.Context, a fugong.Actor, date string, among Among, page, perPage int) ([]Missing, int, error) {
 	if _, err := ParseDay("date", date, s.Now()); err != nil {
 		return nil, 0, err
 	}
-	if town != "" {
-		t, ok := registry.TownByNameOrCode(town)
-		if !ok {
-			return nil, 0, fugong.Errorf(fugong.EInvalid, "town", "不是本市的乡镇街道")
-		}
-		town = t.Code
+	if err := among.check(); err != nil {
+		return nil, 0, err
 	}
 	if page < 1 {
 		page = 1
@@ -305,7 +333,7 @@ func (s *Service) Missing(ctx context.Context, a fugong.Actor, date, town string
 	if perPage == 0 {
 		perPage = registry.DefaultPerPage
 	}
-	return s.Store.Missing(ctx, a, date, town, page, perPage)
+	return s.Store.Missing(ctx, a, date, among, page, perPage)
 }
 
 // SetDeadline changes the daily deadline; only the admin may.
@@ -335,7 +363,7 @@ func (s *Service) AllMissing(ctx context.Context, a fugong.Actor, date, town str
 	if t, ok := registry.TownByNameOrCode(town); ok {
 		town = t.Code
 	}
-	items, _, err := s.Store.Missing(ctx, a, date, town, 1, 0)
+	items, _, err := s.Store.Missing(ctx, a, date, Among{Town: town}, 1, 0)
 	return items, err
 }
 

@@ -88,6 +88,9 @@ type Store interface {
 	// Unpair removes an enterprise's pairing, reporting whether it had one.
 	Unpair(ctx context.Context, a fugong.Actor, uscc string) (bool, error)
 	Cadres(ctx context.Context) ([]Cadre, error)
+	// SuggestCadres returns at most limit enabled cadres whose username or
+	// display name contains q.
+	SuggestCadres(ctx context.Context, q string, limit int) ([]Cadre, error)
 	Unpaired(ctx context.Context, a fugong.Actor, town string, page, perPage int) ([]Unpaired, int, error)
 	UnpairedByTown(ctx context.Context, a fugong.Actor) ([]TownCount, error)
 	// The settings table, where VisitIntervalConfig is kept.
@@ -214,6 +217,29 @@ func (s *Service) Cadres(ctx context.Context, a fugong.Actor) ([]Cadre, error) {
 		return nil, fugong.NotFound("接口")
 	}
 	return s.Store.Cadres(ctx)
+}
+
+// Suggestions bounds a picker's answer.
+const Suggestions = 10
+
+// MaxSuggestQuery bounds what a picker searches for, in characters.
+const MaxSuggestQuery = 50
+
+// SuggestCadres returns the cadres a picker offers as the user types: at
+// most Suggestions enabled cadres whose username or display name contains
+// q; none for an empty q. Who may see the cadres only.
+func (s *Service) SuggestCadres(ctx context.Context, a fugong.Actor, q string) ([]Cadre, error) {
+	if !CanSeeCadres(a) {
+		return nil, fugong.NotFound("接口")
+	}
+	q = strings.TrimSpace(q)
+	if len([]rune(q)) > MaxSuggestQuery {
+		return nil, fugong.Errorf(fugong.EInvalid, "q", "搜索词过长（最多 %d 个字）", MaxSuggestQuery)
+	}
+	if q == "" {
+		return []Cadre{}, nil
+	}
+	return s.Store.SuggestCadres(ctx, q, Suggestions)
 }
 
 // UnpairedList is the enterprises without a cadre: the counts of every town

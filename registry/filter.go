@@ -19,6 +19,7 @@ type Filter struct {
 	MujunClass string
 	Status     string
 	Q          string // part of the name, or the start of the USCC
+	Name       string // the exact name
 	Page       int    // 1-based; 0 means all (exports)
 	PerPage    int
 }

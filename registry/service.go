@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"fugong"
 )
@@ -66,6 +67,55 @@ func (s *Service) Get(ctx context.Context, a fugong.Actor, uscc string) (Enterpr
 		return Enterprise{}, fugong.NotFound("企业")
 	}
 	return s.Store.GetEnterprise(ctx, a, code)
+}
+
+// maxCandidates bounds the firms an ambiguous name lists.
+const maxCandidates = 10
+
+// Resolve is the USCC of the firm a form's field (field) names: a credit
+// code as typed (upper-cased; the caller's Get checks it and the scope), or
+// the exact name of a firm in the actor's scope. A name of no firm in scope
+// is refused, and so is a name of several, listing them with their codes
+// for the user to choose. Empty is returned as it is, for the caller's
+// rule of a required field.
+func (s *Service) Resolve(ctx context.Context, a fugong.Actor, field, typed string) (string, error) {
+	v := strings.TrimSpace(typed)
+	if v == "" || isASCII(v) {
+		return strings.ToUpper(v), nil
+	}
+	if len([]rune(v)) > 100 {
+		return "", fugong.Errorf(fugong.EInvalid, field, "企业名称过长（最多 100 个字）")
+	}
+	es, total, err := s.Store.ListEnterprises(ctx, a, Filter{Name: v, Page: 1, PerPage: maxCandidates})
+	if err != nil {
+		return "", err
+	}
+	switch total {
+	case 0:
+		return "", fugong.Errorf(fugong.EInvalid, field, "未找到名称为“%s”的企业（在您的管辖范围内），请从列表中选择或填写统一社会信用代码", v)
+	case 1:
+		return es[0].USCC, nil
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, fmt.Sprintf("%s（%s）", e.TownName, e.USCC))
+	}
+	more := ""
+	if total > len(es) {
+		more = fmt.Sprintf(" 等 %d 家", total)
+	}
+	return "", fugong.Errorf(fugong.EInvalid, field, "名称为“%s”的企业有 %d 家：%s%s，请填写其中一家的统一社会信用代码", v, total, strings.Join(names, "、"), more)
+}
+
+// isASCII reports whether s has only ASCII characters: a credit code,
+// never a firm's (Chinese) name.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Create registers a new enterprise.

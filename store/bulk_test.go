@@ -141,7 +141,7 @@ func TestLoadEnterprisesAndReports(t *testing.T) {
 			if sum.Received != want.Received || sum.Totals != want.Totals {
 				t.Errorf("%s: counted %+v, loaded %+v", d, sum, want)
 			}
-			_, missing, err := db.Missing(ctx, clerk, d, "", 1, 10)
+			_, missing, err := db.Missing(ctx, clerk, d, daily.Among{}, 1, 10)
 			if err != nil || missing != len(es)-want.Received {
 				t.Errorf("%s: %d missing, want %d (%v)", d, missing, len(es)-want.Received, err)
 			}
@@ -195,7 +195,7 @@ func TestLoadEnterprisesAndReports(t *testing.T) {
 		if err := db.ClearDay(ctx, "2020-02-11"); err != nil {
 			t.Fatal(err)
 		}
-		if _, missing, err := db.Missing(ctx, clerk, "2020-02-11", "", 1, 1); err != nil || missing != len(es) {
+		if _, missing, err := db.Missing(ctx, clerk, "2020-02-11", daily.Among{}, 1, 1); err != nil || missing != len(es) {
 			t.Errorf("after ClearDay %d missing, want %d (%v)", missing, len(es), err)
 		}
 		if c, _ := db.Completeness(ctx, clerk, "2020-02-11"); c[0].Received != 0 {

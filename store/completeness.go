@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"fugong"
@@ -193,15 +194,32 @@ func (db *DB) Trend(ctx context.Context, a fugong.Actor, from, to string) (map[s
 // Missing lists the active enterprises in scope (and in town, if given)
 // without a report for the day: the call list, with the contact, the paired
 // cadre, the last report and the follow-ups so far.
-func (db *DB) Missing(ctx context.Context, a fugong.Actor, date, town string, page, perPage int) ([]daily.Missing, int, error) {
+func (db *DB) Missing(ctx context.Context, a fugong.Actor, date string, among daily.Among, page, perPage int) ([]daily.Missing, int, error) {
+	town := among.Town
 	w := &where{}
 	w.enterpriseScope(a)
 	w.add("e.status = 'active'")
 	if town != "" {
 		w.add("e.town_code = ?", town)
 	}
+	if among.Q != "" {
+		w.add(`(e.name LIKE ? ESCAPE '\' OR e.uscc LIKE ? ESCAPE '\')`,
+			"%"+likeEscape(among.Q)+"%", likeEscape(strings.ToUpper(among.Q))+"%")
+	}
+	if among.Cadre != "" {
+		p := "%" + likeEscape(among.Cadre) + "%"
+		w.add(`EXISTS (SELECT 1 FROM cadre_pairings cp JOIN users cu ON cu.id = cp.user_id WHERE cp.enterprise_uscc = e.uscc
+			AND (cu.display_name LIKE ? ESCAPE '\' OR cu.username = ?))`, p, among.Cadre)
+	}
 	w.add("NOT EXISTS (SELECT 1 FROM daily_reports r WHERE r.uscc = e.uscc AND r.date = ?)", date)
-	total, err := db.missingTotal(ctx, a, date, town, w)
+	var total int
+	var err error
+	if among.Q == "" && among.Cadre == "" {
+		total, err = db.missingTotal(ctx, a, date, town, w)
+	} else {
+		// Narrowed by name or cadre: the counters do not help; the rows are few.
+		err = db.r.QueryRowContext(ctx, `SELECT count(*) FROM enterprises e`+w.String(), w.args...).Scan(&total)
+	}
 	if err != nil {
 		return nil, 0, err
 	}

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"fugong/account"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -101,7 +103,7 @@ func TestDailySubmitVersionsLockAndKeys(t *testing.T) {
 		if tx.Expected != 1 || tx.Received != 1 || tx.OnTime != 0 || tx.Late != 1 || tx.Totals.Returned != 3 || tx.SignedOff {
 			t.Fatalf("completeness %+v", tx)
 		}
-		missing, total, err := db.Missing(ctx, fugong.System, "2020-02-13", "", 1, 10)
+		missing, total, err := db.Missing(ctx, fugong.System, "2020-02-13", daily.Among{}, 1, 10)
 		if err != nil || total != 1 || missing[0].USCC != e.USCC || missing[0].LastReport != "2020-02-12" {
 			t.Fatalf("missing %+v %d %v", missing, total, err)
 		}
@@ -322,7 +324,7 @@ func TestActiveCountsFollowWrites(t *testing.T) {
 		if _, err := db.UpdateEnterprise(ctx, fugong.System, stored, closedC); err != nil {
 			t.Fatal(err)
 		}
-		items, total, err := db.Missing(ctx, fugong.System, "2020-02-10", "", 1, 50)
+		items, total, err := db.Missing(ctx, fugong.System, "2020-02-10", daily.Among{}, 1, 50)
 		if err != nil || total != len(items) || total != 1 || items[0].USCC != a.USCC {
 			t.Fatalf("missing after a reporter closed: %d %+v %v", total, items, err)
 		}
@@ -401,9 +403,60 @@ func TestTownScopeOfTheCounters(t *testing.T) {
 			{fugong.System, xianjiang, 1, es[4].USCC},
 			{fugong.System, "", 2, es[4].USCC}, // 仙降 sorts first
 		} {
-			items, total, err := db.Missing(ctx, tt.who, day, tt.town, 1, 50)
+			items, total, err := db.Missing(ctx, tt.who, day, daily.Among{Town: tt.town}, 1, 50)
 			if err != nil || total != tt.want || len(items) != tt.want || (tt.want > 0 && items[0].USCC != tt.first) {
 				t.Errorf("%s asking for %q: %d %+v %v, want %d", tt.who.Username, tt.town, total, items, err, tt.want)
+			}
+		}
+	})
+}
+
+// The call list narrowed by part of a firm's name or the start of its USCC,
+// and by part of the paired cadre's name (or their username), within scope.
+func TestMissingAmong(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const tangxia, xianjiang, day = "330381101", "330381010", "2020-02-10"
+		es := []registry.Enterprise{
+			ent(t, "MT6000001", tangxia, "塘下鞋业"), ent(t, "MT6000002", tangxia, "塘下汽配"), ent(t, "MT6000003", tangxia, "飞达鞋业"),
+			ent(t, "MT6000004", xianjiang, "仙降鞋业"),
+		}
+		if _, _, err := db.SaveEnterprises(ctx, fugong.System, es, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Submit(ctx, fugong.System, submission(es[2], day, daily.Figures{StaffTotal: 4}, "")); err != nil {
+			t.Fatal(err)
+		}
+		cadre, err := db.CreateUser(ctx, fugong.System, account.User{Username: "wangli", DisplayName: "王丽", Role: fugong.RoleCadre, Town: tangxia}, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.PairCadre(ctx, fugong.System, es[1].USCC, cadre.ID); err != nil {
+			t.Fatal(err)
+		}
+		town := fugong.Actor{UserID: 9, Username: "tangxia", Role: fugong.RoleTown, Town: tangxia}
+		for _, tt := range []struct {
+			name  string
+			who   fugong.Actor
+			among daily.Among
+			want  []string
+		}{
+			{"by name", fugong.System, daily.Among{Q: "鞋业"}, []string{es[3].USCC, es[0].USCC}}, // 飞达 reported
+			{"by name in a town", fugong.System, daily.Among{Town: tangxia, Q: "鞋业"}, []string{es[0].USCC}},
+			{"by name within scope", town, daily.Among{Q: "仙降"}, []string{}},
+			{"by the start of the USCC", fugong.System, daily.Among{Q: es[1].USCC[:17]}, []string{es[1].USCC}},
+			{"a wildcard is a character", fugong.System, daily.Among{Q: "%"}, []string{}},
+			{"by the cadre's name", town, daily.Among{Cadre: "王"}, []string{es[1].USCC}},
+			{"by the cadre's username", fugong.System, daily.Among{Cadre: "wangli"}, []string{es[1].USCC}},
+			{"by name and cadre", fugong.System, daily.Among{Q: "鞋业", Cadre: "王丽"}, []string{}},
+		} {
+			items, total, err := db.Missing(ctx, tt.who, day, tt.among, 1, 50)
+			got := []string{}
+			for _, it := range items {
+				got = append(got, it.USCC)
+			}
+			if err != nil || total != len(tt.want) || !slices.Equal(got, tt.want) {
+				t.Errorf("%s: %v (total %d) %v, want %v", tt.name, got, total, err, tt.want)
 			}
 		}
 	})

@@ -43,6 +43,9 @@ func enterpriseWhere(a fugong.Actor, f registry.Filter) *where {
 	if f.Status != "" {
 		w.add("e.status = ?", f.Status)
 	}
+	if f.Name != "" {
+		w.add("e.name = ?", f.Name)
+	}
 	if f.Q != "" {
 		w.add(`(e.name LIKE ? ESCAPE '\' OR e.uscc LIKE ? ESCAPE '\')`,
 			"%"+likeEscape(f.Q)+"%", likeEscape(strings.ToUpper(f.Q))+"%")

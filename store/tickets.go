@@ -277,6 +277,10 @@ func ticketWhere(a fugong.Actor, f tickets.Filter, now time.Time) *where {
 	if f.Enterprise != "" {
 		w.add("k.enterprise_uscc = ?", f.Enterprise)
 	}
+	if f.Q != "" {
+		p := "%" + likeEscape(f.Q) + "%"
+		w.add(`(k.title LIKE ? ESCAPE '\' OR e.name LIKE ? ESCAPE '\')`, p, p)
+	}
 	return w
 }
 

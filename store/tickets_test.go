@@ -359,6 +359,11 @@ func TestTicketScopeAndFilters(t *testing.T) {
 			{"mine: my group's", w.supplies, tickets.Filter{Assignee: "me"}, []int64{b.ID}},
 			{"mine: mine", w.coord, tickets.Filter{Assignee: "me"}, []int64{a.ID}},
 			{"nothing overdue yet", w.admin, tickets.Filter{Overdue: &yes}, []int64{}},
+			{"by a keyword of the title", w.admin, tickets.Filter{Q: "贷款"}, []int64{b.ID}},
+			{"by a keyword of the firm's name", w.admin, tickets.Filter{Q: " 康盾 "}, []int64{suit.ID}},
+			{"a keyword of two firms", w.admin, tickets.Filter{Q: "瑞安市"}, []int64{b.ID, a.ID, suit.ID}},
+			{"a keyword is not a wildcard", w.admin, tickets.Filter{Q: "%"}, []int64{}},
+			{"a keyword does not widen the scope", w.cadre, tickets.Filter{Q: "贷款"}, []int64{}},
 		} {
 			if got := ids(c.who, c.f); !slices.Equal(got, c.want) {
 				t.Errorf("%s: %v, want %v", c.name, got, c.want)

@@ -63,7 +63,7 @@ func (f fakeRegistry) ListEnterprises(ctx context.Context, a fugong.Actor, flt r
 	*f.reads++
 	var out []registry.Enterprise
 	for _, e := range firms {
-		if sees(a, e) && (flt.Status == "" || e.Status == flt.Status) && strings.Contains(e.Name, flt.Q) {
+		if sees(a, e) && (flt.Status == "" || e.Status == flt.Status) && strings.Contains(e.Name, flt.Q) && (flt.Name == "" || e.Name == flt.Name) {
 			out = append(out, e)
 		}
 	}
@@ -190,18 +190,23 @@ func TestRaisedFor(t *testing.T) {
 		a           fugong.Actor
 		typed, want string
 		reads       int
+		refused     string
 	}{
-		{asClerk, firms[0].USCC, asClerk.Enterprise, 0}, // a asClerk raises for their own, whatever is sent
-		{asTown, " " + firms[0].USCC + " ", firms[0].USCC, 0},
-		{asTown, "", "", 0},
-		{asTown, "瑞安市塘下电器厂", firms[2].USCC, 1},
-		{asTown, " 瑞安市塘下汽配有限公司 ", firms[0].USCC, 1},
-		{asTown, "塘下", "塘下", 1},              // a part of a name is not a name
-		{asCadre, "瑞安市塘下电器厂", "瑞安市塘下电器厂", 1}, // not in the cadre's scope
+		{asClerk, firms[0].USCC, asClerk.Enterprise, 0, ""}, // a clerk raises for their own, whatever is sent
+		{asTown, " " + firms[0].USCC + " ", firms[0].USCC, 0, ""},
+		{asTown, "", "", 0, ""},
+		{asTown, "瑞安市塘下电器厂", firms[2].USCC, 1, ""},
+		{asTown, " 瑞安市塘下汽配有限公司 ", firms[0].USCC, 1, ""},
+		{asTown, "塘下", "", 1, "未找到名称为“塘下”的企业"},              // a part of a name is not a name
+		{asCadre, "瑞安市塘下电器厂", "", 1, "未找到名称为“瑞安市塘下电器厂”的企业"}, // not in the cadre's scope
 	} {
 		*reads = 0
-		if got := s.RaisedFor(ctx, c.a, c.typed); got != c.want || *reads != c.reads {
+		got, err := s.RaisedFor(ctx, c.a, c.typed)
+		if got != c.want || *reads != c.reads {
 			t.Errorf("%s %q: %q after %d reads, want %q after %d", c.a.Role, c.typed, got, *reads, c.want, c.reads)
+		}
+		if e := fugong.AsError(err); c.refused == "" && err != nil || c.refused != "" && (e == nil || e.Field != "enterprise" || !strings.Contains(e.Message, c.refused)) {
+			t.Errorf("%s %q: %v, want %q", c.a.Role, c.typed, err, c.refused)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package tickets
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ type Store interface {
 	Products(ctx context.Context, uscc string) ([]Product, error)
 	SetProducts(ctx context.Context, a fugong.Actor, uscc string, ps []Product) error
 	UserByName(ctx context.Context, username string) (account.User, string, error)
+	// SuggestUsers returns at most limit enabled users of the roles whose
+	// username or display name contains q.
+	SuggestUsers(ctx context.Context, q string, roles []fugong.Role, limit int) ([]account.User, error)
 	// The settings table, where Config is kept.
 	settings.Store
 }
@@ -71,6 +75,66 @@ func CanDeclareProducts(a fugong.Actor) bool {
 // bureau staff and the admin, who solve the difficulties.
 func canTake(u account.User) bool {
 	return !u.Disabled && (u.Role == fugong.RoleBureau || u.Role == fugong.RoleAdmin)
+}
+
+// Suggestions bounds a picker's answer; MaxSuggestQuery what it searches
+// for, in characters.
+const (
+	Suggestions     = 10
+	MaxSuggestQuery = 50
+)
+
+// SuggestAssignees returns the staff an assignment picker offers as the
+// user types: at most Suggestions enabled users who can take a ticket
+// (canTake) whose username or display name contains q; none for an empty
+// q. Only the bureau and the admin, who work tickets, may ask.
+func (s *Service) SuggestAssignees(ctx context.Context, a fugong.Actor, q string) ([]account.User, error) {
+	if a.Role != fugong.RoleBureau && a.Role != fugong.RoleAdmin {
+		return nil, fugong.NotFound("接口")
+	}
+	q = strings.TrimSpace(q)
+	if len([]rune(q)) > MaxSuggestQuery {
+		return nil, fugong.Errorf(fugong.EInvalid, "q", "搜索词过长（最多 %d 个字）", MaxSuggestQuery)
+	}
+	if q == "" {
+		return []account.User{}, nil
+	}
+	return s.Store.SuggestUsers(ctx, q, takerRoles, Suggestions)
+}
+
+// takerRoles are the roles of the staff who take tickets (canTake).
+var takerRoles = []fugong.Role{fugong.RoleBureau, fugong.RoleAdmin}
+
+// staffNamed is the member of staff an assignment names: by username, or
+// by the exact display name of one who can take tickets (the picker shows
+// names; typed without its script, a name is what arrives). A name two
+// share is refused, listing them with their usernames.
+func (s *Service) staffNamed(ctx context.Context, typed string) (account.User, error) {
+	u, _, err := s.Store.UserByName(ctx, typed)
+	switch {
+	case err == nil && canTake(u):
+		return u, nil
+	case err != nil && fugong.ErrorCode(err) != fugong.ENotFound:
+		return account.User{}, err
+	}
+	us, err := s.Store.SuggestUsers(ctx, typed, takerRoles, Suggestions)
+	if err != nil {
+		return account.User{}, err
+	}
+	var same []string
+	for _, c := range us {
+		if c.DisplayName == typed {
+			u = c
+			same = append(same, fmt.Sprintf("%s（%s）", c.DisplayName, c.Username))
+		}
+	}
+	switch len(same) {
+	case 0:
+		return account.User{}, fugong.Errorf(fugong.EInvalid, "assignee", "承办人“%s”不存在或不是经信局工作人员", typed)
+	case 1:
+		return u, nil
+	}
+	return account.User{}, fugong.Errorf(fugong.EInvalid, "assignee", "名为“%s”的工作人员有 %d 位：%s，请从列表中选择其一", typed, len(same), strings.Join(same, "、"))
 }
 
 // MaxAttachments bounds the files attached to one ticket.
@@ -116,27 +180,14 @@ func (s *Service) RaiseOptions(ctx context.Context, a fugong.Actor) (RaiseOption
 
 // RaisedFor is the enterprise a ticket the actor raises is for, from what a
 // raise form's enterprise field says: a clerk's own enterprise, whatever it
-// says; a credit code as it is; the exact name of an enterprise in the
-// actor's scope, its code. Anything else is returned as typed, for Raise
-// to find no such enterprise.
-func (s *Service) RaisedFor(ctx context.Context, a fugong.Actor, typed string) string {
+// says; a credit code as it is (Raise checks it); the exact name of an
+// enterprise in the actor's scope, its code. A name of none, or of several,
+// is refused (registry.Service.Resolve).
+func (s *Service) RaisedFor(ctx context.Context, a fugong.Actor, typed string) (string, error) {
 	if a.Role == fugong.RoleEnterprise {
-		return a.Enterprise
+		return a.Enterprise, nil
 	}
-	v := strings.TrimSpace(typed)
-	if _, msg := registry.NormalizeUSCC(v); msg == "" || v == "" {
-		return v
-	}
-	es, _, err := s.Registry.List(ctx, a, registry.Filter{Q: v, PerPage: 20})
-	if err != nil {
-		return v
-	}
-	for _, e := range es {
-		if e.Name == v {
-			return e.USCC
-		}
-	}
-	return v
+	return s.Registry.Resolve(ctx, a, "enterprise", typed)
 }
 
 // Raise stores a new ticket for an enterprise in the actor's scope, with its
@@ -260,10 +311,7 @@ func (s *Service) Move(ctx context.Context, a fugong.Actor, id int64, m Move) (T
 		return Ticket{}, err
 	}
 	if _, isGroup := AssigneeGroup(m.Assignee); m.Status == StatusAssigned && !isGroup {
-		u, _, err := s.Store.UserByName(ctx, m.Assignee)
-		if fugong.ErrorCode(err) == fugong.ENotFound || err == nil && !canTake(u) {
-			return Ticket{}, fugong.Errorf(fugong.EInvalid, "assignee", "承办人“%s”不存在或不是经信局工作人员", m.Assignee)
-		}
+		u, err := s.staffNamed(ctx, m.Assignee)
 		if err != nil {
 			return Ticket{}, err
 		}

@@ -233,6 +233,7 @@ type Filter struct {
 	Assignee   string // "me": the actor or their work group
 	Town       string
 	Enterprise string
+	Q          string // a keyword: part of the title or of the enterprise's name
 	Page       int
 	PerPage    int // 0: all (exports)
 }
@@ -254,6 +255,10 @@ func (f *Filter) Normalize() error {
 	}
 	if _, ok := UrgencyNames[f.Urgency]; f.Urgency != "" && !ok {
 		ps = append(ps, fugong.Problem{Field: "urgency", Message: "紧急程度应为 urgent、high、normal 或 low"})
+	}
+	f.Q = strings.TrimSpace(f.Q)
+	if len([]rune(f.Q)) > 100 {
+		ps = append(ps, fugong.Problem{Field: "q", Message: "关键词不超过 100 个字"})
 	}
 	f.Assignee = strings.TrimSpace(f.Assignee)
 	if len(f.Assignee) > 64 {

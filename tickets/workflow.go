@@ -120,6 +120,21 @@ func AssigneeLabel(assignee string) string {
 //
 // The ticket has already been read in the actor's scope.
 
+// DefaultGroup is the work group a ticket of category is assigned to
+// unless the coordinator chooses another: supplies and raw materials to
+// 物资筹备组, transport and vehicle passes to 联防联控组 (the checkpoints),
+// money, labour, policy and the rest to 综合协调组.
+func DefaultGroup(category string) fugong.Group {
+	switch category {
+	case CategoryRawMaterials, CategorySupplies:
+		return fugong.GroupSupplies
+	case CategoryLogistics:
+		return fugong.GroupPrevention
+	default:
+		return fugong.GroupCoordination
+	}
+}
+
 // CanAssign reports whether the actor dispatches tickets.
 func CanAssign(a fugong.Actor) bool { return a.WritesFor(fugong.GroupCoordination) }
 

@@ -225,3 +225,22 @@ func TestAssignee(t *testing.T) {
 		t.Error("CanWork")
 	}
 }
+
+// Each category goes to the group whose work it is: money to 综合协调组,
+// not to 物资筹备组; every category has a group.
+func TestDefaultGroup(t *testing.T) {
+	want := map[string]fugong.Group{
+		CategoryRawMaterials: fugong.GroupSupplies,
+		CategorySupplies:     fugong.GroupSupplies,
+		CategoryLogistics:    fugong.GroupPrevention,
+		CategoryLabour:       fugong.GroupCoordination,
+		CategoryFinance:      fugong.GroupCoordination,
+		CategoryPolicy:       fugong.GroupCoordination,
+		CategoryOther:        fugong.GroupCoordination,
+	}
+	for _, c := range Categories {
+		if got := DefaultGroup(c); got != want[c] {
+			t.Errorf("DefaultGroup(%s) = %s, want %s", c, got, want[c])
+		}
+	}
+}

@@ -53,15 +53,20 @@ func QueryPaging(r *http.Request) (Paging, error) {
 	return Paging{page, perPage}, err
 }
 
-// PageOf reads a page's ?page= leniently (anything but a number above 1 is
-// the first page), with perPage rows a page.
+// PageOf reads a page's ?page= and ?per_page= leniently: anything but a
+// number above 1 is the first page (a number past MaxPage is MaxPage, so
+// that no offset overflows), and a size other than one of PageSizes is
+// perPage, the list's default.
 func PageOf(r *http.Request, perPage int) Paging {
-	p := Paging{Page: 1, PerPage: perPage}
+	p := Paging{Page: 1, PerPage: pageSize(r, perPage)}
 	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 {
-		p.Page = n
+		p.Page = min(n, MaxPage)
 	}
 	return p
 }
+
+// MaxPage is the highest page number a list page asks a service for.
+const MaxPage = 100000
 
 // Echo is the paging a list answers with: the defaults filled in as the
 // services apply them.

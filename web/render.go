@@ -166,9 +166,11 @@ var funcs = template.FuncMap{
 		}
 		return t.In(fugong.Location).Format("2006-01-02 15:04")
 	},
-	"mu":   func(f float64) string { return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") },
-	"add":  func(a, b int) int { return a + b },
-	"json": func(b []byte) string { return string(b) },
+	"mu":  func(f float64) string { return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") },
+	"add": func(a, b int) int { return a + b },
+	// thousands: 12,345 (see Thousands).
+	"thousands": Thousands,
+	"json":      func(b []byte) string { return string(b) },
 	// canReport: the user may fill in an enterprise's daily report.
 	"canReport": func(u *account.User) bool { return u != nil && daily.CanReport(u.Actor()) },
 }

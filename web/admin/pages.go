@@ -286,13 +286,16 @@ func (m *module) passwordChange(w http.ResponseWriter, r *http.Request, ss *web.
 	return nil
 }
 
+// auditPerPage is the audit log page's default page size.
+const auditPerPage = 50
+
 type auditPage struct {
 	web.Base
+	Pager    web.Pager
 	Filter   audit.Filter
 	Entries  []auditRow
 	Total    int
 	Pages    int
-	Query    template.URL
 	Actions  map[string]string
 	Entities map[string]string
 }
@@ -306,10 +309,12 @@ type auditRow struct {
 }
 
 func (m *module) auditPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	f, err := auditFilter(r)
-	if err != nil {
-		return err
-	}
+	q := r.URL.Query()
+	// The page's paging is the shared pager's: a page number or size it
+	// does not offer shows the first page at the default size.
+	pg := web.PageOf(r, auditPerPage)
+	f := audit.Filter{Actor: q.Get("actor"), Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action"),
+		Page: pg.Page, PerPage: pg.PerPage}
 	f.Normalize()
 	p := auditPage{Base: ss.Base("审计日志", "/audit"), Actions: audit.ActionNames, Entities: audit.EntityNames, Filter: f}
 	entries, total, err := audit.List(r.Context(), m.audit, ss.Actor(), f)
@@ -324,10 +329,8 @@ func (m *module) auditPage(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 		}
 		p.Entries = append(p.Entries, row)
 	}
-	p.Pages = (p.Total + f.PerPage - 1) / f.PerPage
-	q := r.URL.Query()
-	q.Del("page")
-	p.Query = template.URL(q.Encode())
+	p.Pages = pg.Pages(p.Total)
+	p.Pager = pg.Pager(r, p.Total)
 	ss.Render(w, r, http.StatusOK, "audit", p)
 	return nil
 }

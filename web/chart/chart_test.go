@@ -335,3 +335,34 @@ func TestRateColorAndFormat(t *testing.T) {
 		}
 	}
 }
+
+// Today's point, still filling, is marked unfinished: the solid line stops
+// the day before, a dotted segment and a hollow point show today, labelled.
+func TestLineUnfinished(t *testing.T) {
+	c := Line{Title: "近3天上报率", Labels: []string{"02-08", "02-09", "02-10"}, Max: 100, Unit: "%",
+		Series: []Series{{Name: "上报率", Values: []float64{95, 96, 20}, Color: Blue}}}
+	plain := string(c.HTML())
+	if strings.Contains(plain, "今日未完") || strings.Contains(plain, `class="unfinished"`) || strings.Count(plain, `points="`) != 1 ||
+		strings.Count(strings.SplitN(strings.SplitN(plain, `points="`, 2)[1], `"`, 2)[0], ",") != 3 {
+		t.Errorf("a finished chart is marked:\n%s", plain)
+	}
+	c.Unfinished = true
+	out := string(c.HTML())
+	points := strings.SplitN(strings.SplitN(out, `points="`, 2)[1], `"`, 2)[0]
+	if strings.Count(points, ",") != 2 {
+		t.Errorf("the solid line reaches today: %q", points)
+	}
+	for _, want := range []string{`<line class="unfinished"`, `>今日未完</text>`, `fill="#fff"`, `02-10 上报率 20%（今日未完）`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if strings.Count(out, `fill="#fff"`) != 1 {
+		t.Error("more than today's point is hollow")
+	}
+	// One point alone is not marked (no line to break).
+	one := Line{Title: "x", Labels: []string{"02-10"}, Unfinished: true, Series: []Series{{Name: "a", Values: []float64{3}}}}
+	if strings.Contains(string(one.HTML()), "今日未完") {
+		t.Error("a single point is labelled")
+	}
+}

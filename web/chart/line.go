@@ -26,6 +26,10 @@ type Line struct {
 	Height int     // of the view box; 200 when 0
 	// MaxLabels bounds the x labels written; 6 when 0.
 	MaxLabels int
+	// Unfinished marks the last point as a day still under way (today):
+	// reached by a dotted segment, hollow, and labelled 今日未完, so that
+	// its low count does not read as a plunge.
+	Unfinished bool
 }
 
 // HTML renders the chart.
@@ -105,23 +109,39 @@ func (c Line) HTML() template.HTML {
 			continue
 		}
 		col := color(s.Color)
+		done := vals
+		if c.Unfinished && len(vals) > 1 {
+			done = vals[:len(vals)-1]
+		}
 		b.WriteString(`<g class="series"><title>` + esc(s.Name) + `</title><polyline fill="none" stroke="` + col +
 			`" stroke-width="2" stroke-linejoin="round"` + dash(s.Dashed) + ` points="`)
-		for i, v := range vals {
+		for i, v := range done {
 			if i > 0 {
 				b.WriteString(" ")
 			}
 			b.WriteString(num(x(i)) + "," + num(y(v)))
 		}
 		b.WriteString(`"/>`)
+		if len(done) < len(vals) {
+			i := len(vals) - 1
+			b.WriteString(`<line class="unfinished" x1="` + num(x(i-1)) + `" y1="` + num(y(vals[i-1])) + `" x2="` + num(x(i)) + `" y2="` + num(y(vals[i])) +
+				`" stroke="` + col + `" stroke-width="1.5" stroke-dasharray="2 3" stroke-opacity=".7"/>`)
+		}
 		for i, v := range vals {
 			tip := c.Labels[i] + " " + s.Name + " " + Format(v) + c.Unit
 			if i < len(s.Tips) && s.Tips[i] != "" {
 				tip = s.Tips[i]
 			}
-			b.WriteString(`<circle class="point" cx="` + num(x(i)) + `" cy="` + num(y(v)) + `" r="2.5" fill="` + col + `"><title>` + esc(tip) + `</title></circle>`)
+			fill := col
+			if i >= len(done) {
+				fill, tip = "#fff", tip+"（今日未完）"
+			}
+			b.WriteString(`<circle class="point" cx="` + num(x(i)) + `" cy="` + num(y(v)) + `" r="2.5" fill="` + fill + `" stroke="` + col + `"><title>` + esc(tip) + `</title></circle>`)
 		}
 		b.WriteString(`</g>`)
+	}
+	if c.Unfinished && n > 1 {
+		b.text(x(n-1), top-4, "end", "unfinished", "今日未完")
 	}
 	return b.close()
 }

@@ -217,7 +217,8 @@ func (m *module) apiMissing(w http.ResponseWriter, r *http.Request, a fugong.Act
 	if err != nil {
 		return err
 	}
-	items, total, err := m.svc.Missing(r.Context(), a, date, r.URL.Query().Get("town"), pg.Page, pg.PerPage)
+	q := r.URL.Query()
+	items, total, err := m.svc.MissingAmong(r.Context(), a, date, daily.Among{Town: q.Get("town"), Q: q.Get("q"), Cadre: q.Get("cadre")}, pg.Page, pg.PerPage)
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,7 @@ func (m *module) routes() []web.Route {
 		{Method: "POST", Path: "/towns/{code}/signoffs/{date}/reopen", Page: m.signOffReopen},
 		{Method: "GET", Path: "/reports/missing", Page: m.missingList},
 		{Method: "GET", Path: "/reports/missing/export", Page: m.pageCallList},
+		{Method: "GET", Path: "/reports/export", Page: m.reportsExport},
 		{Method: "GET", Path: "/reports/template", Page: m.pageReportTemplate},
 		{Method: "GET", Path: "/reports/import", Page: m.reportImportPage},
 		{Method: "POST", Path: "/reports/import", Page: m.reportImport},

@@ -428,7 +428,9 @@ func (m *module) dayOverview(ctx context.Context, a fugong.Actor, date string) (
 	if err != nil {
 		return Overview{}, err
 	}
-	line := chart.Line{Title: fmt.Sprintf("近%d天上报率与按时率（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%"}
+	// Today's reports are still coming in: its point is marked, not a plunge.
+	line := chart.Line{Title: fmt.Sprintf("近%d天上报率与按时率（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%",
+		Unfinished: date == m.svc.Today()}
 	rate := chart.Series{Name: "上报率", Color: chart.Blue}
 	onTime := chart.Series{Name: "按时率", Color: chart.Green, Dashed: true}
 	for _, d := range trend {
@@ -608,8 +610,11 @@ type missingPage struct {
 	Towns       []registry.Town
 	Items       []missingRow
 	Total       int
-	Page, Pages int
-	Query       template.URL // date and town, for the pager and the export
+	Page        int
+	Pager       web.Pager
+	Q, Cadre    string       // part of the firm's name, of the paired cadre's
+	PerPage     string       // the page size chosen, for the follow-up forms
+	Query       template.URL // date and town, for the export
 	CanFollowUp bool
 	CanReport   bool
 	Kinds       []choice
@@ -638,20 +643,23 @@ func (m *module) showMissing(w http.ResponseWriter, r *http.Request, ss *web.Ses
 	q := r.URL.Query()
 	p := missingPage{Base: ss.Base("未报企业", "/reports"), Date: date, Today: m.svc.Today(), Towns: web.TownsFor(a),
 		CanFollowUp: daily.CanFollowUp(a), CanReport: daily.CanReport(a), Kinds: kindOptions, Outcomes: outcomeOptions,
-		FilterError: problem, Page: 1}
+		FilterError: problem, Q: q.Get("q"), Cadre: q.Get("cadre")}
 	if t, ok := registry.TownByNameOrCode(q.Get("town")); ok {
 		p.Town = t.Code
 	} else if q.Get("town") != "" {
 		p.FilterError = "不是本市的乡镇街道，已显示全部"
 	}
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-		p.Page = n
+	pg := web.PageOf(r, registry.DefaultPerPage)
+	p.Page = pg.Page
+	items, total, err := m.svc.MissingAmong(r.Context(), a, date, daily.Among{Town: p.Town, Q: p.Q, Cadre: p.Cadre}, pg.Page, pg.PerPage)
+	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid && (e.Field == "q" || e.Field == "cadre") {
+		p.FilterError, p.Q, p.Cadre = e.Message+"，已显示全部", "", ""
+		items, total, err = m.svc.MissingAmong(r.Context(), a, date, daily.Among{Town: p.Town}, pg.Page, pg.PerPage)
 	}
-	items, total, err := m.svc.Missing(r.Context(), a, date, p.Town, p.Page, registry.DefaultPerPage)
 	if err != nil {
 		return err
 	}
-	p.Total, p.Pages = total, (total+registry.DefaultPerPage-1)/registry.DefaultPerPage
+	p.Total = total
 	onPage := false
 	for _, it := range items {
 		row := missingRow{Missing: it, Form: followupForm{Kind: daily.KindPhone, Outcome: "reached"}}
@@ -678,6 +686,16 @@ func (m *module) showMissing(w http.ResponseWriter, r *http.Request, ss *web.Ses
 		v.Set("town", p.Town)
 	}
 	p.Query = template.URL(v.Encode())
+	for k, s := range map[string]string{"q": p.Q, "cadre": p.Cadre} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	if n := q.Get("per_page"); n == strconv.Itoa(pg.PerPage) {
+		v.Set("per_page", n)
+		p.PerPage = n
+	}
+	p.Pager = pg.PagerAt("/reports/missing", v, total)
 	ss.Render(w, r, status, "missing", p)
 	return nil
 }
@@ -715,8 +733,10 @@ func (m *module) followupCreate(w http.ResponseWriter, r *http.Request, ss *web.
 	if t := r.PostFormValue("town"); t != "" {
 		back.Set("town", t)
 	}
-	if pg := r.PostFormValue("page"); pg != "" {
-		back.Set("page", pg)
+	for _, k := range []string{"page", "per_page", "q", "cadre"} {
+		if v := r.PostFormValue(k); v != "" {
+			back.Set(k, v)
+		}
 	}
 	if len(bad) == 0 {
 		_, err := m.svc.AddFollowup(r.Context(), ss.Actor(), uscc, f)

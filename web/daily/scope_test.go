@@ -102,6 +102,7 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "GET", Route: "/reports", Want: webtest.By(200, 200, 200, 200, 200, 303, 404)},
 	{Method: "GET", Route: "/reports/missing", Want: webtest.By(200, 200, 200, 200, 200, 303, 404)},
 	{Method: "GET", Route: "/reports/missing/export", Want: webtest.Every(200)},
+	{Method: "GET", Route: "/reports/export", Want: webtest.By(200, 200, 200, 200, 200, 404, 404)},
 	{Method: "GET", Route: "/reports/template", Want: webtest.Every(200)},
 	// The sign-off buttons post here: as the API, each role on days of its own.
 	{Method: "POST", Route: pageSignOffs, Note: "塘下", Path: signOffPath(pageSignOffs, webtest.TownTangxia, pageOffset), Body: confirmed, Want: webtest.By(303, 403, 403, 303, 404, 404, 404)},

@@ -131,6 +131,7 @@ func formField(f string) string {
 
 type documentsMissingPage struct {
 	web.Base
+	Pager       web.Pager
 	Town, Kind  string
 	TownChoices []registry.Town
 	KindChoices []kindChoice
@@ -172,6 +173,7 @@ func (m *module) documentsMissingPage(w http.ResponseWriter, r *http.Request, ss
 		p.Items = append(p.Items, missingDocRow{Missing: it, Lacks: it.Lacks()})
 	}
 	p.Pages = pg.Pages(l.Total)
+	p.Pager = pg.Pager(r, l.Total)
 	v := url.Values{}
 	if p.Town != "" {
 		v.Set("town", p.Town)

@@ -112,7 +112,12 @@ func (m *module) applyPost(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 	}
 	in := applicationInput{USCC: strings.TrimSpace(r.PostFormValue("uscc")), Note: r.PostFormValue("note")}
 	in.Batch, _ = strconv.Atoi(strings.TrimSpace(r.PostFormValue("batch")))
-	app, err := m.svc.Apply(r.Context(), a, finance.Application{USCC: in.USCC, Batch: in.Batch, Note: in.Note})
+	// The field takes a firm's exact name too (the picker's label).
+	uscc, err := m.svc.Registry.Resolve(r.Context(), a, "uscc", in.USCC)
+	var app finance.Application
+	if err == nil {
+		app, err = m.svc.Apply(r.Context(), a, finance.Application{USCC: uscc, Batch: in.Batch, Note: in.Note})
+	}
 	if err == nil {
 		return web.SeeOther(w, r, "/finance?"+url.Values{"ok": {fmt.Sprintf("已登记%s的第%d批申报。", app.Name, app.Batch)}}.Encode())
 	}
@@ -230,7 +235,13 @@ func (m *module) loanPost(w http.ResponseWriter, r *http.Request, ss *web.Sessio
 		}
 		return n
 	}
-	in := finance.LoanInput{USCC: f.USCC, Lender: f.Lender, Loan: finance.Loan{PrincipalYuan: numberOf("principal_yuan", f.Principal, "贷款本金（元）"),
+	uscc, err := m.svc.Registry.Resolve(r.Context(), a, "uscc", f.USCC)
+	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
+		ps = append(ps, fugong.Problem{Field: e.Field, Message: e.Message})
+	} else if err != nil {
+		return err
+	}
+	in := finance.LoanInput{USCC: uscc, Lender: f.Lender, Loan: finance.Loan{PrincipalYuan: numberOf("principal_yuan", f.Principal, "贷款本金（元）"),
 		RatePercent: numberOf("rate", f.Rate, "贷款年利率（%）"), Date: f.Date}}
 	days, err := strconv.Atoi(f.Days)
 	if err != nil {
@@ -314,6 +325,7 @@ type grantRow struct {
 
 type policiesView struct {
 	web.Base
+	Pager                                web.Pager
 	CanManage                            bool
 	Policies                             []finance.Policy
 	All                                  totalRow
@@ -376,6 +388,7 @@ func (m *module) showPolicies(w http.ResponseWriter, r *http.Request, ss *web.Se
 		p.Grants = append(p.Grants, grantRow{Grant: g, TownName: townName(g.Town), Amount: yuan(g.Amount)})
 	}
 	p.Total, p.Page, p.Pages = total, pg.Page, pg.Pages(total)
+	p.Pager = pg.PagerAt("/finance/policies", q, total)
 	p.Query = template.URL(url.Values{"town": {p.Town}}.Encode())
 	ss.Render(w, r, status, "finance_policies", p)
 	return nil
@@ -426,12 +439,21 @@ func (m *module) grantPost(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 	}
 	gf := grantForm{USCC: strings.TrimSpace(r.PostFormValue("uscc")), Article: r.PostFormValue("article_id"),
 		Amount: strings.TrimSpace(web.HalfWidth(r.PostFormValue("amount_yuan"))), Date: strings.TrimSpace(r.PostFormValue("date")), Note: r.PostFormValue("note")}
-	in := finance.GrantInput{USCC: gf.USCC, Date: gf.Date, Note: gf.Note}
+	in := finance.GrantInput{Date: gf.Date, Note: gf.Note}
 	in.Article, _ = strconv.ParseInt(gf.Article, 10, 64)
-	var err error
+	var ps []fugong.Problem
+	uscc, err := m.svc.Registry.Resolve(r.Context(), a, "uscc", gf.USCC)
+	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
+		ps = append(ps, fugong.Problem{Field: e.Field, Message: e.Message})
+	} else if err != nil {
+		return err
+	}
+	in.USCC = uscc
 	if in.AmountYuan, err = strconv.ParseFloat(strings.ReplaceAll(gf.Amount, ",", ""), 64); err != nil {
-		err = fugong.Errorf(fugong.EInvalid, "amount_yuan", "兑现金额（元）应为数字")
-	} else {
+		ps = append(ps, fugong.Problem{Field: "amount_yuan", Message: "兑现金额（元）应为数字"})
+	}
+	err = fugong.Invalid(ps)
+	if err == nil {
 		var g finance.Grant
 		if g, err = m.svc.Grant(r.Context(), a, in); err == nil {
 			return web.SeeOther(w, r, "/finance/policies?"+url.Values{"ok": {fmt.Sprintf("已登记%s兑现 %s 元。", g.Name, yuan(g.Amount))}}.Encode())

@@ -78,6 +78,7 @@ func (m *module) routes() []web.Route {
 		{Method: "GET", Path: "/checklists/{id}", Page: m.checklistDetail},
 		{Method: "POST", Path: "/checklists/{id}", Page: m.checklistRevise},
 		{Method: "GET", Path: "/inspections/coverage", Page: m.coveragePage},
+		{Method: "GET", Path: "/inspections/coverage/export", Page: m.coverageExport},
 	}
 }
 

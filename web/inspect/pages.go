@@ -70,6 +70,7 @@ func rectRowOf(r inspect.Rectification, today string) rectRow {
 
 type rectificationListPage struct {
 	web.Base
+	Pager       web.Pager
 	Today       string
 	City        inspect.TownCounts
 	Towns       []inspect.TownCounts
@@ -118,6 +119,7 @@ func (m *module) rectificationList(w http.ResponseWriter, r *http.Request, ss *w
 		p.Items = append(p.Items, rectRowOf(it, p.Today))
 	}
 	p.Total, p.Pages = total, web.Paging{Page: f.Page, PerPage: f.PerPage}.Pages(total)
+	p.Pager = web.Paging{Page: f.Page, PerPage: f.PerPage}.Pager(r, total)
 	q := r.URL.Query()
 	q.Del("page")
 	p.Query = template.URL(q.Encode())
@@ -229,6 +231,7 @@ func (m *module) rectificationMove(w http.ResponseWriter, r *http.Request, ss *w
 
 type visitsPage struct {
 	web.Base
+	Pager     web.Pager
 	E         registry.Enterprise
 	Items     []inspect.VisitSummary
 	Total     int
@@ -248,7 +251,7 @@ func (m *module) visitList(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 		return err
 	}
 	p := visitsPage{Base: ss.Base(e.Name+" · 督导检查", inspectNav), E: e, Items: items, Total: total, Page: pg.Page,
-		Pages: pg.Pages(total), CanRecord: inspect.CanRecord(a)}
+		Pages: pg.Pages(total), CanRecord: inspect.CanRecord(a), Pager: pg.Pager(r, total)}
 	if p.CanRecord {
 		if p.Lists, err = m.svc.Checklists(r.Context(), false); err != nil {
 			return err

@@ -125,6 +125,7 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "GET", Route: "/inspections/coverage", Want: webtest.By(200, 200, 200, 200, 200, 200, 404)},
 	{Method: "GET", Route: "/inspections/coverage", Note: "from after to", Want: webtest.By(200, 200, 200, 200, 200, 200, 404),
 		Path: func(*webtest.Env, string) string { return "/inspections/coverage?from=2020-02-10&to=2020-02-01" }},
+	{Method: "GET", Route: "/inspections/coverage/export", Want: webtest.By(200, 200, 200, 200, 200, 200, 404)},
 }
 
 const (

@@ -281,6 +281,7 @@ type resultRow struct {
 
 type resultsView struct {
 	web.Base
+	Pager       web.Pager
 	Year        int
 	Run         runRow
 	Runs        []mujun.Run
@@ -338,6 +339,8 @@ func (m *module) resultsPage(w http.ResponseWriter, r *http.Request, ss *web.Ses
 		Dist: distributionView(d, run.Year, run.ID), Total: total, Page: pg.Page, Pages: pg.Pages(total),
 		Query: template.URL(q.Encode()), Town: f.Town, Class: string(f.Class), Group: string(f.Group),
 		TownChoices: web.TownsFor(a), Ran: r.URL.Query().Get("ran") == "1", HasPrev: run.Version > 1}
+	p.Pager = pg.Pager(r, total)
+	p.Pager.Anchor = "#list"
 	byGroup := map[mujun.Group]*groupRows{}
 	for _, l := range items {
 		g := byGroup[l.Group]

@@ -29,6 +29,7 @@ type listRow struct {
 
 type listView struct {
 	web.Base
+	Pager       web.Pager
 	Rows        []listRow
 	Total       int
 	Page, Pages int
@@ -63,7 +64,7 @@ func (m *module) listPage(w http.ResponseWriter, r *http.Request, ss *web.Sessio
 	if err != nil {
 		return err
 	}
-	p := listView{Base: ss.Base("通知公告", "/notices"), Total: total, Page: pg.Page, Pages: pg.Pages(total),
+	p := listView{Base: ss.Base("通知公告", "/notices"), Total: total, Page: pg.Page, Pages: pg.Pages(total), Pager: pg.Pager(r, total),
 		CanSend: notice.CanSend(a), Clerk: a.Role == fugong.RoleEnterprise}
 	for _, l := range items {
 		row := listRow{Listed: l, Path: noticePath(l.ID), Audience: l.AudienceText(),

@@ -55,6 +55,16 @@ func (m *module) apiCadres(w http.ResponseWriter, r *http.Request, a fugong.Acto
 	return nil
 }
 
+// apiSuggestCadres answers a cadre picker as the user types (?q=).
+func (m *module) apiSuggestCadres(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	cs, err := m.svc.SuggestCadres(r.Context(), a, r.URL.Query().Get("q"))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, web.All(cs))
+	return nil
+}
+
 // importPairings reads an uploaded sheet of pairings and stores it, all or
 // nothing. Who may not pair is refused before the file is read; the file
 // is read in one of the server's import slots (429 when all are taken).

@@ -50,6 +50,7 @@ func (m *module) routes() []web.Route {
 		{Method: "PUT", Path: "/api/v1/enterprises/{uscc}/cadre", API: m.apiPutCadre},
 		{Method: "DELETE", Path: "/api/v1/enterprises/{uscc}/cadre", API: m.apiDeleteCadre},
 		{Method: "GET", Path: "/api/v1/cadres", API: m.apiCadres},
+		{Method: "GET", Path: "/api/v1/cadres/suggest", API: m.apiSuggestCadres},
 		{Method: "POST", Path: "/api/v1/pairings/import", API: m.apiImportPairings},
 		{Method: "GET", Path: "/api/v1/pairings/unpaired", API: m.apiUnpaired},
 		{Method: "GET", Path: "/api/v1/pairings/unpaired/export", API: m.apiUnpairedExport},

@@ -19,6 +19,7 @@ import (
 
 type pairingsPage struct {
 	web.Base
+	Pager    web.Pager
 	CanPair  bool
 	IsAdmin  bool
 	Interval int
@@ -33,7 +34,6 @@ type pairingsPage struct {
 	Total         int
 	Page, Pages   int
 	Query         template.URL // the filters without the page
-	Cadres        []pairing.Cadre
 	// Form is a refused pairing, shown again with its error.
 	Form      pairForm
 	FormError string
@@ -93,11 +93,7 @@ func (m *module) showPairings(w http.ResponseWriter, r *http.Request, ss *web.Se
 	p.TownTotal.Rate = pairedRate(p.TownTotal.Paired, p.TownTotal.Total)
 	p.Items, p.Total = l.Items, l.Total
 	p.Pages = pg.Pages(l.Total)
-	if p.CanPair {
-		if p.Cadres, err = m.svc.Cadres(r.Context(), a); err != nil {
-			return err
-		}
-	}
+	p.Pager = pg.PagerAt("/pairings", q, l.Total)
 	v := url.Values{}
 	if p.Town != "" {
 		v.Set("town", p.Town)
@@ -129,7 +125,12 @@ func backToPairings(r *http.Request) url.Values {
 func (m *module) pairingsPair(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	f := pairForm{USCC: strings.TrimSpace(r.PostFormValue("uscc")), Username: strings.TrimSpace(r.PostFormValue("username"))}
 	back := backToPairings(r)
-	p, err := m.svc.Pair(r.Context(), ss.Actor(), f.USCC, f.Username)
+	// The field takes a firm's exact name too (the picker's label).
+	uscc, err := m.svc.Registry.Resolve(r.Context(), ss.Actor(), "uscc", f.USCC)
+	var p pairing.Pairing
+	if err == nil {
+		p, err = m.svc.Pair(r.Context(), ss.Actor(), uscc, f.Username)
+	}
 	if err == nil {
 		back.Set("paired", p.EnterpriseName)
 		return web.SeeOther(w, r, "/pairings?"+back.Encode())

@@ -79,7 +79,9 @@ func p200(status int) bool { return status == 200 }
 func testPairFromList(t *testing.T, e *webtest.Env) {
 	b := e.BrowserLogin(t, webtest.RoleTown)
 	page := b.Get(t, "/pairings")
-	webtest.Contains(t, "the town's list", page, `data-uscc="`+e.Ents["tangB"]+`"`, `<option value="wu">吴斌`, "塘下镇")
+	webtest.Contains(t, "the town's list", page, `data-uscc="`+e.Ents["tangB"]+`"`, `data-suggest="/api/v1/cadres/suggest"`, "塘下镇")
+	// The cadre picker offers 吴斌 as the town types his name.
+	webtest.Contains(t, "the cadre picker", b.Get(t, "/api/v1/cadres/suggest?q="+url.QueryEscape("吴")), `"username":"wu"`, `"display_name":"吴斌"`)
 	if strings.Contains(string(page.Body), e.Ents["xianA"]) {
 		t.Error("the town's list shows an enterprise of 仙降")
 	}

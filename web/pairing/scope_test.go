@@ -143,6 +143,8 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "DELETE", Route: cadreRoute, Note: "in 塘下", Setup: unpairTangxia.setup, Path: unpairTangxia.path, Want: webtest.By(204, 403, 204, 204, 403, 403, 404)},
 	{Method: "DELETE", Route: cadreRoute, Note: "in 仙降", Setup: unpairXianjiang.setup, Path: unpairXianjiang.path, Want: webtest.By(204, 403, 204, 404, 404, 404, 404)},
 	{Method: "GET", Route: "/api/v1/cadres", Want: webtest.By(200, 200, 200, 200, 404, 404, 404)},
+	{Method: "GET", Route: "/api/v1/cadres/suggest", Note: "q=测试", Want: webtest.By(200, 200, 200, 200, 404, 404, 404),
+		Path: func(*webtest.Env, string) string { return "/api/v1/cadres/suggest?q=%E6%B5%8B%E8%AF%95" }},
 	{Method: "POST", Route: "/api/v1/pairings/import", Note: "tangA to its cadre", Body: pairingsFile("tangA", "u-"+webtest.RoleCadre), Want: webtest.By(200, 403, 200, 200, 403, 403, 403)},
 	{Method: "POST", Route: "/api/v1/pairings/import", Note: "xianA", Body: pairingsFile("xianA", secondCadre), Want: webtest.By(200, 403, 200, 400, 403, 403, 403)},
 	{Method: "GET", Route: "/api/v1/pairings/unpaired", Want: webtest.Every(200)},

@@ -17,7 +17,6 @@ type cadreSection struct {
 	Pairing    pairing.Pairing
 	SinceText  string
 	CanPair    bool
-	Cadres     []pairing.Cadre
 	PairInput  string
 	PairError  string
 }
@@ -52,11 +51,6 @@ func (m *module) cadre(r *http.Request, ss *web.Session, uscc string) (*cadreSec
 	}
 	if p.Pairing.Since != nil {
 		p.SinceText = p.Pairing.Since.In(fugong.Location).Format("2006-01-02")
-	}
-	if p.CanPair {
-		if p.Cadres, err = m.svc.Cadres(ctx, a); err != nil {
-			return nil, err
-		}
 	}
 	switch q := r.URL.Query(); {
 	case q.Get("paired") == "1":

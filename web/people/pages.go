@@ -112,6 +112,7 @@ const rosterPerPage = 50
 
 type rosterView struct {
 	web.Base
+	Pager       web.Pager
 	E           registry.Enterprise
 	Today       string
 	Staff       []people.Person
@@ -143,6 +144,7 @@ func (m *module) roster(ctx context.Context, ss *web.Session, r *http.Request, u
 		return v, err
 	}
 	v.Pages = pg.Pages(v.Total)
+	v.Pager = pg.PagerAt("/enterprises/"+e.USCC+"/staff", url.Values{"per_page": r.URL.Query()["per_page"]}, v.Total)
 	if v.Counts, _, err = m.svc.Counts(ctx, a, people.SummaryFilter{Enterprise: e.USCC}); err != nil {
 		return v, err
 	}

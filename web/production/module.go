@@ -69,6 +69,7 @@ func (m *module) routes() []web.Route {
 		{Method: "GET", Path: "/production", Page: m.productionOverview},
 		{Method: "GET", Path: "/production/enterprises", Page: m.productionDrill},
 		{Method: "GET", Path: "/production/enterprises/export", Page: m.productionDrillExport},
+		{Method: "GET", Path: "/production/towns/export", Page: m.productionTownsExport},
 		{Method: "GET", Path: "/production/applications", Page: m.productionApplications},
 		{Method: "POST", Path: "/production/applications/{id}/approve", Page: m.productionApprove},
 		{Method: "POST", Path: "/production/applications/{id}/return", Page: m.productionReturn},

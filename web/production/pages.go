@@ -102,13 +102,13 @@ func (m *module) productionOverview(w http.ResponseWriter, r *http.Request, ss *
 		DateError: problem, Headline: production.Headline(sum, production.ScopeName(a)), CanDecide: production.CanDecide(a),
 		CanEssential: production.CanManageEssential(a)}
 	p.City = newAreaRow(production.ScopeName(a), sum.City, date, "", "")
+	p.City.AboveText, p.City.BelowText = sizeText(sum.BySize.Above), sizeText(sum.BySize.Below)
 	p.Sizes = []areaRow{newAreaRow("规上", sum.BySize.Above, date, "", registry.SizeAbove),
 		newAreaRow("规下", sum.BySize.Below, date, "", registry.SizeBelow)}
 	bars := chart.HBar{Title: date + " 各乡镇街道复工率", Max: 100, Unit: "%", Legend: chart.RateLegend()}
 	for _, t := range sum.Towns {
 		row := newAreaRow(t.Name, t.Area, date, t.Town, "")
-		row.AboveText = fmt.Sprintf("%d/%d", t.BySize.Above.Working, t.BySize.Above.Total)
-		row.BelowText = fmt.Sprintf("%d/%d", t.BySize.Below.Working, t.BySize.Below.Total)
+		row.AboveText, row.BelowText = sizeText(t.BySize.Above), sizeText(t.BySize.Below)
 		p.Towns = append(p.Towns, row)
 		bars.Bars = append(bars.Bars, chart.Bar{Label: t.Name, Value: t.WorkingRate, Fill: chart.RateColor(t.WorkingRate),
 			Text:  web.Pct(t.WorkingRate) + "%",
@@ -117,7 +117,9 @@ func (m *module) productionOverview(w http.ResponseWriter, r *http.Request, ss *
 	}
 	p.TownChart = bars.HTML()
 
-	line := chart.Line{Title: fmt.Sprintf("近%d天复工率与产能恢复（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%"}
+	// Today's reports are still coming in: its point is marked, not a plunge.
+	line := chart.Line{Title: fmt.Sprintf("近%d天复工率与产能恢复（%s 至 %s）", web.ChartDays, from, date), Max: 100, Unit: "%",
+		Unfinished: date == daily.Today(m.svc.Now())}
 	above := chart.Series{Name: "规上复工率", Color: chart.Red}
 	below := chart.Series{Name: "规下复工率", Color: chart.Blue}
 	capacity := chart.Series{Name: "加权产能", Color: chart.Green, Dashed: true}
@@ -162,6 +164,7 @@ type drillRow struct {
 
 type drillPage struct {
 	web.Base
+	Pager                           web.Pager
 	Date, Today, Town, Status, Size string
 	Towns                           []registry.Town
 	Statuses                        []choice
@@ -198,6 +201,7 @@ func (m *module) productionDrill(w http.ResponseWriter, r *http.Request, ss *web
 	}
 	p.Town, p.Status, p.Size, p.Page = f.Town, f.Status, f.SizeClass, f.Page
 	p.Total, p.Pages = total, pg.Pages(total)
+	p.Pager = pg.Pager(r, total)
 	for _, it := range items {
 		p.Items = append(p.Items, drillRow{EnterpriseDay: it, StatusName: production.StatusNames[it.Status],
 			SizeName: registry.SizeNames[it.SizeClass], UpName: production.SupplyNames[it.Upstream], DownName: production.SupplyNames[it.Downstream]})
@@ -251,8 +255,27 @@ func (m *module) appView(a fugong.Actor, app production.Application) appView {
 	return v
 }
 
+// allApps is the list's filter value for every status: the list opens on
+// the applications waiting for a decision, the town's work, and 全部 must
+// be a value of its own for the pager's links to keep it.
+const allApps = "all"
+
+// appStatusParam is the status the list shows: ?status= as asked, 待审批
+// when not asked, every status for "all" or an empty choice.
+func appStatusParam(q url.Values) string {
+	switch st, asked := q.Get("status"), q.Has("status"); {
+	case !asked:
+		return production.AppSubmitted
+	case st == "":
+		return allApps
+	default:
+		return st
+	}
+}
+
 type applicationsPage struct {
 	web.Base
+	Pager              web.Pager
 	Status, Town       string
 	Statuses           []choice
 	Towns              []registry.Town
@@ -275,7 +298,7 @@ func (m *module) showApplications(w http.ResponseWriter, r *http.Request, ss *we
 		return fugong.NotFound("页面")
 	}
 	q := r.URL.Query()
-	p := applicationsPage{Base: ss.Base("复工申请", "/production"), Status: q.Get("status"), Town: q.Get("town"),
+	p := applicationsPage{Base: ss.Base("复工申请", "/production"), Status: appStatusParam(q), Town: q.Get("town"),
 		Towns: web.TownsFor(a), Page: 1, CanDecide: production.CanDecide(a)}
 	for _, st := range production.AppStatuses {
 		p.Statuses = append(p.Statuses, choice{st, production.AppStatusNames[st]})
@@ -283,10 +306,13 @@ func (m *module) showApplications(w http.ResponseWriter, r *http.Request, ss *we
 	pg := web.PageOf(r, registry.DefaultPerPage)
 	p.Page = pg.Page
 	f := production.AppFilter{Status: p.Status, Town: p.Town, Page: pg.Page, PerPage: pg.PerPage}
+	if f.Status == allApps {
+		f.Status = ""
+	}
 	apps, total, err := m.svc.Applications(r.Context(), a, f)
 	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
 		p.Alert = e.Message + "，已显示全部"
-		p.Status, p.Town = "", ""
+		p.Status, p.Town = allApps, ""
 		apps, total, err = m.svc.Applications(r.Context(), a, production.AppFilter{Page: pg.Page, PerPage: pg.PerPage})
 	}
 	if err != nil {
@@ -296,6 +322,7 @@ func (m *module) showApplications(w http.ResponseWriter, r *http.Request, ss *we
 		p.Town = t.Code
 	}
 	p.Total, p.Pages = total, pg.Pages(total)
+	p.Pager = pg.PagerAt("/production/applications", q, total)
 	for _, app := range apps {
 		v := m.appView(a, app)
 		if failed != nil && failed.ID == app.ID {
@@ -366,6 +393,7 @@ func (m *module) decideAction(w http.ResponseWriter, r *http.Request, ss *web.Se
 
 type essentialPage struct {
 	web.Base
+	Pager              web.Pager
 	Items              []production.Essential
 	Total, Page, Pages int
 	CanManage          bool
@@ -391,6 +419,7 @@ func (m *module) showEssential(w http.ResponseWriter, r *http.Request, ss *web.S
 		return err
 	}
 	p.Pages = pg.Pages(p.Total)
+	p.Pager = pg.PagerAt("/production/essential", url.Values{"per_page": r.URL.Query()["per_page"]}, p.Total)
 	switch r.URL.Query().Get("done") {
 	case "added":
 		p.OK = "已列入保供重点企业名单，该企业无需复工申请即可填报复工。"
@@ -404,11 +433,15 @@ func (m *module) showEssential(w http.ResponseWriter, r *http.Request, ss *web.S
 // productionEssentialSet puts an enterprise on the list or takes it off,
 // from the list page or the enterprise's page (back names which).
 func (m *module) productionEssentialSet(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	uscc := strings.TrimSpace(r.PostFormValue("uscc"))
+	typed := strings.TrimSpace(r.PostFormValue("uscc"))
 	on := r.PostFormValue("essential") == "true"
 	reason := r.PostFormValue("reason")
-	_, _, err := m.svc.SetEssential(r.Context(), ss.Actor(), uscc, on, reason)
 	fromEnterprise := r.PostFormValue("back") == "enterprise"
+	// The list's field takes a firm's exact name too (the picker's label).
+	uscc, err := m.svc.Registry.Resolve(r.Context(), ss.Actor(), "uscc", typed)
+	if err == nil {
+		_, _, err = m.svc.SetEssential(r.Context(), ss.Actor(), uscc, on, reason)
+	}
 	if err == nil {
 		done := map[bool]string{true: "added", false: "removed"}[on]
 		if fromEnterprise {
@@ -422,13 +455,13 @@ func (m *module) productionEssentialSet(w http.ResponseWriter, r *http.Request, 
 		return err
 	case e.Code == fugong.ENotFound && !fromEnterprise:
 		// Typed into the form: say so on the form, as for a typo.
-		return m.showEssential(w, r, ss, http.StatusNotFound, "没有找到统一社会信用代码为“"+uscc+"”的企业（或不在您的范围内）", uscc, reason)
+		return m.showEssential(w, r, ss, http.StatusNotFound, "没有找到统一社会信用代码为“"+typed+"”的企业（或不在您的范围内）", typed, reason)
 	case e.Code == fugong.ENotFound:
 		return err
 	case fromEnterprise:
 		return m.showProductionEnterprise(w, r, ss, web.Status(e.Code), uscc, enterpriseForms{essentialError: e.Message})
 	}
-	return m.showEssential(w, r, ss, web.Status(e.Code), e.Message, uscc, reason)
+	return m.showEssential(w, r, ss, web.Status(e.Code), e.Message, typed, reason)
 }
 
 // ---- An enterprise's page --------------------------------------------------------------

@@ -127,6 +127,7 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "GET", Route: "/production", Want: webtest.By(200, 200, 200, 200, 200, 303, 404)},
 	{Method: "GET", Route: "/production/enterprises", Want: webtest.By(200, 200, 200, 200, 200, 200, 404)},
 	{Method: "GET", Route: "/production/enterprises/export", Want: webtest.By(200, 200, 200, 200, 200, 200, 404)},
+	{Method: "GET", Route: "/production/towns/export", Want: webtest.By(200, 200, 200, 200, 200, 404, 404)},
 	{Method: "GET", Route: "/production/applications", Want: webtest.By(200, 200, 200, 200, 200, 200, 404)},
 	{Method: "POST", Route: approvePage, Note: "own 塘下 firm each", Setup: firmsPending(webtest.TownTangxia), Path: ownFirmPage("/approve"),
 		Want: webtest.By(303, 403, 403, 303, 404, 404, 404)},

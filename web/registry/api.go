@@ -49,6 +49,39 @@ func (m *module) apiListEnterprises(w http.ResponseWriter, r *http.Request, a fu
 	return nil
 }
 
+// suggestions bounds the answer of a picker's search.
+const suggestions = 10
+
+// Suggestion is a firm a picker offers: its USCC (the value) and its name.
+type Suggestion struct {
+	USCC     string `json:"uscc"`
+	Name     string `json:"name"`
+	TownName string `json:"town_name"`
+}
+
+// apiSuggest answers a picker as the user types: at most ten active firms
+// in the actor's scope whose name contains q or whose USCC starts with it.
+func (m *module) apiSuggest(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	f := registry.Filter{Q: r.URL.Query().Get("q"), Status: registry.StatusActive, Page: 1, PerPage: suggestions}
+	if err := f.Normalize(); err != nil {
+		return err
+	}
+	out := []Suggestion{}
+	if f.Q == "" {
+		web.WriteJSON(w, http.StatusOK, web.All(out))
+		return nil
+	}
+	items, _, err := m.svc.List(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	for _, e := range items {
+		out = append(out, Suggestion{USCC: e.USCC, Name: e.Name, TownName: e.TownName})
+	}
+	web.WriteJSON(w, http.StatusOK, web.All(out))
+	return nil
+}
+
 func (m *module) apiGetEnterprise(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	e, err := m.svc.Get(r.Context(), a, r.PathValue("uscc"))
 	if err != nil {

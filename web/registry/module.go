@@ -50,6 +50,7 @@ func (m *module) routes() []web.Route {
 		{Method: "GET", Path: "/api/v1/enterprises", API: m.apiListEnterprises},
 		{Method: "POST", Path: "/api/v1/enterprises", API: m.apiCreateEnterprise},
 		{Method: "GET", Path: "/api/v1/enterprises/export", API: m.exportEnterprises},
+		{Method: "GET", Path: "/api/v1/enterprises/suggest", API: m.apiSuggest},
 		{Method: "POST", Path: "/api/v1/enterprises/import", API: m.apiImportEnterprises},
 		{Method: "GET", Path: "/api/v1/enterprises/{uscc}", API: m.apiGetEnterprise},
 		{Method: "PATCH", Path: "/api/v1/enterprises/{uscc}", API: m.apiPatchEnterprise},

@@ -14,6 +14,7 @@ import (
 
 type enterpriseListPage struct {
 	web.Base
+	Pager       web.Pager
 	Filter      registry.Filter
 	Items       []registry.Enterprise
 	Total       int
@@ -40,7 +41,9 @@ func (m *module) enterpriseList(w http.ResponseWriter, r *http.Request, ss *web.
 	if p.Items, p.Total, err = m.svc.List(r.Context(), ss.Actor(), f); err != nil {
 		return err
 	}
-	p.Pages = (p.Total + f.PerPage - 1) / f.PerPage
+	pg := web.Paging{Page: f.Page, PerPage: f.PerPage}
+	p.Pages = pg.Pages(p.Total)
+	p.Pager = pg.Pager(r, p.Total)
 	q := r.URL.Query()
 	q.Del("page")
 	p.Query = template.URL(q.Encode())

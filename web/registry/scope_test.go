@@ -55,6 +55,7 @@ var scopeCases = []webtest.ScopeCase{
 				"size_class": "below", "contact_phone": "13912345678", "mujun_class": "A"})
 		}},
 	{Method: "GET", Route: "/api/v1/enterprises/export", Note: "csv", Want: webtest.Every(200)},
+	{Method: "GET", Route: "/api/v1/enterprises/suggest", Note: "q=瑞安", Path: func(*webtest.Env, string) string { return "/api/v1/enterprises/suggest?q=" + url.QueryEscape("瑞安") }, Want: webtest.Every(200)},
 	{Method: "POST", Route: "/api/v1/enterprises/import", Note: "row in 塘下", Body: importIn("塘下镇"), Want: webtest.By(200, 200, 403, 200, 403, 403, 403)},
 	{Method: "POST", Route: "/api/v1/enterprises/import", Note: "row in 仙降", Body: importIn("仙降街道"), Want: webtest.By(200, 200, 403, 400, 403, 403, 403)},
 	{Method: "GET", Route: "/api/v1/enterprises/{uscc}", Target: "tangA", Want: webtest.By(200, 200, 200, 200, 200, 404, 404)},

@@ -65,6 +65,7 @@ func (m *module) routes() []web.Route {
 
 		{Method: "GET", Path: "/supplies", Page: m.suppliesPage},
 		{Method: "GET", Path: "/supplies/export", Page: m.suppliesExport},
+		{Method: "GET", Path: "/supplies/towns/export", Page: m.suppliesTownsExport},
 		{Method: "POST", Path: "/supplies/allocations", Page: m.allocationCreate},
 		{Method: "POST", Path: "/supplies/receipts", Page: m.receiptCreate},
 		{Method: "GET", Path: "/supplies/settings", Page: m.suppliesSettingsForm},

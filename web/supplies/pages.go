@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -132,6 +133,7 @@ type donorRow struct {
 
 type suppliesPageView struct {
 	web.Base
+	Pager       web.Pager
 	Settings    supplies.Settings
 	Surplus     int
 	City        supplyTownRow
@@ -258,6 +260,11 @@ func (m *module) showSupplies(w http.ResponseWriter, r *http.Request, ss *web.Se
 		v.Set("list", p.List)
 	}
 	p.Query = template.URL(v.Encode())
+	if n := q.Get("per_page"); n == strconv.Itoa(pg.PerPage) {
+		v.Set("per_page", n)
+	}
+	p.Pager = pg.PagerAt("/supplies", v, p.Total)
+	p.Pager.Anchor = "#list"
 
 	if uscc := q.Get("match"); uscc != "" {
 		mv, err := m.matchView(ctx, a, uscc, q.Get("item"))
@@ -294,7 +301,7 @@ func (p *suppliesPageView) allocView(f allocationForm) allocView {
 }
 
 func supplyTown(c supplies.TownCount, set supplies.Settings) supplyTownRow {
-	return supplyTownRow{TownCount: c, Days: days(c.DaysOfCover), Class: coverClass(c.DaysOfCover, set), DailyUse: chart.Format(c.DailyUse)}
+	return supplyTownRow{TownCount: c, Days: days(c.DaysOfCover), Class: coverClass(c.DaysOfCover, set), DailyUse: web.Thousands(math.Round(c.DailyUse*10) / 10)}
 }
 
 // loadBureau fills the bureau's stock and its recent movements.

@@ -89,6 +89,7 @@ var scopeCases = []webtest.ScopeCase{
 	// The pages. The clerk's shortage page is their own stock; a checkpoint has none.
 	{Method: "GET", Route: "/supplies", Want: webtest.By(200, 200, 200, 200, 200, 303, 404)},
 	{Method: "GET", Route: "/supplies/export", Want: webtest.Every(200)},
+	{Method: "GET", Route: "/supplies/towns/export", Want: webtest.By(200, 200, 200, 200, 200, 404, 404)},
 	{Method: "POST", Route: "/supplies/allocations", Setup: bureauHolds(100), Body: allocationForm("tangA"),
 		Want: webtest.By(303, 403, 403, 403, 403, 403, 403)},
 	{Method: "POST", Route: "/supplies/receipts", Body: form(url.Values{"item": {"masks"}, "quantity": {"1000"}, "source": {"市防控指挥部调拨"}}),

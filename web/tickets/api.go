@@ -89,7 +89,7 @@ func (m *module) apiRaiseTicket(w http.ResponseWriter, r *http.Request, a fugong
 func ticketFilter(r *http.Request) (tickets.Filter, error) {
 	q := r.URL.Query()
 	f := tickets.Filter{Status: q.Get("status"), Category: q.Get("category"), Urgency: q.Get("urgency"),
-		Assignee: q.Get("assignee"), Town: q.Get("town"), Enterprise: q.Get("enterprise")}
+		Assignee: q.Get("assignee"), Town: q.Get("town"), Enterprise: q.Get("enterprise"), Q: q.Get("q")}
 	switch v := q.Get("overdue"); v {
 	case "":
 	case "true", "1":
@@ -363,5 +363,27 @@ func (m *module) apiPutProducts(w http.ResponseWriter, r *http.Request, a fugong
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, web.All(ps))
+	return nil
+}
+
+// assigneeSuggestion is a person an assignment picker offers: the username
+// is the value, the name and work group the label.
+type assigneeSuggestion struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	GroupName   string `json:"group_name"`
+}
+
+// apiSuggestAssignees answers the 指定人员 picker as the user types (?q=).
+func (m *module) apiSuggestAssignees(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
+	us, err := m.svc.SuggestAssignees(r.Context(), a, r.URL.Query().Get("q"))
+	if err != nil {
+		return err
+	}
+	out := make([]assigneeSuggestion, 0, len(us))
+	for _, u := range us {
+		out = append(out, assigneeSuggestion{Username: u.Username, DisplayName: u.DisplayName, GroupName: fugong.GroupNames[u.Group]})
+	}
+	web.WriteJSON(w, http.StatusOK, web.All(out))
 	return nil
 }

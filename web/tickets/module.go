@@ -55,6 +55,7 @@ func (m *module) routes() []web.Route {
 		{Method: "GET", Path: "/api/v1/tickets", API: m.apiListTickets},
 		{Method: "GET", Path: "/api/v1/tickets/export", API: m.apiExportTickets},
 		{Method: "GET", Path: "/api/v1/tickets/stats", API: m.apiTicketStats},
+		{Method: "GET", Path: "/api/v1/tickets/assignees/suggest", API: m.apiSuggestAssignees},
 		{Method: "GET", Path: "/api/v1/tickets/{id}", API: m.apiGetTicket},
 		{Method: "PATCH", Path: "/api/v1/tickets/{id}", API: m.apiMoveTicket},
 		{Method: "GET", Path: "/api/v1/tickets/{id}/suggestions", API: m.apiTicketSuggestions},

@@ -45,6 +45,11 @@ func (v ticketView) Hours() string {
 	return chart.Format(*v.HoursToResolve)
 }
 
+// ListRaised and ListDue are the times as the list shows them: without the
+// year, so that every column fits a desktop's width.
+func (v ticketView) ListRaised() string { return v.RaisedAt.In(fugong.Location).Format("01-02 15:04") }
+func (v ticketView) ListDue() string    { return v.DueAt.In(fugong.Location).Format("01-02 15:04") }
+
 func minuteText(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return ""
@@ -83,7 +88,7 @@ type ticketListPage struct {
 	web.Base
 	Items       []ticketView
 	Total       int
-	Page, Pages int
+	Pager       web.Pager
 	F           url.Values
 	Statuses    []choice
 	Categories  []choice
@@ -101,32 +106,35 @@ func (m *module) ticketList(w http.ResponseWriter, r *http.Request, ss *web.Sess
 	if !tickets.CanRaise(a) {
 		return fugong.NotFound("页面")
 	}
-	p := ticketListPage{Base: ss.Base("问题困难", "/tickets"), F: r.URL.Query(), Page: 1,
+	p := ticketListPage{Base: ss.Base("问题困难", "/tickets"), F: r.URL.Query(),
 		Statuses: choices(tickets.Statuses, tickets.StatusNames), Categories: choices(tickets.Categories, tickets.CategoryNames),
 		Urgencies: choices(tickets.Urgencies, tickets.UrgencyNames), Towns: web.TownsFor(a),
 		Assignees: append([]choice{{"me", "我的（本人或本组）"}}, groupChoices()...),
 		CanRaise:  true, IsAdmin: tickets.CanSetSLA(a)}
+	pg := web.PageOf(r, tickets.DefaultPerPage)
 	f, err := ticketFilter(r)
 	if err == nil {
-		f.PerPage = tickets.DefaultPerPage
+		f.Page, f.PerPage = pg.Page, pg.PerPage
 		var items []tickets.Ticket
 		items, p.Total, err = m.svc.List(r.Context(), a, f)
-		p.Items, p.Page = views(items), max(f.Page, 1)
+		p.Items = views(items)
 	}
 	if e := fugong.AsError(err); e != nil && e.Code == fugong.EInvalid {
 		p.FilterError = e.Message + "，已显示全部"
 		p.F = url.Values{}
+		r = web.WithoutQuery(r)
+		pg = web.PageOf(r, tickets.DefaultPerPage)
 		var items []tickets.Ticket
-		items, p.Total, err = m.svc.List(r.Context(), a, tickets.Filter{})
-		p.Items, p.Page = views(items), 1
+		items, p.Total, err = m.svc.List(r.Context(), a, tickets.Filter{Page: 1, PerPage: pg.PerPage})
+		p.Items = views(items)
 	}
 	if err != nil {
 		return err
 	}
-	p.Pages = (p.Total + tickets.DefaultPerPage - 1) / tickets.DefaultPerPage
+	p.Pager = pg.Pager(r, p.Total)
 	q := url.Values{}
 	for k, v := range p.F {
-		if k != "page" && len(v) > 0 && v[0] != "" {
+		if k != "page" && k != "per_page" && len(v) > 0 && v[0] != "" {
 			q.Set(k, v[0])
 		}
 	}
@@ -192,10 +200,10 @@ func (m *module) ticketCreate(w http.ResponseWriter, r *http.Request, ss *web.Se
 	n := tickets.NewTicket{Enterprise: r.PostFormValue("enterprise"), Category: r.PostFormValue("category"),
 		Urgency: r.PostFormValue("urgency"), Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
 	typed := n
-	n.Enterprise = m.svc.RaisedFor(r.Context(), a, n.Enterprise)
 	var ups []files.Upload
 	var err error
-	if web.IsMultipart(r) {
+	n.Enterprise, err = m.svc.RaisedFor(r.Context(), a, n.Enterprise)
+	if err == nil && web.IsMultipart(r) {
 		ups, err = formUploads(r, "attachment")
 	}
 	var k tickets.Ticket
@@ -267,6 +275,7 @@ type ticketPage struct {
 	Events      []ticketEventView
 	Moves       []ticketMoveForm
 	Groups      []choice
+	Group       string // the group the ticket's category belongs to: the assignment's default
 	CanWork     bool
 	Matchable   bool
 	Closed      bool
@@ -320,7 +329,7 @@ func (m *module) showTicket(w http.ResponseWriter, r *http.Request, ss *web.Sess
 		return err
 	}
 	p := ticketPage{Base: ss.Base(fmt.Sprintf("问题 #%d", d.ID), "/tickets"), T: ticketView{d.Ticket}, Detail: d,
-		Groups: groupChoices(), CanWork: tickets.CanWork(a, d.Ticket), Matchable: tickets.Matchable(d.Category),
+		Groups: groupChoices(), Group: tickets.GroupAssignee(tickets.DefaultGroup(d.Category)), CanWork: tickets.CanWork(a, d.Ticket), Matchable: tickets.Matchable(d.Category),
 		Closed: d.Status == tickets.StatusClosed, Failed: failed, Done: doneMessages[r.URL.Query().Get("done")],
 		Today: tickets.Day(m.svc.Now()), CanProducts: tickets.CanDeclareProducts(a)}
 	for _, to := range tickets.MovesFor(a, d.Ticket) {

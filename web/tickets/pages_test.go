@@ -137,9 +137,11 @@ func testRaiseForm(t *testing.T, e *webtest.Env) {
 	}
 	r = tb.Do(t, "POST", "/tickets", multipartForm(t, url.Values{"csrf": {csrf}, "enterprise": {"瑞安市仙降鞋业有限公司"}, "category": {"labour"},
 		"urgency": {"normal"}, "title": {"缺普工"}, "description": {"x"}}), nil)
-	if r.Status != 404 || !bytes.Contains(r.Body, []byte(`data-field="enterprise"`)) {
+	// Out of scope, the name is no firm's: the same answer as a name of none.
+	if r.Status != 400 || !bytes.Contains(r.Body, []byte(`data-field="enterprise">未找到名称为“瑞安市仙降鞋业有限公司”的企业`)) {
 		t.Errorf("raise for another town's firm: %d", r.Status)
 	}
+	webtest.Contains(t, "the raise form's picker", tb.Get(t, "/tickets/new"), `data-suggest="/api/v1/enterprises/suggest"`)
 	cb := e.BrowserLogin(t, webtest.RoleCadre)
 	page = cb.Get(t, "/tickets/new")
 	webtest.Contains(t, "the cadre's form", page, `<option value="`+e.Ents["tangA"]+`">瑞安市塘下汽配有限公司</option>`)
@@ -166,6 +168,12 @@ func testTicketForms(t *testing.T, e *webtest.Env) {
 
 	page := ticketPageOf(t, coord, k.ID)
 	webtest.Contains(t, "the coordinator's page", page, `data-status="assigned"`, `name="assignee_group"`, "物资筹备组", `id="suggestions"`, "瑞安市仙降鞋业有限公司")
+	// The assignment opens on the group of the ticket's category: raw
+	// materials to 物资筹备组, money to 综合协调组.
+	webtest.Contains(t, "raw materials' group", page, `<option value="group:supplies" selected>`)
+	money := raiseTicket(e, t, webtest.RoleClerk, map[string]string{"enterprise": e.Ents["tangB"], "category": "finance", "urgency": "normal",
+		"title": "贷款到期续贷难", "description": "需要协调银行"})
+	webtest.Contains(t, "money's group", ticketPageOf(t, coord, money.ID), `<option value="group:coordination" selected>`)
 	if bytes.Contains(page.Body, []byte(`data-status="in_progress"`)) {
 		t.Error("the coordinator may start the ticket")
 	}

@@ -49,6 +49,8 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "GET", Route: "/api/v1/tickets", Want: webtest.Every(200)},
 	{Method: "GET", Route: "/api/v1/tickets/export", Want: webtest.Every(200)},
 	{Method: "GET", Route: "/api/v1/tickets/stats", Want: webtest.Every(200)},
+	{Method: "GET", Route: "/api/v1/tickets/assignees/suggest", Note: "q=测试", Want: webtest.By(200, 200, 200, 404, 404, 404, 404),
+		Path: func(*webtest.Env, string) string { return "/api/v1/tickets/assignees/suggest?q=%E6%B5%8B%E8%AF%95" }},
 	{Method: "GET", Route: ticketRoute, Target: "tangA", Path: ticketPath("tangA", tickets.StatusNew, ""), Want: webtest.By(200, 200, 200, 200, 200, 404, 404)},
 	{Method: "GET", Route: ticketRoute, Target: "tangB", Path: ticketPath("tangB", tickets.StatusNew, ""), Want: webtest.By(200, 200, 200, 200, 404, 200, 404)},
 	{Method: "GET", Route: ticketRoute, Target: "xianA", Path: ticketPath("xianA", tickets.StatusNew, ""), Want: webtest.By(200, 200, 200, 404, 404, 404, 404)},
