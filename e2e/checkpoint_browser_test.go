@@ -60,7 +60,7 @@ func checkpointScenario(t *testing.T, ctx context.Context, base, zbar string, st
 	town := browser{t: t, ctx: newTab(t, ctx, 1280, 900, false), base: base}
 	townConsole := watchConsole(town.ctx)
 	town.login(townUser, townPassword)
-	town.expectStatus("open 卡口", town.load("click 卡口", chromedp.Click(chromedp.CSS(`header nav a[href="/checkpoints"]`))), http.StatusOK)
+	town.expectStatus("open 卡口", town.load("click 卡口", menuLink("/checkpoints")), http.StatusOK)
 	town.typeInto(`form.form input[name="name"]`, "104国道塘下卡口")
 	town.typeInto(`form.form input[name="location"]`, "104国道塘下段")
 	town.expectStatus("set up the post", town.load("set up", chromedp.Click(chromedp.CSS(`form.form button[type="submit"]`))), http.StatusOK)

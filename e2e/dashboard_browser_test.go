@@ -57,7 +57,7 @@ func dashboardScenario(t *testing.T, ctx context.Context, base string) {
 
 	desk := browser{t: t, ctx: newTab(t, ctx, 1440, 900, false), base: base}
 	desk.login(dashUser, dashPassword)
-	desk.expectStatus("open 驾驶舱", desk.load("click 驾驶舱", chromedp.Click(chromedp.CSS(`header nav a[href="/dashboard"]`))), http.StatusOK)
+	desk.expectStatus("open 驾驶舱", desk.load("click 驾驶舱", menuLink("/dashboard")), http.StatusOK)
 	if h := desk.text("main h1"); h != "驾驶舱 · 全市" {
 		t.Errorf("the dashboard's title %q", h)
 	}

@@ -57,7 +57,7 @@ func isolationScenario(t *testing.T, ctx context.Context, base string) {
 	town := browser{t: t, ctx: townCtx, base: base}
 	townConsole := watchConsole(townCtx)
 	town.login(isoTown, isoTownPW)
-	town.expectStatus("open 隔离点", town.load("click 隔离点", chromedp.Click(chromedp.CSS(`header nav a[href="/isolation"]`))), http.StatusOK)
+	town.expectStatus("open 隔离点", town.load("click 隔离点", menuLink("/isolation")), http.StatusOK)
 	town.do("open the new point form", chromedp.Click(chromedp.CSS(`#new-point summary`)))
 	town.typeInto(`#new-point input[name="name"]`, "塘下镇鑫源酒店集中隔离点")
 	town.typeInto(`#new-point input[name="rooms"]`, "6")

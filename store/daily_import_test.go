@@ -51,7 +51,11 @@ func TestSubmitAll(t *testing.T) {
 			t.Fatalf("audit %+v %v", entries, err)
 		}
 
-		// A locked day anywhere in the batch rolls all of it back.
+		// A correction of a report that was in at a sign-off, anywhere in
+		// the batch, rolls all of it back.
+		if _, err := db.SubmitAll(ctx, a, []daily.Submission{submission(es[1], "2020-02-08", f, "")}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := db.SignOff(ctx, fugong.Actor{Username: "tangxia", Role: fugong.RoleTown, Town: "330381101"}, "330381101", "2020-02-08"); err != nil {
 			t.Fatal(err)
 		}
