@@ -95,7 +95,9 @@ func (db *DB) openSQLite(path string) error {
 		return err
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)"} {
+	// The busy timeout first: two processes opening a new file at once both
+	// switch it to WAL, and the second must wait for the first, not fail.
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
