@@ -77,7 +77,9 @@ func TestVisitNormalize(t *testing.T) {
 			nil, []string{"answers[1].due_date"}},
 		{"a failure due on no day", func(v *VisitInput) { v.Answers[1] = failed(8, "未测体温", "陈建国", "2020-02-30") },
 			nil, []string{"answers[1].due_date"}},
-		{"a long owner", func(v *VisitInput) { v.Answers[1] = failed(8, "未测体温", strings.Repeat("陈", 101), "2020-02-12") },
+		{"a long owner", func(v *VisitInput) {
+			v.Answers[1] = failed(8, "未测体温", strings.Repeat("陈", 101), "2020-02-12")
+		},
 			nil, []string{"answers[1].owner"}},
 		{"in UTC", func(v *VisitInput) { v.VisitedAt = "2020-02-10T01:30:00Z" }, nil, nil},
 		{"a phone a minute fast", func(v *VisitInput) { v.VisitedAt = "2020-02-10T10:01:00+08:00" }, nil, nil},
