@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"fugong"
 )
 
 // names maps usernames to display names for the pages (the template func
@@ -37,6 +39,9 @@ const (
 // system actor, a deleted user, a store that did not answer).
 func (n *names) of(username string) string {
 	username = strings.TrimSpace(username)
+	if username == fugong.System.Username {
+		return "系统"
+	}
 	if username == "" || n.lookup == nil {
 		return username
 	}
