@@ -196,6 +196,7 @@ func visits(es []registry.Enterprise, clerkUSCC string, lists map[string]inspect
 			switch {
 			case slices.Contains(failed, it.ID):
 				a.Result = inspect.ResultFail
+				a.Owner, a.DueDate = inspect.Owner(p.e), inspect.DueDate(p.at, it.DueDays)
 				a.Note = "检查发现问题，须整改"
 				if ps := problems[it.ID]; len(ps) > 0 {
 					a.Note = ps[r.IntN(len(ps))]

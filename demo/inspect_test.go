@@ -56,7 +56,12 @@ func TestDemoInspections(t *testing.T) {
 			visited[v.Enterprise] = true
 			in := inspect.VisitInput{ChecklistID: v.ChecklistID, VisitedAt: v.VisitedAt.Format(time.RFC3339), Inspectors: v.Inspectors, Findings: v.Findings}
 			for _, a := range v.Answers {
-				in.Answers = append(in.Answers, inspect.AnswerInput{ItemID: a.ItemID, Result: a.Result, Note: a.Note})
+				ai := inspect.AnswerInput{ItemID: a.ItemID, Result: a.Result, Note: a.Note}
+				// A failure's owner and due date are its rectification's.
+				if i := slices.IndexFunc(v.Rectifications, func(r inspect.Rectification) bool { return r.ItemID == a.ItemID }); i >= 0 {
+					ai.Owner, ai.DueDate = v.Rectifications[i].Owner, v.Rectifications[i].DueDate
+				}
+				in.Answers = append(in.Answers, ai)
 			}
 			if _, ps := in.Normalize(byID[v.ChecklistID], now, ents[v.Enterprise].CreatedAt, nil); len(ps) > 0 {
 				t.Fatalf("visit of %s at %v refused: %v", v.Enterprise, v.VisitedAt, ps)
@@ -114,7 +119,8 @@ func TestDemoInspections(t *testing.T) {
 		// The sequences go on after the loaded ids.
 		in := inspect.VisitInput{ChecklistID: 2, VisitedAt: now.Format(time.RFC3339), Inspectors: []string{"林晓峰"}}
 		for _, it := range byID[2].Items {
-			in.Answers = append(in.Answers, inspect.AnswerInput{ItemID: it.ID, Result: inspect.ResultFail, Note: "未落实"})
+			in.Answers = append(in.Answers, inspect.AnswerInput{ItemID: it.ID, Result: inspect.ResultFail, Note: "未落实",
+				Owner: "企业负责人", DueDate: inspect.DueDate(now, it.DueDays)})
 		}
 		v, err := svc.RecordVisit(ctx, fugong.System, clerk, in, nil)
 		if err != nil || v.ID != int64(len(vs)+1) {

@@ -96,14 +96,14 @@ func productionHistory(es []registry.Enterprise, clerkUSCC string, now time.Time
 			note = "口罩、测温枪、消毒液已备齐，外地返岗员工已落实隔离"
 		}
 		return production.Application{USCC: e.USCC, PlannedDate: date(planned), StaffExpected: staff, Note: note,
-			Status: production.AppSubmitted, SubmittedBy: "demo", SubmittedAt: at(sub, 8, 17)}
+			Status: production.AppSubmitted, SubmittedBy: submitter(e, clerkUSCC), SubmittedAt: at(sub, 8, 17)}
 	}
-	decide := func(a production.Application, d int, status string) production.Application {
+	decide := func(e registry.Enterprise, a production.Application, d int, status string) production.Application {
 		t := at(d, 7.5, 9)
 		if t.Before(a.SubmittedAt) {
 			t = a.SubmittedAt.Add(30 * time.Minute)
 		}
-		a.Status, a.DecidedBy, a.DecidedAt = status, "town", &t
+		a.Status, a.DecidedBy, a.DecidedAt = status, approver(e), &t
 		if status == production.AppReturned {
 			a.ReturnReason = returnReasons[r.IntN(len(returnReasons))]
 		}
@@ -133,10 +133,10 @@ func productionHistory(es []registry.Enterprise, clerkUSCC string, now time.Time
 			sub := back - 1 - r.IntN(3)
 			if r.IntN(25) == 0 { // a first plan sent back
 				first := apply(e, sub-3, sub-1)
-				apps = append(apps, decide(first, sub-2, production.AppReturned))
+				apps = append(apps, decide(e, first, sub-2, production.AppReturned))
 			}
 			a := apply(e, sub, back)
-			apps = append(apps, decide(a, back-r.IntN(2), production.AppApproved))
+			apps = append(apps, decide(e, a, back-r.IntN(2), production.AppApproved))
 		default:
 			switch p := r.IntN(100); {
 			case p < 30: // waiting for the town
@@ -144,7 +144,7 @@ func productionHistory(es []registry.Enterprise, clerkUSCC string, now time.Time
 				apps = append(apps, apply(e, sub, min(historyDays+1+r.IntN(5), sub+1+r.IntN(7))))
 			case p < 38: // sent back, not yet resubmitted
 				sub := historyDays - 2 - r.IntN(4)
-				apps = append(apps, decide(apply(e, sub, sub+2), sub+1, production.AppReturned))
+				apps = append(apps, decide(e, apply(e, sub, sub+2), sub+1, production.AppReturned))
 			}
 		}
 		days = append(days, firmDays(r, e, back, e.USCC == clerkUSCC, at, date)...)
@@ -208,4 +208,28 @@ func firmDays(r *rand.Rand, e registry.Enterprise, back int, clerk bool, at func
 		out = append(out, production.Day{USCC: e.USCC, Date: date(d), Figures: f, UpdatedBy: by, UpdatedAt: at(d, 8, 15.5)})
 	}
 	return out
+}
+
+// submitter is who filed e's application: the demo clerk for their firm,
+// else a clerk the demo has no account for, named as pages would.
+func submitter(e registry.Enterprise, clerkUSCC string) string {
+	if e.USCC == clerkUSCC {
+		return "qiye"
+	}
+	return e.Name + "填报员"
+}
+
+// approver is who decided an application of e: the town's demo account,
+// else the town's office (the demo has accounts for two towns only).
+func approver(e registry.Enterprise) string {
+	switch e.Town {
+	case tangxia:
+		return "tangxia"
+	case xianjiang:
+		return "xianjiang"
+	}
+	if t, ok := registry.TownByCode(e.Town); ok {
+		return t.Name + "经济发展办公室"
+	}
+	return "乡镇街道经济发展办公室"
 }

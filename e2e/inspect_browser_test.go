@@ -117,6 +117,12 @@ func inspectScenario(t *testing.T, ctx context.Context, base string, db *store.D
 	}
 	insp.do("tap 不合格", chromedp.Click(chromedp.CSS(`label.r-fail:has(input[name="result.7"])`)))
 	insp.do("note", chromedp.SendKeys(chromedp.CSS(`input[name="note.7"]`), "门卫未佩戴口罩"))
+	// The rectification's owner is the inspector's choice; its due date
+	// stays the suggestion the form filled in.
+	if v := insp.value(`input[name="owner.7"]`); v == "" {
+		t.Error("the form suggests no owner for 一查's rectification")
+	}
+	insp.do("choose the owner", chromedp.SetValue(chromedp.CSS(`input[name="owner.7"]`), "保安队长 李强"))
 	insp.do("take a photo", chromedp.SetUploadFiles(chromedp.CSS(`input[name="photo.7"]`), []string{photo}))
 	insp.do("skip the browser's check", chromedp.Evaluate[chromedp.Void](`document.querySelector("form.visit").noValidate = true`))
 	resp := insp.load("submit", chromedp.Click(chromedp.CSS(`form.visit button[type="submit"]`)))
@@ -132,6 +138,9 @@ func inspectScenario(t *testing.T, ctx context.Context, base string, db *store.D
 	}
 	if v := insp.value(`input[name="note.7"]`); v != "门卫未佩戴口罩" {
 		t.Errorf("the note after the refusal %q", v)
+	}
+	if v := insp.value(`input[name="owner.7"]`); v != "保安队长 李强" {
+		t.Errorf("the owner after the refusal %q", v)
 	}
 	if s := insp.text("#form-error"); !strings.Contains(s, "照片需重新选择") {
 		t.Errorf("the refusal %q does not say to pick the photo again", s)
@@ -164,6 +173,9 @@ func inspectScenario(t *testing.T, ctx context.Context, base string, db *store.D
 	}
 	if _, data, err := db.File(context.Background(), fugong.System, v.Answers[0].Photos[0].ID); err != nil || !bytes.Equal(data, minimalJPEG) {
 		t.Errorf("the stored photo differs from the one taken: %v", err)
+	}
+	if o := v.Rectifications[0].Owner; o != "保安队长 李强" {
+		t.Errorf("the rectification's owner %q, want the one chosen", o)
 	}
 	due := v.Rectifications[0].DueDate
 	if want := time.Now().In(fugong.Location).AddDate(0, 0, 1).Format(inspect.DateLayout); due != want {

@@ -42,6 +42,11 @@ func allPass() []AnswerInput {
 	return out
 }
 
+// failed is a failed answer with its problem and rectification.
+func failed(item int64, note, owner, due string) AnswerInput {
+	return AnswerInput{ItemID: item, Result: ResultFail, Note: note, Owner: owner, DueDate: due}
+}
+
 func validVisit() VisitInput {
 	return VisitInput{ChecklistID: 2, VisitedAt: "2020-02-10T09:30:00+08:00", Inspectors: []string{"林晓峰", "胡则乐"}, Answers: allPass()}
 }
@@ -63,8 +68,19 @@ func TestVisitNormalize(t *testing.T) {
 		want   []string // the fields refused, in order
 	}{
 		{"valid", func(*VisitInput) {}, nil, nil},
-		{"valid with a failure and a photo", func(v *VisitInput) { v.Answers[0].Result, v.Answers[0].Note = ResultFail, "门卫未戴口罩" },
+		{"valid with a failure and a photo", func(v *VisitInput) { v.Answers[0] = failed(7, "门卫未戴口罩", "陈建国", "2020-02-11") },
 			[]Photo{{ItemID: 7, Field: "photo.7", Upload: jpeg, ContentType: files.JPEG}}, nil},
+		{"a failure due on the visit's day", func(v *VisitInput) { v.Answers[0] = failed(7, "门卫未戴口罩", "陈建国", "2020-02-10") }, nil, nil},
+		{"a failure without owner or due date: both at once", func(v *VisitInput) { v.Answers[1] = failed(8, "未测体温", " ", "") },
+			nil, []string{"answers[1].owner", "answers[1].due_date"}},
+		{"a failure due before the visit", func(v *VisitInput) { v.Answers[1] = failed(8, "未测体温", "陈建国", "2020-02-09") },
+			nil, []string{"answers[1].due_date"}},
+		{"a failure due on no day", func(v *VisitInput) { v.Answers[1] = failed(8, "未测体温", "陈建国", "2020-02-30") },
+			nil, []string{"answers[1].due_date"}},
+		{"a long owner", func(v *VisitInput) {
+			v.Answers[1] = failed(8, "未测体温", strings.Repeat("陈", 101), "2020-02-12")
+		},
+			nil, []string{"answers[1].owner"}},
 		{"in UTC", func(v *VisitInput) { v.VisitedAt = "2020-02-10T01:30:00Z" }, nil, nil},
 		{"a phone a minute fast", func(v *VisitInput) { v.VisitedAt = "2020-02-10T10:01:00+08:00" }, nil, nil},
 		{"no time", func(v *VisitInput) { v.VisitedAt = "" }, nil, []string{"visited_at"}},
@@ -79,12 +95,12 @@ func TestVisitNormalize(t *testing.T) {
 		{"an item of another list", func(v *VisitInput) { v.Answers[2].ItemID = 1 }, nil, []string{"answers[2].item_id", "answers"}},
 		{"an item answered twice", func(v *VisitInput) { v.Answers = append(v.Answers, AnswerInput{ItemID: 9, Result: ResultNA}) },
 			nil, []string{"answers[6].item_id"}},
-		{"a failure without its problem", func(v *VisitInput) { v.Answers[2].Result, v.Answers[2].Note = ResultFail, "  " },
+		{"a failure without its problem", func(v *VisitInput) { v.Answers[2] = failed(9, "  ", "陈建国", "2020-02-11") },
 			nil, []string{"answers[2].note"}},
-		{"a failure without its problem and no inspectors: both at once", func(v *VisitInput) {
+		{"a bare failure and no inspectors: all at once", func(v *VisitInput) {
 			v.Answers[2].Result = ResultFail
 			v.Inspectors = nil
-		}, nil, []string{"inspectors", "answers[2].note"}},
+		}, nil, []string{"inspectors", "answers[2].note", "answers[2].owner", "answers[2].due_date"}},
 		{"an item left out", func(v *VisitInput) { v.Answers = v.Answers[:5] }, nil, []string{"answers"}},
 		{"thousands of answers", func(v *VisitInput) {
 			for range 3000 {
@@ -137,8 +153,8 @@ func TestPlan(t *testing.T) {
 	v := validVisit()
 	// Answers in any order come out in the checklist's.
 	slices.Reverse(v.Answers)
-	v.Answers[5] = AnswerInput{ItemID: 7, Result: ResultFail, Note: "门卫未戴口罩"}
-	v.Answers[2] = AnswerInput{ItemID: 10, Result: ResultFail}
+	v.Answers[5] = failed(7, "门卫未戴口罩", "陈建国", "2020-02-12")
+	v.Answers[2] = failed(10, "", "瑞安市塘下汽配有限公司（陈建国）", "2020-02-13")
 	v.Answers[0] = AnswerInput{ItemID: 12, Result: ResultNA}
 	// Late in the evening: the due day counts from the day in Ruian, not in UTC.
 	at := time.Date(2020, 2, 10, 23, 30, 0, 0, fugong.Location)
@@ -154,8 +170,9 @@ func TestPlan(t *testing.T) {
 		t.Fatalf("failed %d, rectifications %+v", p.Summary.Failed, p.Rectifications)
 	}
 	r0, r1 := p.Rectifications[0], p.Rectifications[1]
-	if r0.ItemID != 7 || r0.DueDate != "2020-02-11" || r0.Problem != "门卫未戴口罩" || r0.Status != StatusOpen ||
-		r0.Owner != "瑞安市塘下汽配有限公司（陈建国）" || r0.ItemText != check.Items[0].Text {
+	// The owner and due date are the inspector's, not the suggestions.
+	if r0.ItemID != 7 || r0.DueDate != "2020-02-12" || r0.Problem != "门卫未戴口罩" || r0.Status != StatusOpen ||
+		r0.Owner != "陈建国" || r0.ItemText != check.Items[0].Text {
 		t.Errorf("first rectification %+v", r0)
 	}
 	if r1.ItemID != 10 || r1.DueDate != "2020-02-13" {
@@ -163,6 +180,14 @@ func TestPlan(t *testing.T) {
 	}
 	if p.Summary.ChecklistVersion != 1 || p.Summary.ChecklistName != "六必查" || p.Summary.Enterprise != e.USCC {
 		t.Errorf("summary %+v", p.Summary)
+	}
+	// What the form suggests: the firm through its legal representative,
+	// the item's due days from the visit's day in Ruian.
+	if got := Owner(e); got != "瑞安市塘下汽配有限公司（陈建国）" {
+		t.Errorf("suggested owner %q", got)
+	}
+	if got := DueDate(at, check.Items[0].DueDays); got != "2020-02-11" {
+		t.Errorf("suggested due date %q", got)
 	}
 	e.LegalRep = ""
 	if got := Owner(e); got != e.Name {

@@ -31,6 +31,7 @@ const (
 	MaxFindingsRunes  = 2000
 	MaxInspectors     = 20
 	MaxInspectorRunes = 30
+	MaxOwnerRunes     = 100
 	// ClockSkew is how far ahead of the server's clock a visit time may be:
 	// an inspector's phone may run a little fast.
 	ClockSkew = 5 * time.Minute
@@ -41,6 +42,11 @@ type AnswerInput struct {
 	ItemID int64  `json:"item_id"`
 	Result string `json:"result"`
 	Note   string `json:"note"`
+	// Owner and DueDate are a failed item's rectification: who answers
+	// for it and the day it must be done by, chosen by the inspector
+	// (the form suggests Owner and DueDate). Only a failure has them.
+	Owner   string `json:"owner,omitempty"`
+	DueDate string `json:"due_date,omitempty"`
 }
 
 // VisitInput is a visit as an inspector sends it.
@@ -72,12 +78,15 @@ func PhotoField(itemID int64) string { return "photo." + strconv.FormatInt(itemI
 // time with every rule it breaks: a time in RFC 3339 neither in the future
 // (beyond ClockSkew) nor before the enterprise was registered; at least one
 // inspector; exactly one answer of pass, fail or na for every item of the
-// checklist, and none for anything else; photos only of its items.
+// checklist, and none for anything else; a failure with its problem, its
+// rectification's owner and its due date, not before the visit's day;
+// photos only of its items.
 func (in *VisitInput) Normalize(c Checklist, now, registered time.Time, photos []Photo) (time.Time, []fugong.Problem) {
 	var ps []fugong.Problem
 	bad := func(field, msg string) { ps = append(ps, fugong.Problem{Field: field, Message: msg}) }
 
 	at, err := time.Parse(time.RFC3339, strings.TrimSpace(in.VisitedAt))
+	atOK := false
 	switch {
 	case strings.TrimSpace(in.VisitedAt) == "":
 		bad("visited_at", "请填写检查时间")
@@ -88,6 +97,8 @@ func (in *VisitInput) Normalize(c Checklist, now, registered time.Time, photos [
 	// Times are typed to the minute: the minute of the registration counts.
 	case !registered.IsZero() && at.Before(registered.Truncate(time.Minute)):
 		bad("visited_at", "检查时间早于企业登记时间（"+registered.In(fugong.Location).Format("2006-01-02 15:04")+"）")
+	default:
+		atOK = true
 	}
 
 	names := make([]string, 0, len(in.Inspectors))
@@ -124,6 +135,7 @@ func (in *VisitInput) Normalize(c Checklist, now, registered time.Time, photos [
 		return at, ps
 	}
 	answered := map[int64]int{}
+	visited := at
 	for i := range in.Answers {
 		a := &in.Answers[i]
 		at := "answers[" + strconv.Itoa(i) + "]"
@@ -145,6 +157,29 @@ func (in *VisitInput) Normalize(c Checklist, now, registered time.Time, photos [
 			bad(at+".note", "说明含有无效字符")
 		} else if utf8.RuneCountInString(a.Note) > MaxNoteRunes {
 			bad(at+".note", "说明不能超过"+strconv.Itoa(MaxNoteRunes)+"个字")
+		}
+		if a.Result != ResultFail {
+			a.Owner, a.DueDate = "", ""
+			continue
+		}
+		a.Owner = strings.TrimSpace(a.Owner)
+		switch {
+		case a.Owner == "":
+			bad(at+".owner", "不合格项须指定整改责任人")
+		case !utf8.ValidString(a.Owner):
+			bad(at+".owner", "整改责任人含有无效字符")
+		case utf8.RuneCountInString(a.Owner) > MaxOwnerRunes:
+			bad(at+".owner", "整改责任人不能超过"+strconv.Itoa(MaxOwnerRunes)+"个字")
+		}
+		a.DueDate = strings.TrimSpace(a.DueDate)
+		due, err := time.ParseInLocation(DateLayout, a.DueDate, fugong.Location)
+		switch {
+		case a.DueDate == "":
+			bad(at+".due_date", "不合格项须确定整改期限")
+		case err != nil:
+			bad(at+".due_date", "整改期限应为日期，如 2020-02-17")
+		case atOK && due.Before(visitDay(visited)):
+			bad(at+".due_date", "整改期限不能早于检查当天（"+visited.In(fugong.Location).Format(DateLayout)+"）")
 		}
 	}
 	for _, it := range c.Items {
@@ -230,7 +265,7 @@ type NewVisit struct {
 	Key            string // the client's idempotency key, "" for none
 }
 
-// Owner is who answers for a rectification by default: the enterprise
+// Owner is the owner the visit form suggests for a rectification: the enterprise
 // itself, through its legal representative when the registry names one.
 func Owner(e registry.Enterprise) string {
 	if e.LegalRep != "" {
@@ -239,17 +274,25 @@ func Owner(e registry.Enterprise) string {
 	return e.Name
 }
 
-// DueDate is the day a failure found at visitedAt must be rectified by:
+// DueDate is the due date the visit form suggests for a failure found at visitedAt:
 // the visit's day (Asia/Shanghai) plus the item's due days.
 func DueDate(visitedAt time.Time, dueDays int) string {
 	return visitedAt.In(fugong.Location).AddDate(0, 0, dueDays).Format(DateLayout)
+}
+
+// visitDay is the start of t's day in Asia/Shanghai.
+func visitDay(t time.Time) time.Time {
+	y, m, d := t.In(fugong.Location).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, fugong.Location)
 }
 
 // DateLayout is how days are written.
 const DateLayout = "2006-01-02"
 
 // Plan builds what a valid visit stores: the answers in the checklist's
-// order, the count of failures and one open rectification per failed item.
+// order, the count of failures and one open rectification per failed item,
+// with the owner and due date the inspector chose (Normalize requires
+// them).
 func Plan(e registry.Enterprise, c Checklist, in VisitInput, at time.Time, photos []Photo) NewVisit {
 	byItem := map[int64]AnswerInput{}
 	for _, a := range in.Answers {
@@ -265,7 +308,7 @@ func Plan(e registry.Enterprise, c Checklist, in VisitInput, at time.Time, photo
 			v.Summary.Failed++
 			v.Rectifications = append(v.Rectifications, Rectification{Enterprise: e.USCC, EnterpriseName: e.Name,
 				Town: e.Town, TownName: e.TownName, ItemID: it.ID, ItemText: it.Text, ChecklistName: c.Name,
-				Problem: a.Note, Owner: Owner(e), DueDate: DueDate(at, it.DueDays), Status: StatusOpen})
+				Problem: a.Note, Owner: a.Owner, DueDate: a.DueDate, Status: StatusOpen})
 		}
 	}
 	return v

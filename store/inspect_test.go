@@ -70,13 +70,16 @@ func newInspectEnv(t *testing.T, db *store.DB) *inspectEnv {
 	return e
 }
 
-// answers answers every item of c with pass but the failed ones.
+// answers answers every item of c with pass but the failed ones, whose
+// rectifications are the firm's and due the item's days after 2020-02-10.
 func answers(c inspect.Checklist, failed ...int64) []inspect.AnswerInput {
 	var out []inspect.AnswerInput
+	day := time.Date(2020, 2, 10, 9, 30, 0, 0, fugong.Location)
 	for _, it := range c.Items {
 		a := inspect.AnswerInput{ItemID: it.ID, Result: inspect.ResultPass}
 		if slices.Contains(failed, it.ID) {
 			a.Result, a.Note = inspect.ResultFail, "发现问题："+it.Text
+			a.Owner, a.DueDate = "瑞安市塘下汽配有限公司（陈建国）", inspect.DueDate(day, it.DueDays)
 		}
 		out = append(out, a)
 	}

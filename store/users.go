@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -247,4 +248,16 @@ func (db *DB) PairCadre(ctx context.Context, a fugong.Actor, uscc string, cadreI
 		}
 		return tx.audit(a, "update", "cadre_pairing", uscc, nil, map[string]any{"user_id": cadreID})
 	})
+}
+
+// DisplayName returns the display name (真实姓名) of the user username, or
+// "" when there is no such user or they have none: pages show people by
+// name, not by login.
+func (db *DB) DisplayName(ctx context.Context, username string) (string, error) {
+	var name string
+	err := db.r.QueryRowContext(ctx, `SELECT display_name FROM users WHERE username = $1`, username).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return name, err
 }

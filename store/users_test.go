@@ -167,3 +167,20 @@ func TestListUsersFilter(t *testing.T) {
 		}
 	})
 }
+
+// TestDisplayName: a user's display name by their username, "" for a
+// username no one has.
+func TestDisplayName(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := db.CreateUser(ctx, fugong.System, account.User{Username: "tongji", DisplayName: "陈国伟", Role: fugong.RoleAdmin}, "x"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.DisplayName(ctx, "tongji"); err != nil || n != "陈国伟" {
+			t.Errorf("tongji: %q %v", n, err)
+		}
+		if n, err := db.DisplayName(ctx, "nobody"); err != nil || n != "" {
+			t.Errorf("nobody: %q %v", n, err)
+		}
+	})
+}

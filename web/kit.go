@@ -492,7 +492,9 @@ func byOrder(links []Link) []Link {
 
 // pageFuncs are the template functions that read the assembled modules.
 func (s *Server) pageFuncs() template.FuncMap {
-	return template.FuncMap{"settingsLinks": s.settingsLinks, "enterpriseLinks": s.enterpriseLinks}
+	return template.FuncMap{"settingsLinks": s.settingsLinks, "enterpriseLinks": s.enterpriseLinks,
+		// displayName: the person a username stands for (真实姓名), else the username.
+		"displayName": s.names.of}
 }
 
 // Confirm is the step before a destructive or locking action (a sign-off,

@@ -15,6 +15,7 @@ import (
 	"maps"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -65,6 +66,7 @@ type Server struct {
 	handler        http.Handler
 	// imports holds a token for each file import being read (ImportSlot).
 	imports chan struct{}
+	names   names // displayName's cache
 }
 
 const defaultImportSlots = 2
@@ -84,6 +86,10 @@ func New(d Deps, modules ...Module) (*Server, error) {
 	}
 	s.metrics = newHTTPMetrics(s.Metrics)
 	s.modules = append([]Module{s.kitModule()}, modules...)
+	s.names.now = time.Now
+	if s.DB != nil {
+		s.names.lookup = s.DB.DisplayName
+	}
 	s.funcs = template.FuncMap{}
 	maps.Copy(s.funcs, funcs)
 	maps.Copy(s.funcs, s.pageFuncs())

@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 	"testing"
@@ -33,6 +34,14 @@ func TestAuditPager(t *testing.T) {
 		webtest.Contains(t, "the first page", r, `<b aria-current="page">1</b>`, `rel="next"`,
 			`href="/audit?entity=user&amp;page=2&amp;per_page=20"`, `<option value="20" selected>20 条</option>`,
 			`<input type="hidden" name="entity" value="user">`, `max="`+pages+`"`)
+		// The system's entries say 系统; a user's entry names the person,
+		// their login as a code.
+		town := e.Users[webtest.RoleTown]
+		all := admin.Get(t, "/audit?entity=user&entity_id="+town.Username)
+		webtest.Contains(t, "the users' entries", all, "<td>系统</td>", town.DisplayName+" <code>"+town.Username+"</code>")
+		if bytes.Contains(all.Body, []byte(">system<")) {
+			t.Error("the audit log shows the actor system")
+		}
 		r = admin.Get(t, "/audit?entity=user&per_page=20&page=2")
 		webtest.Contains(t, "the second page", r, `<b aria-current="page">2</b>`, `rel="prev"`)
 		// A size it does not offer is the default, 50 a page.

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"fugong"
 	"fugong/account"
@@ -306,6 +307,23 @@ type auditRow struct {
 	audit.Entry
 	Changes []audit.Change
 	Object  string
+	Login   string // the user a user's entry is of
+}
+
+// auditObject is an entry's object in words: a session's kind, a work
+// group's day by the group's name ("信息统计组 2020-02-10", not
+// "statistics/2020-02-10"), else its code as it is.
+func auditObject(e audit.Entry) string {
+	if e.Entity == "session" {
+		return audit.SessionKinds[e.EntityID]
+	}
+	parts := strings.Split(e.EntityID, "/")
+	for i, p := range parts {
+		if n, ok := fugong.GroupNames[fugong.Group(p)]; ok {
+			parts[i] = n
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 func (m *module) auditPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
@@ -323,9 +341,9 @@ func (m *module) auditPage(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 	}
 	p.Total = total
 	for _, e := range entries {
-		row := auditRow{Entry: e, Changes: audit.Changes(e.Before, e.After), Object: e.EntityID}
-		if e.Entity == "session" {
-			row.Object = audit.SessionKinds[e.EntityID]
+		row := auditRow{Entry: e, Changes: audit.Changes(e.Before, e.After), Object: auditObject(e)}
+		if e.Entity == "user" {
+			row.Login = e.EntityID
 		}
 		p.Entries = append(p.Entries, row)
 	}

@@ -41,7 +41,7 @@ func testAccountPages(t *testing.T, e *webtest.Env) {
 	u, tokens, b := newUser(t, e, "wuyi")
 	base := fmt.Sprintf("/users/%d", u.ID)
 	r = admin.Get(t, base+"/disable")
-	webtest.Contains(t, "confirmation", r, "确认停用账号 wuyi", `action="`+base+`/disable"`, `href="`+base+`"`)
+	webtest.Contains(t, "confirmation", r, "确认停用账号 测试wuyi（<code>wuyi</code>）", `action="`+base+`/disable"`, `href="`+base+`"`)
 	if !signedIn(t, b) {
 		t.Fatal("showing the confirmation disabled the user")
 	}
@@ -54,7 +54,16 @@ func testAccountPages(t *testing.T, e *webtest.Env) {
 		t.Error("the disabled user is still signed in")
 	}
 	webtest.Contains(t, "disabled", admin.Get(t, base+"?done=disabled"), "账号已停用", "已停用", `action="`+base+`/enable"`)
-	webtest.Contains(t, "list", admin.Get(t, "/users?q=wuyi"), `data-user="wuyi"`, "已停用", `action="`+base+`/enable"`)
+	// The list names people; the login is secondary, in a <code>.
+	webtest.Contains(t, "list", admin.Get(t, "/users?q=wuyi"), `data-user="wuyi"`, "已停用", `action="`+base+`/enable"`,
+		`<a href="`+base+`">测试wuyi</a> <code>wuyi</code>`)
+	// The audit log's 操作人 is the admin's name, not their login.
+	audit := admin.Get(t, "/audit?entity=user")
+	adm := e.Users[webtest.RoleAdmin]
+	webtest.Contains(t, "the audit log", audit, "<td>"+adm.DisplayName+"</td>")
+	if strings.Contains(string(audit.Body), ">"+adm.Username+"<") {
+		t.Errorf("the audit log shows the username %s", adm.Username)
+	}
 	if r := admin.PostForm(t, base+"/enable", url.Values{"csrf": {csrf}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("enable: %d", r.Status)
 	}

@@ -210,7 +210,14 @@ func testSignOffPages(t *testing.T, e *webtest.Env) {
 		r.Header.Get("Location") != "/reports?date="+day+"&signed="+webtest.TownTangxia {
 		t.Fatalf("sign off: %d %s", r.Status, r.Header.Get("Location"))
 	}
-	webtest.Contains(t, "after signing", town.Get(t, "/reports?date="+day+"&signed="+webtest.TownTangxia), "已确认上报，已报日报已锁定", "已确认", "重新打开", "确认时已报")
+	signed := town.Get(t, "/reports?date="+day+"&signed="+webtest.TownTangxia)
+	webtest.Contains(t, "after signing", signed, "已确认上报，已报日报已锁定", "已确认", "重新打开", "确认时已报")
+	// 确认人 is the town's person, not their login.
+	townUser := e.Users[webtest.RoleTown]
+	webtest.Contains(t, "the sign-off's 确认人", signed, `已确认</span> <small class="muted">`+townUser.DisplayName+" ")
+	if strings.Contains(string(signed.Body), `<small class="muted">`+townUser.Username) {
+		t.Errorf("the sign-off shows the username %s", townUser.Username)
+	}
 	r := town.PostForm(t, sign, url.Values{"csrf": {csrf}, "confirm": {"yes"}})
 	if r.Status != http.StatusConflict {
 		t.Errorf("signing twice: %d, want 409", r.Status)
@@ -228,7 +235,12 @@ func testSignOffPages(t *testing.T, e *webtest.Env) {
 	if r := town.PostForm(t, late, reportForm(csrf, "late-1")); r.Status != http.StatusSeeOther {
 		t.Fatalf("a late report: %d %s", r.Status, r.Body)
 	}
-	webtest.Contains(t, "the late report", town.Get(t, late), "已补报（乡镇确认上报之后提交）", "确认后补报", `<fieldset class="all">`)
+	lateForm := town.Get(t, late)
+	webtest.Contains(t, "the late report", lateForm, "已补报（乡镇确认上报之后提交）", "确认后补报", `<fieldset class="all">`,
+		"<td>"+townUser.DisplayName+"</td>")
+	if strings.Contains(string(lateForm.Body), ">"+townUser.Username+"<") {
+		t.Errorf("the report's 填报人 shows the username %s", townUser.Username)
+	}
 	webtest.Contains(t, "the completeness after a late report", town.Get(t, "/reports?date="+day), "此后补报 <b>1</b> 家")
 	api := e.As(t, webtest.RoleTown, "GET", "/api/v1/enterprises/"+e.Ents["tangA"]+"/reports/"+day, webtest.Payload{})
 	webtest.Contains(t, "the API's late report", api, `"late_after_signoff":true`)

@@ -99,6 +99,7 @@ func seed(t *testing.T, e *webtest.Env) {
 				a := inspect.AnswerInput{ItemID: id, Result: inspect.ResultPass}
 				if id == 7 {
 					a.Result, a.Note = inspect.ResultFail, "门卫未戴口罩"
+					a.Owner, a.DueDate = "陈建国", e.Clock.Now().In(fugong.Location).AddDate(0, 0, 1).Format(inspect.DateLayout)
 				}
 				in.Answers = append(in.Answers, a)
 			}

@@ -125,7 +125,7 @@ func testVisitAPI(t *testing.T, e *webtest.Env) {
 	code := e.Ents["tangA"]
 	in := visitInput(e, true)
 	in.VisitedAt = "2020-02-10T10:30:00+08:00"
-	in.Answers[3] = inspect.AnswerInput{ItemID: 10, Result: "fail", Note: "食堂未分餐"} // 用餐, due in 3 days
+	in.Answers[3] = inspect.AnswerInput{ItemID: 10, Result: "fail", Note: "食堂未分餐", Owner: "食堂承包方 李明", DueDate: "2020-02-13"}
 	in.Answers[5].Result = "na"
 	r := e.As(t, webtest.RoleBureauInsp, "POST", "/api/v1/enterprises/"+code+"/visits", webtest.JSON(in))
 	if r.Status != 201 {
@@ -140,7 +140,7 @@ func testVisitAPI(t *testing.T, e *webtest.Env) {
 		t.Errorf("Location %q", r.Header.Get("Location"))
 	}
 	if r0, r1 := v.Rectifications[0], v.Rectifications[1]; r0.ItemID != 7 || r0.Status != "open" || r0.DueDate != "2020-02-11" ||
-		r1.ItemID != 10 || r1.DueDate != "2020-02-13" || r0.Overdue || !strings.HasSuffix(r0.OpenedAt, "+08:00") {
+		r1.ItemID != 10 || r1.DueDate != "2020-02-13" || r1.Owner != "食堂承包方 李明" || r0.Overdue || !strings.HasSuffix(r0.OpenedAt, "+08:00") {
 		t.Errorf("rectifications %+v", v.Rectifications)
 	}
 	r = e.As(t, webtest.RoleCadre, "GET", fmt.Sprintf("/api/v1/visits/%d", v.ID), webtest.Payload{})
@@ -152,7 +152,7 @@ func testVisitAPI(t *testing.T, e *webtest.Env) {
 
 	// Multipart: the same JSON with photos, two of one item and one of another.
 	in2 := visitInput(e, true)
-	in2.Answers[1].Result, in2.Answers[1].Note = "fail", "测温点未设"
+	in2.Answers[1] = inspect.AnswerInput{ItemID: 8, Result: "fail", Note: "测温点未设", Owner: "陈建国", DueDate: "2020-02-11"}
 	r = e.As(t, webtest.RoleCadre, "POST", "/api/v1/enterprises/"+code+"/visits", visitMultipart(t, in2, [][3]string{
 		{"photo.7", "门卫1.jpg", string(testJPEG)}, {"photo.7", "门卫2.JPEG", string(testJPEG)}, {"photo.8", "测温.png", "\x89PNG\r\n\x1a\n0000"}}))
 	if r.Status != 201 {
@@ -206,6 +206,9 @@ func testVisitRefusals(t *testing.T, e *webtest.Env) {
 		}), 400, "answers[6].item_id"},
 		{"an item left out", edit(func(v *inspect.VisitInput) { v.Answers = v.Answers[1:] }), 400, "answers"},
 		{"a result not in the enum", edit(func(v *inspect.VisitInput) { v.Answers[0].Result = "bad" }), 400, "answers[0].result"},
+		{"a failure without its owner", edit(func(v *inspect.VisitInput) { v.Answers[0].Owner = "" }), 400, "answers[0].owner"},
+		{"a failure without its due date", edit(func(v *inspect.VisitInput) { v.Answers[0].DueDate = "" }), 400, "answers[0].due_date"},
+		{"a failure due before the visit", edit(func(v *inspect.VisitInput) { v.Answers[0].DueDate = "2020-02-09" }), 400, "answers[0].due_date"},
 		{"in the future", edit(func(v *inspect.VisitInput) { v.VisitedAt = "2020-02-10T11:10:00+08:00" }), 400, "visited_at"},
 		{"before the enterprise existed", edit(func(v *inspect.VisitInput) { v.VisitedAt = "2020-02-10T09:00:00+08:00" }), 400, "visited_at"},
 		{"not RFC 3339", edit(func(v *inspect.VisitInput) { v.VisitedAt = "2020/02/10 10:00" }), 400, "visited_at"},

@@ -261,14 +261,19 @@ func (m *module) visitList(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 	return nil
 }
 
-// visitItem is one item of the visit form.
+// visitItem is one item of the visit form. Owner and DueDate are the
+// rectification a failure opens, prefilled with inspect's suggestions.
 type visitItem struct {
-	N      int
-	ID     int64
-	Text   string
-	Result string
-	Note   string
-	Error  string
+	N          int
+	ID         int64
+	Text       string
+	Result     string
+	Note       string
+	Owner      string
+	DueDate    string
+	Error      string
+	OwnerError string
+	DueError   string
 }
 
 type visitFormPage struct {
@@ -292,12 +297,14 @@ type visitFormPage struct {
 // visitForm is the form of a new visit of e with checklist c, the time
 // set to now and the user as the inspector.
 func (m *module) visitForm(ss *web.Session, e registry.Enterprise, lists []inspect.Checklist, c inspect.Checklist) visitFormPage {
-	now := m.svc.Now().In(fugong.Location).Format(datetimeLocal)
+	at := m.svc.Now()
+	now := at.In(fugong.Location).Format(datetimeLocal)
 	p := visitFormPage{Base: ss.Base("督导检查 · "+e.Name, inspectNav), E: e, Lists: lists, C: c,
 		VisitedAt: now, Max: now, Inspectors: cmp.Or(ss.User().DisplayName, ss.User().Username),
 		Results: resultChoices, Errors: map[string]string{}, Key: account.NewToken()}
 	for i, it := range c.Items {
-		p.Items = append(p.Items, visitItem{N: i + 1, ID: it.ID, Text: it.Text})
+		p.Items = append(p.Items, visitItem{N: i + 1, ID: it.ID, Text: it.Text,
+			Owner: inspect.Owner(e), DueDate: inspect.DueDate(at, it.DueDays)})
 	}
 	return p
 }
@@ -320,7 +327,8 @@ func (m *module) visitNew(w http.ResponseWriter, r *http.Request, ss *web.Sessio
 var answerField = regexp.MustCompile(`^answers\[(\d+)\]\.`)
 
 // visitCreate records the posted visit form: a plain multipart form with
-// result.<item>, note.<item> and photo.<item> per item.
+// result.<item>, note.<item>, owner.<item>, due_date.<item> and
+// photo.<item> per item.
 func (m *module) visitCreate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	e, err := m.svc.RecordingAt(r.Context(), ss.Actor(), r.PathValue("uscc"))
 	if err != nil {
@@ -346,7 +354,9 @@ func (m *module) visitCreate(w http.ResponseWriter, r *http.Request, ss *web.Ses
 		it := &p.Items[i]
 		key := strconv.FormatInt(it.ID, 10)
 		it.Result, it.Note = r.FormValue("result."+key), r.FormValue("note."+key)
-		in.Answers = append(in.Answers, inspect.AnswerInput{ItemID: it.ID, Result: it.Result, Note: it.Note})
+		it.Owner, it.DueDate = r.FormValue("owner."+key), r.FormValue("due_date."+key)
+		in.Answers = append(in.Answers, inspect.AnswerInput{ItemID: it.ID, Result: it.Result, Note: it.Note,
+			Owner: it.Owner, DueDate: it.DueDate})
 	}
 	photos, err := itemPhotos(r)
 	if err == nil {
@@ -380,6 +390,10 @@ func (m *module) visitCreate(w http.ResponseWriter, r *http.Request, ss *web.Ses
 		switch {
 		case it != nil && strings.HasSuffix(pr.Field, ".result") && it.Result == "":
 			it.Error = cmp.Or(it.Error, "请选择合格、不合格或不适用")
+		case it != nil && strings.HasSuffix(pr.Field, ".owner"):
+			it.OwnerError = cmp.Or(it.OwnerError, pr.Message)
+		case it != nil && strings.HasSuffix(pr.Field, ".due_date"):
+			it.DueError = cmp.Or(it.DueError, pr.Message)
 		case it != nil:
 			it.Error = cmp.Or(it.Error, pr.Message)
 		case field == "visited_at" || field == "inspectors" || field == "findings":

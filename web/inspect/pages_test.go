@@ -2,6 +2,7 @@ package inspect_test
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -76,8 +77,9 @@ var (
 )
 
 // visitForm is the visit form of 六必查 as a browser posts it: every item
-// answered pass unless results says otherwise, photos as {field, name, content}.
-func visitFormBody(t *testing.T, csrf, at string, results map[string]string, notes map[string]string, photos [][3]string) webtest.Payload {
+// answered pass unless results says otherwise, photos as {field, name, content},
+// each item's rectification as the form suggests it unless rect says otherwise.
+func visitFormBody(t *testing.T, csrf, at string, results map[string]string, notes map[string]string, photos [][3]string, rect ...map[string]string) webtest.Payload {
 	t.Helper()
 	mw := newMultipart(&bytes.Buffer{})
 	mw.field(t, "csrf", csrf)
@@ -94,6 +96,14 @@ func visitFormBody(t *testing.T, csrf, at string, results map[string]string, not
 			mw.field(t, "result."+k, res)
 		}
 		mw.field(t, "note."+k, notes[k])
+		// The form's suggestions, as a browser sends them back.
+		// rect overrides them (owner.<item>, due_date.<item>).
+		owner, due := "瑞安市塘下汽配有限公司", "2020-02-11"
+		for _, m := range rect {
+			owner, due = cmp.Or(m["owner."+k], owner), cmp.Or(m["due_date."+k], due)
+		}
+		mw.field(t, "owner."+k, owner)
+		mw.field(t, "due_date."+k, due)
 	}
 	for _, p := range photos {
 		mw.file(t, p[0], p[1], []byte(p[2]))
@@ -109,7 +119,10 @@ func testVisitForm(t *testing.T, e *webtest.Env) {
 	form := b.Get(t, path+"/new?checklist=2")
 	webtest.Contains(t, "the form", form, `type="radio" name="result.7" value="pass"`, `name="note.7"`,
 		`type="file" name="photo.7" accept="image/*" capture="environment"`, `enctype="multipart/form-data"`,
-		`value="2020-02-10T11:00"`, `value="测试cadre"`, "一查企业员工口罩佩戴到位情况", `class="active" aria-current="page">六必查`)
+		`value="2020-02-10T11:00"`, `value="测试cadre"`, "一查企业员工口罩佩戴到位情况", `class="active" aria-current="page">六必查`,
+		// Each item's rectification, suggested: the firm, the item's days.
+		`整改责任人<input name="owner.7" value="瑞安市塘下汽配有限公司"`, `整改期限<input type="date" name="due_date.7" value="2020-02-11"`,
+		`name="due_date.10" value="2020-02-13"`)
 	if checkedRadio.Match(form.Body) {
 		t.Error("an answer is preselected: every item must be looked at")
 	}
@@ -127,6 +140,15 @@ func testVisitForm(t *testing.T, e *webtest.Env) {
 	if strings.Contains(string(r.Body), `data-field="item-8"`) {
 		t.Error("the answered item 8 is marked wrong")
 	}
+	// A failure whose owner was cleared and whose due date is before the
+	// visit: both refused at once, each next to its field, with the rest.
+	r = b.Do(t, "POST", path, visitFormBody(t, csrf, "2020-02-10T10:50", map[string]string{"8": "fail", "9": ""}, map[string]string{"8": "测温枪没电"}, nil,
+		map[string]string{"owner.8": " ", "due_date.8": "2020-02-09"}), nil)
+	if r.Status != 400 {
+		t.Fatalf("a failure without owner: %d", r.Status)
+	}
+	webtest.Contains(t, "the failure without owner", r, `data-field="owner-8"`, "不合格项须指定整改责任人",
+		`data-field="due-8"`, "整改期限不能早于检查当天（2020-02-10）", `data-field="item-9"`, `value="2020-02-09"`)
 	// A photo that is not one: refused next to its item.
 	r = b.Do(t, "POST", path, visitFormBody(t, csrf, "2020-02-10T10:50", nil, nil, [][3]string{{"photo.7", "门卫.jpg", "plain text"}}), nil)
 	if r.Status != 400 {

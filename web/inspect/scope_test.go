@@ -178,9 +178,11 @@ func visitForm(multi bool) func(*testing.T, *webtest.Env, string) webtest.Payloa
 	return func(t *testing.T, e *webtest.Env, role string) webtest.Payload {
 		v := url.Values{"checklist_id": {"2"}, "visited_at": {e.Clock.Now().In(fugong.Location).Format("2006-01-02T15:04")},
 			"inspectors": {"林晓峰、胡则乐"}}
-		for _, a := range checkAnswers(true) {
+		for _, a := range checkAnswers(true, e.Clock.Now()) {
 			v.Set(fmt.Sprintf("result.%d", a.ItemID), a.Result)
 			v.Set(fmt.Sprintf("note.%d", a.ItemID), a.Note)
+			v.Set(fmt.Sprintf("owner.%d", a.ItemID), a.Owner)
+			v.Set(fmt.Sprintf("due_date.%d", a.ItemID), a.DueDate)
 		}
 		if !multi {
 			return webtest.Form(v)
@@ -194,13 +196,15 @@ func visitForm(multi bool) func(*testing.T, *webtest.Env, string) webtest.Payloa
 	}
 }
 
-// checkAnswers answers 六必查 (checklist 2, items 7–12), the first item failed if fail.
-func checkAnswers(fail bool) []inspect.AnswerInput {
+// checkAnswers answers 六必查 (checklist 2, items 7–12) at at, the first
+// item failed if fail: the firm's to rectify by the next day.
+func checkAnswers(fail bool, at time.Time) []inspect.AnswerInput {
 	var out []inspect.AnswerInput
 	for id := int64(7); id <= 12; id++ {
 		a := inspect.AnswerInput{ItemID: id, Result: inspect.ResultPass}
 		if fail && id == 7 {
 			a.Result, a.Note = inspect.ResultFail, "门卫未戴口罩"
+			a.Owner, a.DueDate = "瑞安市塘下汽配有限公司（陈建国）", inspect.DueDate(at, 1)
 		}
 		out = append(out, a)
 	}
@@ -210,7 +214,7 @@ func checkAnswers(fail bool) []inspect.AnswerInput {
 // visitInput is a 六必查 visit now, on the environment's clock.
 func visitInput(e *webtest.Env, fail bool) inspect.VisitInput {
 	return inspect.VisitInput{ChecklistID: 2, VisitedAt: e.Clock.Now().Format(time.RFC3339Nano),
-		Inspectors: []string{"林晓峰", "胡则乐"}, Answers: checkAnswers(fail)}
+		Inspectors: []string{"林晓峰", "胡则乐"}, Answers: checkAnswers(fail, e.Clock.Now())}
 }
 
 // testJPEG is the start of a JPEG file: enough for the type check.

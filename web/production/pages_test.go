@@ -158,6 +158,13 @@ func testProductionJourney(t *testing.T, e *webtest.Env) {
 	}
 	p = clerk.Get(t, r.Header.Get("Location"))
 	webtest.Contains(t, "after reporting", p, "2020-02-10 的生产情况已保存", "可以填报复工", "第 1 版", "<td class=\"num\">12</td>")
+	// The approver and the one who reported are shown by name, not login.
+	webtest.Contains(t, "the approver's name", p, e.Users[webtest.RoleTown].DisplayName+" ", "<td>"+e.Users[webtest.RoleClerk].DisplayName+"</td>")
+	for _, login := range []string{e.Users[webtest.RoleTown].Username, e.Users[webtest.RoleClerk].Username} {
+		if strings.Contains(string(p.Body), ">"+login+" ") || strings.Contains(string(p.Body), ">"+login+"<") {
+			t.Errorf("the enterprise's 复工复产 shows the username %s", login)
+		}
+	}
 
 	s := town.Get(t, "/production")
 	webtest.Contains(t, "the town's 复工复产", s, "截至 2020-02-10，塘下镇 2 家在册工业企业中已复工 1 家（复工率 50.0%）", "规下工业企业 1 家已全部复工。", "规模以上工业企业 1 家均未复工。")
