@@ -129,3 +129,25 @@ func (f *Figures) Normalize() []fugong.Problem {
 	}
 	return ps
 }
+
+// NormalizeTyped is Normalize for a form some of whose fields could not be
+// read (unread, by field): the rules that involve them are left out, so
+// that every other problem of the form shows at once, each beside its
+// field, rather than after the unreadable ones are fixed.
+func (f *Figures) NormalizeTyped(unread map[string]string) []fugong.Problem {
+	g := *f
+	// An unread count stands at the top of its range: it bounds nothing
+	// and nothing bounds it.
+	for i, c := range g.Counts() {
+		if _, ok := unread[CountFields[i]]; ok {
+			*c = maxCount
+		}
+	}
+	var out []fugong.Problem
+	for _, p := range g.Normalize() {
+		if _, ok := unread[p.Field]; !ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -151,3 +151,23 @@ func TestClosedEnterprisesDoNotReport(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A form with an unreadable field still shows every other rule it breaks,
+// and none about the unreadable one or measured against it.
+func TestNormalizeTyped(t *testing.T) {
+	f := Figures{StaffTotal: 0, StaffInCity: 10, HubeiStaff: 3, HubeiContactedToday: 4, Fever: -1}
+	unread := map[string]string{"staff_total": "职工总数应为整数"}
+	got := map[string]string{}
+	for _, p := range f.NormalizeTyped(unread) {
+		got[p.Field] = p.Message
+	}
+	want := map[string]string{"hubei_contacted_today": "当日联系湖北籍人数不能超过湖北籍人数（3）", "fever": "发热人数不能为负数"}
+	if len(got) != len(want) {
+		t.Fatalf("problems %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %q", k, got[k], v)
+		}
+	}
+}

@@ -318,6 +318,13 @@ func (m *module) reportSubmit(w http.ResponseWriter, r *http.Request, ss *web.Se
 	key := r.PostFormValue("key")
 	status := http.StatusBadRequest
 	var formError string
+	if len(bad) > 0 {
+		// Every problem at once: the rules between the fields that could
+		// be read too, not after the unreadable ones are fixed.
+		for _, pr := range f.NormalizeTyped(bad) {
+			bad[pr.Field] = pr.Message
+		}
+	}
 	if len(bad) == 0 {
 		res, err := m.svc.Submit(ctx, ss.Actor(), d.E.USCC, d.Date, f, key)
 		if err == nil {

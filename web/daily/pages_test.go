@@ -138,6 +138,18 @@ func testReportForm(t *testing.T, e *webtest.Env) {
 	r = b.PostForm(t, path, f)
 	webtest.Contains(t, "too many contacted", r, `data-field="hubei_contacted_today">当日联系湖北籍人数不能超过湖北籍人数（2）`)
 
+	// Every problem at once: an unreadable figure does not hide a rule
+	// between two others, and no rule is measured against it.
+	f = reportForm(csrf, key)
+	f.Set("staff_total", "很多")
+	f.Set("hubei_contacted_today", "3")
+	r = b.PostForm(t, path, f)
+	webtest.Contains(t, "errors at once", r, `data-field="staff_total">职工总数应为整数`,
+		`data-field="hubei_contacted_today">当日联系湖北籍人数不能超过湖北籍人数（2）`)
+	if n := strings.Count(string(r.Body), `<span class="error"`); n != 2 {
+		t.Errorf("%d errors shown, want the 2", n)
+	}
+
 	// Submitted twice with one key: one version.
 	f = reportForm(csrf, key)
 	for i := range 2 {
