@@ -186,9 +186,9 @@ func dailyScenario(t *testing.T, ctx context.Context, base string, fx fixtures, 
 
 	// More Hubei staff contacted than there are: refused next to the field.
 	form := []struct{ field, value string }{
-		{"staff_total", "120"}, {"staff_in_city", "100"}, {"on_duty", "8"},
+		{"staff_total", "120"}, {"staff_in_city", "100"}, {"on_duty", "130"},
 		{"returned_today", "5"}, {"persuaded_today", "2"}, {"tickets_refunded_today", "1"},
-		{"hubei_staff", "3"}, {"hubei_contacted_today", "4"}, {"quarantined", "2"}, {"fever", "0"},
+		{"hubei_staff", "3"}, {"hubei_contacted_today", "4"}, {"quarantined", "2"}, {"fever", "两个"},
 	}
 	for _, f := range form {
 		clerk.typeInto(`input[name="`+f.field+`"]`, f.value)
@@ -202,8 +202,16 @@ func dailyScenario(t *testing.T, ctx context.Context, base string, fx fixtures, 
 	if msg := clerk.text(`span.error[data-field="hubei_contacted_today"]`); msg != "当日联系湖北籍人数不能超过湖北籍人数（3）" {
 		t.Errorf("error next to 当日联系湖北籍人数: %q", msg)
 	}
-	if errs := clerk.texts("span.error"); len(errs) != 1 {
-		t.Errorf("errors shown %q, want only the one", errs)
+	// Every problem at once, each beside its field: a figure that is no
+	// number does not hide the rules between the others.
+	if msg := clerk.text(`span.error[data-field="fever"]`); msg != "发热人数应为整数" {
+		t.Errorf("error next to 发热人数: %q", msg)
+	}
+	if msg := clerk.text(`span.error[data-field="on_duty"]`); msg != "值守人数不能超过职工总数（120）" {
+		t.Errorf("error next to 值守人数: %q", msg)
+	}
+	if errs := clerk.texts("span.error"); len(errs) != 3 {
+		t.Errorf("errors shown %q, want the three at once", errs)
 	}
 	if cls := eval[string](clerk, "label class", `document.querySelector('span.error[data-field="hubei_contacted_today"]').closest("label").className`); cls != "invalid" {
 		t.Errorf("the field's label has class %q, want invalid", cls)
@@ -224,6 +232,8 @@ func dailyScenario(t *testing.T, ctx context.Context, base string, fx fixtures, 
 
 	// Corrected, the report goes in as version 1.
 	clerk.typeInto(`input[name="hubei_contacted_today"]`, "3")
+	clerk.typeInto(`input[name="fever"]`, "0")
+	clerk.typeInto(`input[name="on_duty"]`, "8")
 	resp = clerk.load("resubmit", chromedp.Click(chromedp.CSS(`form.report button[type="submit"]`)))
 	clerk.expectStatus("submit the corrected report", resp, http.StatusOK)
 	if p := clerk.path(); p != formPath+"?saved=1" {
