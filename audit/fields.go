@@ -165,4 +165,7 @@ var FieldLabels = map[string]string{
 	"reason": "原因", "outcome": "结果", "promised_at": "承诺补报时间", "owner": "责任人", "due_date": "整改期限",
 	"problem": "问题", "result": "结果", "title": "标题", "category": "类别", "assignee": "承办人", "quantity": "数量",
 	"item": "物资", "unit": "单位", "cadre": "驻企干部", "value": "值",
+	"id_number": "身份证号", "phone": "手机号", "celsius": "体温（℃）", "reference": "关联记录", "room": "房间",
+	"admitted_on": "入住日期", "release_on": "解除日期", "days": "隔离天数", "direction": "方向", "number": "登记号",
+	"origin": "出发地", "destination": "目的地", "plate": "车牌号", "health_code": "健康码",
 }

@@ -232,7 +232,7 @@ func peopleBrowserScenario(t *testing.T, ctx context.Context, base, clerkOf stri
 	admin.login(peopleAdmin, peopleAdminPW)
 	admin.expectStatus("the audit log", admin.navigate("/audit?entity=person&actor="+peopleGroup), http.StatusOK)
 	cells := admin.texts("main table tbody tr td")
-	if len(cells) < 5 || cells[1] != peopleGroup || cells[2] != "查看完整身份信息" {
+	if len(cells) < 5 || cells[1] != "张燕" || cells[2] != "查看完整身份信息" {
 		t.Fatalf("the audit log shows %q", cells)
 	}
 	if !strings.Contains(cells[4], pii.MaskID(zhang)) || !strings.Contains(cells[4], "流调：核实武汉返瑞人员身份") || !strings.Contains(cells[4], "139****2345") {
