@@ -410,10 +410,7 @@ func (db Checkpoints) AddRegistration(ctx context.Context, g checkpoint.Registra
 		if len(s.IDNumber) == 0 || s.IDIndex == "" || s.IDMasked == "" {
 			return errors.New("store: a registration needs its sealed ID number and its index")
 		}
-		var phone any
-		if len(s.Phone) > 0 {
-			phone = s.Phone
-		}
+		phone := phoneValue(s)
 		at := g.At.UTC().Truncate(time.Microsecond)
 		for attempt := 0; ; attempt++ {
 			if attempt == checkpoint.NumberAttempts {
@@ -805,10 +802,7 @@ func (db Checkpoints) Reseal(ctx context.Context, a fugong.Actor, table string, 
 		var key pii.KeyID
 		for _, r := range rows {
 			sd := r.Sealed
-			var phone any
-			if len(sd.Phone) > 0 {
-				phone = sd.Phone
-			}
+			phone := phoneValue(sd)
 			res, err := tx.ExecContext(ctx, `UPDATE checkpoint_registrations SET key_id = $3, id_cipher = $4, id_index = $5, id_masked = $6,
 				phone_cipher = $7, phone_masked = $8 WHERE id = $1 AND key_id = $2`,
 				r.ID, int64(r.Old), int64(sd.KeyID), sd.IDNumber, string(sd.IDIndex), sd.IDMasked, phone, sd.PhoneMasked)
@@ -832,21 +826,7 @@ func (db Checkpoints) Reseal(ctx context.Context, a fugong.Actor, table string, 
 
 // RegistrationKeyIDs counts the registrations sealed under each key.
 func (db Checkpoints) RegistrationKeyIDs(ctx context.Context) (map[pii.KeyID]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT key_id, count(*) FROM checkpoint_registrations GROUP BY key_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[pii.KeyID]int{}
-	for rows.Next() {
-		var k int64
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, err
-		}
-		out[pii.KeyID(k)] = n
-	}
-	return out, rows.Err()
+	return keyIDCounts(ctx, db.r, "checkpoint_registrations")
 }
 
 // TravellerPurge is what a purge of travellers erased (or would erase):

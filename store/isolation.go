@@ -604,21 +604,7 @@ func (db *DB) AuditResidentView(ctx context.Context, a fugong.Actor, r checkpoin
 
 // ResidentKeyIDs counts the residents sealed under each key.
 func (db *DB) ResidentKeyIDs(ctx context.Context) (map[pii.KeyID]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT key_id, count(*) FROM isolation_residents GROUP BY key_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[pii.KeyID]int{}
-	for rows.Next() {
-		var k int64
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, err
-		}
-		out[pii.KeyID(k)] = n
-	}
-	return out, rows.Err()
+	return keyIDCounts(ctx, db.r, "isolation_residents")
 }
 
 // ResidentsNotUnder lists up to limit residents after an id sealed under

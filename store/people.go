@@ -740,9 +740,10 @@ func (db *DB) CloseAlert(ctx context.Context, a fugong.Actor, id int64, note str
 	return out, err
 }
 
-// KeyIDs counts the people sealed under each key.
-func (db *DB) KeyIDs(ctx context.Context) (map[pii.KeyID]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT key_id, count(*) FROM people GROUP BY key_id`)
+// keyIDCounts counts the rows of a table of sealed personal data
+// (people, travellers, residents) under each key.
+func keyIDCounts(ctx context.Context, q querier, table string) (map[pii.KeyID]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT key_id, count(*) FROM `+table+` GROUP BY key_id`)
 	if err != nil {
 		return nil, err
 	}
@@ -757,6 +758,11 @@ func (db *DB) KeyIDs(ctx context.Context) (map[pii.KeyID]int, error) {
 		out[pii.KeyID(k)] = n
 	}
 	return out, rows.Err()
+}
+
+// KeyIDs counts the people sealed under each key.
+func (db *DB) KeyIDs(ctx context.Context) (map[pii.KeyID]int, error) {
+	return keyIDCounts(ctx, db.r, "people")
 }
 
 // NotUnder lists up to limit rows after an id sealed under another key than current.
