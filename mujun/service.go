@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -185,6 +186,29 @@ func ClassChanges(firms [][]Firm, evs []*Evaluation) []ClassChange {
 		}
 	}
 	return out
+}
+
+// EvaluateYear grades a year's two groups at once (they share nothing)
+// and returns the run they make, not yet numbered or stored, with the
+// evaluations above and below, in that order.
+func EvaluateYear(year int, set YearSettings, above, below []Firm) (Run, []*Evaluation, error) {
+	groups := []Group{Above, Below}
+	firms := [][]Firm{above, below}
+	evs := make([]*Evaluation, len(groups))
+	errs := make([]error, len(groups))
+	var wg sync.WaitGroup
+	for i, g := range groups {
+		wg.Go(func() { evs[i], errs[i] = Evaluate(year, g, *set.For(g), firms[i]) })
+	}
+	wg.Wait()
+	r := Run{Year: year, Settings: set, Firms: map[Group]int{}, Graded: map[Group]int{}, EmissionAverage: map[Group]Points{}}
+	for i, g := range groups {
+		if errs[i] != nil {
+			return Run{}, nil, errs[i]
+		}
+		r.Firms[g], r.Graded[g], r.EmissionAverage[g] = len(evs[i].Results), evs[i].Graded, evs[i].EmissionAverage
+	}
+	return r, evs, nil
 }
 
 // YearCount is a year with figures and the firms that have them.
@@ -498,20 +522,11 @@ func (s *Service) Evaluate(ctx context.Context, a fugong.Actor, year int, note s
 	if len(above)+len(below) == 0 {
 		return Run{}, fugong.Errorf(fugong.EInvalid, "year", "%d 年度没有企业的亩均数据，请先填报或导入", year)
 	}
-	r := Run{Year: year, Note: note, Settings: set, Firms: map[Group]int{}, Graded: map[Group]int{}, EmissionAverage: map[Group]Points{}}
-	var evs []*Evaluation
-	for _, g := range []Group{Above, Below} {
-		firms := above
-		if g == Below {
-			firms = below
-		}
-		ev, err := Evaluate(year, g, *set.For(g), firms)
-		if err != nil {
-			return Run{}, err
-		}
-		r.Firms[g], r.Graded[g], r.EmissionAverage[g] = len(ev.Results), ev.Graded, ev.EmissionAverage
-		evs = append(evs, ev)
+	r, evs, err := EvaluateYear(year, set, above, below)
+	if err != nil {
+		return Run{}, err
 	}
+	r.Note = note
 	years, err := s.Store.DataYears(ctx)
 	if err != nil {
 		return Run{}, err

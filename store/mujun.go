@@ -1,16 +1,18 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -56,6 +58,7 @@ func annualID(uscc string, year int) string { return uscc + "/" + strconv.Itoa(y
 func (db *DB) SaveAnnualData(ctx context.Context, a fugong.Actor, rows []mujun.AnnualData) (created int, err error) {
 	err = db.write(ctx, func(tx *Tx) error {
 		created = 0
+		perYear := map[int]int{}
 		for i := range rows {
 			d := &rows[i]
 			if err := tx.lockRow(ctx, lockNoKeyUpdate, "enterprises", "uscc", d.USCC); err != nil {
@@ -91,14 +94,30 @@ func (db *DB) SaveAnnualData(ctx context.Context, a fugong.Actor, rows []mujun.A
 				action, b = "update", before
 			} else {
 				created++
+				perYear[d.Year]++
 			}
 			if err := tx.audit(a, action, "mujun_annual_data", annualID(d.USCC, d.Year), b, d); err != nil {
 				return err
 			}
 		}
-		return nil
+		return countDataYears(perYear, func(q string, args ...any) error {
+			_, err := tx.ExecContext(ctx, q, args...)
+			return err
+		})
 	})
 	return created, err
+}
+
+// countDataYears adds new firms to each year's count, the years in order
+// so that two writers of several years wait for each other, never deadlock.
+func countDataYears(perYear map[int]int, exec func(q string, args ...any) error) error {
+	for _, y := range slices.Sorted(maps.Keys(perYear)) {
+		if err := exec(`INSERT INTO mujun_data_years (year, firms) VALUES ($1, $2)
+			ON CONFLICT (year) DO UPDATE SET firms = mujun_data_years.firms + excluded.firms`, y, perYear[y]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AnnualData returns one firm's figures of a year.
@@ -136,7 +155,7 @@ func (db *DB) AnnualDataOf(ctx context.Context, uscc string) ([]mujun.AnnualData
 
 // DataYears lists the years with figures, latest first.
 func (db *DB) DataYears(ctx context.Context) ([]mujun.YearCount, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT year, count(*) FROM mujun_annual_data GROUP BY year ORDER BY year DESC`)
+	rows, err := db.r.QueryContext(ctx, `SELECT year, firms FROM mujun_data_years WHERE firms > 0 ORDER BY year DESC`)
 	if err != nil {
 		return nil, err
 	}
@@ -178,20 +197,16 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 		return nil, nil, err
 	}
 	var n int
-	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM mujun_annual_data WHERE year = $1`, year).Scan(&n); err != nil {
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(firms), 0) FROM mujun_data_years WHERE year = $1`, year).Scan(&n); err != nil {
 		return nil, nil, err
 	}
 	parts := 1
 	if n >= mergeFrom {
 		parts = firmParts
 	}
-	// bounds[k] is the first key of range k ("" for the first range).
-	bounds := make([]string, parts+1)
-	for k := 1; k < parts; k++ {
-		if err := db.r.QueryRowContext(ctx, `SELECT uscc FROM mujun_annual_data WHERE year = $1 ORDER BY uscc LIMIT 1 OFFSET $2`,
-			year, n*k/parts).Scan(&bounds[k]); err != nil {
-			return nil, nil, err
-		}
+	bounds, err := db.firmBounds(ctx, year, n, parts)
+	if err != nil {
+		return nil, nil, err
 	}
 	type part struct {
 		firms []mujun.Firm
@@ -241,45 +256,86 @@ func (db *DB) Firms(ctx context.Context, year int) (above, below []mujun.Firm, e
 	return above, below, nil
 }
 
+// firmBounds splits a year's n firms into parts key ranges: bounds[k] is
+// the first key of range k ("" for the first range and past the last).
+// Any bounds give the same firms; even ones balance the scans. A run of
+// the year or the year before has them at hand in its chunks' first keys
+// (a few thousand rows); without one the year's figures are counted off.
+func (db *DB) firmBounds(ctx context.Context, year, n, parts int) ([]string, error) {
+	bounds := make([]string, parts+1)
+	if parts == 1 {
+		return bounds, nil
+	}
+	var run int64
+	err := db.r.QueryRowContext(ctx, `SELECT id FROM mujun_runs WHERE year IN ($1, $2) ORDER BY year DESC, version DESC LIMIT 1`,
+		year, year-1).Scan(&run)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	var firsts []string
+	if run != 0 {
+		if firsts, err = queryStrings(ctx, db.r, `SELECT first_uscc FROM mujun_result_chunks WHERE run_id = $1 ORDER BY seq`, run); err != nil {
+			return nil, err
+		}
+	}
+	for k := 1; k < parts; k++ {
+		if len(firsts) >= parts {
+			bounds[k] = firsts[len(firsts)*k/parts]
+			continue
+		}
+		if err := db.r.QueryRowContext(ctx, `SELECT uscc FROM mujun_annual_data WHERE year = $1 ORDER BY uscc LIMIT 1 OFFSET $2`,
+			year, n*k/parts).Scan(&bounds[k]); err != nil {
+			return nil, err
+		}
+	}
+	return bounds, nil
+}
+
 // joinedFirms reads a year's firms joining each row to its enterprise.
 func (db *DB) joinedFirms(ctx context.Context, year, hint int) ([]mujun.Firm, []bool, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT d.fig, `+enterpriseKey("e")+`
-		FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc
-		WHERE d.year = $1 AND e.status = 'active' ORDER BY d.uscc`, year)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
 	firms := make([]mujun.Firm, 0, hint)
 	above := make([]bool, 0, hint)
 	var block []float64
-	var fig, ent sql.RawBytes
 	towns := interned{}
-	for rows.Next() {
-		if err := rows.Scan(&fig, &ent); err != nil {
-			return nil, nil, err
-		}
-		var f mujun.Firm
-		uscc, err := unpackFigures(fig, &f.Data, &block)
+	err := scanRaw(ctx, db.r, `SELECT d.fig, `+enterpriseKey("e")+`
+		FROM mujun_annual_data d JOIN enterprises e ON e.uscc = d.uscc
+		WHERE d.year = $1 AND e.status = 'active' ORDER BY d.uscc`, []any{year}, func(row []driver.Value) error {
+		f, err := unpackFirm(row[0], year, &block)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		f.Data.USCC, f.Data.Year = string(uscc), year
+		ent, err := rawString(row[1])
+		if err != nil {
+			return err
+		}
 		_, town, up, class, err := splitEnterpriseKey(ent)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		f.Town, f.Current = towns.of(town), class
+		f.Town, f.Current = towns.ofString(town), class
 		firms = append(firms, f)
 		above = append(above, up)
+		return nil
+	})
+	return firms, above, err
+}
+
+// unpackFirm is a firm with its figures from their packed column.
+func unpackFirm(fig driver.Value, year int, block *[]float64) (mujun.Firm, error) {
+	var f mujun.Firm
+	b, err := rawBytes(fig)
+	if err != nil {
+		return f, err
 	}
-	return firms, above, rows.Err()
+	uscc, err := unpackFigures(b, &f.Data, block)
+	f.Data.USCC, f.Data.Year = string(uscc), year
+	return f, err
 }
 
 // classOf is a stored class ("" for none).
-func classOf(b []byte) mujun.Class {
-	if len(b) == 1 {
-		return classNames[b[0]]
+func classOf(s string) mujun.Class {
+	if len(s) == 1 {
+		return classNames[s[0]]
 	}
 	return ""
 }
@@ -298,29 +354,13 @@ func (db *DB) mergedFirms(ctx context.Context, year int, from, to string, hint i
 	w := &where{}
 	w.add("year = ?", year)
 	keyRange(w, "uscc", from, to)
-	firms, err := func() ([]mujun.Firm, error) {
-		rows, err := db.r.QueryContext(ctx, `SELECT fig FROM mujun_annual_data`+w.String()+` ORDER BY uscc`, w.args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		firms := make([]mujun.Firm, 0, hint)
-		var block []float64
-		var fig sql.RawBytes
-		for rows.Next() {
-			if err := rows.Scan(&fig); err != nil {
-				return nil, err
-			}
-			var f mujun.Firm
-			uscc, err := unpackFigures(fig, &f.Data, &block)
-			if err != nil {
-				return nil, err
-			}
-			f.Data.USCC, f.Data.Year = string(uscc), year
-			firms = append(firms, f)
-		}
-		return firms, rows.Err()
-	}()
+	firms := make([]mujun.Firm, 0, hint)
+	var block []float64
+	err := scanRaw(ctx, db.r, `SELECT fig FROM mujun_annual_data`+w.String()+` ORDER BY uscc`, w.args, func(row []driver.Value) error {
+		f, err := unpackFirm(row[0], year, &block)
+		firms = append(firms, f)
+		return err
+	})
 	<-done
 	if err != nil {
 		return nil, nil, err
@@ -384,29 +424,25 @@ func (db *DB) enterpriseKeys(ctx context.Context, from, to string, hint int) (en
 	keyRange(w, "uscc", from, to)
 	e := enterpriseKeys{buf: make([]byte, 0, hint*18), ends: make([]int, 0, hint), towns: make([]string, 0, hint),
 		above: make([]bool, 0, hint), classes: make([]mujun.Class, 0, hint)}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+enterpriseKey("enterprises")+` FROM enterprises`+
-		w.String()+` ORDER BY uscc`, w.args...)
-	if err != nil {
-		return e, err
-	}
-	defer rows.Close()
-	var ent sql.RawBytes
 	towns := interned{}
-	for rows.Next() {
-		if err := rows.Scan(&ent); err != nil {
-			return e, err
-		}
-		uscc, town, above, class, err := splitEnterpriseKey(ent)
-		if err != nil {
-			return e, err
-		}
-		e.buf = append(e.buf, uscc...)
-		e.ends = append(e.ends, len(e.buf))
-		e.towns = append(e.towns, towns.of(town))
-		e.above = append(e.above, above)
-		e.classes = append(e.classes, class)
-	}
-	return e, rows.Err()
+	err := scanRaw(ctx, db.r, `SELECT `+enterpriseKey("enterprises")+` FROM enterprises`+w.String()+` ORDER BY uscc`, w.args,
+		func(row []driver.Value) error {
+			ent, err := rawString(row[0])
+			if err != nil {
+				return err
+			}
+			uscc, town, above, class, err := splitEnterpriseKey(ent)
+			if err != nil {
+				return err
+			}
+			e.buf = append(e.buf, uscc...)
+			e.ends = append(e.ends, len(e.buf))
+			e.towns = append(e.towns, towns.ofString(town))
+			e.above = append(e.above, above)
+			e.classes = append(e.classes, class)
+			return nil
+		})
+	return e, err
 }
 
 // enterpriseKey is what evaluation needs of an enterprise (alias t) as one
@@ -415,18 +451,18 @@ func enterpriseKey(t string) string {
 	return t + `.uscc || ' ' || ` + t + `.town_code || ' ' || ` + t + `.size_class || ' ' || coalesce(` + t + `.mujun_class, '')`
 }
 
-// splitEnterpriseKey reads an enterpriseKey.
-func splitEnterpriseKey(b []byte) (uscc, town []byte, above bool, class mujun.Class, err error) {
-	var fs [4][]byte
+// splitEnterpriseKey reads an enterpriseKey; the parts share its memory.
+func splitEnterpriseKey(k string) (uscc, town string, above bool, class mujun.Class, err error) {
+	var fs [4]string
 	for i := range 3 {
-		sp := bytes.IndexByte(b, ' ')
+		sp := strings.IndexByte(k, ' ')
 		if sp < 0 {
-			return nil, nil, false, "", errors.New("store: an enterprise's key is cut short")
+			return "", "", false, "", errors.New("store: an enterprise's key is cut short")
 		}
-		fs[i], b = b[:sp], b[sp+1:]
+		fs[i], k = k[:sp], k[sp+1:]
 	}
-	fs[3] = b
-	return fs[0], fs[1], string(fs[2]) == "above", classOf(fs[3]), nil
+	fs[3] = k
+	return fs[0], fs[1], fs[2] == "above", classOf(fs[3]), nil
 }
 
 // lastClasses sets each firm's class in the run last (none when 0): the
@@ -815,7 +851,14 @@ func (db *DB) LoadAnnualData(ctx context.Context, rows []mujun.AnnualData) error
 	now := db.now()
 	row := make([]any, len(annualBulkCols))
 	var fig []byte
+	perYear := map[int]int{}
+	for i := range rows {
+		perYear[rows[i].Year]++
+	}
 	return db.bulk(ctx, func(w bulkWriter) error {
+		if err := countDataYears(perYear, w.exec); err != nil {
+			return err
+		}
 		return w.rows("mujun_annual_data", annualBulkCols, len(rows), func(i int) []any {
 			d := &rows[i]
 			row[0], row[1] = d.Year, d.USCC

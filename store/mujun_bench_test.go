@@ -201,20 +201,16 @@ func benchmarkEvaluate(b *testing.B, engine string, n int) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		if _, err := db.DataYears(ctx); err != nil {
+			b.Fatal(err)
+		}
 		t1, c1 := time.Now(), cpuTime()
-		run := mujun.Run{Year: 2019, Settings: set, Firms: map[mujun.Group]int{}, Graded: map[mujun.Group]int{}, EmissionAverage: map[mujun.Group]mujun.Points{}}
-		var evs []*mujun.Evaluation
-		groups := [][]mujun.Firm{above, below}
-		for i, g := range []mujun.Group{mujun.Above, mujun.Below} {
-			ev, err := mujun.Evaluate(2019, g, *set.For(g), groups[i])
-			if err != nil {
-				b.Fatal(err)
-			}
-			run.Firms[g], run.Graded[g], run.EmissionAverage[g] = len(ev.Results), ev.Graded, ev.EmissionAverage
-			evs = append(evs, ev)
+		run, evs, err := mujun.EvaluateYear(2019, set, above, below)
+		if err != nil {
+			b.Fatal(err)
 		}
 		run.SetClasses = true
-		changes := mujun.ClassChanges(groups, evs)
+		changes := mujun.ClassChanges([][]mujun.Firm{above, below}, evs)
 		t2, c2 := time.Now(), cpuTime()
 		if _, err := db.SaveRun(ctx, a, run, evs, changes); err != nil {
 			b.Fatal(err)

@@ -42,9 +42,14 @@ func listName(g mujun.Group, town string, c mujun.Class) string {
 // resultRef is a result of a run: evaluation g's result i.
 type resultRef struct{ g, i int32 }
 
-// packedRun is a run's results laid out for storing.
+// packedRun is a run's results laid out for storing. The chunks are
+// packed while the first ones are written (a buffer for all of them, so
+// that packing never waits for a writer that gave up), the lists beside.
 type packedRun struct {
-	chunks []packedChunk
+	nChunks int
+	chunks  chan packedChunk
+	// listed is closed once lists and counts are made.
+	listed chan struct{}
 	lists  []packedList
 	// counts are the results per group, town and class: the lengths of
 	// the lists with a town and a class.
@@ -98,8 +103,9 @@ func uscOrder(evs []*mujun.Evaluation) []resultRef {
 	return out
 }
 
-// packRun lays out a run's results: the chunks and the lists.
-func packRun(evs []*mujun.Evaluation) packedRun {
+// packRun starts laying out a run's results: the chunks and the lists,
+// at once.
+func packRun(evs []*mujun.Evaluation) *packedRun {
 	order := uscOrder(evs)
 	index := make([][]uint32, len(evs))
 	for g, ev := range evs {
@@ -108,21 +114,20 @@ func packRun(evs []*mujun.Evaluation) packedRun {
 	for k, r := range order {
 		index[r.g][r.i] = uint32(k)
 	}
-	var p packedRun
-	// The chunks and the lists are made at once.
-	done := make(chan struct{})
+	n := (len(order) + resultChunk - 1) / resultChunk
+	p := &packedRun{nChunks: n, chunks: make(chan packedChunk, n), listed: make(chan struct{})}
+	go packChunks(evs, order, p.chunks)
 	go func() {
-		defer close(done)
-		p.chunks = packChunks(evs, order)
+		defer close(p.listed)
+		p.lists, p.counts = packLists(evs, index)
 	}()
-	p.lists, p.counts = packLists(evs, index)
-	<-done
 	return p
 }
 
-// packChunks encodes the results in USCC order, resultChunk a chunk.
-func packChunks(evs []*mujun.Evaluation, order []resultRef) []packedChunk {
-	var chunks []packedChunk
+// packChunks encodes the results in USCC order, resultChunk a chunk, and
+// sends each chunk as it is made.
+func packChunks(evs []*mujun.Evaluation, order []resultRef, out chan<- packedChunk) {
+	defer close(out)
 	keys := make([]byte, 0, len(order)*32)
 	detail := make([]byte, 0, len(order)*100)
 	var scratch []byte
@@ -141,9 +146,8 @@ func packChunks(evs []*mujun.Evaluation, order []resultRef) []packedChunk {
 			detail = append(detail, scratch...)
 		}
 		first := evs[order[start].g].Results[order[start].i].USCC
-		chunks = append(chunks, packedChunk{first: first, keys: keys[k0:len(keys):len(keys)], detail: detail[d0:len(detail):len(detail)]})
+		out <- packedChunk{first: first, keys: keys[k0:len(keys):len(keys)], detail: detail[d0:len(detail):len(detail)]}
 	}
-	return chunks
 }
 
 // packLists makes the lists: per group, the results in list order, each
@@ -265,6 +269,17 @@ func (m interned) of(b []byte) string {
 	return s
 }
 
+// ofString is of for a string that may point into a larger one: the
+// shared copy holds only the town.
+func (m interned) ofString(s string) string {
+	if t, ok := m[s]; ok {
+		return t
+	}
+	t := strings.Clone(s)
+	m[t] = t
+	return t
+}
+
 // convertResults packs the results of the runs stored a row each (before
 // migration 0030), a run a transaction, and empties mujun_results.
 func (db *DB) convertResults(ctx context.Context) error {
@@ -315,14 +330,16 @@ func (db *DB) convertResults(ctx context.Context) error {
 	return nil
 }
 
-// write appends a run's packed results.
+// write appends a run's packed results, each chunk as soon as it is
+// packed, then the lists.
 func (p *packedRun) write(w bulkWriter, run int64) error {
-	if err := w.rows("mujun_result_chunks", []string{"run_id", "seq", "first_uscc", "head", "detail"}, len(p.chunks), func(i int) []any {
-		c := &p.chunks[i]
+	if err := w.rows("mujun_result_chunks", []string{"run_id", "seq", "first_uscc", "head", "detail"}, p.nChunks, func(i int) []any {
+		c := <-p.chunks
 		return []any{run, i, c.first, c.keys, c.detail}
 	}); err != nil {
 		return err
 	}
+	<-p.listed
 	return w.rows("mujun_result_lists", []string{"run_id", "list", "part", "ids"}, len(p.lists), func(i int) []any {
 		l := &p.lists[i]
 		return []any{run, l.name, l.part, l.ids}

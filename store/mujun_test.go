@@ -254,3 +254,26 @@ func TestMujunImportAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+// The years' counts are kept by every write of figures, the bulk load
+// too: an update counts nothing, a rolled-back save nothing.
+func TestMujunDataYearsCounted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		above, below := mujunCity(t, db, 2)
+		if err := db.LoadAnnualData(ctx, []mujun.AnnualData{figures(above[0], 2018, 1), figures(above[1], 2019, 1), figures(below[0], 2019, 1)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SaveAnnualData(ctx, statistician, []mujun.AnnualData{figures(above[1], 2019, 2), figures(above[0], 2020, 1)}); err != nil {
+			t.Fatal(err)
+		}
+		// The second row names no enterprise: the first is not kept either.
+		if _, err := db.SaveAnnualData(ctx, statistician, []mujun.AnnualData{figures(below[1], 2020, 1), figures(uscc(t, "MJ9999999"), 2020, 1)}); fugong.ErrorCode(err) != fugong.ENotFound {
+			t.Fatalf("unknown firm: %v", err)
+		}
+		want := []mujun.YearCount{{Year: 2020, Firms: 1}, {Year: 2019, Firms: 2}, {Year: 2018, Firms: 1}}
+		if years, err := db.DataYears(ctx); err != nil || !slices.Equal(years, want) {
+			t.Errorf("years %v %v, want %v", years, err, want)
+		}
+	})
+}
