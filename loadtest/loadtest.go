@@ -279,7 +279,8 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	}
 	res.Phases = append(res.Phases, submit)
 	commits1 := db.CommitStats()
-	res.Commits = store.CommitStats{Batches: commits1.Batches - commits0.Batches, Submissions: commits1.Submissions - commits0.Submissions}
+	res.Commits = store.CommitStats{Batches: commits1.Batches - commits0.Batches, Submissions: commits1.Submissions - commits0.Submissions,
+		OneByOne: commits1.OneByOne - commits0.OneByOne}
 	res.Created = submit.Statuses[http.StatusCreated]
 	if ctx.Err() != nil {
 		return res, ctx.Err()

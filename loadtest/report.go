@@ -49,8 +49,8 @@ func (r *Result) Print(w io.Writer) {
 		fmt.Fprintf(w, "submissions reach %.1f %% of the no-op ceiling (%s/s)\n", 100*sub.Rate()/noop.Rate(), thousands(int(noop.Rate())))
 	}
 	if c := r.Commits; c.Submissions > 0 {
-		fmt.Fprintf(w, "group commit: %d transactions for %d submissions, %.3f log flushes (fsyncs) per report, %.1f reports per flush\n",
-			c.Batches, c.Submissions, float64(c.Batches)/float64(c.Submissions), float64(c.Submissions)/float64(max(1, c.Batches)))
+		fmt.Fprintf(w, "group commit: %d transactions for %d submissions, %.3f log flushes (fsyncs) per report, %.1f reports per flush; %d batches went one submission at a time\n",
+			c.Batches, c.Submissions, float64(c.Batches)/float64(c.Submissions), float64(c.Submissions)/float64(max(1, c.Batches)), c.OneByOne)
 	}
 	fmt.Fprintf(w, "today's completeness counts %d received; %d submissions answered 201 Created\n\n", r.Received, r.Created)
 	r.printDashboard(w)

@@ -34,7 +34,7 @@ type groupCommitter struct {
 // SQLite and synchronous_commit on PostgreSQL, a committed batch is one
 // flush of the log, so batches/submissions is the fsyncs per report.
 type commitStats struct {
-	batches, submissions, waiting atomic.Int64
+	batches, submissions, waiting, oneByOne atomic.Int64
 }
 
 // CommitStats is what the group committers have done since the DB opened.
@@ -42,12 +42,15 @@ type CommitStats struct {
 	Batches     int64 // transactions committed
 	Submissions int64 // submissions they carried (stored, replayed or refused)
 	Waiting     int64 // submissions queued or being committed now
+	// OneByOne counts the batches that could not be stored together and
+	// went one submission at a time (submitEach).
+	OneByOne int64
 }
 
 // CommitStats returns the group committers' counts.
 func (db *DB) CommitStats() CommitStats {
 	return CommitStats{Batches: db.stats.batches.Load(), Submissions: db.stats.submissions.Load(),
-		Waiting: db.stats.waiting.Load()}
+		Waiting: db.stats.waiting.Load(), OneByOne: db.stats.oneByOne.Load()}
 }
 
 // committersPostgres is how many group committers a PostgreSQL instance
@@ -155,64 +158,37 @@ func (c *groupCommitter) drain() {
 	}
 }
 
-// commit runs a batch in one transaction, each submission in a savepoint.
+// commit runs a batch in one transaction: together (submitAll), or where
+// that cannot be, one submission per savepoint (submitEach).
 func (c *groupCommitter) commit(batch []*pending) {
 	// One order for every batch (town, then enterprise) keeps two instances'
 	// batches from taking the same counter rows in opposite orders.
 	slices.SortStableFunc(batch, func(x, y *pending) int {
 		return cmp.Or(strings.Compare(x.s.Town, y.s.Town), strings.Compare(x.s.USCC, y.s.USCC))
 	})
-	err := c.db.write(context.Background(), func(tx *Tx) error {
-		towns := make([]string, len(batch))
-		for i, p := range batch {
-			towns[i] = p.s.Town
-		}
-		if err := tx.lockTowns(context.Background(), towns); err != nil {
+	towns := make([]string, len(batch))
+	for i, p := range batch {
+		towns[i] = p.s.Town
+	}
+	ctx := context.Background()
+	err := c.db.write(ctx, func(tx *Tx) error {
+		if err := tx.lockTowns(ctx, towns); err != nil {
 			return err
 		}
-		for _, p := range batch {
-			if err := p.ctx.Err(); err != nil {
-				p.err = err
-				continue
-			}
-			if _, err := tx.Exec(qSavepoint); err != nil {
-				return err
-			}
-			ctx := context.WithoutCancel(p.ctx)
-			// This submission's counter changes and audit rows start here.
-			mark, auditMark := len(tx.counts), len(tx.audits)
-			p.res, p.err = tx.submit(ctx, p.a, p.s)
-			for try := 0; try < 3 && p.err != nil && (isUnique(p.err) || isDeadlock(p.err)); try++ {
-				// Another instance stored the same report or key meanwhile,
-				// or crossed our locks: after its commit this one becomes a
-				// correction (or a replay, or the key's conflict).
-				if _, err := tx.Exec(qRollbackTo); err != nil {
-					return err
-				}
-				tx.counts, tx.audits = tx.counts[:mark], tx.audits[:auditMark]
-				p.res, p.err = tx.submit(ctx, p.a, p.s)
-			}
-			if p.err != nil {
-				if _, err := tx.Exec(qRollbackTo); err != nil {
-					if _, ok := Unavailable(p.err); ok {
-						// The engine gave the whole transaction up (SQLite
-						// does on a full disk): the batch fails as this
-						// submission did, not as a lost savepoint.
-						return p.err
-					}
-					return err
-				}
-				tx.counts, tx.audits = tx.counts[:mark], tx.audits[:auditMark]
-			}
-			if _, err := tx.Exec(qRelease); err != nil {
-				return err
-			}
-		}
-		// write adds the batch's audit rows, a few statements for all,
-		// and its counter changes, summed: one upsert per day and town
-		// instead of one per submission.
-		return nil
+		return tx.submitAll(ctx, batch)
 	})
+	if _, gone := Unavailable(err); err != nil && !gone {
+		c.stats.oneByOne.Add(1)
+		for _, p := range batch {
+			p.res, p.err = daily.Result{}, nil
+		}
+		err = c.db.write(ctx, func(tx *Tx) error {
+			if err := tx.lockTowns(ctx, towns); err != nil {
+				return err
+			}
+			return tx.submitEach(batch)
+		})
+	}
 	if err == nil {
 		c.stats.batches.Add(1)
 		c.stats.submissions.Add(int64(len(batch)))

@@ -100,3 +100,138 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// queuedBatch sends subs through the committer as one batch, in order,
+// behind a held writer, and returns each one's result and error.
+func queuedBatch(t *testing.T, db *store.DB, a fugong.Actor, town string, subs []daily.Submission) ([]daily.Result, []error) {
+	t.Helper()
+	ctx := context.Background()
+	release, err := db.HoldWriter(ctx, town)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first goes into a batch that waits for the writer; the rest
+	// queue behind it, one after another, and make the next batch.
+	waiting := db.CommitStats().Waiting
+	res, errs := make([]daily.Result, len(subs)+1), make([]error, len(subs)+1)
+	var wg sync.WaitGroup
+	first := subs[0]
+	first.Date, first.Key = "2020-01-01", ""
+	for i, s := range append([]daily.Submission{first}, subs...) {
+		wg.Go(func() { res[i], errs[i] = db.Submit(ctx, a, s) })
+		if i == 0 {
+			waitFor(t, func() bool { return db.CommitStats().Waiting == waiting+1 && db.Queued() == 0 })
+		} else {
+			waitFor(t, func() bool { return db.Queued() == i })
+		}
+	}
+	release()
+	wg.Wait()
+	if errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	return res[1:], errs[1:]
+}
+
+// A batch is stored together, a submission refused for its own sake (a
+// signed day) left out and the others kept, in one transaction.
+func TestGroupCommitTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e, err := db.CreateEnterprise(ctx, fugong.System, ent(t, "GT0000001", "塘下镇", "合批企业"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		town := fugong.Actor{UserID: 3, Username: "tangxia", Role: fugong.RoleTown, Town: e.Town}
+		db.Now = func() time.Time { return time.Date(2020, 3, 1, 9, 0, 0, 0, fugong.Location) }
+		if _, err := db.Submit(ctx, town, submission(e, "2020-02-05", daily.Figures{StaffTotal: 3}, "")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SignOff(ctx, town, e.Town, "2020-02-05"); err != nil {
+			t.Fatal(err)
+		}
+		before := db.CommitStats()
+		res, errs := queuedBatch(t, db, town, e.Town, []daily.Submission{
+			submission(e, "2020-02-06", daily.Figures{StaffTotal: 6}, "k6"),
+			submission(e, "2020-02-05", daily.Figures{StaffTotal: 5}, ""),
+			submission(e, "2020-02-07", daily.Figures{StaffTotal: 7}, ""),
+		})
+		if errs[0] != nil || !res[0].Created || res[0].Report.StaffTotal != 6 || errs[2] != nil || !res[2].Created {
+			t.Fatalf("the stored ones: %+v %v, %+v %v", res[0], errs[0], res[2], errs[2])
+		}
+		if fugong.ErrorCode(errs[1]) != fugong.EConflict {
+			t.Fatalf("a signed day's correction: %v", errs[1])
+		}
+		after := db.CommitStats()
+		if after.Batches-before.Batches != 2 || after.OneByOne != before.OneByOne {
+			t.Errorf("%d commits, %d one by one; want 2 and none", after.Batches-before.Batches, after.OneByOne-before.OneByOne)
+		}
+		if r, err := db.Report(ctx, e.USCC, "2020-02-05"); err != nil || r.StaffTotal != 3 || r.Version != 1 {
+			t.Errorf("the signed day: %+v %v", r, err)
+		}
+		// The key was stored with its report: sent again, it is a replay.
+		again, err := db.Submit(ctx, town, submission(e, "2020-02-06", daily.Figures{StaffTotal: 6}, "k6"))
+		if err != nil || again.Report.Version != 1 || !again.Created {
+			t.Errorf("the key's replay: %+v %v", again, err)
+		}
+	})
+}
+
+// What a batch cannot store together (a day twice, a key used before,
+// another body under a used key) goes one submission at a time, with the
+// same results as if each had come alone.
+func TestGroupCommitOneByOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e, err := db.CreateEnterprise(ctx, fugong.System, ent(t, "GQ0000001", "塘下镇", "逐份企业"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		clerk := fugong.Actor{UserID: 4, Username: "clerk", Role: fugong.RoleEnterprise, Enterprise: e.USCC}
+		db.Now = func() time.Time { return time.Date(2020, 3, 1, 9, 0, 0, 0, fugong.Location) }
+		old, err := db.Submit(ctx, clerk, submission(e, "2020-02-01", daily.Figures{StaffTotal: 1}, "k-old"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := db.CommitStats()
+		res, errs := queuedBatch(t, db, clerk, e.Town, []daily.Submission{
+			submission(e, "2020-02-02", daily.Figures{StaffTotal: 2}, "k1"),
+			submission(e, "2020-02-02", daily.Figures{StaffTotal: 22}, "k2"),
+			submission(e, "2020-02-01", daily.Figures{StaffTotal: 1}, "k-old"),
+			submission(e, "2020-02-01", daily.Figures{StaffTotal: 9}, "k-old"),
+			submission(e, "2020-02-03", daily.Figures{StaffTotal: 3}, ""),
+		})
+		for i, want := range []struct {
+			version int
+			created bool
+			code    string
+		}{{1, true, ""}, {2, false, ""}, {old.Report.Version, true, ""}, {0, false, fugong.EConflict}, {1, true, ""}} {
+			bad := errs[i] != nil || res[i].Report.Version != want.version || res[i].Created != want.created
+			if want.code != "" {
+				bad = fugong.ErrorCode(errs[i]) != want.code
+			}
+			if bad {
+				t.Errorf("submission %d: %+v %v, want version %d created %v code %q", i, res[i], errs[i], want.version, want.created, want.code)
+			}
+		}
+		if res[2].Report.StaffTotal != 1 || res[2].Report.Date != "2020-02-01" {
+			t.Errorf("the replay answered %+v", res[2].Report)
+		}
+		after := db.CommitStats()
+		if after.OneByOne-before.OneByOne != 1 {
+			t.Errorf("%d batches one by one, want 1", after.OneByOne-before.OneByOne)
+		}
+		if vs, err := db.Versions(ctx, e.USCC, "2020-02-02"); err != nil || len(vs) != 2 {
+			t.Errorf("2020-02-02 has %d versions, %v", len(vs), err)
+		}
+		comp, err := db.Completeness(ctx, fugong.System, "2020-02-02")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range comp {
+			if c.Town.Code == e.Town && (c.Received != 1 || c.Totals.StaffTotal != 22) {
+				t.Errorf("counted %+v", c.Counts)
+			}
+		}
+	})
+}

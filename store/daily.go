@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fugong"
 	"fugong/daily"
@@ -85,23 +86,9 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 	if err != nil && !created {
 		return daily.Result{}, err
 	}
-	prev := &old
-	if created {
-		prev = nil
-	}
-	// A signed day takes late reports; what was in at the sign-off is frozen.
-	after, err := daily.CheckSigned(signed, prev)
+	r, err := nextVersion(tx.now, a, s, old, created, signed)
 	if err != nil {
 		return daily.Result{}, err
-	}
-	r := daily.Report{USCC: s.USCC, Date: s.Date, Figures: s.Figures, Version: old.Version + 1,
-		SubmittedAt: tx.now, SubmittedBy: a.Username, FirstAt: old.FirstAt, AfterSignOff: after}
-	if created {
-		r.FirstAt = tx.now
-	}
-	r.OnTime = old.OnTime
-	if created {
-		r.OnTime = s.OnTime(r.FirstAt)
 	}
 	args := append([]any{r.USCC, r.Date, r.Version}, figureArgs(r.Figures)...)
 	if _, err := tx.ExecContext(ctx, qInsertVersion, append(args, r.SubmittedAt, r.SubmittedBy)...); err != nil {
@@ -110,20 +97,47 @@ func (tx *Tx) submit(ctx context.Context, a fugong.Actor, s daily.Submission) (d
 	if _, err := tx.ExecContext(ctx, qUpsertReport, append(args, r.FirstAt, r.SubmittedAt, r.SubmittedBy, r.OnTime, s.Town, r.AfterSignOff)...); err != nil {
 		return daily.Result{}, err
 	}
-	tx.count(s.Town, s.Date, created, r, old)
 	if s.Key != "" {
 		if _, err := tx.ExecContext(ctx, qInsertKey, a.UserID, s.Key, s.Hash, r.USCC, r.Date, r.Version, created, tx.now); err != nil {
 			return daily.Result{}, err
 		}
 	}
+	if err := tx.auditReport(a, s.Town, r, old, created); err != nil {
+		return daily.Result{}, err
+	}
+	return daily.Result{Report: r, Created: created}, nil
+}
+
+// nextVersion is the version a submission makes of the day's report, old
+// (created: there was none), on the day's sign-off: a signed day takes
+// late reports, what was in at the sign-off is frozen.
+func nextVersion(now time.Time, a fugong.Actor, s daily.Submission, old daily.Report, created bool, signed daily.SignOff) (daily.Report, error) {
+	prev := &old
+	if created {
+		prev = nil
+	}
+	after, err := daily.CheckSigned(signed, prev)
+	if err != nil {
+		return daily.Report{}, err
+	}
+	r := daily.Report{USCC: s.USCC, Date: s.Date, Figures: s.Figures, Version: old.Version + 1,
+		SubmittedAt: now, SubmittedBy: a.Username, FirstAt: old.FirstAt, AfterSignOff: after, OnTime: old.OnTime}
+	if created {
+		r.FirstAt = now
+		r.OnTime = s.OnTime(r.FirstAt)
+	}
+	return r, nil
+}
+
+// auditReport keeps the audit row of a stored version r of old, with the
+// transaction's others, and the version's change to the town's counters.
+func (tx *Tx) auditReport(a fugong.Actor, town string, r, old daily.Report, created bool) error {
+	tx.count(town, r.Date, created, r, old)
 	action, before := "create", any(nil)
 	if !created {
 		action, before = "update", old.Figures
 	}
-	if err := tx.auditLater(a, action, "daily_report", r.USCC+"/"+r.Date, before, r.Figures); err != nil {
-		return daily.Result{}, err
-	}
-	return daily.Result{Report: r, Created: created}, nil
+	return tx.auditLater(a, action, "daily_report", r.USCC+"/"+r.Date, before, r.Figures)
 }
 
 // count adds a report to its town's counters for the day: a new report once,
@@ -257,10 +271,16 @@ const (
 )
 
 var (
-	qInsertVersion = `INSERT INTO daily_report_versions (uscc, date, version, ` + figureCols + `, submitted_at, submitted_by)
-		VALUES (` + placeholders(1, 15) + `, $16, $17)`
-	qUpsertReport = `INSERT INTO daily_reports (uscc, date, version, ` + figureCols + `, first_at, submitted_at, submitted_by, on_time, town_code, after_signoff)
-		VALUES (` + placeholders(1, 15) + `, $16, $17, $18, $19, $20, $21)
+	qInsertVersion = `INSERT INTO daily_report_versions (` + versionCols + `) VALUES (` + placeholders(1, 17) + `)`
+	qUpsertReport  = `INSERT INTO daily_reports (` + upsertReportCols + `) VALUES (` + placeholders(1, 21) + `)` + onReportConflict
+	qInsertKey     = `INSERT INTO idempotency_keys (` + keyCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+)
+
+const (
+	versionCols      = `uscc, date, version, ` + figureCols + `, submitted_at, submitted_by`
+	upsertReportCols = `uscc, date, version, ` + figureCols + `, first_at, submitted_at, submitted_by, on_time, town_code, after_signoff`
+	keyCols          = `user_id, key, hash, uscc, date, version, created, at`
+	onReportConflict = `
 		ON CONFLICT (uscc, date) DO UPDATE SET version = excluded.version, staff_total = excluded.staff_total,
 			staff_in_city = excluded.staff_in_city, returned_today = excluded.returned_today,
 			persuaded_today = excluded.persuaded_today, tickets_refunded_today = excluded.tickets_refunded_today,
@@ -268,8 +288,9 @@ var (
 			quarantined = excluded.quarantined, fever = excluded.fever, on_duty = excluded.on_duty,
 			commitment_signed = excluded.commitment_signed, note = excluded.note,
 			submitted_at = excluded.submitted_at, submitted_by = excluded.submitted_by`
-	qInsertKey = `INSERT INTO idempotency_keys (user_id, key, hash, uscc, date, version, created, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+)
+
+var (
 	qAddCounts = `INSERT INTO daily_counts (date, town_code, received, on_time, staff_total, staff_in_city,
 		returned_today, persuaded_today, tickets_refunded_today, hubei_staff, hubei_contacted_today, quarantined, fever,
 		on_duty, commitment_signed) VALUES (` + placeholders(1, 15) + `)

@@ -36,6 +36,9 @@ type dialect struct {
 	// (see DB.prepareSubmit): SQLite's driver parses a statement at every
 	// execution, where pgx keeps its own per-connection cache.
 	prepare bool
+	// plainMarks: statements of many rows mark their values ? rather than
+	// $n (see manyRows).
+	plainMarks bool
 
 	// bulkSession are the session settings of a bulk load and how they are
 	// undone (see DB.bulk).
@@ -63,6 +66,7 @@ var sqliteDialect = dialect{
 	retry:       func(error) bool { return false }, // one writer: nothing crosses it
 	tableExists: `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1`,
 	prepare:     true,
+	plainMarks:  true,
 	// A bigger page cache keeps the indexes' hot pages in memory.
 	bulkSession: []sessionSetting{
 		{set: `PRAGMA cache_size = -262144`, reset: `PRAGMA cache_size = -2000`},

@@ -116,6 +116,9 @@ func (db *DB) openSQLite(path string) error {
 	// a power cut, not only a killed process (NORMAL syncs at checkpoints
 	// alone). The group committer makes that one fsync per batch.
 	w.Add("_pragma", "synchronous(FULL)")
+	// A statement of many rows inside a batch keeps a journal of its own,
+	// to undo just itself; in memory, not in a temporary file.
+	w.Add("_pragma", "temp_store(MEMORY)")
 	if db.w, err = sql.Open("sqlite", base+w.Encode()); err != nil {
 		return err
 	}
@@ -248,6 +251,14 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
+// QueryContext runs a query, through its prepared form if the DB has one.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := tx.db.preparedStmt(query); s != nil {
+		return tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, query, args...)
+}
+
 // QueryRow is QueryRowContext without a context.
 func (tx *Tx) QueryRow(query string, args ...any) *sql.Row {
 	return tx.QueryRowContext(context.Background(), query, args...)
@@ -271,8 +282,10 @@ func (db *DB) prepareSubmit(ctx context.Context) {
 	m := map[string]*sql.Stmt{}
 	qs := []string{qKeyLookup, qSignedLookup, qLatestReport, qInsertVersion, qUpsertReport, qInsertKey,
 		qAddCounts, qAudit, qSavepoint, qRelease, qRollbackTo}
-	for _, q := range qAuditRowsOf {
-		qs = append(qs, q)
+	for _, many := range []manyRows{qAuditMany, qVersionsMany, qReportsMany, qKeysMany, qKeysFound, qLatestMany} {
+		for _, q := range many.texts(db.dialect()) {
+			qs = append(qs, q)
+		}
 	}
 	for _, q := range qs {
 		if s, err := db.w.PrepareContext(ctx, q); err == nil {
@@ -363,55 +376,23 @@ func (tx *Tx) auditLater(a fugong.Actor, action, entity, id string, before, afte
 	return nil
 }
 
-// auditChunks are the row counts of the multi-row audit statements: a
-// batch is written greedily in these, so a handful of statement texts
-// (prepared once) serve every batch size.
-var auditChunks = []int{64, 16, 4, 1}
-
-// qAuditRows is the audit insert of n rows.
-func qAuditRows(n int) string {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES `)
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(" + placeholders(1+7*i, 7) + ")")
-	}
-	return b.String()
-}
-
-var qAuditRowsOf = func() map[int]string {
-	m := map[int]string{}
-	for _, n := range auditChunks {
-		m[n] = qAuditRows(n)
-	}
-	return m
-}()
+var qAuditMany = newManyRows(columns(7), func(values string) string {
+	return `INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES ` + values
+})
 
 // writeAudits writes the transaction's pending audit rows; write calls it
 // before committing.
 func (tx *Tx) writeAudits(ctx context.Context) error {
 	rows := tx.audits
 	tx.audits = nil
-	for len(rows) > 0 {
-		n := 1
-		for _, c := range auditChunks {
-			if c <= len(rows) {
-				n = c
-				break
-			}
-		}
-		args := make([]any, 0, 7*n)
-		for _, r := range rows[:n] {
+	return qAuditMany.each(tx.db.dialect(), len(rows), func(q string, from, to int) error {
+		args := make([]any, 0, 7*(to-from))
+		for _, r := range rows[from:to] {
 			args = append(args, tx.now, r.actor, r.action, r.entity, r.id, r.before, r.after)
 		}
-		if _, err := tx.ExecContext(ctx, qAuditRowsOf[n], args...); err != nil {
-			return err
-		}
-		rows = rows[n:]
-	}
-	return nil
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	})
 }
 
 func jsonOrNull(v any) (any, error) {
