@@ -56,6 +56,10 @@ type Config struct {
 	Enterprises int // generated enterprises
 	Days        int // days of report history before today
 	Concurrency int // concurrent HTTP clients
+	// Instances is how many servers share the database (PostgreSQL only),
+	// each with its own connections and committers, as separate serve
+	// processes would; the clients' submissions alternate between them.
+	Instances int
 	// Duration bounds each load phase in time, Requests (if > 0) in count.
 	Duration time.Duration
 	Requests int
@@ -90,6 +94,9 @@ func (c *Config) defaults() {
 	if c.Concurrency == 0 {
 		c.Concurrency = 64
 	}
+	if c.Instances == 0 {
+		c.Instances = 1
+	}
 	if c.Duration == 0 {
 		c.Duration = 10 * time.Second
 	}
@@ -112,6 +119,7 @@ type Result struct {
 	Engine            string
 	Enterprises, Days int
 	Concurrency       int
+	Instances         int
 	Reports           int // generated history
 	GenEnterprises    time.Duration
 	GenReports        time.Duration
@@ -189,8 +197,8 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	if cfg.Handler == nil {
 		return nil, errors.New("loadtest: no server handler")
 	}
-	if cfg.Enterprises < 1 || cfg.Days < 0 || cfg.Concurrency < 1 {
-		return nil, errors.New("loadtest: --enterprises and --concurrency must be positive, --days not negative")
+	if cfg.Enterprises < 1 || cfg.Days < 0 || cfg.Concurrency < 1 || cfg.Instances < 1 {
+		return nil, errors.New("loadtest: --enterprises, --concurrency and --instances must be positive, --days not negative")
 	}
 	dsn, cleanup, err := prepare(ctx, cfg)
 	if err != nil {
@@ -205,7 +213,10 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	res = &Result{Engine: db.Engine, Enterprises: cfg.Enterprises, Days: cfg.Days, Concurrency: cfg.Concurrency}
+	if cfg.Instances > 1 && db.Engine != store.Postgres {
+		return nil, errors.New("loadtest: --instances above 1 needs PostgreSQL: SQLite has one writer")
+	}
+	res = &Result{Engine: db.Engine, Enterprises: cfg.Enterprises, Days: cfg.Days, Concurrency: cfg.Concurrency, Instances: cfg.Instances}
 	now := time.Now()
 	today := daily.Today(now)
 	if cfg.Reuse {
@@ -221,24 +232,37 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	debug.FreeOSMemory()
 	resetPeak()
 
-	// The server stack, with the ceiling's no-op in front of it.
+	// The server stacks, each with the ceiling's no-op in front of it;
+	// the first on db, the others on connections of their own.
 	logger := slog.New(slog.NewJSONHandler(cfg.ServerLog, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h, err := cfg.Handler(db, logger)
-	if err != nil {
-		return nil, err
+	dbs, bases := []*store.DB{db}, []string{}
+	for i := range cfg.Instances {
+		idb := db
+		if i > 0 {
+			if idb, err = store.Open(ctx, dsn); err != nil {
+				return nil, err
+			}
+			defer idb.Close()
+			dbs = append(dbs, idb)
+		}
+		h, err := cfg.Handler(idb, logger)
+		if err != nil {
+			return nil, err
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /bench/noop", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+		mux.Handle("/", h)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		go srv.Serve(ln)
+		defer srv.Close()
+		bases = append(bases, "http://"+ln.Addr().String())
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /bench/noop", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	mux.Handle("/", h)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	go srv.Serve(ln)
-	defer srv.Close()
-	c := &client{base: "http://" + ln.Addr().String(), http: &http.Client{Timeout: time.Minute, Transport: &http.Transport{
+	c := &client{base: bases[0], http: &http.Client{Timeout: time.Minute, Transport: &http.Transport{
 		MaxIdleConns: cfg.Concurrency * 2, MaxIdleConnsPerHost: cfg.Concurrency * 2, IdleConnTimeout: time.Minute,
 		DisableCompression: true, DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext},
 		// A redirect is an answer here, not something to follow.
@@ -246,6 +270,21 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	defer c.http.CloseIdleConnections()
 	if err := c.login(ctx, db); err != nil {
 		return nil, err
+	}
+	// One session, valid on every instance (sessions are in the database).
+	clients := []*client{c}
+	for _, b := range bases[1:] {
+		other := *c
+		other.base = b
+		clients = append(clients, &other)
+	}
+	commitStats := func() store.CommitStats {
+		var sum store.CommitStats
+		for _, d := range dbs {
+			s := d.CommitStats()
+			sum.Batches, sum.Submissions, sum.OneByOne = sum.Batches+s.Batches, sum.Submissions+s.Submissions, sum.OneByOne+s.OneByOne
+		}
+		return sum
 	}
 
 	// Two ceilings: the bare HTTP round trip on this machine, and the web
@@ -259,7 +298,7 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	res.Phases = append(res.Phases, drive(ctx, "unrouted via stack", cfg.Concurrency, ceiling, cfg.Requests,
 		func(int) (int, string, error) { return c.do(ctx, "GET", "/bench/unrouted", nil, nil) }, is(http.StatusSeeOther)))
 
-	sub := newSubmitter(ctx, c, cfg, today)
+	sub := newSubmitter(ctx, clients, cfg, today)
 	if cfg.CPUProfile != "" {
 		f, err := os.Create(cfg.CPUProfile)
 		if err != nil {
@@ -271,14 +310,14 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 		}
 		defer f.Close()
 	}
-	commits0 := db.CommitStats()
+	commits0 := commitStats()
 	submit := drive(ctx, "submit (PUT report)", cfg.Concurrency, cfg.Duration, cfg.Requests, sub.do,
 		func(s int) bool { return s == http.StatusCreated || s == http.StatusOK })
 	if cfg.CPUProfile != "" {
 		pprof.StopCPUProfile()
 	}
 	res.Phases = append(res.Phases, submit)
-	commits1 := db.CommitStats()
+	commits1 := commitStats()
 	res.Commits = store.CommitStats{Batches: commits1.Batches - commits0.Batches, Submissions: commits1.Submissions - commits0.Submissions,
 		OneByOne: commits1.OneByOne - commits0.OneByOne}
 	res.Created = submit.Statuses[http.StatusCreated]
@@ -652,16 +691,17 @@ func drive(ctx context.Context, name string, conc int, dur time.Duration, limit 
 // earlier request, and requests past the number of enterprises wrap around
 // as corrections.
 type submitter struct {
-	ctx       context.Context
-	c         *client
+	ctx context.Context
+	// cs are the instances' clients, taken in turn.
+	cs        []*client
 	today     string
 	n, stride int
 	every     int // every-th request is a correction; 0: none
 	runID     string
 }
 
-func newSubmitter(ctx context.Context, c *client, cfg Config, today string) *submitter {
-	s := &submitter{ctx: ctx, c: c, today: today, n: cfg.Enterprises}
+func newSubmitter(ctx context.Context, cs []*client, cfg Config, today string) *submitter {
+	s := &submitter{ctx: ctx, cs: cs, today: today, n: cfg.Enterprises}
 	if cfg.Corrections > 0 {
 		s.every = max(2, int(1/cfg.Corrections+0.5))
 	}
@@ -696,6 +736,6 @@ func (s *submitter) do(i int) (int, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
-	return s.c.do(s.ctx, "PUT", "/api/v1/enterprises/"+USCC(e)+"/reports/"+s.today, body, nil,
+	return s.cs[i%len(s.cs)].do(s.ctx, "PUT", "/api/v1/enterprises/"+USCC(e)+"/reports/"+s.today, body, nil,
 		"Idempotency-Key", "bench-"+s.runID+"-"+fmt.Sprint(i))
 }

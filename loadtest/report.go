@@ -21,8 +21,8 @@ func (r *Result) Phase(prefix string) (Phase, bool) {
 
 // Print writes the results as tables and a closing summary line.
 func (r *Result) Print(w io.Writer) {
-	fmt.Fprintf(w, "\nfugong bench — %s, %s enterprises × %d days of history (%s reports), %d clients\n",
-		r.Engine, thousands(r.Enterprises), r.Days, thousands(r.Reports), r.Concurrency)
+	fmt.Fprintf(w, "\nfugong bench — %s, %s enterprises × %d days of history (%s reports), %d clients, %d instance(s)\n",
+		r.Engine, thousands(r.Enterprises), r.Days, thousands(r.Reports), r.Concurrency, max(1, r.Instances))
 	if r.GenEnterprises > 0 {
 		fmt.Fprintf(w, "generated: enterprises in %v (%s/s), reports in %v (%s/s)\n",
 			r.GenEnterprises.Round(time.Millisecond), thousands(int(float64(r.Enterprises)/r.GenEnterprises.Seconds())),

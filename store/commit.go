@@ -215,13 +215,21 @@ func (tx *Tx) lockTowns(ctx context.Context, towns []string) error {
 		return nil
 	}
 	towns = slices.Compact(slices.Sorted(slices.Values(towns)))
-	for _, t := range towns {
-		if err := tx.lockRow(ctx, lockShare, "towns", "code", t); err != nil {
-			return err
+	return qLockTownsMany.each(tx.db.dialect(), len(towns), func(q string, from, to int) error {
+		args := make([]any, 0, to-from)
+		for _, t := range towns[from:to] {
+			args = append(args, t)
 		}
-	}
-	return nil
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	})
 }
+
+// qLockTownsMany takes towns' rows for share, in code order (the rows are
+// locked as the sort returns them).
+var qLockTownsMany = newManyRows([]string{"TEXT"}, func(values string) string {
+	return `SELECT t.code FROM towns t JOIN (VALUES ` + values + `) v ON t.code = v.column1 ORDER BY t.code FOR SHARE OF t`
+})
 
 const (
 	qSavepoint  = `SAVEPOINT submission`

@@ -291,9 +291,14 @@ const (
 )
 
 var (
-	qAddCounts = `INSERT INTO daily_counts (date, town_code, received, on_time, staff_total, staff_in_city,
-		returned_today, persuaded_today, tickets_refunded_today, hubei_staff, hubei_contacted_today, quarantined, fever,
-		on_duty, commitment_signed) VALUES (` + placeholders(1, 15) + `)
+	qAddCounts = `INSERT INTO daily_counts (date, town_code, ` + countCols + `) VALUES (` + placeholders(1, 15) + `)` + onCountConflict
+	// qAddCountsMany adds to the counters of many days and towns at once.
+	qAddCountsMany = newManyRows(columns(15), func(values string) string {
+		return `INSERT INTO daily_counts (date, town_code, ` + countCols + `) VALUES ` + values + onCountConflict
+	})
+)
+
+const onCountConflict = `
 		ON CONFLICT (date, town_code) DO UPDATE SET received = daily_counts.received + excluded.received,
 			on_time = daily_counts.on_time + excluded.on_time,
 			staff_total = daily_counts.staff_total + excluded.staff_total,
@@ -307,7 +312,6 @@ var (
 			fever = daily_counts.fever + excluded.fever,
 			on_duty = daily_counts.on_duty + excluded.on_duty,
 			commitment_signed = daily_counts.commitment_signed + excluded.commitment_signed`
-)
 
 // countChange is one submission's change to a day and town's counters.
 type countChange struct {
@@ -336,14 +340,15 @@ func (tx *Tx) writeCounts(ctx context.Context) error {
 	slices.SortFunc(keys, func(a, b dayTown) int {
 		return cmp.Or(strings.Compare(a.date, b.date), strings.Compare(a.town, b.town))
 	})
-	for _, k := range keys {
-		args := []any{k.date, k.town}
-		for _, v := range sums[k] {
-			args = append(args, v)
+	return qAddCountsMany.each(tx.db.dialect(), len(keys), func(q string, from, to int) error {
+		args := make([]any, 0, 15*(to-from))
+		for _, k := range keys[from:to] {
+			args = append(args, k.date, k.town)
+			for _, v := range sums[k] {
+				args = append(args, v)
+			}
 		}
-		if _, err := tx.ExecContext(ctx, qAddCounts, args...); err != nil {
-			return err
-		}
-	}
-	return nil
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	})
 }

@@ -282,7 +282,7 @@ func (db *DB) prepareSubmit(ctx context.Context) {
 	m := map[string]*sql.Stmt{}
 	qs := []string{qKeyLookup, qSignedLookup, qLatestReport, qInsertVersion, qUpsertReport, qInsertKey,
 		qAddCounts, qAudit, qSavepoint, qRelease, qRollbackTo}
-	for _, many := range []manyRows{qAuditMany, qVersionsMany, qReportsMany, qKeysMany, qKeysFound, qLatestMany} {
+	for _, many := range []manyRows{qAuditMany, qVersionsMany, qReportsMany, qKeysMany, qKeysFound, qLatestMany, qSignedMany, qAddCountsMany} {
 		for _, q := range many.texts(db.dialect()) {
 			qs = append(qs, q)
 		}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 
@@ -35,6 +34,11 @@ var (
 	qKeysFound = newManyRows([]string{"BIGINT", "TEXT"}, func(values string) string {
 		return `SELECT count(*) FROM (VALUES ` + values + `) v
 			JOIN idempotency_keys k ON k.user_id = v.column1 AND k.key = v.column2`
+	})
+	// qSignedMany reads the sign-offs of (town, date) pairs.
+	qSignedMany = newManyRows([]string{"TEXT", "TEXT"}, func(values string) string {
+		return `SELECT s.town_code, s.date, s.signed, s.signed_at FROM (VALUES ` + values + `) v
+			JOIN town_signoffs s ON s.town_code = v.column1 AND s.date = v.column2`
 	})
 	// qLatestMany reads the latest reports of (uscc, date) pairs.
 	qLatestMany = newManyRows([]string{"TEXT", "TEXT"}, func(values string) string {
@@ -110,18 +114,15 @@ func (tx *Tx) submitAll(ctx context.Context, batch []*pending) error {
 	if err != nil {
 		return err
 	}
-	signoffs := map[dayTown]daily.SignOff{}
+	signoffs, err := tx.signOffs(ctx, live)
+	if err != nil {
+		return err
+	}
 	stored := make([]*pending, 0, len(live))
 	for _, p := range live {
-		dt := dayTown{p.s.Date, p.s.Town}
-		signed, ok := signoffs[dt]
+		signed, ok := signoffs[dayTown{p.s.Date, p.s.Town}]
 		if !ok {
 			signed = daily.SignOff{Date: p.s.Date}
-			err := tx.QueryRowContext(ctx, qSignedLookup, p.s.Town, p.s.Date).Scan(&signed.Signed, &signed.SignedAt)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			signoffs[dt] = signed
 		}
 		old, had := latest[reportKey{p.s.USCC, p.s.Date}]
 		r, err := nextVersion(tx.now, p.a, p.s, old, !had, signed)
@@ -136,6 +137,42 @@ func (tx *Tx) submitAll(ctx context.Context, batch []*pending) error {
 		stored = append(stored, p)
 	}
 	return tx.writeAll(ctx, stored)
+}
+
+// signOffs reads the sign-offs of the submissions' days and towns, where
+// there are some.
+func (tx *Tx) signOffs(ctx context.Context, ps []*pending) (map[dayTown]daily.SignOff, error) {
+	var keys []dayTown
+	seen := map[dayTown]bool{}
+	for _, p := range ps {
+		if k := (dayTown{p.s.Date, p.s.Town}); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	out := map[dayTown]daily.SignOff{}
+	err := qSignedMany.each(tx.db.dialect(), len(keys), func(q string, from, to int) error {
+		args := make([]any, 0, 2*(to-from))
+		for _, k := range keys[from:to] {
+			args = append(args, k.town, k.date)
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k dayTown
+			var o daily.SignOff
+			if err := rows.Scan(&k.town, &k.date, &o.Signed, &o.SignedAt); err != nil {
+				return err
+			}
+			o.Date = k.date
+			out[k] = o
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // latestReports reads the latest report of each submission's day, where

@@ -32,6 +32,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Enterprises, "enterprises", 100_000, "enterprises to generate")
 	fs.IntVar(&cfg.Days, "days", 30, "days of report history before today (with --reuse only a label)")
 	fs.IntVar(&cfg.Concurrency, "concurrency", 64, "concurrent HTTP clients")
+	fs.IntVar(&cfg.Instances, "instances", 1, "servers sharing the database, each with its own connections (PostgreSQL only)")
 	fs.DurationVar(&cfg.Duration, "duration", 10e9, "how long each load phase runs")
 	fs.IntVar(&cfg.Requests, "requests", 0, "stop each load phase after this many requests (0: only --duration)")
 	fs.Float64Var(&cfg.Corrections, "corrections", 0.05, "share of submissions that correct an earlier one")
