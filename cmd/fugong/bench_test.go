@@ -48,7 +48,18 @@ func TestBench(t *testing.T) {
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
 		check(t, "postgres", mustRun(t, "", append([]string{"bench", "--db", storetest.PostgresAdminDSN()}, small...)...))
+		// Two servers on one database: the submissions alternate between
+		// them and every one is counted once.
+		out := mustRun(t, "", append([]string{"bench", "--db", storetest.PostgresAdminDSN(), "--instances", "2"}, small...)...)
+		check(t, "postgres", out)
+		counted := regexp.MustCompile(`today's completeness counts (\d+) received; (\d+) submissions answered 201`).FindStringSubmatch(out)
+		if !strings.Contains(out, "2 instance(s)") || counted == nil || counted[1] != counted[2] || counted[1] == "0" {
+			t.Errorf("two instances:\n%s", out)
+		}
 	})
+	if err, _ := mustFail(t, "", append([]string{"bench", "--instances", "2"}, small...)...); err == nil || !strings.Contains(err.Error(), "PostgreSQL") {
+		t.Errorf("two instances on SQLite: %v", err)
+	}
 	if err, _ := mustFail(t, "", "bench", "--db", "mysql://x"); err == nil {
 		t.Error("a foreign DSN was accepted")
 	}
