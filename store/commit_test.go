@@ -46,42 +46,24 @@ func TestGroupCommitOneTransactionPerBatch(t *testing.T) {
 		if _, err := db.Submit(ctx, a, submission(e, "2020-01-31", daily.Figures{StaffTotal: 1}, "")); err != nil {
 			t.Fatal(err)
 		}
-		release, err := db.HoldWriter(ctx, e.Town)
-		if err != nil {
-			t.Fatal(err)
-		}
 		before := db.CommitStats()
 		const n = 28
-		var wg sync.WaitGroup
-		errs := make(chan error, n)
-		send := func(day int) {
-			wg.Go(func() {
-				f := daily.Figures{StaffTotal: 10, StaffInCity: day}
-				if _, err := db.Submit(ctx, a, submission(e, fmt.Sprintf("2020-02-%02d", day), f, "")); err != nil {
-					errs <- err
-				}
-			})
+		var subs []daily.Submission
+		for day := 1; day <= n; day++ {
+			subs = append(subs, submission(e, fmt.Sprintf("2020-02-%02d", day), daily.Figures{StaffTotal: 10, StaffInCity: day}, ""))
 		}
-		// The first is taken into a batch that waits for the writer; the
-		// others queue behind it.
-		send(1)
-		waitFor(t, func() bool { return db.CommitStats().Waiting == 1 && db.Queued() == 0 })
-		for day := 2; day <= n; day++ {
-			send(day)
-		}
-		waitFor(t, func() bool { return db.CommitStats().Waiting == n && db.Queued() == n-1 })
-		release()
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
+		_, errs := queuedBatch(t, db, a, e.Town, subs)
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 		after := db.CommitStats()
 		if got := after.Batches - before.Batches; got != 2 {
 			t.Errorf("%d submissions behind a busy writer took %d commits, want 2", n, got)
 		}
-		if got := after.Submissions - before.Submissions; got != n {
-			t.Errorf("the commits carried %d submissions, want %d", got, n)
+		if got := after.Submissions - before.Submissions; got != n+1 {
+			t.Errorf("the commits carried %d submissions, want %d", got, n+1)
 		}
 		for day := 1; day <= n; day++ {
 			if _, err := db.Report(ctx, e.USCC, fmt.Sprintf("2020-02-%02d", day)); err != nil {
