@@ -495,7 +495,7 @@ func (s *Service) Trend(ctx context.Context, a fugong.Actor, from, to string) ([
 // Overview is the summary of date and the trend of the days up to it from
 // from, as the page shows them: the trend's last day is the summary's own
 // cells (the same figures, TestProductionSummaryAndTrend), so the page reads
-// the day once, and the days before it from the store's kept days.
+// the day once, and the days before it from the store's trend (the rollup).
 func (s *Service) Overview(ctx context.Context, a fugong.Actor, from, date string) (Summary, []TrendDay, error) {
 	if _, err := daily.ParseRange(from, date, s.Now(), MaxTrendDays); err != nil {
 		return Summary{}, nil, err

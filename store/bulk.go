@@ -248,9 +248,6 @@ func (db *DB) LoadEnterprises(ctx context.Context, es []registry.Enterprise) (er
 		}
 	}()
 	return db.bulk(ctx, func(w bulkWriter) error {
-		if err := forgetAllTrend(w); err != nil {
-			return err
-		}
 		return w.rows("enterprises", enterpriseBulkCols, len(es), func(i int) []any {
 			e := &es[i]
 			created, updated := e.CreatedAt, e.UpdatedAt

@@ -153,11 +153,6 @@ func (tx *Tx) insertEnterprise(a fugong.Actor, e registry.Enterprise) error {
 	if err := tx.countActive(e, 1); err != nil {
 		return err
 	}
-	if e.Status == registry.StatusActive {
-		if err := tx.forgetTrend(""); err != nil {
-			return err
-		}
-	}
 	if err := tx.rollFirm(context.Background(), e, 1); err != nil {
 		return err
 	}
@@ -198,11 +193,6 @@ func (tx *Tx) updateEnterprise(a fugong.Actor, before, after registry.Enterprise
 		return err
 	} else if n != 1 {
 		return fugong.Errorf(fugong.EConflict, "", "企业信息已被他人修改，请刷新后重试")
-	}
-	if trendChanged(before, after) {
-		if err := tx.forgetTrend(""); err != nil {
-			return err
-		}
 	}
 	if before.Status != after.Status || before.Town != after.Town {
 		if err := tx.countActive(before, -1); err != nil {

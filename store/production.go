@@ -338,9 +338,6 @@ func (db *DB) PutProductionDay(ctx context.Context, a fugong.Actor, uscc, date s
 		if _, err := tx.ExecContext(ctx, qLatest, d.USCC, d.Date, d.Status, d.CapacityPct, d.OnPostPct, d.Upstream, d.Downstream); err != nil {
 			return err
 		}
-		if err := tx.forgetTrend(d.Date); err != nil {
-			return err
-		}
 		var was *production.Figures
 		if !created {
 			was = &old.Figures
@@ -545,8 +542,8 @@ func (db *DB) ProductionSummary(ctx context.Context, a fugong.Actor, date string
 // status (and town, if perTown) for every day of [from, to], in two
 // queries: each enterprise's status before from, then every report of the
 // period in date order, which moves its enterprise from one sum to another
-// as the days are walked. It reads every report of the period: the kept
-// days (production_trend.go) spare the pages that walk.
+// as the days are walked. It reads every report of the period: the rollup
+// (rollup.go) spares whole towns that walk.
 func (db *DB) walkTrend(ctx context.Context, a fugong.Actor, from, to string, perTown bool) ([]production.DayCells, error) {
 	type firm struct {
 		town      string

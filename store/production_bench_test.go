@@ -101,8 +101,7 @@ func BenchmarkProductionSummary(b *testing.B) {
 				b.Fatal(err)
 			}
 			from := end.AddDate(0, 0, 1-days).Format(time.DateOnly)
-			// The page's trend of the city: its closed days kept after the
-			// first (the days here are all two or more days back).
+			// The page's trend of the city, from the rollup.
 			b.Run("trend-30-days", func(b *testing.B) {
 				for b.Loop() {
 					if _, err := db.ProductionTrend(ctx, fugong.System, from, last); err != nil {
@@ -110,22 +109,11 @@ func BenchmarkProductionSummary(b *testing.B) {
 					}
 				}
 			})
-			// The same 30 days walked over every report, as before they were
-			// kept (and as a kept day is filled once).
+			// The same 30 days walked over every report, as before the
+			// rollup (and as a cadre's few firms still are).
 			b.Run("trend-30-days-walked", func(b *testing.B) {
 				for b.Loop() {
 					if err := store.WalkTrend(ctx, db, from, last); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-			// As on the day itself: the last two days walked live.
-			b.Run("trend-30-days-today", func(b *testing.B) {
-				now := db.Now
-				defer func() { db.Now = now }()
-				db.Now = func() time.Time { return end.Add(10 * time.Hour) }
-				for b.Loop() {
-					if _, err := db.ProductionTrend(ctx, fugong.System, from, last); err != nil {
 						b.Fatal(err)
 					}
 				}

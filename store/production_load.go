@@ -29,9 +29,6 @@ func (db *DB) LoadProduction(ctx context.Context, essential []production.Essenti
 		}
 	}()
 	return db.bulk(ctx, func(w bulkWriter) error {
-		if err := forgetAllTrend(w); err != nil {
-			return err
-		}
 		row := make([]any, len(essentialBulkCols))
 		if err := w.rows("essential_enterprises", essentialBulkCols, len(essential), func(i int) []any {
 			x := &essential[i]

@@ -280,7 +280,7 @@ func (db *DB) ProductionRollupTrend(ctx context.Context, a fugong.Actor, from, t
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	days, err := daysOf(from, to)
+	days, err := daysOf(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -321,8 +321,9 @@ func (db *DB) ProductionRollupTrend(ctx context.Context, a fugong.Actor, from, t
 }
 
 // daysOf lists the days of [from, to] from parsed dates (formatted ones
-// past 9999-12-31 would not sort).
-func daysOf(from, to string) ([]string, error) {
+// past 9999-12-31 would not sort), stopping if ctx ends: a period may be
+// thousands of years long.
+func daysOf(ctx context.Context, from, to string) ([]string, error) {
 	start, err := time.ParseInLocation(time.DateOnly, from, fugong.Location)
 	if err != nil {
 		return nil, err
@@ -333,6 +334,9 @@ func daysOf(from, to string) ([]string, error) {
 	}
 	var days []string
 	for d := start; !d.After(end); d = d.AddDate(0, 0, 1) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		days = append(days, d.Format(time.DateOnly))
 	}
 	return days, nil

@@ -66,7 +66,7 @@ func checkRollup(t *testing.T, db *store.DB, step string, days []string) {
 					t.Errorf("%s, %s, %s as %s: rollup\n%+v\nrecount\n%+v", step, what, d, who.Username, sortedCells(got), sortedCells(want))
 				}
 			}
-			want, err := db.ProductionTrend(ctx, who, days[0], days[len(days)-1])
+			want, err := store.WalkedTrend(ctx, db, who, days[0], days[len(days)-1])
 			if err != nil {
 				t.Fatal(err)
 			}
