@@ -55,3 +55,43 @@ func TestOperationsNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestOperationsTagged: every operation of the merged openapi.json is
+// listed under a tag that the document declares with a description, so
+// that a reader of the API finds it under its module, not under "default".
+func TestOperationsTagged(t *testing.T) {
+	srv := httptest.NewServer(server(t))
+	defer srv.Close()
+	e := &webtest.Env{Server: srv}
+	var doc struct {
+		Tags []struct {
+			Name, Description string
+		} `json:"tags"`
+		Paths map[string]map[string]struct {
+			Tags []string `json:"tags"`
+		} `json:"paths"`
+	}
+	e.Call(t, "GET", "/api/v1/openapi.json", "", webtest.Payload{}).Decode(t, &doc)
+	declared := map[string]bool{}
+	for _, tag := range doc.Tags {
+		if tag.Description == "" {
+			t.Errorf("tag %s has no description", tag.Name)
+		}
+		declared[tag.Name] = true
+	}
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			if method == "parameters" {
+				continue
+			}
+			if len(op.Tags) == 0 {
+				t.Errorf("%s %s has no tag", strings.ToUpper(method), path)
+			}
+			for _, tag := range op.Tags {
+				if !declared[tag] {
+					t.Errorf("%s %s: tag %q is not declared", strings.ToUpper(method), path, tag)
+				}
+			}
+		}
+	}
+}
