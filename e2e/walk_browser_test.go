@@ -62,6 +62,10 @@ var walkWidths = []struct {
 
 const walkBudget = 9 * time.Minute
 
+// walkSubpages are pages the walk opens after a menu entry's own, where
+// that entry was not sent elsewhere: lists behind a "查看全部" link.
+var walkSubpages = map[string][]string{"/health": {"/health/lists/quarantined"}}
+
 func TestBrowserWalk(t *testing.T) {
 	exe := chromiumPath(t)
 	db := storetest.Open(t, storetest.DSN(t, store.SQLite))
@@ -94,6 +98,12 @@ func TestBrowserWalk(t *testing.T) {
 				}
 				for _, href := range hrefs {
 					walkPage(b, cons, dir, href, words)
+					if b.path() != href {
+						continue // sent elsewhere (a clerk's /health is the roster)
+					}
+					for _, sub := range walkSubpages[href] {
+						walkPage(b, cons, dir, sub, words)
+					}
 				}
 			})
 		}

@@ -80,6 +80,7 @@ func (m *module) routes() []web.Route {
 		{Method: "POST", Path: "/staff/{id}/temperatures", Page: m.temperatureAdd},
 		{Method: "POST", Path: "/staff/{id}/reveal", Page: m.revealPage},
 		{Method: "GET", Path: "/health", Page: m.healthPage},
+		{Method: "GET", Path: "/health/lists/{list}", Page: m.healthListPage},
 		{Method: "POST", Path: "/health/find", Page: m.findPage},
 		{Method: "POST", Path: "/alerts/{id}/close", Page: m.alertClose},
 		{Method: "GET", Path: "/people/settings", Page: m.settingsForm},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -487,14 +488,34 @@ func (m *module) revealPage(w http.ResponseWriter, r *http.Request, ss *web.Sess
 
 // ---- The health page -------------------------------------------------------------
 
-// listLimit is how many people each of the health page's lists shows.
-const listLimit = 200
+// listPreview is how many people each of the health page's lists shows;
+// the whole list is a page of its own (/health/lists/{id}), a page of it
+// at a time. alertLimit bounds the open alerts the page shows.
+const (
+	listPreview = 20
+	listPerPage = 50
+	alertLimit  = 200
+)
 
 type healthList struct {
 	ID, Title, Empty string
 	Lines            []people.Line
 	Total            int
 	Kind             string // what the extra column shows
+	// More is the whole list's page, where the page shows part of it.
+	More string
+}
+
+// healthTable is what the partial "healthtable" shows: a list's lines.
+type healthTable struct {
+	Kind           string
+	Lines          []people.Line
+	ShowEnterprise bool
+	Date           string
+}
+
+func (l healthList) Table(v healthView) healthTable {
+	return healthTable{Kind: l.Kind, Lines: l.Lines, ShowEnterprise: v.ShowEnterprise, Date: v.Date}
 }
 
 type alertRow struct {
@@ -547,20 +568,8 @@ func (m *module) health(ctx context.Context, ss *web.Session, q url.Values) (hea
 		return v, 0, err
 	}
 	v.Threshold = set.FeverThreshold
-	list := func(id, title, empty, kind string, lines []people.Line) {
-		l := healthList{ID: id, Title: title, Empty: empty, Total: len(lines), Kind: kind, Lines: lines}
-		if len(lines) > listLimit {
-			l.Lines = lines[:listLimit]
-		}
-		v.Lists = append(v.Lists, l)
-	}
-	list("fever", "今日发热", "今日无发热人员。", "fever", sum.Fever)
-	list("quarantine-ending", fmt.Sprintf("%d 天内解除隔离", people.EndingWithin), "近期无人解除隔离。", "quarantine", sum.QuarantineEnding)
-	list("quarantined", "隔离观察中", "无人在隔离观察。", "quarantine", sum.Quarantined)
-	list("red", "红码", "无红码人员。", "code", sum.Red)
-	list("yellow", "黄码", "无黄码人员。", "code", sum.Yellow)
-	list("family-held", "健康码由家人代办", "无家人代办健康码的人员。", "family", sum.FamilyHeld)
-	als, total, err := m.svc.Alerts(ctx, a, people.AlertFilter{Status: people.AlertOpen, Town: v.Town, PerPage: listLimit})
+	v.Lists = healthLists(sum)
+	als, total, err := m.svc.Alerts(ctx, a, people.AlertFilter{Status: people.AlertOpen, Town: v.Town, PerPage: alertLimit})
 	if err != nil {
 		return v, 0, err
 	}
@@ -573,6 +582,58 @@ func (m *module) health(ctx context.Context, ss *web.Session, q url.Values) (hea
 		v.Alerts = append(v.Alerts, row)
 	}
 	return v, status, nil
+}
+
+// healthLists are the day's lists of people, whole.
+func healthLists(sum people.Summary) []healthList {
+	list := func(id, title, empty, kind string, lines []people.Line) healthList {
+		return healthList{ID: id, Title: title, Empty: empty, Total: len(lines), Kind: kind, Lines: lines}
+	}
+	return []healthList{
+		list("fever", "今日发热", "今日无发热人员。", "fever", sum.Fever),
+		list("quarantine-ending", fmt.Sprintf("%d 天内解除隔离", people.EndingWithin), "近期无人解除隔离。", "quarantine", sum.QuarantineEnding),
+		list("quarantined", "隔离观察中", "无人在隔离观察。", "quarantine", sum.Quarantined),
+		list("red", "红码", "无红码人员。", "code", sum.Red),
+		list("yellow", "黄码", "无黄码人员。", "code", sum.Yellow),
+		list("family-held", "健康码由家人代办", "无家人代办健康码的人员。", "family", sum.FamilyHeld),
+	}
+}
+
+// healthListView is one of the health page's lists, whole, a page at a
+// time.
+type healthListView struct {
+	healthView
+	List  healthList
+	Pager web.Pager
+}
+
+// Table is the page's part of the list.
+func (v healthListView) Table() healthTable { return v.List.Table(v.healthView) }
+
+// healthListPage shows one of the day's lists of people whole, a page at
+// a time, for the same day and town as the health page.
+func (m *module) healthListPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
+	a := ss.Actor()
+	if nav(a) == nil || a.Role == fugong.RoleEnterprise {
+		return fugong.NotFound("页面")
+	}
+	v, status, err := m.health(r.Context(), ss, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(v.Lists, func(l healthList) bool { return l.ID == r.PathValue("list") })
+	if i < 0 {
+		return fugong.NotFound("名单")
+	}
+	lv := healthListView{healthView: v, List: v.Lists[i]}
+	lv.Base = ss.Base(lv.List.Title, "/health")
+	pg := web.PageOf(r, listPerPage)
+	lv.Pager = pg.PagerAt(r.URL.Path, url.Values{"date": {v.Date}, "town": {v.Town}, "per_page": r.URL.Query()["per_page"]}, lv.List.Total)
+	from := min((pg.Page-1)*pg.PerPage, lv.List.Total)
+	lv.List.Lines = lv.List.Lines[from:min(from+pg.PerPage, lv.List.Total)]
+	noStore(w)
+	ss.Render(w, r, status, "health_list", lv)
+	return nil
 }
 
 func (m *module) healthPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
@@ -589,6 +650,13 @@ func (m *module) healthPage(w http.ResponseWriter, r *http.Request, ss *web.Sess
 	}
 	if r.URL.Query().Get("closed") != "" {
 		v.OK = "预警已关闭。"
+	}
+	for i := range v.Lists {
+		l := &v.Lists[i]
+		if l.Total > listPreview {
+			l.Lines = l.Lines[:listPreview]
+			l.More = "/health/lists/" + l.ID + "?" + url.Values{"date": {v.Date}, "town": {v.Town}}.Encode()
+		}
 	}
 	noStore(w)
 	ss.Render(w, r, status, "health", v)

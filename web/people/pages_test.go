@@ -1,11 +1,15 @@
 package people_test
 
 import (
+	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"fugong"
+	"fugong/people"
 	"fugong/pii"
 	"fugong/store"
 	"fugong/store/storetest"
@@ -24,7 +28,44 @@ func TestPeoplePages(t *testing.T) {
 		t.Run("import", func(t *testing.T) { testImportPage(t, e) })
 		t.Run("daily report", func(t *testing.T) { testDailyFromRoster(t, e) })
 		t.Run("settings", func(t *testing.T) { testSettingsPage(t, e) })
+		t.Run("long lists", func(t *testing.T) { testLongHealthLists(t, e) })
 	})
+}
+
+// testLongHealthLists: the health page shows the first 20 of a list and
+// links to the whole of it, which pages through every person of the
+// actor's scope (a town's list leaves another town's people out).
+func testLongHealthLists(t *testing.T, e *webtest.Env) {
+	ctx := context.Background()
+	since := e.Today()
+	for i := range 23 {
+		if _, err := e.Services.People.Add(ctx, fugong.System, e.Ents["tangB"], people.Person{Name: fmt.Sprintf("红码人员%02d", i),
+			IDNumber: newIDNumber(), HealthCode: people.CodeRed, CodeSince: since, OnPost: false}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.Services.People.Add(ctx, fugong.System, e.Ents["xianA"], people.Person{Name: "仙降红码",
+		IDNumber: newIDNumber(), HealthCode: people.CodeRed, CodeSince: since}); err != nil {
+		t.Fatal(err)
+	}
+	town := e.BrowserLogin(t, webtest.RoleTown)
+	health := town.Get(t, "/health")
+	more := "/health/lists/red?date=" + e.Today() + "&amp;town="
+	webtest.Contains(t, "the health page", health, "23 人，显示前 20 人", more, "红码人员00")
+	if strings.Contains(string(health.Body), "红码人员22") || strings.Contains(string(health.Body), "仙降红码") {
+		t.Error("the health page shows past the list's first 20, or another town's people")
+	}
+	page := town.Get(t, "/health/lists/red?per_page=20&page=2")
+	webtest.Contains(t, "the list's second page", page, "红码人员20", "红码人员22", "返回人员健康")
+	if page.Status != 200 || strings.Contains(string(page.Body), "红码人员19") || strings.Contains(string(page.Body), "仙降红码") {
+		t.Errorf("the second page (%d) shows the first page's people or another town's", page.Status)
+	}
+	if city := e.BrowserLogin(t, webtest.RoleAdmin).Get(t, "/health/lists/red?per_page=100"); !strings.Contains(string(city.Body), "仙降红码") {
+		t.Error("the city's list leaves a town out")
+	}
+	if r := town.Get(t, "/health/lists/nobody"); r.Status != 404 {
+		t.Errorf("an unknown list: %d", r.Status)
+	}
 }
 
 var locationID = regexp.MustCompile(`^/staff/(\d+)\?added=1$`)

@@ -221,6 +221,10 @@ var scopeCases = []webtest.ScopeCase{
 	onePerson(webtest.ScopeCase{Method: "POST", Route: "/staff/{id}/reveal", Body: form(url.Values{"reason": {"协助社区核实"}}),
 		Want: webtest.By(200, 403, 403, 200, 403, 404, 404)}, "tangA"),
 	{Method: "GET", Route: "/health", Want: webtest.By(200, 200, 200, 200, 200, 303, 404)},
+	{Method: "GET", Route: "/health/lists/{list}", Path: func(*webtest.Env, string) string { return "/health/lists/quarantined?page=2" },
+		Want: webtest.By(200, 200, 200, 200, 200, 404, 404)},
+	{Method: "GET", Route: "/health/lists/{list}", Path: func(*webtest.Env, string) string { return "/health/lists/nobody" },
+		Want: webtest.By(404, 404, 404, 404, 404, 404, 404)},
 	{Method: "POST", Route: "/health/find", Body: func(*testing.T, *webtest.Env, string) webtest.Payload {
 		return webtest.Form(url.Values{"id_number": {newIDNumber()}})
 	}, Want: webtest.By(200, 200, 200, 200, 200, 200, 404)},
