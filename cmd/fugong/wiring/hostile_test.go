@@ -445,10 +445,11 @@ func TestHostileInput(t *testing.T) {
 	})
 }
 
-// fillRest fills the path parameters PathFor leaves: any record id, file
-// and work group reach the handler's checks of its input.
+// fillRest fills the path parameters PathFor leaves: any record id, file,
+// work group and list of the health page reach the handler's checks of
+// its input.
 func fillRest(path string) string {
-	return strings.NewReplacer("{id}", "1", "{file}", "1", "{group}", "coordination").Replace(path)
+	return strings.NewReplacer("{id}", "1", "{file}", "1", "{group}", "coordination", "{list}", "fever").Replace(path)
 }
 
 // hostilePage sends a page text that is not text in each path parameter
