@@ -545,12 +545,14 @@ type healthView struct {
 	OK             string
 	NoKeys         bool
 	ShowEnterprise bool
+	// FilterAction is where the day and town filters go: this page.
+	FilterAction string
 }
 
 func (m *module) health(ctx context.Context, ss *web.Session, q url.Values) (healthView, int, error) {
 	a := ss.Actor()
 	v := healthView{Base: ss.Base("人员健康", "/health"), Today: m.svc.Today(), CityWide: a.CityWide(), TownChoices: web.TownsFor(a),
-		CanClose: people.CanCloseAlert(a), NoKeys: m.svc.Keys == nil, ShowEnterprise: true}
+		CanClose: people.CanCloseAlert(a), NoKeys: m.svc.Keys == nil, ShowEnterprise: true, FilterAction: "/health"}
 	status := http.StatusOK
 	f := people.SummaryFilter{Day: q.Get("date"), Town: q.Get("town")}
 	sum, f, err := m.svc.Summary(ctx, a, f)
@@ -626,6 +628,7 @@ func (m *module) healthListPage(w http.ResponseWriter, r *http.Request, ss *web.
 		return fugong.NotFound("名单")
 	}
 	lv := healthListView{healthView: v, List: v.Lists[i]}
+	lv.FilterAction = "/health/lists/" + lv.List.ID
 	lv.Base = ss.Base(lv.List.Title, "/health")
 	pg := web.PageOf(r, listPerPage)
 	lv.Pager = pg.PagerAt(r.URL.Path, url.Values{"date": {v.Date}, "town": {v.Town}, "per_page": r.URL.Query()["per_page"]}, lv.List.Total)

@@ -56,7 +56,7 @@ func testLongHealthLists(t *testing.T, e *webtest.Env) {
 		t.Error("the health page shows past the list's first 20, or another town's people")
 	}
 	page := town.Get(t, "/health/lists/red?per_page=20&page=2")
-	webtest.Contains(t, "the list's second page", page, "红码人员20", "红码人员22", "返回人员健康")
+	webtest.Contains(t, "the list's second page", page, "红码人员20", "红码人员22", "返回人员健康", `action="/health/lists/red"`)
 	if page.Status != 200 || strings.Contains(string(page.Body), "红码人员19") || strings.Contains(string(page.Body), "仙降红码") {
 		t.Errorf("the second page (%d) shows the first page's people or another town's", page.Status)
 	}
