@@ -303,3 +303,16 @@ func SessionToken(r *http.Request) string {
 
 // MaxUpload bounds a multipart body (a file import, photos), in bytes.
 const MaxUpload = maxUpload
+
+// PathID reads the {id} of a route: anything but a positive number names
+// no record, so it is what's not found.
+func PathID(r *http.Request, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, fugong.NotFound(what)
+	}
+	return id, nil
+}
+
+// NoStore keeps a page or answer with personal data out of caches.
+func NoStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }

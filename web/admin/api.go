@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"fugong"
@@ -25,23 +24,13 @@ func userFilter(r *http.Request) (account.Filter, error) {
 	return f, f.Normalize()
 }
 
-// pathID reads the {id} of a path; anything but a positive number names
-// no record.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, fugong.NotFound(what)
-	}
-	return id, nil
-}
-
 // adminUserID is the {id} of a user route for the admin; for anyone else
 // the route does not exist.
 func adminUserID(r *http.Request, a fugong.Actor) (int64, error) {
 	if a.Role != fugong.RoleAdmin {
 		return 0, fugong.NotFound("接口")
 	}
-	return pathID(r, "用户")
+	return web.PathID(r, "用户")
 }
 
 type userRequest struct {

@@ -120,7 +120,7 @@ func (m *module) adminUser(r *http.Request, ss *web.Session) (userPage, error) {
 	if ss.Actor().Role != fugong.RoleAdmin {
 		return userPage{}, fugong.NotFound("页面")
 	}
-	id, err := pathID(r, "用户")
+	id, err := web.PathID(r, "用户")
 	if err != nil {
 		return userPage{}, err
 	}

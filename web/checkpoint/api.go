@@ -73,7 +73,7 @@ func (m *module) apiPost(w http.ResponseWriter, r *http.Request, a fugong.Actor)
 }
 
 func (m *module) post(r *http.Request, a fugong.Actor) (checkpoint.Post, error) {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return checkpoint.Post{}, err
 	}
@@ -127,7 +127,7 @@ func (m *module) apiQRSVG(w http.ResponseWriter, r *http.Request, a fugong.Actor
 }
 
 func (m *module) apiReplaceToken(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ type assignInput struct {
 }
 
 func (m *module) apiAssign(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func registrationOut(g checkpoint.Registration) registrationJSON {
 }
 
 func (m *module) apiRegistrations(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func (m *module) apiRegistrations(w http.ResponseWriter, r *http.Request, a fugo
 }
 
 func (m *module) apiRegistration(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "登记")
+	id, err := web.PathID(r, "登记")
 	if err != nil {
 		return err
 	}
@@ -246,7 +246,7 @@ type confirmJSON struct {
 }
 
 func (m *module) apiConfirm(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "登记")
+	id, err := web.PathID(r, "登记")
 	if err != nil {
 		return err
 	}
@@ -284,7 +284,7 @@ func (m *module) apiCounts(w http.ResponseWriter, r *http.Request, a fugong.Acto
 }
 
 func (m *module) apiRoster(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ type shiftInput struct {
 }
 
 func (m *module) apiAddShift(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return err
 	}
@@ -326,7 +326,7 @@ func (m *module) apiAddShift(w http.ResponseWriter, r *http.Request, a fugong.Ac
 }
 
 func (m *module) apiDeleteShift(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "值班")
+	id, err := web.PathID(r, "值班")
 	if err != nil {
 		return err
 	}

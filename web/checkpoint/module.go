@@ -104,14 +104,4 @@ func nav(a fugong.Actor) []web.NavItem {
 	return []web.NavItem{{Href: "/checkpoints", Label: "卡口", Order: 560, Group: web.NavEpidemic}}
 }
 
-// pathID is the {id} of a route: anything but a positive number is no
-// such record.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fugong.NotFound(what)
-	}
-	return id, nil
-}
-
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }

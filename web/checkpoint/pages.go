@@ -249,7 +249,7 @@ func (m *module) renderPost(w http.ResponseWriter, r *http.Request, ss *web.Sess
 }
 
 func (m *module) tokenReplace(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return err
 	}
@@ -260,7 +260,7 @@ func (m *module) tokenReplace(w http.ResponseWriter, r *http.Request, ss *web.Se
 }
 
 func (m *module) staffAssign(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return err
 	}
@@ -394,7 +394,7 @@ func (m *module) deskFind(w http.ResponseWriter, r *http.Request, ss *web.Sessio
 
 func (m *module) deskConfirm(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	a := ss.Actor()
-	id, err := pathID(r, "登记")
+	id, err := web.PathID(r, "登记")
 	if err != nil {
 		return err
 	}
@@ -469,7 +469,7 @@ func (m *module) staffForm(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 }
 
 func (m *module) staffRegister(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return err
 	}
@@ -519,7 +519,7 @@ func (m *module) rosterPage(w http.ResponseWriter, r *http.Request, ss *web.Sess
 }
 
 func (m *module) renderRoster(w http.ResponseWriter, r *http.Request, ss *web.Session, status int, from string, f shiftForm, bad map[string]string, msg string) error {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return err
 	}
@@ -556,7 +556,7 @@ func splitPeople(s string) []string {
 }
 
 func (m *module) shiftCreate(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "卡口")
+	id, err := web.PathID(r, "卡口")
 	if err != nil {
 		return err
 	}
@@ -588,7 +588,7 @@ func weekOf(day string) string {
 }
 
 func (m *module) shiftDelete(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "值班")
+	id, err := web.PathID(r, "值班")
 	if err != nil {
 		return err
 	}

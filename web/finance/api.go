@@ -163,20 +163,12 @@ type moveInput struct {
 	Note   string `json:"note"`
 }
 
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fugong.NotFound(what)
-	}
-	return id, nil
-}
-
 func (m *module) apiMove(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
 	var in moveInput
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	id, err := pathID(r, "申报")
+	id, err := web.PathID(r, "申报")
 	if err != nil {
 		return err
 	}
@@ -261,7 +253,7 @@ func (m *module) apiAddArticle(w http.ResponseWriter, r *http.Request, a fugong.
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	id, err := pathID(r, "政策")
+	id, err := web.PathID(r, "政策")
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func (m *module) movePost(w http.ResponseWriter, r *http.Request, ss *web.Sessio
 	if !finance.CanRead(a) {
 		return fugong.NotFound("页面")
 	}
-	id, err := pathID(r, "申报")
+	id, err := web.PathID(r, "申报")
 	if err != nil {
 		return err
 	}
@@ -416,7 +416,7 @@ func (m *module) articlePost(w http.ResponseWriter, r *http.Request, ss *web.Ses
 	if !finance.CanRead(a) {
 		return fugong.NotFound("页面")
 	}
-	id, err := pathID(r, "政策")
+	id, err := web.PathID(r, "政策")
 	if err != nil {
 		return err
 	}

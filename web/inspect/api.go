@@ -16,16 +16,6 @@ import (
 
 // The inspections' API (M3): checklist templates, visits and rectifications.
 
-// pathID reads the {id} of a path; anything but a positive number names
-// no record.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, fugong.NotFound(what)
-	}
-	return id, nil
-}
-
 // withPhotoURLs links a visit's photos and those of its rectifications.
 func withPhotoURLs(v *inspect.Visit) {
 	for i := range v.Answers {
@@ -65,7 +55,7 @@ func (m *module) apiChecklists(w http.ResponseWriter, r *http.Request, a fugong.
 }
 
 func (m *module) apiChecklist(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "检查表")
+	id, err := web.PathID(r, "检查表")
 	if err != nil {
 		return err
 	}
@@ -94,7 +84,7 @@ func (m *module) apiCreateChecklist(w http.ResponseWriter, r *http.Request, a fu
 // apiReviseChecklist replaces the items of a template's current version: 200
 // with the version stored, a new one (201) when visits had answered it.
 func (m *module) apiReviseChecklist(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "检查表")
+	id, err := web.PathID(r, "检查表")
 	if err != nil {
 		return err
 	}
@@ -214,7 +204,7 @@ func (m *module) apiVisits(w http.ResponseWriter, r *http.Request, a fugong.Acto
 }
 
 func (m *module) apiVisit(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "督导检查记录")
+	id, err := web.PathID(r, "督导检查记录")
 	if err != nil {
 		return err
 	}
@@ -318,7 +308,7 @@ func (m *module) apiRectificationTowns(w http.ResponseWriter, r *http.Request, a
 }
 
 func (m *module) apiRectification(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "整改")
+	id, err := web.PathID(r, "整改")
 	if err != nil {
 		return err
 	}
@@ -372,7 +362,7 @@ func movePhotos(r *http.Request) ([]inspect.Photo, error) {
 }
 
 func (m *module) apiMoveRectification(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "整改")
+	id, err := web.PathID(r, "整改")
 	if err != nil {
 		return err
 	}

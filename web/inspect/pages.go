@@ -173,7 +173,7 @@ func (m *module) rectificationPageOf(ss *web.Session, rec inspect.Rectification)
 }
 
 func (m *module) rectificationDetail(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "整改")
+	id, err := web.PathID(r, "整改")
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func (m *module) rectificationDetail(w http.ResponseWriter, r *http.Request, ss 
 // rectificationMove makes the move a form on the rectification's page posts:
 // a plain multipart form with status, note and an optional photo.
 func (m *module) rectificationMove(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "整改")
+	id, err := web.PathID(r, "整改")
 	if err != nil {
 		return err
 	}
@@ -432,7 +432,7 @@ type visitPage struct {
 }
 
 func (m *module) visitDetail(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "督导检查记录")
+	id, err := web.PathID(r, "督导检查记录")
 	if err != nil {
 		return err
 	}
@@ -638,7 +638,7 @@ func (m *module) checklistDetail(w http.ResponseWriter, r *http.Request, ss *web
 	if err := needSee(ss); err != nil {
 		return err
 	}
-	id, err := pathID(r, "检查表")
+	id, err := web.PathID(r, "检查表")
 	if err != nil {
 		return err
 	}
@@ -666,7 +666,7 @@ func (m *module) checklistRevise(w http.ResponseWriter, r *http.Request, ss *web
 	if err := needSee(ss); err != nil {
 		return err
 	}
-	id, err := pathID(r, "检查表")
+	id, err := web.PathID(r, "检查表")
 	if err != nil {
 		return err
 	}

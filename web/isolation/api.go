@@ -17,19 +17,6 @@ import (
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
-// pathID reads the {id} of a path: anything but a positive number is a
-// record that does not exist.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fugong.NotFound(what)
-	}
-	return id, nil
-}
-
-// noStore keeps an answer with personal data out of caches.
-func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
-
 // pointInput is a point as the API takes it.
 type pointInput struct {
 	Name     string         `json:"name"`
@@ -68,7 +55,7 @@ func (m *module) apiPoints(w http.ResponseWriter, r *http.Request, a fugong.Acto
 }
 
 func (m *module) apiPoint(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离点")
+	id, err := web.PathID(r, "隔离点")
 	if err != nil {
 		return err
 	}
@@ -81,7 +68,7 @@ func (m *module) apiPoint(w http.ResponseWriter, r *http.Request, a fugong.Actor
 }
 
 func (m *module) apiPatchPoint(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离点")
+	id, err := web.PathID(r, "隔离点")
 	if err != nil {
 		return err
 	}
@@ -98,7 +85,7 @@ func (m *module) apiPatchPoint(w http.ResponseWriter, r *http.Request, a fugong.
 }
 
 func (m *module) apiBoard(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离点")
+	id, err := web.PathID(r, "隔离点")
 	if err != nil {
 		return err
 	}
@@ -106,13 +93,13 @@ func (m *module) apiBoard(w http.ResponseWriter, r *http.Request, a fugong.Actor
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, b)
 	return nil
 }
 
 func (m *module) apiResidents(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离点")
+	id, err := web.PathID(r, "隔离点")
 	if err != nil {
 		return err
 	}
@@ -125,7 +112,7 @@ func (m *module) apiResidents(w http.ResponseWriter, r *http.Request, a fugong.A
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, pg))
 	return nil
 }
@@ -163,7 +150,7 @@ type residentInput struct {
 }
 
 func (m *module) apiAdmit(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离点")
+	id, err := web.PathID(r, "隔离点")
 	if err != nil {
 		return err
 	}
@@ -176,13 +163,13 @@ func (m *module) apiAdmit(w http.ResponseWriter, r *http.Request, a fugong.Actor
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusCreated, res)
 	return nil
 }
 
 func (m *module) apiMeals(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离点")
+	id, err := web.PathID(r, "隔离点")
 	if err != nil {
 		return err
 	}
@@ -204,13 +191,13 @@ func (m *module) apiOccupancy(w http.ResponseWriter, r *http.Request, a fugong.A
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, ov)
 	return nil
 }
 
 func (m *module) apiResident(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离人员")
+	id, err := web.PathID(r, "隔离人员")
 	if err != nil {
 		return err
 	}
@@ -218,7 +205,7 @@ func (m *module) apiResident(w http.ResponseWriter, r *http.Request, a fugong.Ac
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, res)
 	return nil
 }
@@ -233,7 +220,7 @@ type revealJSON struct {
 }
 
 func (m *module) apiReveal(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离人员")
+	id, err := web.PathID(r, "隔离人员")
 	if err != nil {
 		return err
 	}
@@ -247,7 +234,7 @@ func (m *module) apiReveal(w http.ResponseWriter, r *http.Request, a fugong.Acto
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, revealJSON{ID: res.ID, Point: res.Point, Name: res.Name, IDNumber: res.IDNumber, Phone: res.Phone})
 	return nil
 }
@@ -268,7 +255,7 @@ type roundJSON struct {
 }
 
 func (m *module) apiRound(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离人员")
+	id, err := web.PathID(r, "隔离人员")
 	if err != nil {
 		return err
 	}
@@ -298,7 +285,7 @@ type mealInput struct {
 }
 
 func (m *module) apiMeal(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离人员")
+	id, err := web.PathID(r, "隔离人员")
 	if err != nil {
 		return err
 	}
@@ -322,7 +309,7 @@ type releaseInput struct {
 }
 
 func (m *module) apiRelease(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "隔离人员")
+	id, err := web.PathID(r, "隔离人员")
 	if err != nil {
 		return err
 	}
@@ -334,7 +321,7 @@ func (m *module) apiRelease(w http.ResponseWriter, r *http.Request, a fugong.Act
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, res)
 	return nil
 }

@@ -93,7 +93,7 @@ func (m *module) overviewPage(w http.ResponseWriter, r *http.Request, ss *web.Se
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, http.StatusOK, "isolation", v)
 	return nil
 }
@@ -178,7 +178,7 @@ func (m *module) board(ctx context.Context, ss *web.Session, id int64, day strin
 }
 
 func (m *module) boardPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "隔离点")
+	id, err := web.PathID(r, "隔离点")
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func (m *module) boardPage(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 	case q.Get("capacity") == "1":
 		v.OK = "房间容纳人数已保存。"
 	}
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, http.StatusOK, "isolation_point", v)
 	return nil
 }
@@ -220,13 +220,13 @@ func (m *module) refused(w http.ResponseWriter, r *http.Request, ss *web.Session
 		return err
 	}
 	fill(&v)
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, status, "isolation_point", v)
 	return nil
 }
 
 func (m *module) admitPost(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "隔离点")
+	id, err := web.PathID(r, "隔离点")
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (m *module) admitPost(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 }
 
 func (m *module) capacityPost(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "隔离点")
+	id, err := web.PathID(r, "隔离点")
 	if err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func (m *module) capacityPost(w http.ResponseWriter, r *http.Request, ss *web.Se
 // form's problems beside the resident.
 func (m *module) residentPost(w http.ResponseWriter, r *http.Request, ss *web.Session, form string,
 	do func(res checkpoint.Resident) (string, error)) error {
-	id, err := pathID(r, "隔离人员")
+	id, err := web.PathID(r, "隔离人员")
 	if err != nil {
 		return err
 	}
@@ -379,7 +379,7 @@ func (m *module) releasePost(w http.ResponseWriter, r *http.Request, ss *web.Ses
 // revealPost shows a resident's whole ID number and phone on their point's
 // page, for a reason, audited; never in a URL, so no redirect.
 func (m *module) revealPost(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "隔离人员")
+	id, err := web.PathID(r, "隔离人员")
 	if err != nil {
 		return err
 	}

@@ -19,19 +19,6 @@ import (
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
-// pathID reads the {id} of a path: anything but a positive number is a
-// record that does not exist.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fugong.NotFound(what)
-	}
-	return id, nil
-}
-
-// noStore keeps a page or answer with personal data out of caches.
-func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
-
 // staffInput is a person as the API takes them. on_post defaults to true.
 type staffInput struct {
 	Name             string            `json:"name"`
@@ -69,7 +56,7 @@ func (m *module) apiRoster(w http.ResponseWriter, r *http.Request, a fugong.Acto
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, web.ListOf(items, total, pg))
 	return nil
 }
@@ -129,13 +116,13 @@ func (m *module) apiFindStaff(w http.ResponseWriter, r *http.Request, a fugong.A
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, web.All(items))
 	return nil
 }
 
 func (m *module) apiGetStaff(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "人员")
+	id, err := web.PathID(r, "人员")
 	if err != nil {
 		return err
 	}
@@ -143,13 +130,13 @@ func (m *module) apiGetStaff(w http.ResponseWriter, r *http.Request, a fugong.Ac
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
 func (m *module) apiPatchStaff(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "人员")
+	id, err := web.PathID(r, "人员")
 	if err != nil {
 		return err
 	}
@@ -166,7 +153,7 @@ func (m *module) apiPatchStaff(w http.ResponseWriter, r *http.Request, a fugong.
 }
 
 func (m *module) apiDeleteStaff(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "人员")
+	id, err := web.PathID(r, "人员")
 	if err != nil {
 		return err
 	}
@@ -187,7 +174,7 @@ type revealJSON struct {
 }
 
 func (m *module) apiReveal(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "人员")
+	id, err := web.PathID(r, "人员")
 	if err != nil {
 		return err
 	}
@@ -201,7 +188,7 @@ func (m *module) apiReveal(w http.ResponseWriter, r *http.Request, a fugong.Acto
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, revealJSON{ID: p.ID, Enterprise: p.Enterprise, Name: p.Name, IDNumber: p.IDNumber, Phone: p.Phone})
 	return nil
 }
@@ -213,7 +200,7 @@ type temperaturesJSON struct {
 }
 
 func (m *module) apiTemperatures(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "人员")
+	id, err := web.PathID(r, "人员")
 	if err != nil {
 		return err
 	}
@@ -256,7 +243,7 @@ type readingJSON struct {
 }
 
 func (m *module) apiAddTemperature(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "人员")
+	id, err := web.PathID(r, "人员")
 	if err != nil {
 		return err
 	}
@@ -299,7 +286,7 @@ func (m *module) apiAlerts(w http.ResponseWriter, r *http.Request, a fugong.Acto
 }
 
 func (m *module) apiCloseAlert(w http.ResponseWriter, r *http.Request, a fugong.Actor) error {
-	id, err := pathID(r, "预警")
+	id, err := web.PathID(r, "预警")
 	if err != nil {
 		return err
 	}
@@ -351,7 +338,7 @@ func (m *module) apiHealthLists(w http.ResponseWriter, r *http.Request, a fugong
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	web.WriteJSON(w, http.StatusOK, listsJSON{Date: f.Day, Town: f.Town, Enterprise: f.Enterprise, Summary: sum})
 	return nil
 }

@@ -163,7 +163,7 @@ func (m *module) rosterPage(w http.ResponseWriter, r *http.Request, ss *web.Sess
 		return err
 	}
 	v.Added = r.URL.Query().Get("added")
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, http.StatusOK, "staff_roster", v)
 	return nil
 }
@@ -197,7 +197,7 @@ func (m *module) rosterAdd(w http.ResponseWriter, r *http.Request, ss *web.Sessi
 	if v.FormError == "" {
 		v.FormError = "请修改标红的项目后再提交"
 	}
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, status, "staff_roster", v)
 	return nil
 }
@@ -315,7 +315,7 @@ func (m *module) person(ctx context.Context, ss *web.Session, id int64) (personV
 	return v, nil
 }
 
-func (m *module) personID(r *http.Request) (int64, error) { return pathID(r, "人员") }
+func (m *module) personID(r *http.Request) (int64, error) { return web.PathID(r, "人员") }
 
 func (m *module) personPage(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
 	id, err := m.personID(r)
@@ -338,7 +338,7 @@ func (m *module) personPage(w http.ResponseWriter, r *http.Request, ss *web.Sess
 			v.OK += "已达到发热预警体温，已向所在乡镇街道和驻企干部发出发热预警。"
 		}
 	}
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, http.StatusOK, "staff_person", v)
 	return nil
 }
@@ -373,7 +373,7 @@ func (m *module) personEdit(w http.ResponseWriter, r *http.Request, ss *web.Sess
 	if v.FormError == "" {
 		v.FormError = "请修改标红的项目后再提交"
 	}
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, status, "staff_person", v)
 	return nil
 }
@@ -449,7 +449,7 @@ func (m *module) temperatureAdd(w http.ResponseWriter, r *http.Request, ss *web.
 		return err
 	}
 	v.Celsius, v.MeasuredAt, v.TempErrors = celsius, at, bad
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, status, "staff_person", v)
 	return nil
 }
@@ -481,7 +481,7 @@ func (m *module) revealPage(w http.ResponseWriter, r *http.Request, ss *web.Sess
 	if revealErr == "" {
 		v.Revealed = &full
 	}
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, status, "staff_person", v)
 	return nil
 }
@@ -634,7 +634,7 @@ func (m *module) healthListPage(w http.ResponseWriter, r *http.Request, ss *web.
 	lv.Pager = pg.PagerAt(r.URL.Path, url.Values{"date": {v.Date}, "town": {v.Town}, "per_page": r.URL.Query()["per_page"]}, lv.List.Total)
 	from := min((pg.Page-1)*pg.PerPage, lv.List.Total)
 	lv.List.Lines = lv.List.Lines[from:min(from+pg.PerPage, lv.List.Total)]
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, status, "health_list", lv)
 	return nil
 }
@@ -661,7 +661,7 @@ func (m *module) healthPage(w http.ResponseWriter, r *http.Request, ss *web.Sess
 			l.More = "/health/lists/" + l.ID + "?" + url.Values{"date": {v.Date}, "town": {v.Town}}.Encode()
 		}
 	}
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, status, "health", v)
 	return nil
 }
@@ -692,7 +692,7 @@ func (m *module) findPage(w http.ResponseWriter, r *http.Request, ss *web.Sessio
 	default:
 		return err
 	}
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, status, "staff_found", v)
 	return nil
 }
@@ -708,7 +708,7 @@ func maskTyped(id string) string {
 // alertClose closes an alert from the health page (or a person's page:
 // back sends there).
 func (m *module) alertClose(w http.ResponseWriter, r *http.Request, ss *web.Session) error {
-	id, err := pathID(r, "预警")
+	id, err := web.PathID(r, "预警")
 	if err != nil {
 		return err
 	}
@@ -740,7 +740,7 @@ func (m *module) alertClose(w http.ResponseWriter, r *http.Request, ss *web.Sess
 			v.Alerts[i].Note, v.Alerts[i].Error, v.Alerts[i].Open = note, f.Message, true
 		}
 	}
-	noStore(w)
+	web.NoStore(w)
 	ss.Render(w, r, f.Status, "health", v)
 	return nil
 }
