@@ -578,23 +578,14 @@ func (db *DB) walkTrend(ctx context.Context, a fugong.Actor, from, to string, pe
 		c.OnPost += sign * production.StaffOnPost(f.onPost, f.employees)
 	}
 
-	// The period's days, as the dates the rows carry. They are listed
-	// from parsed dates, never by comparing formatted ones: past 9999-12-31
-	// a date has five digits and sorts before the end.
+	// The period's days, as the dates the rows carry.
+	days, err := daysOf(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
 	start, err := time.ParseInLocation(time.DateOnly, from, fugong.Location)
 	if err != nil {
 		return nil, err
-	}
-	end, err := time.ParseInLocation(time.DateOnly, to, fugong.Location)
-	if err != nil {
-		return nil, err
-	}
-	var days []string
-	for d := start; !d.After(end); d = d.AddDate(0, 0, 1) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		days = append(days, d.Format(time.DateOnly))
 	}
 	w := &where{}
 	day, edge := w.next(from), w.next(start.AddDate(0, 0, -1).Format(time.DateOnly))
