@@ -222,14 +222,37 @@ func (db *DB) LastReport(ctx context.Context, uscc, before string) (daily.Report
 }
 
 // Setting returns a stored setting, ok false when it was never set (the
-// module's default applies).
+// module's default applies). Settings are cached under the 'settings'
+// generation (generations.go): a report submission reads the deadline.
 func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
+	gens, err := db.generations(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	gen := gens[genSettings]
+	if s, hit := db.settings.get(key, gen); hit {
+		return s.value, s.ok, nil
+	}
 	err = db.readRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&value)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
+		err = nil
+	} else {
+		ok = err == nil
 	}
-	return value, err == nil, err
+	if err != nil {
+		return "", false, err
+	}
+	db.settings.put(key, gen, cachedSetting{value, ok})
+	return value, ok, nil
 }
+
+type cachedSetting struct {
+	value string
+	ok    bool
+}
+
+// maxCachedSettings bounds the settings cache; there are a few dozen keys.
+const maxCachedSettings = 1000
 
 // UpdateSetting replaces a setting with what next makes of its current
 // value (ok false when never set), in one transaction: two changes of

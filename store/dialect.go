@@ -49,6 +49,9 @@ type dialect struct {
 	// analyze refreshes the planner's statistics after a bulk load; ""
 	// where the engine runs without them.
 	analyze string
+	// vacuum, followed by tables, frees their dead rows; "" where deleted
+	// rows leave none behind.
+	vacuum string
 
 	// forgetLogins deletes the login throttle's rows last tried before
 	// $1 (forgetLoginAttempts). PostgreSQL's skips the rows other
@@ -90,6 +93,7 @@ var postgresDialect = dialect{
 	bulkSession: []sessionSetting{{set: `SET session_replication_role = replica`, reset: `RESET session_replication_role`, optional: true}},
 	bulkTx:      copyBulk,
 	analyze:     `ANALYZE`,
+	vacuum:      `VACUUM (ANALYZE)`,
 	forgetLogins: `DELETE FROM login_throttle WHERE (address, username) IN (
 		SELECT address, username FROM login_throttle WHERE last_at < $1 LIMIT 1000 FOR UPDATE SKIP LOCKED)`,
 }

@@ -42,7 +42,9 @@ type DB struct {
 	commitOnce sync.Once
 	commits    []*groupCommitter
 	stats      commitStats
-	sessions   sessionCache
+	gens       generations
+	sessions   genCache[string, cachedSession]
+	settings   genCache[string, cachedSetting]
 	prepared   atomic.Pointer[map[string]*sql.Stmt]
 	// readStmts are the hot reads' statements prepared on the readers
 	// (readRow), by query text.
@@ -54,7 +56,8 @@ type DB struct {
 
 // Open connects to dsn: "sqlite:PATH" or "postgres://…".
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	db := &DB{Now: time.Now}
+	db := &DB{Now: time.Now, sessions: genCache[string, cachedSession]{max: maxCachedSessions},
+		settings: genCache[string, cachedSetting]{max: maxCachedSettings}}
 	var err error
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
