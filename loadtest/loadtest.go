@@ -25,6 +25,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"sync"
@@ -69,8 +70,10 @@ type Config struct {
 	// NoQueries skips them.
 	QueryRuns int
 	NoQueries bool
-	// CPUProfile, if set, receives a CPU profile of the submission phase.
-	CPUProfile string
+	// CPUProfile, if set, receives a CPU profile of the submission phase,
+	// and Trace an execution trace of it (go tool trace): where the
+	// committers wait, in system calls or for a core.
+	CPUProfile, Trace string
 	// Dashboard adds the dashboard's run (dashboard.go): production
 	// history, the dashboard's queries, and the submissions again with its
 	// readers, the walls refreshing every WallEvery, the desks DeskEvery.
@@ -281,8 +284,7 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	commitStats := func() store.CommitStats {
 		var sum store.CommitStats
 		for _, d := range dbs {
-			s := d.CommitStats()
-			sum.Batches, sum.Submissions, sum.OneByOne = sum.Batches+s.Batches, sum.Submissions+s.Submissions, sum.OneByOne+s.OneByOne
+			sum = sum.Plus(d.CommitStats())
 		}
 		return sum
 	}
@@ -310,16 +312,29 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 		}
 		defer f.Close()
 	}
+	if cfg.Trace != "" {
+		f, err := os.Create(cfg.Trace)
+		if err != nil {
+			return nil, err
+		}
+		if err := trace.Start(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		defer f.Close()
+	}
 	commits0 := commitStats()
 	submit := drive(ctx, "submit (PUT report)", cfg.Concurrency, cfg.Duration, cfg.Requests, sub.do,
 		func(s int) bool { return s == http.StatusCreated || s == http.StatusOK })
 	if cfg.CPUProfile != "" {
 		pprof.StopCPUProfile()
 	}
+	if cfg.Trace != "" {
+		trace.Stop()
+	}
 	res.Phases = append(res.Phases, submit)
 	commits1 := commitStats()
-	res.Commits = store.CommitStats{Batches: commits1.Batches - commits0.Batches, Submissions: commits1.Submissions - commits0.Submissions,
-		OneByOne: commits1.OneByOne - commits0.OneByOne}
+	res.Commits = commits1.Since(commits0)
 	res.Created = submit.Statuses[http.StatusCreated]
 	if ctx.Err() != nil {
 		return res, ctx.Err()

@@ -51,6 +51,10 @@ func (r *Result) Print(w io.Writer) {
 	if c := r.Commits; c.Submissions > 0 {
 		fmt.Fprintf(w, "group commit: %d transactions for %d submissions, %.3f log flushes (fsyncs) per report, %.1f reports per flush; %d batches went one submission at a time\n",
 			c.Batches, c.Submissions, float64(c.Batches)/float64(c.Submissions), float64(c.Submissions)/float64(max(1, c.Batches)), c.OneByOne)
+		if span := time.Duration(c.Committers) * sub.Elapsed; span > 0 {
+			fmt.Fprintf(w, "committers (%d): busy %.0f %% of the phase, %.0f %% in the commits themselves (log written and flushed, checkpoints)\n",
+				c.Committers, 100*c.Busy.Seconds()/span.Seconds(), 100*c.Flush.Seconds()/span.Seconds())
+		}
 	}
 	fmt.Fprintf(w, "today's completeness counts %d received; %d submissions answered 201 Created\n\n", r.Received, r.Created)
 	r.printDashboard(w)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"fugong"
 	"fugong/daily"
@@ -34,7 +35,9 @@ type groupCommitter struct {
 // SQLite and synchronous_commit on PostgreSQL, a committed batch is one
 // flush of the log, so batches/submissions is the fsyncs per report.
 type commitStats struct {
-	batches, submissions, waiting, oneByOne atomic.Int64
+	batches, submissions, waiting, oneByOne, committers atomic.Int64
+	// busy and flush are nanoseconds, summed over the committers.
+	busy, flush atomic.Int64
 }
 
 // CommitStats is what the group committers have done since the DB opened.
@@ -45,12 +48,39 @@ type CommitStats struct {
 	// OneByOne counts the batches that could not be stored together and
 	// went one submission at a time (submitEach).
 	OneByOne int64
+	// Committers is how many group committers run.
+	Committers int64
+	// Busy is the committers' time spent on batches, from taking one to
+	// answering it, and Flush the part of it in the commits themselves
+	// (the log written and flushed, and SQLite's checkpoints), summed over
+	// the committers: Busy near Committers × the wall time means the
+	// committers are what limits the rate.
+	Busy, Flush time.Duration
 }
 
 // CommitStats returns the group committers' counts.
 func (db *DB) CommitStats() CommitStats {
 	return CommitStats{Batches: db.stats.batches.Load(), Submissions: db.stats.submissions.Load(),
-		Waiting: db.stats.waiting.Load(), OneByOne: db.stats.oneByOne.Load()}
+		Waiting: db.stats.waiting.Load(), OneByOne: db.stats.oneByOne.Load(), Committers: db.stats.committers.Load(),
+		Busy: time.Duration(db.stats.busy.Load()), Flush: time.Duration(db.stats.flush.Load())}
+}
+
+// Since is what the committers did between an earlier reading and s
+// (Waiting and Committers are s's own).
+func (s CommitStats) Since(earlier CommitStats) CommitStats {
+	s.Batches -= earlier.Batches
+	s.Submissions -= earlier.Submissions
+	s.OneByOne -= earlier.OneByOne
+	s.Busy -= earlier.Busy
+	s.Flush -= earlier.Flush
+	return s
+}
+
+// Plus is the counts of two DBs' committers together.
+func (s CommitStats) Plus(o CommitStats) CommitStats {
+	return CommitStats{Batches: s.Batches + o.Batches, Submissions: s.Submissions + o.Submissions,
+		Waiting: s.Waiting + o.Waiting, OneByOne: s.OneByOne + o.OneByOne, Committers: s.Committers + o.Committers,
+		Busy: s.Busy + o.Busy, Flush: s.Flush + o.Flush}
 }
 
 // committersPostgres is how many group committers a PostgreSQL instance
@@ -88,6 +118,7 @@ func (db *DB) committer(uscc string) *groupCommitter {
 		for range n {
 			c := &groupCommitter{db: db, reqs: make(chan *pending, maxBatch), quit: make(chan struct{}), done: make(chan struct{}), stats: &db.stats}
 			db.commits = append(db.commits, c)
+			db.stats.committers.Add(1)
 			go c.loop()
 		}
 	})
@@ -161,6 +192,7 @@ func (c *groupCommitter) drain() {
 // commit runs a batch in one transaction: together (submitAll), or where
 // that cannot be, one submission per savepoint (submitEach).
 func (c *groupCommitter) commit(batch []*pending) {
+	start := time.Now()
 	// One order for every batch (town, then enterprise) keeps two instances'
 	// batches from taking the same counter rows in opposite orders.
 	slices.SortStableFunc(batch, func(x, y *pending) int {
@@ -171,28 +203,32 @@ func (c *groupCommitter) commit(batch []*pending) {
 		towns[i] = p.s.Town
 	}
 	ctx := context.Background()
-	err := c.db.write(ctx, func(tx *Tx) error {
+	flush, err := c.db.writeFlushed(ctx, func(tx *Tx) error {
 		if err := tx.lockTowns(ctx, towns); err != nil {
 			return err
 		}
 		return tx.submitAll(ctx, batch)
 	})
+	c.stats.flush.Add(int64(flush))
 	if _, gone := Unavailable(err); err != nil && !gone {
 		c.stats.oneByOne.Add(1)
 		for _, p := range batch {
 			p.res, p.err = daily.Result{}, nil
 		}
-		err = c.db.write(ctx, func(tx *Tx) error {
+		flush, err = c.db.writeFlushed(ctx, func(tx *Tx) error {
 			if err := tx.lockTowns(ctx, towns); err != nil {
 				return err
 			}
 			return tx.submitEach(batch)
 		})
+		c.stats.flush.Add(int64(flush))
 	}
 	if err == nil {
 		c.stats.batches.Add(1)
 		c.stats.submissions.Add(int64(len(batch)))
 	}
+	// Counted before the answers, so that a submitter reads its batch's.
+	c.stats.busy.Add(int64(time.Since(start)))
 	for _, p := range batch {
 		if err != nil && p.err == nil {
 			p.err, p.res = err, daily.Result{}

@@ -65,6 +65,10 @@ func TestGroupCommitOneTransactionPerBatch(t *testing.T) {
 		if got := after.Submissions - before.Submissions; got != n+1 {
 			t.Errorf("the commits carried %d submissions, want %d", got, n+1)
 		}
+		if d := after.Since(before); d.Committers < 1 || d.Flush <= 0 || d.Busy < d.Flush {
+			t.Errorf("committers %d busy %v flushing %v: want at least one committer, busy for longer than its commits took, and both timed",
+				d.Committers, d.Busy, d.Flush)
+		}
 		for day := 1; day <= n; day++ {
 			if _, err := db.Report(ctx, e.USCC, fmt.Sprintf("2020-02-%02d", day)); err != nil {
 				t.Errorf("day %d: %v", day, err)

@@ -322,11 +322,17 @@ func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
 }
 
 // write runs fn in a transaction and commits it, or rolls back on error.
-func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) (err error) {
+func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+	_, err := db.writeFlushed(ctx, fn)
+	return err
+}
+
+// writeFlushed is write that also tells how long the commit itself took.
+func (db *DB) writeFlushed(ctx context.Context, fn func(tx *Tx) error) (flush time.Duration, err error) {
 	defer func() { db.noteWrite(err) }()
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now()}
 	err = fn(tx)
@@ -338,9 +344,11 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	if err != nil {
 		_ = sqlTx.Rollback()
-		return err
+		return 0, err
 	}
-	return sqlTx.Commit()
+	start := time.Now()
+	err = sqlTx.Commit()
+	return time.Since(start), err
 }
 
 // audit records a write inside its transaction.

@@ -39,6 +39,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.QueryRuns, "query-runs", 7, "timed runs of each query (after one warm-up)")
 	fs.BoolVar(&cfg.NoQueries, "no-queries", false, "skip timing the queries")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the submission phase to FILE")
+	fs.StringVar(&cfg.Trace, "trace", "", "write an execution trace of the submission phase to FILE (go tool trace)")
 	serverLog := fs.String("server-log", "", "write the server's request log to FILE (default: formatted and discarded)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err

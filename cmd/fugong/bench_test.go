@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -26,13 +28,26 @@ func TestBench(t *testing.T) {
 				t.Errorf("no %q in:\n%s", want, out)
 			}
 		}
+		if !regexp.MustCompile(`committers \(\d\): busy \d+ % of the phase, \d+ % in the commits`).MatchString(out) {
+			t.Errorf("no committers' busy time in:\n%s", out)
+		}
 		if strings.Contains(out, "error:") {
 			t.Errorf("a query failed:\n%s", out)
 		}
 	}
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
-		check(t, "sqlite", mustRun(t, "", append([]string{"bench"}, small...)...))
+		// The profiles of the submission phase (one run of the test takes
+		// them: each is one per process).
+		dir := t.TempDir()
+		tracePath, profPath := filepath.Join(dir, "submit.trace"), filepath.Join(dir, "cpu.prof")
+		check(t, "sqlite", mustRun(t, "", append([]string{"bench", "--trace", tracePath, "--cpuprofile", profPath}, small...)...))
+		if b, err := os.ReadFile(tracePath); err != nil || !bytes.HasPrefix(b, []byte("go 1.")) {
+			t.Errorf("--trace wrote no execution trace: %v %.20q", err, b)
+		}
+		if fi, err := os.Stat(profPath); err != nil || fi.Size() == 0 {
+			t.Errorf("--cpuprofile wrote no profile: %v", err)
+		}
 
 		dsn := "sqlite:" + filepath.Join(t.TempDir(), "bench.db")
 		check(t, "sqlite", mustRun(t, "", append([]string{"bench", "--db", dsn}, small...)...))

@@ -58,7 +58,7 @@ Usage:
   fugong keys rotate [--db DSN] [--key-file FILE] [--batch N]
   fugong keys retire [--db DSN] [--key-file FILE]
   fugong purge people|residents --ended-before YYYY-MM-DD [--dry-run] [--db DSN]
-  fugong bench  [--db DSN] [--enterprises N] [--days D] [--concurrency C] [--duration 10s] [--requests N] [--keep] [--reuse] [--cpuprofile FILE]
+  fugong bench  [--db DSN] [--enterprises N] [--days D] [--concurrency C] [--duration 10s] [--requests N] [--keep] [--reuse] [--cpuprofile FILE] [--trace FILE]
   fugong openapi > FILE   (the API's OpenAPI document, as served at /api/v1/openapi.json)
   fugong version
 
