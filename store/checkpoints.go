@@ -862,7 +862,7 @@ func (db Checkpoints) PurgeTravellers(ctx context.Context, a fugong.Actor, befor
 		}{
 			{&rep.Registrations, `SELECT count(*) FROM checkpoint_registrations WHERE day < $1`, []any{before}},
 			{&rep.Alerts, `SELECT count(*) FROM alerts WHERE reference IN (` + goneRefs + `)`, []any{before}},
-			{&rep.AuditScrubs, `SELECT count(*) FROM audit_log WHERE entity = 'registration' AND entity_id IN (` + goneText + `)`, []any{before}},
+			{&rep.AuditScrubs, auditRowsOf(map[string]string{"registration": goneText}), []any{before}},
 			{&rep.Remembered, `SELECT count(*) FROM remembered_travellers WHERE used_at < $1`, []any{cut}},
 		} {
 			if err := tx.QueryRowContext(ctx, c.q, c.args...).Scan(c.n); err != nil {
@@ -881,7 +881,7 @@ func (db Checkpoints) PurgeTravellers(ctx context.Context, a fugong.Actor, befor
 		}
 		for _, q := range []string{
 			`UPDATE alerts SET subject_name = '', subject_id_masked = '', note = '', reference = 'registration:purged' WHERE reference IN (` + goneRefs + `)`,
-			`UPDATE audit_log SET before = NULL, after = '{"purged":true}' WHERE entity = 'registration' AND entity_id IN (` + goneText + `)`,
+			`UPDATE audit_log SET before = NULL, after = '{"purged":true}' WHERE ` + notReports + ` AND entity = 'registration' AND entity_id IN (` + goneText + `)`,
 			`DELETE FROM checkpoint_registrations WHERE id IN (` + gone + `)`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, before); err != nil {

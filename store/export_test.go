@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
+
+	"fugong/audit"
 
 	"fugong"
 	"fugong/files"
@@ -50,3 +54,53 @@ func (db *DB) HoldWriter(ctx context.Context, town string) (release func(), err 
 	}
 	return func() { tx.Rollback() }, nil
 }
+
+// AuditCondition is the condition ListAudit puts on the audit log for f.
+func AuditCondition(f audit.Filter) (string, []any) {
+	w := auditWhere(f)
+	return w.String(), w.args
+}
+
+// Plan is the engine's plan of a query, as text, for the tests of which
+// index a query uses. PostgreSQL is told to avoid whole-table scans, so
+// that a small test table shows what a large one would use.
+func (db *DB) Plan(ctx context.Context, q string, args ...any) (string, error) {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	explain := `EXPLAIN QUERY PLAN `
+	if db.Engine == Postgres {
+		if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
+			return "", err
+		}
+		defer conn.ExecContext(ctx, `RESET enable_seqscan`)
+		explain = `EXPLAIN `
+	}
+	rows, err := conn.QueryContext(ctx, explain+q, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	var plan strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		fmt.Fprintln(&plan, vals...)
+	}
+	return plan.String(), rows.Err()
+}
+
+// AuditRowsOf is the purges' count of audit rows (audit.go).
+var AuditRowsOf = auditRowsOf

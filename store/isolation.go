@@ -694,8 +694,7 @@ func (db *DB) PurgeResidents(ctx context.Context, a fugong.Actor, before string,
 			{&rep.Readings, `SELECT count(*) FROM isolation_readings WHERE resident_id IN (` + gone + `)`},
 			{&rep.Meals, `SELECT count(*) FROM isolation_meals WHERE resident_id IN (` + gone + `)`},
 			{&rep.Alerts, `SELECT count(*) FROM alerts WHERE resident_id IN (` + gone + `)`},
-			{&rep.AuditScrubs, `SELECT count(*) FROM audit_log WHERE (entity = 'isolation_resident' AND entity_id IN (` + goneText + `))
-				OR (entity = 'alert' AND entity_id IN (` + goneAlerts + `))`},
+			{&rep.AuditScrubs, auditRowsOf(map[string]string{"isolation_resident": goneText, "alert": goneAlerts})},
 		} {
 			if err := tx.QueryRowContext(ctx, c.q, before).Scan(c.n); err != nil {
 				return err
@@ -720,9 +719,9 @@ func (db *DB) PurgeResidents(ctx context.Context, a fugong.Actor, before string,
 			return err
 		}
 		for _, q := range []string{
-			`UPDATE audit_log SET before = NULL, after = '{"purged":true}' WHERE entity = 'alert' AND entity_id IN (` + goneAlerts + `)`,
+			`UPDATE audit_log SET before = NULL, after = '{"purged":true}' WHERE ` + notReports + ` AND entity = 'alert' AND entity_id IN (` + goneAlerts + `)`,
 			`UPDATE alerts SET note = '' WHERE resident_id IN (` + gone + `)`,
-			`UPDATE audit_log SET before = NULL, after = '{"purged":true}' WHERE entity = 'isolation_resident' AND entity_id IN (` + goneText + `)`,
+			`UPDATE audit_log SET before = NULL, after = '{"purged":true}' WHERE ` + notReports + ` AND entity = 'isolation_resident' AND entity_id IN (` + goneText + `)`,
 			`DELETE FROM isolation_readings WHERE resident_id IN (` + gone + `)`,
 			`DELETE FROM isolation_meals WHERE resident_id IN (` + gone + `)`,
 			`DELETE FROM isolation_residents WHERE released_on <> '' AND released_on < $1`, // alerts' resident_id become NULL

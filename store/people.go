@@ -865,8 +865,7 @@ func (db *DB) Purge(ctx context.Context, a fugong.Actor, before string, dryRun b
 		}{
 			{&rep.Readings, `SELECT count(*) FROM person_temperatures WHERE person_id IN (` + gone + `)`},
 			{&rep.Alerts, `SELECT count(*) FROM alerts WHERE staff_id IN (` + gone + `)`},
-			{&rep.AuditScrubs, `SELECT count(*) FROM audit_log WHERE (entity = 'person' AND entity_id IN (` + goneText + `))
-				OR (entity = 'alert' AND entity_id IN (` + goneAlerts + `))`},
+			{&rep.AuditScrubs, auditRowsOf(map[string]string{"person": goneText, "alert": goneAlerts})},
 		} {
 			if err := tx.QueryRowContext(ctx, c.q, cut).Scan(c.n); err != nil {
 				return err
@@ -892,9 +891,9 @@ func (db *DB) Purge(ctx context.Context, a fugong.Actor, before string, dryRun b
 		}
 		for _, q := range []string{
 			// Officials' notes may name the person.
-			`UPDATE audit_log SET before = NULL, after = '{"purged":true}' WHERE entity = 'alert' AND entity_id IN (` + goneAlerts + `)`,
+			`UPDATE audit_log SET before = NULL, after = '{"purged":true}' WHERE ` + notReports + ` AND entity = 'alert' AND entity_id IN (` + goneAlerts + `)`,
 			`UPDATE alerts SET note = '' WHERE staff_id IN (` + gone + `)`,
-			`UPDATE audit_log SET before = NULL, after = '{"purged":true}' WHERE entity = 'person' AND entity_id IN (` + goneText + `)`,
+			`UPDATE audit_log SET before = NULL, after = '{"purged":true}' WHERE ` + notReports + ` AND entity = 'person' AND entity_id IN (` + goneText + `)`,
 			`DELETE FROM person_temperatures WHERE person_id IN (` + gone + `)`,
 			`DELETE FROM people WHERE updated_at < $1`, // alerts' staff_id become NULL
 		} {
