@@ -301,37 +301,20 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 		func(int) (int, string, error) { return c.do(ctx, "GET", "/bench/unrouted", nil, nil) }, is(http.StatusSeeOther)))
 
 	sub := newSubmitter(ctx, clients, cfg, today)
-	if cfg.CPUProfile != "" {
-		f, err := os.Create(cfg.CPUProfile)
-		if err != nil {
-			return nil, err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			f.Close()
-			return nil, err
-		}
-		defer f.Close()
+	stopCPU, err := profile(cfg.CPUProfile, pprof.StartCPUProfile, pprof.StopCPUProfile)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Trace != "" {
-		f, err := os.Create(cfg.Trace)
-		if err != nil {
-			return nil, err
-		}
-		if err := trace.Start(f); err != nil {
-			f.Close()
-			return nil, err
-		}
-		defer f.Close()
+	stopTrace, err := profile(cfg.Trace, trace.Start, trace.Stop)
+	if err != nil {
+		stopCPU()
+		return nil, err
 	}
 	commits0 := commitStats()
 	submit := drive(ctx, "submit (PUT report)", cfg.Concurrency, cfg.Duration, cfg.Requests, sub.do,
 		func(s int) bool { return s == http.StatusCreated || s == http.StatusOK })
-	if cfg.CPUProfile != "" {
-		pprof.StopCPUProfile()
-	}
-	if cfg.Trace != "" {
-		trace.Stop()
-	}
+	stopTrace()
+	stopCPU()
 	res.Phases = append(res.Phases, submit)
 	commits1 := commitStats()
 	res.Commits = commits1.Since(commits0)
@@ -753,4 +736,21 @@ func (s *submitter) do(i int) (int, string, error) {
 	}
 	return s.cs[i%len(s.cs)].do(s.ctx, "PUT", "/api/v1/enterprises/"+USCC(e)+"/reports/"+s.today, body, nil,
 		"Idempotency-Key", "bench-"+s.runID+"-"+fmt.Sprint(i))
+}
+
+// profile starts a profile of what follows, written to path (none where
+// path is ""), and returns what stops it.
+func profile(path string, start func(io.Writer) error, stop func()) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { stop(); f.Close() }, nil
 }

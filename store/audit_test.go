@@ -78,8 +78,8 @@ func TestAuditOfAReport(t *testing.T) {
 				t.Errorf("%+v: %d rows, %v; want %d", c.f, n, err, c.want)
 			}
 		}
-		for _, id := range []string{"", "no-slash", e.USCC + "/2020-02-02"} {
-			if _, n, err := db.ListAudit(ctx, audit.Filter{Entity: "daily_report", EntityID: e.USCC + "/2020-02-02" + id, Page: 1, PerPage: 10}); err != nil || n != 0 {
+		for _, id := range []string{e.USCC + "/2020-02-02", e.USCC, "no-slash", "/", e.USCC + "/2020-02-01/x"} {
+			if _, n, err := db.ListAudit(ctx, audit.Filter{Entity: "daily_report", EntityID: id, Page: 1, PerPage: 10}); err != nil || n != 0 {
 				t.Errorf("entity id %q: %d rows, %v; want none", id, n, err)
 			}
 		}
