@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"fugong"
 	"fugong/files"
@@ -316,3 +317,18 @@ func PathID(r *http.Request, what string) (int64, error) {
 
 // NoStore keeps a page or answer with personal data out of caches.
 func NoStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
+
+// toHalfWidth turns full-width digits and minus signs into ASCII.
+func toHalfWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return r - '０' + '0'
+		case r == '－':
+			return '-'
+		case r == '\u3000':
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -81,8 +81,7 @@ func (c *testClock) Set(t time.Time) {
 // testEnv is one engine's server with a user of every role logged in.
 type testEnv struct {
 	db     *store.DB
-	deps   Deps // every module's service, on the test clock
-	daily  *daily.Service
+	deps   Deps       // every module's service, on the test clock
 	clock  *testClock // the store's and the daily service's clock
 	srv    *httptest.Server
 	users  map[string]account.User // by role key
@@ -110,7 +109,7 @@ func newEnvAt(t *testing.T, db *store.DB, start time.Time) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{db: db, deps: d, daily: d.Deadline.(*daily.Service), clock: clock, srv: httptest.NewServer(h),
+	e := &testEnv{db: db, deps: d, clock: clock, srv: httptest.NewServer(h),
 		users: map[string]account.User{}, tokens: map[string]string{}, ents: map[string]string{}}
 	t.Cleanup(e.srv.Close)
 
@@ -150,7 +149,6 @@ func testDeps(db *store.DB, now func() time.Time) Deps {
 		DB:       db,
 		Registry: reg,
 		Accounts: &account.Service{Store: db, Now: time.Now},
-		Deadline: &daily.Service{Store: db, Registry: reg, Now: now},
 	}
 }
 

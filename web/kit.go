@@ -265,18 +265,7 @@ func (s *Server) kitModule() Module {
 		{Method: "POST", Path: "/api/v1/sessions", Raw: http.HandlerFunc(s.apiLogin)},
 		{Method: "DELETE", Path: "/api/v1/sessions/current", API: s.apiLogout},
 		{Method: "GET", Path: "/api/v1/me", API: s.apiMe},
-		{Method: "GET", Path: "/settings", Page: func(w http.ResponseWriter, r *http.Request, ss *Session) error { return s.settingsForm(w, r, ss.ss) }},
-		{Method: "POST", Path: "/settings", Page: func(w http.ResponseWriter, r *http.Request, ss *Session) error { return s.settingsSave(w, r, ss.ss) }},
-	}, Nav: kitNav}
-}
-
-// kitNav is the kit's menu entry: 系统设置 (the daily deadline and every
-// module's settings links), the admin's.
-func kitNav(a fugong.Actor) []NavItem {
-	if a.Role != fugong.RoleAdmin {
-		return nil
-	}
-	return []NavItem{{Href: "/settings", Label: "系统设置", Order: 1020, Group: NavSystem}}
+	}}
 }
 
 // build parses the modules' templates and serves every route on one mux.

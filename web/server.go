@@ -32,8 +32,6 @@ type Deps struct {
 	DB       *store.DB
 	Registry *registry.Service // M1
 	Accounts *account.Service
-	// Deadline is the daily report's deadline on the settings page.
-	Deadline DeadlineSetting
 	Logger   *slog.Logger
 	// Metrics receives the HTTP metrics; /metrics serves it to a caller
 	// with MetricsToken as its bearer token, and to nobody without one.

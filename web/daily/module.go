@@ -77,17 +77,24 @@ func (m *module) routes() []web.Route {
 		{Method: "GET", Path: "/reports/import", Page: m.reportImportPage},
 		{Method: "POST", Path: "/reports/import", Page: m.reportImport},
 		{Method: "POST", Path: "/enterprises/{uscc}/followups", Page: m.followupCreate},
+		{Method: "GET", Path: "/settings", Page: m.settingsForm},
+		{Method: "POST", Path: "/settings", Page: m.settingsSave},
 	}
 }
 
 // nav is the menu entry of the daily report: the clerk's own form, the
 // completeness of a wider scope; a checkpoint has neither.
 func nav(a fugong.Actor) []web.NavItem {
+	var items []web.NavItem
 	switch {
 	case a.Role == fugong.RoleEnterprise:
-		return []web.NavItem{{Href: "/report", Label: "日报填报", Order: 300, Group: web.NavFirms}}
+		items = append(items, web.NavItem{Href: "/report", Label: "日报填报", Order: 300, Group: web.NavFirms})
 	case daily.HasScope(a):
-		return []web.NavItem{{Href: "/reports", Label: "每日日报", Order: 300, Group: web.NavFirms}}
+		items = append(items, web.NavItem{Href: "/reports", Label: "每日日报", Order: 300, Group: web.NavFirms})
 	}
-	return nil
+	// 系统设置: the deadline and every module's settings links.
+	if a.Role == fugong.RoleAdmin {
+		items = append(items, web.NavItem{Href: "/settings", Label: "系统设置", Order: 1020, Group: web.NavSystem})
+	}
+	return items
 }

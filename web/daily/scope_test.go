@@ -114,6 +114,9 @@ var scopeCases = []webtest.ScopeCase{
 	{Method: "POST", Route: "/reports/import", Note: "row for tangA", Body: reportsFileFor("tangA"), Want: webtest.By(200, 200, 404, 200, 404, 404, 404)},
 	{Method: "POST", Route: "/enterprises/{uscc}/followups", Target: "tangA", Body: followupForm, Want: webtest.By(303, 303, 403, 303, 303, 404, 404)},
 	{Method: "POST", Route: "/enterprises/{uscc}/followups", Target: "tangB", Body: followupForm, Want: webtest.By(303, 303, 403, 303, 404, 403, 404)},
+	// The settings page (the deadline, every module's settings) is the admin's.
+	{Method: "GET", Route: "/settings", Want: webtest.By(200, 404, 404, 404, 404, 404, 404)},
+	{Method: "POST", Route: "/settings", Body: form(url.Values{"deadline": {"16:00"}}), Want: webtest.By(303, 404, 404, 404, 404, 404, 404)},
 }
 
 const (

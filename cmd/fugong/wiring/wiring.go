@@ -225,7 +225,7 @@ func Handler(s Services, o Options) (*web.Server, error) {
 		s.PDFFont = pdf.NewFont(o.PDFFont)
 	}
 	return web.New(web.Deps{
-		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts, Deadline: s.Daily,
+		DB: s.DB, Registry: s.Registry, Accounts: s.Accounts,
 		Logger: o.Logger, Metrics: o.Metrics, MetricsToken: o.MetricsToken,
 		SecureCookies: o.SecureCookies, TrustedProxies: o.TrustedProxies,
 		ImportSlots: o.ImportSlots,
