@@ -21,14 +21,8 @@ import (
 func TestAuditOfAReport(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		e, err := db.CreateEnterprise(ctx, fugong.System, ent(t, "AU0000001", "塘下镇", "审计企业"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		other, err := db.CreateEnterprise(ctx, fugong.System, ent(t, "AU0000002", "塘下镇", "另一企业"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		e := createFirm(t, db, "AU0000001", "塘下镇", "审计企业")
+		other := createFirm(t, db, "AU0000002", "塘下镇", "另一企业")
 		clerk := fugong.Actor{UserID: 4, Username: "clerk", Role: fugong.RoleEnterprise, Enterprise: e.USCC}
 		db.Now = func() time.Time { return time.Date(2020, 3, 1, 9, 0, 0, 0, fugong.Location) }
 		if _, err := db.Submit(ctx, clerk, submission(e, "2020-02-01", daily.Figures{StaffTotal: 1}, "")); err != nil {

@@ -35,10 +35,7 @@ func TestSQLiteWriterSynchronousFull(t *testing.T) {
 func TestGroupCommitOneTransactionPerBatch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		e, err := db.CreateEnterprise(ctx, fugong.System, ent(t, "GC0000001", "塘下镇", "批量企业"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		e := createFirm(t, db, "GC0000001", "塘下镇", "批量企业")
 		a := fugong.Actor{UserID: 1, Username: "tongji", Role: fugong.RoleBureau, Group: fugong.GroupStatistics}
 		db.Now = func() time.Time { return time.Date(2020, 3, 1, 9, 0, 0, 0, fugong.Location) }
 		// One submission first starts the committers (they prepare their
@@ -124,10 +121,7 @@ func queuedBatch(t *testing.T, db *store.DB, a fugong.Actor, town string, subs [
 func TestGroupCommitTogether(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		e, err := db.CreateEnterprise(ctx, fugong.System, ent(t, "GT0000001", "塘下镇", "合批企业"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		e := createFirm(t, db, "GT0000001", "塘下镇", "合批企业")
 		town := fugong.Actor{UserID: 3, Username: "tangxia", Role: fugong.RoleTown, Town: e.Town}
 		db.Now = func() time.Time { return time.Date(2020, 3, 1, 9, 0, 0, 0, fugong.Location) }
 		if _, err := db.Submit(ctx, town, submission(e, "2020-02-05", daily.Figures{StaffTotal: 3}, "")); err != nil {
@@ -169,10 +163,7 @@ func TestGroupCommitTogether(t *testing.T) {
 func TestGroupCommitOneByOne(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		e, err := db.CreateEnterprise(ctx, fugong.System, ent(t, "GQ0000001", "塘下镇", "逐份企业"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		e := createFirm(t, db, "GQ0000001", "塘下镇", "逐份企业")
 		clerk := fugong.Actor{UserID: 4, Username: "clerk", Role: fugong.RoleEnterprise, Enterprise: e.USCC}
 		db.Now = func() time.Time { return time.Date(2020, 3, 1, 9, 0, 0, 0, fugong.Location) }
 		old, err := db.Submit(ctx, clerk, submission(e, "2020-02-01", daily.Figures{StaffTotal: 1}, "k-old"))

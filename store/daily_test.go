@@ -25,10 +25,7 @@ func submission(e registry.Enterprise, date string, f daily.Figures, key string)
 func TestDailySubmitVersionsLockAndKeys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		e, err := db.CreateEnterprise(ctx, fugong.System, ent(t, "MD1000001", "塘下镇", "日报企业"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		e := createFirm(t, db, "MD1000001", "塘下镇", "日报企业")
 		clerk := fugong.Actor{UserID: 7, Username: "clerk", Role: fugong.RoleEnterprise, Enterprise: e.USCC}
 		morning := time.Date(2020, 2, 10, 9, 0, 0, 0, fugong.Location)
 		db.Now = func() time.Time { return morning }

@@ -36,6 +36,16 @@ func ent(t testing.TB, org, town, name string) registry.Enterprise {
 	return e
 }
 
+// createFirm stores an enterprise of the city, failing the test if it cannot.
+func createFirm(t testing.TB, db *store.DB, org, town, name string) registry.Enterprise {
+	t.Helper()
+	e, err := db.CreateEnterprise(context.Background(), fugong.System, ent(t, org, town, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 func TestMigrationListsMatch(t *testing.T) {
 	s, err := store.Migrations(store.SQLite)
 	if err != nil {
