@@ -251,20 +251,15 @@ func (tx *Tx) lockTowns(ctx context.Context, towns []string) error {
 		return nil
 	}
 	towns = slices.Compact(slices.Sorted(slices.Values(towns)))
-	return qLockTownsMany.each(tx.db.dialect(), len(towns), func(q string, from, to int) error {
-		args := make([]any, 0, to-from)
-		for _, t := range towns[from:to] {
-			args = append(args, t)
-		}
-		_, err := tx.ExecContext(ctx, q, args...)
-		return err
-	})
+	return qLockTownsMany.run(tx.db.dialect(), len(towns), func(i int, args []any) []any {
+		return append(args, towns[i])
+	}, tx.execer(ctx))
 }
 
 // qLockTownsMany takes towns' rows for share, in code order (the rows are
 // locked as the sort returns them).
-var qLockTownsMany = newManyRows([]string{"TEXT"}, func(values string) string {
-	return `SELECT t.code FROM towns t JOIN (VALUES ` + values + `) v ON t.code = v.column1 ORDER BY t.code FOR SHARE OF t`
+var qLockTownsMany = newManyRows([]string{"TEXT"}, func(rows string) string {
+	return `SELECT t.code FROM towns t JOIN (` + rows + `) v ON t.code = v.column1 ORDER BY t.code FOR SHARE OF t`
 })
 
 const (

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -208,6 +209,35 @@ func TestGroupCommitOneByOne(t *testing.T) {
 		for _, c := range comp {
 			if c.Town.Code == e.Town && (c.Received != 1 || c.Totals.StaffTotal != 22) {
 				t.Errorf("counted %+v", c.Counts)
+			}
+		}
+	})
+}
+
+// The committer's reads of a batch find their rows through the tables'
+// keys, with the batch's keys as arrays (PostgreSQL) or rows of values
+// (SQLite).
+func TestBatchReadsUseIndexes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		plans, err := db.BatchReadPlans(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, r := range map[string]struct{ table, alias string }{
+			"keys": {"idempotency_keys", "k"}, "latest": {"daily_reports", "r"}, "signoffs": {"town_signoffs", "s"},
+		} {
+			p := plans[name]
+			want := []string{"Function Scan on u", "using " + r.table + "_pkey on " + r.table}
+			if db.Engine == store.SQLite {
+				want = []string{"SCAN CONSTANT ROW", "SEARCH " + r.alias + " USING", "INDEX sqlite_autoindex_" + r.table + "_1"}
+			}
+			for _, w := range want {
+				if !strings.Contains(p, w) {
+					t.Errorf("%s's plan lacks %q:\n%s", name, w, p)
+				}
+			}
+			if strings.Contains(p, "Seq Scan") {
+				t.Errorf("%s scans a whole table:\n%s", name, p)
 			}
 		}
 	})

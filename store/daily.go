@@ -316,8 +316,8 @@ const (
 var (
 	qAddCounts = `INSERT INTO daily_counts (date, town_code, ` + countCols + `) VALUES (` + placeholders(1, 15) + `)` + onCountConflict
 	// qAddCountsMany adds to the counters of many days and towns at once.
-	qAddCountsMany = newManyRows(columns(15), func(values string) string {
-		return `INSERT INTO daily_counts (date, town_code, ` + countCols + `) VALUES ` + values + onCountConflict
+	qAddCountsMany = newManyRows(append([]string{"TEXT", "TEXT"}, slices.Repeat([]string{"INTEGER"}, 13)...), func(rows string) string {
+		return `INSERT INTO daily_counts (date, town_code, ` + countCols + `) ` + rows + onCountConflict
 	})
 )
 
@@ -363,15 +363,12 @@ func (tx *Tx) writeCounts(ctx context.Context) error {
 	slices.SortFunc(keys, func(a, b dayTown) int {
 		return cmp.Or(strings.Compare(a.date, b.date), strings.Compare(a.town, b.town))
 	})
-	return qAddCountsMany.each(tx.db.dialect(), len(keys), func(q string, from, to int) error {
-		args := make([]any, 0, 15*(to-from))
-		for _, k := range keys[from:to] {
-			args = append(args, k.date, k.town)
-			for _, v := range sums[k] {
-				args = append(args, v)
-			}
+	return qAddCountsMany.run(tx.db.dialect(), len(keys), func(i int, args []any) []any {
+		k := keys[i]
+		args = append(args, k.date, k.town)
+		for _, v := range sums[k] {
+			args = append(args, v)
 		}
-		_, err := tx.ExecContext(ctx, q, args...)
-		return err
-	})
+		return args
+	}, tx.execer(ctx))
 }

@@ -36,9 +36,9 @@ type dialect struct {
 	// (see DB.prepareSubmit): SQLite's driver parses a statement at every
 	// execution, where pgx keeps its own per-connection cache.
 	prepare bool
-	// plainMarks: statements of many rows mark their values ? rather than
-	// $n (see manyRows).
-	plainMarks bool
+	// arrays: statements of many rows take each column as one array
+	// parameter, where the engine has arrays (see manyRows).
+	arrays bool
 
 	// bulkSession are the session settings of a bulk load and how they are
 	// undone (see DB.bulk).
@@ -69,7 +69,6 @@ var sqliteDialect = dialect{
 	retry:       func(error) bool { return false }, // one writer: nothing crosses it
 	tableExists: `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1`,
 	prepare:     true,
-	plainMarks:  true,
 	// A bigger page cache keeps the indexes' hot pages in memory.
 	bulkSession: []sessionSetting{
 		{set: `PRAGMA cache_size = -262144`, reset: `PRAGMA cache_size = -2000`},
@@ -84,6 +83,7 @@ var postgresDialect = dialect{
 	foreignKey:      func(err error) bool { return pgCode(err, "23503") },
 	retry:           func(err error) bool { return pgCode(err, "40P01", "40001") },
 	rowLocks:        true,
+	arrays:          true,
 	migrationLock:   `SELECT pg_advisory_lock(7308301)`,
 	migrationUnlock: `SELECT pg_advisory_unlock(7308301)`,
 	tableExists:     `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`,

@@ -104,3 +104,29 @@ func (db *DB) Plan(ctx context.Context, q string, args ...any) (string, error) {
 
 // AuditRowsOf is the purges' count of audit rows (audit.go).
 var AuditRowsOf = auditRowsOf
+
+// BatchReadPlans are the engine's plans of the group committer's reads
+// (submit_batch.go) over two rows each, by name.
+func (db *DB) BatchReadPlans(ctx context.Context) (map[string]string, error) {
+	reads := map[string]struct {
+		m   manyRows
+		row []any
+	}{
+		"keys":     {qKeysFound, []any{int64(1), "key"}},
+		"latest":   {qLatestMany, []any{"91330381MA0000000X", "2020-02-01"}},
+		"signoffs": {qSignedMany, []any{"330381001", "2020-02-01"}},
+	}
+	plans := map[string]string{}
+	for name, r := range reads {
+		err := r.m.run(db.dialect(), 2, func(_ int, args []any) []any { return append(args, r.row...) },
+			func(q string, args []any) error {
+				p, err := db.Plan(ctx, q, args...)
+				plans[name] += p
+				return err
+			})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return plans, nil
+}

@@ -241,6 +241,14 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	return tx.Tx.ExecContext(ctx, query, args...)
 }
 
+// execer runs statements of manyRows.run in the transaction.
+func (tx *Tx) execer(ctx context.Context) func(q string, args []any) error {
+	return func(q string, args []any) error {
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	}
+}
+
 // Exec is ExecContext without a context.
 func (tx *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	return tx.ExecContext(context.Background(), query, args...)
@@ -286,9 +294,7 @@ func (db *DB) prepareSubmit(ctx context.Context) {
 	qs := []string{qKeyLookup, qSignedLookup, qLatestReport, qInsertVersion, qUpsertReport, qInsertKey,
 		qAddCounts, qAudit, qSavepoint, qRelease, qRollbackTo}
 	for _, many := range []manyRows{qAuditMany, qVersionsMany, qReportsMany, qKeysMany, qKeysFound, qLatestMany, qSignedMany, qAddCountsMany} {
-		for _, q := range many.texts(db.dialect()) {
-			qs = append(qs, q)
-		}
+		qs = append(qs, many.texts(db.dialect())...)
 	}
 	for _, q := range qs {
 		if s, err := db.w.PrepareContext(ctx, q); err == nil {
@@ -387,8 +393,8 @@ func (tx *Tx) auditLater(a fugong.Actor, action, entity, id string, before, afte
 	return nil
 }
 
-var qAuditMany = newManyRows(columns(7), func(values string) string {
-	return `INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES ` + values
+var qAuditMany = newManyRows([]string{"TIMESTAMPTZ", "TEXT", "TEXT", "TEXT", "TEXT", "JSONB", "JSONB"}, func(rows string) string {
+	return `INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) ` + rows
 })
 
 // writeAudits writes the transaction's pending audit rows; write calls it
@@ -396,14 +402,10 @@ var qAuditMany = newManyRows(columns(7), func(values string) string {
 func (tx *Tx) writeAudits(ctx context.Context) error {
 	rows := tx.audits
 	tx.audits = nil
-	return qAuditMany.each(tx.db.dialect(), len(rows), func(q string, from, to int) error {
-		args := make([]any, 0, 7*(to-from))
-		for _, r := range rows[from:to] {
-			args = append(args, tx.now, r.actor, r.action, r.entity, r.id, r.before, r.after)
-		}
-		_, err := tx.ExecContext(ctx, q, args...)
-		return err
-	})
+	return qAuditMany.run(tx.db.dialect(), len(rows), func(i int, args []any) []any {
+		r := &rows[i]
+		return append(args, tx.now, r.actor, r.action, r.entity, r.id, r.before, r.after)
+	}, tx.execer(ctx))
 }
 
 func jsonOrNull(v any) (any, error) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"fugong/daily"
@@ -10,7 +11,7 @@ import (
 
 // A batch's submissions are first stored together: their keys and latest
 // reports read in one statement each, their versions, reports and keys
-// written in one multi-row statement each (a chunk of rowChunks rows), so
+// written in one multi-row statement each (manyRows), so
 // a batch costs a handful of statements, not eight per submission, and on
 // PostgreSQL a handful of round trips. What that way cannot take (a key
 // already used, a report or key twice in the batch, a statement refused,
@@ -20,29 +21,32 @@ import (
 
 var errOneByOne = errors.New("store: the batch goes one submission at a time")
 
+// figureTypes are the types of a version's columns from uscc to note.
+var figureTypes = slices.Concat([]string{"TEXT", "TEXT"}, slices.Repeat([]string{"INTEGER"}, 11), []string{"BOOLEAN", "TEXT"})
+
 var (
-	qVersionsMany = newManyRows(columns(17), func(values string) string {
-		return `INSERT INTO daily_report_versions (` + versionCols + `) VALUES ` + values
+	qVersionsMany = newManyRows(slices.Concat(figureTypes, []string{"TIMESTAMPTZ", "TEXT"}), func(rows string) string {
+		return `INSERT INTO daily_report_versions (` + versionCols + `) ` + rows
 	})
-	qReportsMany = newManyRows(columns(21), func(values string) string {
-		return `INSERT INTO daily_reports (` + upsertReportCols + `) VALUES ` + values + onReportConflict
+	qReportsMany = newManyRows(slices.Concat(figureTypes, []string{"TIMESTAMPTZ", "TIMESTAMPTZ", "TEXT", "BOOLEAN", "TEXT", "BOOLEAN"}), func(rows string) string {
+		return `INSERT INTO daily_reports (` + upsertReportCols + `) ` + rows + onReportConflict
 	})
-	qKeysMany = newManyRows(columns(8), func(values string) string {
-		return `INSERT INTO idempotency_keys (` + keyCols + `) VALUES ` + values
+	qKeysMany = newManyRows([]string{"BIGINT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BOOLEAN", "TIMESTAMPTZ"}, func(rows string) string {
+		return `INSERT INTO idempotency_keys (` + keyCols + `) ` + rows
 	})
 	// qKeysFound counts which of the keys (user, key) are taken.
-	qKeysFound = newManyRows([]string{"BIGINT", "TEXT"}, func(values string) string {
-		return `SELECT count(*) FROM (VALUES ` + values + `) v
+	qKeysFound = newManyRows([]string{"BIGINT", "TEXT"}, func(rows string) string {
+		return `SELECT count(*) FROM (` + rows + `) v
 			JOIN idempotency_keys k ON k.user_id = v.column1 AND k.key = v.column2`
 	})
 	// qSignedMany reads the sign-offs of (town, date) pairs.
-	qSignedMany = newManyRows([]string{"TEXT", "TEXT"}, func(values string) string {
-		return `SELECT s.town_code, s.date, s.signed, s.signed_at FROM (VALUES ` + values + `) v
+	qSignedMany = newManyRows([]string{"TEXT", "TEXT"}, func(rows string) string {
+		return `SELECT s.town_code, s.date, s.signed, s.signed_at FROM (` + rows + `) v
 			JOIN town_signoffs s ON s.town_code = v.column1 AND s.date = v.column2`
 	})
 	// qLatestMany reads the latest reports of (uscc, date) pairs.
-	qLatestMany = newManyRows([]string{"TEXT", "TEXT"}, func(values string) string {
-		return `SELECT ` + prefixCols("r", reportCols) + ` FROM (VALUES ` + values + `) v
+	qLatestMany = newManyRows([]string{"TEXT", "TEXT"}, func(rows string) string {
+		return `SELECT ` + prefixCols("r", reportCols) + ` FROM (` + rows + `) v
 			JOIN daily_reports r ON r.uscc = v.column1 AND r.date = v.column2`
 	})
 )
@@ -95,11 +99,9 @@ func (tx *Tx) submitAll(ctx context.Context, batch []*pending) error {
 		return nil
 	}
 	taken := 0
-	if err := qKeysFound.each(tx.db.dialect(), len(keyed), func(q string, from, to int) error {
-		args := make([]any, 0, 2*(to-from))
-		for _, p := range keyed[from:to] {
-			args = append(args, p.a.UserID, p.s.Key)
-		}
+	if err := qKeysFound.run(tx.db.dialect(), len(keyed), func(i int, args []any) []any {
+		return append(args, keyed[i].a.UserID, keyed[i].s.Key)
+	}, func(q string, args []any) error {
 		var n int
 		err := tx.QueryRowContext(ctx, q, args...).Scan(&n)
 		taken += n
@@ -151,11 +153,9 @@ func (tx *Tx) signOffs(ctx context.Context, ps []*pending) (map[dayTown]daily.Si
 		}
 	}
 	out := map[dayTown]daily.SignOff{}
-	err := qSignedMany.each(tx.db.dialect(), len(keys), func(q string, from, to int) error {
-		args := make([]any, 0, 2*(to-from))
-		for _, k := range keys[from:to] {
-			args = append(args, k.town, k.date)
-		}
+	err := qSignedMany.run(tx.db.dialect(), len(keys), func(i int, args []any) []any {
+		return append(args, keys[i].town, keys[i].date)
+	}, func(q string, args []any) error {
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
@@ -179,11 +179,9 @@ func (tx *Tx) signOffs(ctx context.Context, ps []*pending) (map[dayTown]daily.Si
 // there is one.
 func (tx *Tx) latestReports(ctx context.Context, ps []*pending) (map[reportKey]daily.Report, error) {
 	out := make(map[reportKey]daily.Report, len(ps))
-	err := qLatestMany.each(tx.db.dialect(), len(ps), func(q string, from, to int) error {
-		args := make([]any, 0, 2*(to-from))
-		for _, p := range ps[from:to] {
-			args = append(args, p.s.USCC, p.s.Date)
-		}
+	err := qLatestMany.run(tx.db.dialect(), len(ps), func(i int, args []any) []any {
+		return append(args, ps[i].s.USCC, ps[i].s.Date)
+	}, func(q string, args []any) error {
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
@@ -204,15 +202,8 @@ func (tx *Tx) latestReports(ctx context.Context, ps []*pending) (map[reportKey]d
 // writeAll writes the stored submissions' versions, latest reports and
 // keys, a few statements for all.
 func (tx *Tx) writeAll(ctx context.Context, ps []*pending) error {
-	rows := func(m manyRows, ps []*pending, cols int, row func(p *pending, args []any) []any) error {
-		return m.each(tx.db.dialect(), len(ps), func(q string, from, to int) error {
-			args := make([]any, 0, cols*(to-from))
-			for _, p := range ps[from:to] {
-				args = row(p, args)
-			}
-			_, err := tx.ExecContext(ctx, q, args...)
-			return err
-		})
+	rows := func(m manyRows, ps []*pending, row func(p *pending, args []any) []any) error {
+		return m.run(tx.db.dialect(), len(ps), func(i int, args []any) []any { return row(ps[i], args) }, tx.execer(ctx))
 	}
 	figures := func(args []any, r *daily.Report) []any {
 		f := &r.Figures
@@ -220,13 +211,13 @@ func (tx *Tx) writeAll(ctx context.Context, ps []*pending) error {
 			f.TicketsRefundedToday, f.HubeiStaff, f.HubeiContactedToday, f.Quarantined, f.Fever, f.OnDuty,
 			f.CommitmentSigned, f.Note)
 	}
-	if err := rows(qVersionsMany, ps, 17, func(p *pending, args []any) []any {
+	if err := rows(qVersionsMany, ps, func(p *pending, args []any) []any {
 		r := &p.res.Report
 		return append(figures(args, r), r.SubmittedAt, r.SubmittedBy)
 	}); err != nil {
 		return err
 	}
-	if err := rows(qReportsMany, ps, 21, func(p *pending, args []any) []any {
+	if err := rows(qReportsMany, ps, func(p *pending, args []any) []any {
 		r := &p.res.Report
 		return append(figures(args, r), r.FirstAt, r.SubmittedAt, r.SubmittedBy, r.OnTime, p.s.Town, r.AfterSignOff)
 	}); err != nil {
@@ -238,7 +229,7 @@ func (tx *Tx) writeAll(ctx context.Context, ps []*pending) error {
 			keyed = append(keyed, p)
 		}
 	}
-	return rows(qKeysMany, keyed, 8, func(p *pending, args []any) []any {
+	return rows(qKeysMany, keyed, func(p *pending, args []any) []any {
 		r := &p.res.Report
 		return append(args, p.a.UserID, p.s.Key, p.s.Hash, r.USCC, r.Date, r.Version, p.res.Created, tx.now)
 	})
