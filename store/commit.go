@@ -52,9 +52,10 @@ type CommitStats struct {
 	Committers int64
 	// Busy is the committers' time spent on batches, from taking one to
 	// answering it, and Flush the part of it in the commits themselves
-	// (the log written and flushed, and SQLite's checkpoints), summed over
-	// the committers: Busy near Committers × the wall time means the
-	// committers are what limits the rate.
+	// (the log written and flushed, and SQLite's checkpoints; on
+	// PostgreSQL the last round trip, which sends the writes with the
+	// COMMIT), summed over the committers: Busy near Committers × the wall
+	// time means the committers are what limits the rate.
 	Busy, Flush time.Duration
 }
 
@@ -203,7 +204,7 @@ func (c *groupCommitter) commit(batch []*pending) {
 		towns[i] = p.s.Town
 	}
 	ctx := context.Background()
-	flush, err := c.db.writeFlushed(ctx, func(tx *Tx) error {
+	flush, err := c.db.writeBatch(ctx, func(tx *Tx) error {
 		if err := tx.lockTowns(ctx, towns); err != nil {
 			return err
 		}

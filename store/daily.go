@@ -344,7 +344,7 @@ type countChange struct {
 
 // writeCounts adds the transaction's counter changes to the stored
 // counters, summed: one upsert per day and town, in one order (day, town)
-// on every instance. write calls it before committing.
+// on every instance.
 func (tx *Tx) writeCounts(ctx context.Context) error {
 	sums := map[dayTown]*[13]int{}
 	var keys []dayTown

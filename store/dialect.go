@@ -39,6 +39,9 @@ type dialect struct {
 	// arrays: statements of many rows take each column as one array
 	// parameter, where the engine has arrays (see manyRows).
 	arrays bool
+	// pipeline: a group committer's batch sends its statements together,
+	// two round trips a batch (see pipeline.go).
+	pipeline bool
 
 	// bulkSession are the session settings of a bulk load and how they are
 	// undone (see DB.bulk).
@@ -84,6 +87,7 @@ var postgresDialect = dialect{
 	retry:           func(err error) bool { return pgCode(err, "40P01", "40001") },
 	rowLocks:        true,
 	arrays:          true,
+	pipeline:        true,
 	migrationLock:   `SELECT pg_advisory_lock(7308301)`,
 	migrationUnlock: `SELECT pg_advisory_unlock(7308301)`,
 	tableExists:     `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`,

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
@@ -39,13 +40,13 @@ type DB struct {
 	// Now is the clock every stored timestamp comes from; tests replace it.
 	Now func() time.Time
 
-	commitOnce sync.Once
-	commits    []*groupCommitter
-	stats      commitStats
-	gens       generations
-	sessions   genCache[string, cachedSession]
-	settings   genCache[string, cachedSetting]
-	prepared   atomic.Pointer[map[string]*sql.Stmt]
+	commitOnce  sync.Once
+	commits     []*groupCommitter
+	stats       commitStats
+	gens        generations
+	sessions    genCache[string, cachedSession]
+	settings    genCache[string, cachedSetting]
+	prepared    atomic.Pointer[map[string]*sql.Stmt]
 	// readStmts are the hot reads' statements prepared on the readers
 	// (readRow), by query text.
 	readStmts sync.Map
@@ -231,6 +232,11 @@ type Tx struct {
 	counts []countChange
 	// audits are the audit rows not yet written (see auditLater).
 	audits []auditRow
+	// pg and pipe are a pipelined transaction's connection and the
+	// statements queued on it (see pipeline.go); the embedded *sql.Tx is
+	// then nil.
+	pg   *pgx.Conn
+	pipe *pgx.Batch
 }
 
 // ExecContext runs a statement, through its prepared form if the DB has one.
@@ -239,14 +245,6 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 		return tx.StmtContext(ctx, s).ExecContext(ctx, args...)
 	}
 	return tx.Tx.ExecContext(ctx, query, args...)
-}
-
-// execer runs statements of manyRows.run in the transaction.
-func (tx *Tx) execer(ctx context.Context) func(q string, args []any) error {
-	return func(q string, args []any) error {
-		_, err := tx.ExecContext(ctx, q, args...)
-		return err
-	}
 }
 
 // Exec is ExecContext without a context.
@@ -342,11 +340,8 @@ func (db *DB) writeFlushed(ctx context.Context, fn func(tx *Tx) error) (flush ti
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now()}
 	err = fn(tx)
-	if err == nil && len(tx.audits) > 0 {
-		err = tx.writeAudits(ctx)
-	}
-	if err == nil && len(tx.counts) > 0 {
-		err = tx.writeCounts(ctx)
+	if err == nil {
+		err = tx.writePending(ctx)
 	}
 	if err != nil {
 		_ = sqlTx.Rollback()
@@ -355,6 +350,15 @@ func (db *DB) writeFlushed(ctx context.Context, fn func(tx *Tx) error) (flush ti
 	start := time.Now()
 	err = sqlTx.Commit()
 	return time.Since(start), err
+}
+
+// writePending writes the audit rows and counter changes the transaction
+// kept back (auditLater, count); write calls it before committing.
+func (tx *Tx) writePending(ctx context.Context) error {
+	if err := tx.writeAudits(ctx); err != nil {
+		return err
+	}
+	return tx.writeCounts(ctx)
 }
 
 // audit records a write inside its transaction.
@@ -397,8 +401,7 @@ var qAuditMany = newManyRows([]string{"TIMESTAMPTZ", "TEXT", "TEXT", "TEXT", "TE
 	return `INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) ` + rows
 })
 
-// writeAudits writes the transaction's pending audit rows; write calls it
-// before committing.
+// writeAudits writes the transaction's pending audit rows.
 func (tx *Tx) writeAudits(ctx context.Context) error {
 	rows := tx.audits
 	tx.audits = nil

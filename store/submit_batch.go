@@ -98,27 +98,38 @@ func (tx *Tx) submitAll(ctx context.Context, batch []*pending) error {
 	if len(live) == 0 {
 		return nil
 	}
+	// The reads go together (one round trip on PostgreSQL), then the
+	// batch is decided in Go, then the writes.
 	taken := 0
 	if err := qKeysFound.run(tx.db.dialect(), len(keyed), func(i int, args []any) []any {
 		return append(args, keyed[i].a.UserID, keyed[i].s.Key)
 	}, func(q string, args []any) error {
-		var n int
-		err := tx.QueryRowContext(ctx, q, args...).Scan(&n)
-		taken += n
-		return err
+		return tx.later(ctx, q, args, func(rows rowsReader) error {
+			for rows.Next() {
+				var n int
+				if err := rows.Scan(&n); err != nil {
+					return err
+				}
+				taken += n
+			}
+			return nil
+		})
 	}); err != nil {
+		return err
+	}
+	latest := make(map[reportKey]daily.Report, len(live))
+	if err := tx.latestReports(ctx, live, latest); err != nil {
+		return err
+	}
+	signoffs := map[dayTown]daily.SignOff{}
+	if err := tx.signOffs(ctx, live, signoffs); err != nil {
+		return err
+	}
+	if err := tx.flush(ctx); err != nil {
 		return err
 	}
 	if taken > 0 {
 		return errOneByOne // a replay or a key's conflict
-	}
-	latest, err := tx.latestReports(ctx, live)
-	if err != nil {
-		return err
-	}
-	signoffs, err := tx.signOffs(ctx, live)
-	if err != nil {
-		return err
 	}
 	stored := make([]*pending, 0, len(live))
 	for _, p := range live {
@@ -141,9 +152,9 @@ func (tx *Tx) submitAll(ctx context.Context, batch []*pending) error {
 	return tx.writeAll(ctx, stored)
 }
 
-// signOffs reads the sign-offs of the submissions' days and towns, where
-// there are some.
-func (tx *Tx) signOffs(ctx context.Context, ps []*pending) (map[dayTown]daily.SignOff, error) {
+// signOffs reads into out the sign-offs of the submissions' days and
+// towns, where there are some (through later: by flush's end).
+func (tx *Tx) signOffs(ctx context.Context, ps []*pending, out map[dayTown]daily.SignOff) error {
 	var keys []dayTown
 	seen := map[dayTown]bool{}
 	for _, p := range ps {
@@ -152,51 +163,41 @@ func (tx *Tx) signOffs(ctx context.Context, ps []*pending) (map[dayTown]daily.Si
 			keys = append(keys, k)
 		}
 	}
-	out := map[dayTown]daily.SignOff{}
-	err := qSignedMany.run(tx.db.dialect(), len(keys), func(i int, args []any) []any {
+	return qSignedMany.run(tx.db.dialect(), len(keys), func(i int, args []any) []any {
 		return append(args, keys[i].town, keys[i].date)
 	}, func(q string, args []any) error {
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k dayTown
-			var o daily.SignOff
-			if err := rows.Scan(&k.town, &k.date, &o.Signed, &o.SignedAt); err != nil {
-				return err
+		return tx.later(ctx, q, args, func(rows rowsReader) error {
+			for rows.Next() {
+				var k dayTown
+				var o daily.SignOff
+				if err := rows.Scan(&k.town, &k.date, &o.Signed, &o.SignedAt); err != nil {
+					return err
+				}
+				o.Date = k.date
+				out[k] = o
 			}
-			o.Date = k.date
-			out[k] = o
-		}
-		return rows.Err()
+			return nil
+		})
 	})
-	return out, err
 }
 
-// latestReports reads the latest report of each submission's day, where
-// there is one.
-func (tx *Tx) latestReports(ctx context.Context, ps []*pending) (map[reportKey]daily.Report, error) {
-	out := make(map[reportKey]daily.Report, len(ps))
-	err := qLatestMany.run(tx.db.dialect(), len(ps), func(i int, args []any) []any {
+// latestReports reads into out the latest report of each submission's
+// day, where there is one (through later: by flush's end).
+func (tx *Tx) latestReports(ctx context.Context, ps []*pending, out map[reportKey]daily.Report) error {
+	return qLatestMany.run(tx.db.dialect(), len(ps), func(i int, args []any) []any {
 		return append(args, ps[i].s.USCC, ps[i].s.Date)
 	}, func(q string, args []any) error {
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanReport(rows)
-			if err != nil {
-				return err
+		return tx.later(ctx, q, args, func(rows rowsReader) error {
+			for rows.Next() {
+				r, err := scanReport(rows)
+				if err != nil {
+					return err
+				}
+				out[reportKey{r.USCC, r.Date}] = r
 			}
-			out[reportKey{r.USCC, r.Date}] = r
-		}
-		return rows.Err()
+			return nil
+		})
 	})
-	return out, err
 }
 
 // writeAll writes the stored submissions' versions, latest reports and
