@@ -65,6 +65,7 @@ func (db *DB) bulkChecked(ctx context.Context, fn func(w bulkWriter) error) erro
 
 func (db *DB) bulkWith(ctx context.Context, session []sessionSetting, fn func(w bulkWriter) error) (err error) {
 	defer func() { db.noteWrite(err) }()
+	defer forgetGenerations(ctx)
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return err

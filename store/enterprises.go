@@ -93,8 +93,53 @@ func eachEnterprise(ctx context.Context, db querier, q string, args []any, fn fu
 	return rows.Err()
 }
 
-// GetEnterprise returns one enterprise in the actor's scope.
+// GetEnterprise returns one enterprise in the actor's scope. Every report
+// submission reads one, so the rows are cached under the 'enterprises'
+// generation (generations.go), and the scopes of the city, a town and a
+// firm are checked on the cached row (inScope); a cadre's, which the
+// pairings decide, is read each time.
 func (db *DB) GetEnterprise(ctx context.Context, a fugong.Actor, uscc string) (registry.Enterprise, error) {
+	if a.Role == fugong.RoleCadre {
+		return db.getEnterpriseScoped(ctx, a, uscc)
+	}
+	gens, err := db.generations(ctx)
+	if err != nil {
+		return registry.Enterprise{}, err
+	}
+	gen := gens[genEnterprises]
+	e, hit := db.enterprises.get(uscc, gen)
+	if !hit {
+		e, err = scanEnterprise(db.readRow(ctx, `SELECT `+enterpriseCols+enterpriseFrom+` WHERE e.uscc = $1`, uscc))
+		if err != nil {
+			return registry.Enterprise{}, notFound(err, "企业")
+		}
+		db.enterprises.put(uscc, gen, e)
+	}
+	if !inScope(a, e) {
+		return registry.Enterprise{}, fugong.NotFound("企业")
+	}
+	return e, nil
+}
+
+// inScope is where.enterpriseScope for one enterprise in hand, but for a
+// cadre's scope, which needs the pairings.
+func inScope(a fugong.Actor, e registry.Enterprise) bool {
+	switch a.Role {
+	case fugong.RoleAdmin, fugong.RoleBureau:
+		return true
+	case fugong.RoleTown:
+		return e.Town == a.Town
+	case fugong.RoleEnterprise:
+		return e.USCC == a.Enterprise
+	}
+	return false
+}
+
+// maxCachedEnterprises bounds the enterprises cache: a city's firms, with
+// room; past it the cache starts over.
+const maxCachedEnterprises = 100_000
+
+func (db *DB) getEnterpriseScoped(ctx context.Context, a fugong.Actor, uscc string) (registry.Enterprise, error) {
 	w := &where{}
 	w.enterpriseScope(a)
 	w.add("e.uscc = ?", uscc)

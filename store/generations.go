@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Hot reads are cached in memory (sessions, settings), and a
+// Hot reads are cached in memory (sessions, settings, enterprises), and a
 // change is still seen at once by every instance: each cached thing has a
 // generation row in cache_generations that triggers bump in the
 // transaction of any change to what it caches, whoever makes it (this
@@ -31,14 +31,64 @@ type genRead struct {
 
 // The cached things, by their rows in cache_generations.
 const (
-	genSessions = "sessions" // sessions and users (migration 0028)
-	genSettings = "settings" // settings (0035)
+	genSessions    = "sessions"    // sessions and users (migration 0028)
+	genSettings    = "settings"    // settings (0035)
+	genEnterprises = "enterprises" // enterprises and towns (0037)
 )
 
 const genReadTimeout = 10 * time.Second
 
-// generations returns the generations from a read started after the call.
+// A request's cached reads (its session, a setting, an enterprise) share
+// one generation read, started after the request arrived:
+// OneGenerationRead puts a memo in the request's context, which the first
+// read fills. A write made with that context forgets it, so the request
+// reads its own writes.
+type genMemoKey struct{}
+
+type genMemo struct {
+	mu   sync.Mutex
+	db   *DB
+	gens map[string]int64
+}
+
+// OneGenerationRead is ctx for one request, whose cached reads share a
+// generation read.
+func OneGenerationRead(ctx context.Context) context.Context {
+	return context.WithValue(ctx, genMemoKey{}, &genMemo{})
+}
+
+// generations returns the generations from a read started after the call,
+// or after the request's arrival (OneGenerationRead) if the request read
+// them already, as long as it has not written since.
 func (db *DB) generations(ctx context.Context) (map[string]int64, error) {
+	m, _ := ctx.Value(genMemoKey{}).(*genMemo)
+	if m == nil {
+		return db.readGenerations(ctx)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.gens != nil && m.db == db {
+		return m.gens, nil
+	}
+	gens, err := db.readGenerations(ctx)
+	if err == nil {
+		m.db, m.gens = db, gens
+	}
+	return gens, err
+}
+
+// forgetGenerations drops the request's generations after it wrote.
+func forgetGenerations(ctx context.Context) {
+	if m, _ := ctx.Value(genMemoKey{}).(*genMemo); m != nil {
+		m.mu.Lock()
+		m.gens = nil
+		m.mu.Unlock()
+	}
+}
+
+// readGenerations returns the generations from a read started after the
+// call, shared with the other calls waiting for one.
+func (db *DB) readGenerations(ctx context.Context) (map[string]int64, error) {
 	c := &db.gens
 	c.mu.Lock()
 	r := c.next

@@ -23,6 +23,7 @@ import (
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
 	"fugong"
+	"fugong/registry"
 )
 
 // Engine names.
@@ -46,6 +47,7 @@ type DB struct {
 	gens        generations
 	sessions    genCache[string, cachedSession]
 	settings    genCache[string, cachedSetting]
+	enterprises genCache[string, registry.Enterprise]
 	prepared    atomic.Pointer[map[string]*sql.Stmt]
 	// readStmts are the hot reads' statements prepared on the readers
 	// (readRow), by query text.
@@ -58,7 +60,7 @@ type DB struct {
 // Open connects to dsn: "sqlite:PATH" or "postgres://…".
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{Now: time.Now, sessions: genCache[string, cachedSession]{max: maxCachedSessions},
-		settings: genCache[string, cachedSetting]{max: maxCachedSettings}}
+		settings: genCache[string, cachedSetting]{max: maxCachedSettings}, enterprises: genCache[string, registry.Enterprise]{max: maxCachedEnterprises}}
 	var err error
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
@@ -334,6 +336,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 // writeFlushed is write that also tells how long the commit itself took.
 func (db *DB) writeFlushed(ctx context.Context, fn func(tx *Tx) error) (flush time.Duration, err error) {
 	defer func() { db.noteWrite(err) }()
+	defer forgetGenerations(ctx)
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err

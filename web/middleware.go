@@ -19,6 +19,7 @@ import (
 
 	"fugong"
 	"fugong/account"
+	"fugong/store"
 )
 
 const (
@@ -276,6 +277,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		// The request's cached reads share one generation read; the mux
+		// sets the route's pattern on this request.
+		r = r.WithContext(store.OneGenerationRead(r.Context()))
 		defer func() {
 			if p := recover(); p != nil {
 				s.Logger.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
