@@ -131,7 +131,7 @@ func (db *DB) readGens() {
 }
 
 func (db *DB) readGenRows(ctx context.Context) (map[string]int64, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT name, gen FROM cache_generations`)
+	rows, err := db.readRows(ctx, `SELECT name, gen FROM cache_generations`)
 	if err != nil {
 		return nil, err
 	}

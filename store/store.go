@@ -310,21 +310,38 @@ func (db *DB) prepareSubmit(ctx context.Context) {
 // execution otherwise, which was half of the enterprise look-up's time.
 // query must be one of a fixed set of texts, not built from values.
 func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := db.readStmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return db.r.QueryRowContext(ctx, query, args...)
+}
+
+// readRows is readRow for a read of many rows (the generations).
+func (db *DB) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := db.readStmt(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return db.r.QueryContext(ctx, query, args...)
+}
+
+// readStmt is query prepared on the readers, or nil where the dialect
+// does not prepare or the statement did not.
+func (db *DB) readStmt(ctx context.Context, query string) *sql.Stmt {
 	if !db.dialect().prepare {
-		return db.r.QueryRowContext(ctx, query, args...)
+		return nil
 	}
 	if s, ok := db.readStmts.Load(query); ok {
-		return s.(*sql.Stmt).QueryRowContext(ctx, args...)
+		return s.(*sql.Stmt)
 	}
 	s, err := db.r.PrepareContext(ctx, query)
 	if err != nil {
-		return db.r.QueryRowContext(ctx, query, args...)
+		return nil
 	}
 	if old, loaded := db.readStmts.LoadOrStore(query, s); loaded {
 		s.Close()
 		s = old.(*sql.Stmt)
 	}
-	return s.QueryRowContext(ctx, args...)
+	return s
 }
 
 // write runs fn in a transaction and commits it, or rolls back on error.
