@@ -121,20 +121,6 @@ func (db *DB) GetEnterprise(ctx context.Context, a fugong.Actor, uscc string) (r
 	return e, nil
 }
 
-// inScope is where.enterpriseScope for one enterprise in hand, but for a
-// cadre's scope, which needs the pairings.
-func inScope(a fugong.Actor, e registry.Enterprise) bool {
-	switch a.Role {
-	case fugong.RoleAdmin, fugong.RoleBureau:
-		return true
-	case fugong.RoleTown:
-		return e.Town == a.Town
-	case fugong.RoleEnterprise:
-		return e.USCC == a.Enterprise
-	}
-	return false
-}
-
 // maxCachedEnterprises bounds the enterprises cache: a city's firms, with
 // room; past it the cache starts over.
 const maxCachedEnterprises = 100_000

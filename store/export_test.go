@@ -130,3 +130,7 @@ func (db *DB) BatchReadPlans(ctx context.Context) (map[string]string, error) {
 	}
 	return plans, nil
 }
+
+// GetEnterpriseScoped is GetEnterprise through the scope's query, never
+// the cache.
+var GetEnterpriseScoped = (*DB).getEnterpriseScoped

@@ -133,3 +133,36 @@ func TestOneGenerationReadARequest(t *testing.T) {
 		})
 	}
 }
+
+// The scope checked on a cached enterprise (inScope) agrees with the
+// scope's query, for every role and for firms in and out of it.
+func TestInScopeAgreesWithTheQuery(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := createFirm(t, db, "RC0000001", "塘下镇", "范围企业")
+		other := ent(t, "RC0000002", "仙降街道", "别处企业")
+		actors := []fugong.Actor{
+			{UserID: 1, Username: "admin", Role: fugong.RoleAdmin},
+			{UserID: 2, Username: "bureau", Role: fugong.RoleBureau},
+			{UserID: 3, Username: "tangxia", Role: fugong.RoleTown, Town: e.Town},
+			{UserID: 4, Username: "xianjiang", Role: fugong.RoleTown, Town: other.Town},
+			{UserID: 5, Username: "own", Role: fugong.RoleEnterprise, Enterprise: e.USCC},
+			{UserID: 6, Username: "stranger", Role: fugong.RoleEnterprise, Enterprise: other.USCC},
+			{UserID: 7, Username: "nobody", Role: "unknown"},
+		}
+		found := 0
+		for _, a := range actors {
+			_, viaQuery := store.GetEnterpriseScoped(db, ctx, a, e.USCC)
+			_, viaCache := db.GetEnterprise(ctx, a, e.USCC)
+			if fugong.ErrorCode(viaQuery) != fugong.ErrorCode(viaCache) {
+				t.Errorf("%s: the query says %v, the cached row %v", a.Username, viaQuery, viaCache)
+			}
+			if viaQuery == nil {
+				found++
+			}
+		}
+		if found != 4 { // admin, bureau, tangxia, own
+			t.Errorf("%d actors see the firm, want 4", found)
+		}
+	})
+}

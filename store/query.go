@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"fugong"
+	"fugong/registry"
 )
 
 // where builds a WHERE clause with numbered placeholders, the one syntax both
@@ -76,6 +77,21 @@ func (w *where) enterpriseScopeOf(a fugong.Actor, alias string) {
 	default:
 		w.add("1 = 0")
 	}
+}
+
+// inScope is enterpriseScope for one enterprise in hand (GetEnterprise's
+// cached rows), but for a cadre's scope, which needs the pairings: the two
+// must agree (TestInScopeAgreesWithTheQuery).
+func inScope(a fugong.Actor, e registry.Enterprise) bool {
+	switch a.Role {
+	case fugong.RoleAdmin, fugong.RoleBureau:
+		return true
+	case fugong.RoleTown:
+		return e.Town == a.Town
+	case fugong.RoleEnterprise:
+		return e.USCC == a.Enterprise
+	}
+	return false
 }
 
 // likeEscape escapes LIKE wildcards in user text (used with ESCAPE '\').
