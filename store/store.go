@@ -81,12 +81,35 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Ping(ctx); err != nil {
+	if err := db.firstPing(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: cannot reach %s: %w", redact(dsn), err)
 	}
 	return db, nil
 }
+
+// firstPing is Ping, tried again while the engine answers busy, for up to
+// openBusyWait: two processes opening a new SQLite file at once race to
+// switch it to WAL, and the loser's connection can be refused busy at once
+// (SQLITE_BUSY, 2 in 40 concurrent starts), without waiting out its busy
+// timeout.
+func (db *DB) firstPing(ctx context.Context) error {
+	deadline := time.Now().Add(openBusyWait)
+	for {
+		err := db.Ping(ctx)
+		if class, _ := Unavailable(err); class != ClassBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// openBusyWait is as long as the connections' busy timeout.
+const openBusyWait = 10 * time.Second
 
 func (db *DB) openSQLite(path string) error {
 	if path == "" {
